@@ -1,0 +1,35 @@
+"""Error types raised by the audio layer.
+
+Every message is written for the person at the keyboard: it says what happened and, where
+there is one, what to do about it. The CLI shows the message as a single line.
+"""
+
+from __future__ import annotations
+
+
+class AudioError(Exception):
+    """Base class for audio-layer failures the user can act on."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class AudioFileError(AudioError):
+    """An audio file is missing, empty, unreadable, corrupt or holds no speech."""
+
+
+class ModelError(AudioError):
+    """The Whisper model cannot be found or loaded."""
+
+
+class SpeechSynthesisError(AudioError):
+    """The text-to-speech engine is missing or produced no audio."""
+
+
+class DeviceError(AudioError):
+    """A sound device is missing, unusable or disappeared."""

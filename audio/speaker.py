@@ -1,0 +1,62 @@
+"""Saying the interviewer's lines: the speaker interface and its implementations.
+
+A speaker turns text into speech and either plays it (returning once it has finished
+playing), writes it to a file, or both. :class:`TextOnlySpeaker` is the ``--tts off`` mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from audio.io import write_wav
+from audio.playback import OutputDevice, play
+from audio.tts import Pyttsx3Synthesizer
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """What happened when a line was said."""
+
+    mode: str  # "speak" (played), "file" (written only) or "off" (text only)
+    duration: float | None = None
+    audio_path: Path | None = None
+    device: str | None = None
+
+
+class Speaker(Protocol):
+    mode: str
+
+    def say(self, text: str, save_to: Path | None = None) -> Utterance: ...
+
+
+class TtsSpeaker:
+    """Synthesises with pyttsx3; plays on ``device`` when given, and/or writes ``save_to``."""
+
+    def __init__(self, synthesizer: Pyttsx3Synthesizer, device: OutputDevice | None) -> None:
+        self._synth = synthesizer
+        self._device = device
+        self.mode = "speak" if device is not None else "file"
+
+    def say(self, text: str, save_to: Path | None = None) -> Utterance:
+        audio = self._synth.synthesize(text)
+        if save_to is not None:
+            write_wav(save_to, audio)
+        if self._device is not None:
+            play(audio, self._device)
+        return Utterance(
+            mode=self.mode,
+            duration=round(audio.duration, 3),
+            audio_path=save_to,
+            device=self._device.name if self._device else None,
+        )
+
+
+class TextOnlySpeaker:
+    """``--tts off``: nothing is synthesised; the caller prints the text."""
+
+    mode = "off"
+
+    def say(self, text: str, save_to: Path | None = None) -> Utterance:
+        return Utterance(mode="off")

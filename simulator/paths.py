@@ -1,0 +1,33 @@
+"""Where the program keeps its files.
+
+Everything lives under one home folder: ``$MOCK_INTERVIEW_HOME`` when set, otherwise the
+platform's user data folder (``~/.local/share/mock-interview`` on Linux). Inside it:
+``sessions/`` (one folder per rehearsal), ``scripts/`` (the user's own interview scripts) and
+``cache/`` (generated sample answers).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def home_dir() -> Path:
+    env = os.environ.get("MOCK_INTERVIEW_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("mock-interview", appauthor=False))
+
+
+def sessions_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    return Path(override).expanduser() if override else home_dir() / "sessions"
+
+
+def user_scripts_dir() -> Path:
+    return home_dir() / "scripts"
+
+
+def cache_dir() -> Path:
+    return home_dir() / "cache"

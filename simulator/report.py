@@ -1,0 +1,98 @@
+"""The Markdown report of a session: a pure function of the session document.
+
+It holds a timing table (speaking time against each budget) and the transcript of every
+answer with timestamps into the answer's audio. Because it is derived from session.json, it
+can be regenerated for any saved session, and later richer reports can sit beside it.
+"""
+
+from __future__ import annotations
+
+from simulator.timing import describe_verdict, format_duration
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes, secs = divmod(max(0.0, seconds), 60)
+    return f"{int(minutes)}:{secs:04.1f}"
+
+
+def _budget(budget: dict | None) -> str:
+    if not budget:
+        return "—"
+    return f"{format_duration(budget['min_s'])}–{format_duration(budget['max_s'])}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(doc: dict) -> str:
+    script = doc.get("script") or {}
+    answers = doc.get("answers") or []
+    lines = [f"# Mock interview: {script.get('title', 'untitled')}", ""]
+    lines.append(
+        f"- **Role:** {script.get('role', '—')} at {script.get('company', '—')}  "
+        f"\n- **Session:** `{doc.get('id', '')}`, started {doc.get('started_at', '—')}"
+    )
+    status = doc.get("status", "unknown")
+    if doc.get("incomplete_reason"):
+        status += f": {doc['incomplete_reason']}"
+    lines.append(f"- **Status:** {status}")
+    settings = doc.get("settings") or {}
+    if settings:
+        lines.append(
+            f"- **Transcribed with:** Whisper {settings.get('model', '?')}; "
+            f"answers from {settings.get('answers_from', '?')}"
+        )
+    lines.append("")
+
+    lines += ["## Timing", ""]
+    if not answers:
+        lines += ["No answers were recorded.", ""]
+    else:
+        lines.append("| # | Question | Speaking time | Budget | Verdict |")
+        lines.append("|---|---|---|---|---|")
+        for a in answers:
+            verdict = describe_verdict(a.get("verdict"), a.get("budget_delta_s"))
+            if a.get("status") == "failed":
+                verdict = f"failed: {a.get('error')}"
+            lines.append(
+                f"| {a['turn']} | {_cell(a['question_id'])} | {format_duration(a.get('speech_seconds'))} "
+                f"| {_budget(a.get('budget'))} | {_cell(verdict)} |"
+            )
+        total = sum(a.get("speech_seconds") or 0 for a in answers)
+        over = sum(1 for a in answers if a.get("verdict") == "over")
+        under = sum(1 for a in answers if a.get("verdict") == "under")
+        questions = len(script.get("questions") or [])
+        lines += [
+            "",
+            f"Total speaking time **{format_duration(total)}** over {len(answers)} of "
+            f"{questions or len(answers)} questions; {over} over budget, {under} under.",
+            "",
+        ]
+
+    lines += ["## Transcript", ""]
+    for a in answers:
+        lines.append(f"### {a['turn']}. {a['question']}")
+        lines.append("")
+        details = [f"audio `{a.get('audio')}`"]
+        if a.get("speech_start") is not None:
+            details.append(
+                f"speech {_clock(a['speech_start'])}–{_clock(a['speech_end'])} "
+                f"({format_duration(a['speech_seconds'])}, budget {_budget(a.get('budget'))}, "
+                f"{describe_verdict(a.get('verdict'), a.get('budget_delta_s'))})"
+            )
+        if a.get("end_reason"):
+            details.append(f"ended by {a['end_reason'].replace('_', ' ')}")
+        lines.append("*" + "; ".join(details) + "*")
+        lines.append("")
+        if a.get("segments"):
+            for seg in a["segments"]:
+                lines.append(f"- `{_clock(seg['start'])}` {seg['text']}")
+        elif a.get("status") == "failed":
+            lines.append(f"_No transcript: {a.get('error')}_")
+        else:
+            lines.append("_Not transcribed yet._")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

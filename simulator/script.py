@@ -1,0 +1,207 @@
+"""Interview scripts: the TOML format, validation and discovery.
+
+A script is a TOML file with a title, role, company, an optional interviewer section and an
+ordered list of questions, each with an id, the spoken prompt and a speaking-time budget.
+Validation is strict (unknown keys and wrong types are errors, not coerced) and every error
+names the file, the key and the problem, e.g.
+``configs/x.toml: questions[3].max_s: must be at least min_s (90)``.
+
+Scripts are found in the bundled `configs` package and in the user's scripts folder
+(``$MOCK_INTERVIEW_HOME/scripts``); ``--script`` also accepts a path to any TOML file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simulator.errors import ScriptError
+
+DEFAULT_SCRIPT_ID = "ml-engineer-screen"
+
+_ID = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Interviewer(_Strict):
+    name: str = "Interviewer"
+    voice: str | None = Field(default=None, description="pyttsx3 voice id or language, e.g. en-us")
+    rate: Annotated[int, Field(ge=80, le=400)] | None = None
+    intro: str | None = None
+    closing: str | None = None
+
+
+class Question(_Strict):
+    id: Annotated[str, Field(pattern=_ID, max_length=64)]
+    prompt: Annotated[str, Field(min_length=1)]
+    min_s: Annotated[float, Field(ge=0)]
+    max_s: Annotated[float, Field(gt=0)]
+    section: str | None = None
+    sample_answer: str | None = None
+
+    @model_validator(mode="after")
+    def _budget_order(self) -> Question:
+        if self.min_s > self.max_s:
+            raise ValueError(f"min_s ({self.min_s:g}) is greater than max_s ({self.max_s:g})")
+        return self
+
+
+class Script(_Strict):
+    id: Annotated[str, Field(pattern=_ID, max_length=64)]
+    title: Annotated[str, Field(min_length=1)]
+    role: Annotated[str, Field(min_length=1)]
+    company: Annotated[str, Field(min_length=1)]
+    description: str | None = None
+    interviewer: Interviewer = Interviewer()
+    questions: Annotated[list[Question], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Script:
+        seen: set[str] = set()
+        for q in self.questions:
+            if q.id in seen:
+                raise ValueError(f"duplicate question id {q.id!r}")
+            seen.add(q.id)
+        return self
+
+    @property
+    def total_budget(self) -> tuple[float, float]:
+        return sum(q.min_s for q in self.questions), sum(q.max_s for q in self.questions)
+
+
+@dataclass(frozen=True)
+class LoadedScript:
+    """A validated script plus where it came from (path and content hash, for comparisons)."""
+
+    script: Script
+    path: Path
+    sha256: str
+
+
+def load_script(path: str | Path) -> LoadedScript:
+    """Read and validate one script file. Raises :class:`ScriptError` naming file and key."""
+    path = Path(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except FileNotFoundError:
+        raise ScriptError(f"{path}: script file not found") from None
+    except OSError as exc:
+        raise ScriptError(f"{path}: cannot read script file: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw_bytes.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScriptError(f"{path}: not a UTF-8 text file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScriptError(f"{path}: invalid TOML: {exc}") from None
+    data.setdefault("id", _id_from_filename(path))
+    try:
+        script = Script.model_validate(data)
+    except ValidationError as exc:
+        raise ScriptError(f"{path}: {_describe(exc, data)}") from None
+    return LoadedScript(script=script, path=path, sha256=hashlib.sha256(raw_bytes).hexdigest())
+
+
+def _id_from_filename(path: Path) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-") or "script"
+
+
+def _describe(exc: ValidationError, data: dict) -> str:
+    problems = []
+    for err in exc.errors():
+        key = _format_loc(err["loc"], data)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        problems.append(f"{key}: {msg}" if key else msg)
+    head = problems[0]
+    if len(problems) > 1:
+        head += f" (and {len(problems) - 1} more: " + "; ".join(problems[1:4]) + ")"
+    return head
+
+
+def _format_loc(loc: tuple, data: dict) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
+        else:
+            parts.append(str(item))
+    text = ".".join(parts)
+    # Name the question by its id too: "questions[3] (id 'data')" is easier to find.
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        try:
+            qid = data["questions"][loc[1]].get("id")
+        except (KeyError, IndexError, AttributeError, TypeError):
+            qid = None
+        if isinstance(qid, str):
+            text = text.replace(f"questions[{loc[1]}]", f"questions[{loc[1]}] (id {qid!r})", 1)
+    return text
+
+
+# ----------------------------------------------------------------------------- discovery
+
+
+def bundled_scripts_dir() -> Path:
+    import configs
+
+    return Path(configs.__file__).parent
+
+
+def script_dirs(user_scripts_dir: Path | None) -> list[Path]:
+    dirs = [bundled_scripts_dir()]
+    if user_scripts_dir is not None and user_scripts_dir.is_dir():
+        dirs.append(user_scripts_dir)
+    return dirs
+
+
+@dataclass(frozen=True)
+class ScriptEntry:
+    """A script found on disk; ``error`` is set when it does not validate."""
+
+    path: Path
+    loaded: LoadedScript | None
+    error: str | None
+
+    @property
+    def id(self) -> str:
+        return self.loaded.script.id if self.loaded else _id_from_filename(self.path)
+
+
+def discover_scripts(user_scripts_dir: Path | None = None) -> list[ScriptEntry]:
+    entries = []
+    for folder in script_dirs(user_scripts_dir):
+        for path in sorted(folder.glob("*.toml")):
+            try:
+                entries.append(ScriptEntry(path, load_script(path), None))
+            except ScriptError as exc:
+                entries.append(ScriptEntry(path, None, str(exc)))
+    return entries
+
+
+def find_script(name_or_path: str | None, user_scripts_dir: Path | None = None) -> LoadedScript:
+    """Resolve ``--script``: a path to a TOML file, or the id of a known script."""
+    wanted = name_or_path or DEFAULT_SCRIPT_ID
+    as_path = Path(wanted).expanduser()
+    if as_path.suffix == ".toml" or as_path.exists() or "/" in wanted:
+        return load_script(as_path)
+    entries = discover_scripts(user_scripts_dir)
+    for entry in entries:
+        if entry.id == wanted:
+            if entry.loaded is None:
+                raise ScriptError(entry.error or f"{entry.path}: invalid script")
+            return entry.loaded
+    known = ", ".join(sorted(e.id for e in entries)) or "none"
+    raise ScriptError(f"unknown script {wanted!r}", f"known scripts: {known}")

@@ -1,0 +1,154 @@
+"""Terminal rendering with rich: the interview as it happens, script lists, session reviews.
+
+All output goes through an injected :class:`rich.console.Console`, so tests can capture it and
+``--json`` can keep standard output machine-readable at its last line.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from simulator.report import render_markdown
+from simulator.timing import describe_verdict, format_duration
+
+VERDICT_STYLE = {"under": "yellow", "within": "green", "over": "red"}
+
+
+def _budget(min_s: float, max_s: float) -> str:
+    return f"{format_duration(min_s)}–{format_duration(max_s)}"
+
+
+class ConsoleView:
+    """Implements the interview view (see `simulator.interview.InterviewView`) with rich."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.session = None
+
+    # -- set-up
+    def starting(self, loaded) -> None:
+        s = loaded.script
+        lo, hi = s.total_budget
+        self.console.print(
+            Panel.fit(
+                Text.assemble(
+                    (s.title, "bold"),
+                    f"\n{s.role} at {s.company} · {len(s.questions)} questions · "
+                    f"speaking budget {_budget(lo, hi)}",
+                ),
+                title="Mock interview",
+            )
+        )
+
+    def notice(self, text: str) -> None:
+        self.console.print(f"[yellow]note:[/] {text}")
+
+    @contextmanager
+    def loading_model(self, name: str):
+        with self.console.status(f"Loading Whisper model {name} and warming it up…"):
+            yield
+
+    def model_ready(self, name: str, seconds: float) -> None:
+        self.console.print(f"Whisper {name} ready in {seconds:.1f} s.")
+
+    def session_created(self, session) -> None:
+        self.session = session
+        self.console.print(f"Saving this session to [bold]{session.dir}[/]")
+
+    # -- the interview
+    def interviewer_line(self, text: str, utterance) -> None:
+        self.console.print(f"\n[cyan]Interviewer:[/] {text}")
+
+    def question(self, turn, total: int, utterance) -> None:
+        q = turn.question
+        section = f"{q.section} · " if q.section else ""
+        self.console.rule(
+            f"[bold]Question {turn.number}/{total}[/] · {section}{q.id} · "
+            f"budget {_budget(q.min_s, q.max_s)}",
+            align="left",
+        )
+        self.console.print(f"[cyan]Interviewer:[/] {q.prompt}")
+
+    def answer_received(self, turn, recording) -> None:
+        origin = recording.source or "the microphone"
+        self.console.print(f"[dim]Answer: {origin} ({recording.audio.duration:.1f} s of audio)[/]")
+
+    @contextmanager
+    def transcribing(self, turn, audio_seconds: float):
+        with self.console.status(f"Transcribing {audio_seconds:.0f} s of audio…"):
+            yield
+
+    def answer_done(self, turn, answer: dict) -> None:
+        verdict = answer.get("verdict")
+        style = VERDICT_STYLE.get(verdict, "white")
+        self.console.print(
+            f"Speaking time [bold]{format_duration(answer['speech_seconds'])}[/] "
+            f"({answer['speech_start']:.1f}–{answer['speech_end']:.1f} s into the audio) · "
+            f"[{style}]{describe_verdict(verdict, answer.get('budget_delta_s'))}[/]"
+        )
+        text = answer.get("transcript") or "(no words recognised)"
+        self.console.print(Text(f"“{text}”", style="italic dim"))
+
+
+def timing_table(doc: dict) -> Table:
+    table = Table(title="Timing", title_justify="left")
+    for col, justify in (("#", "right"), ("Question", "left"), ("Speaking", "right"),
+                         ("Budget", "right"), ("Verdict", "left")):
+        table.add_column(col, justify=justify)
+    for a in doc.get("answers", []):
+        budget = a.get("budget") or {}
+        verdict = a.get("verdict")
+        label = describe_verdict(verdict, a.get("budget_delta_s"))
+        if a.get("status") == "failed":
+            label = f"failed: {a.get('error')}"
+        table.add_row(
+            str(a["turn"]),
+            a["question_id"],
+            format_duration(a.get("speech_seconds")),
+            _budget(budget.get("min_s", 0), budget.get("max_s", 0)) if budget else "—",
+            Text(label, style=VERDICT_STYLE.get(verdict, "")),
+        )
+    return table
+
+
+def scripts_table(entries) -> Table:
+    table = Table(title="Interview scripts")
+    for col in ("id", "title", "questions", "budget", "file"):
+        table.add_column(col, overflow="fold")
+    for e in entries:
+        if e.loaded is None:
+            table.add_row(e.id, Text(f"invalid: {e.error}", style="red"), "", "", e.path.name)
+            continue
+        s = e.loaded.script
+        lo, hi = s.total_budget
+        table.add_row(s.id, f"{s.title} ({s.role}, {s.company})", str(len(s.questions)),
+                      _budget(lo, hi), e.path.name)
+    return table
+
+
+def sessions_table(summaries) -> Table:
+    table = Table(title="Saved sessions")
+    for col, justify in (("id", "left"), ("date", "left"), ("script", "left"),
+                         ("answers", "right"), ("speaking", "right"), ("over budget", "right"),
+                         ("status", "left")):
+        table.add_column(col, justify=justify)
+    for s in summaries:
+        date = (s.started_at or "")[:16].replace("T", " ")
+        status_style = {"complete": "green", "unreadable": "red"}.get(s.status, "yellow")
+        table.add_row(
+            s.id, date, s.script_id or "?", f"{s.answers}/{s.questions}",
+            format_duration(s.speaking_seconds), str(s.over_budget),
+            Text(s.status if not s.error else f"{s.status}: {s.error}", style=status_style),
+        )
+    return table
+
+
+def render_review(console: Console, doc: dict) -> None:
+    console.print(Markdown(render_markdown(doc)))
+    console.print(f"\nSession folder: {doc.get('dir')}")
