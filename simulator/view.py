@@ -119,7 +119,8 @@ def timing_table(doc: dict) -> Table:
 
 def scripts_table(entries) -> Table:
     table = Table(title="Interview scripts")
-    for col in ("id", "title", "questions", "budget", "file"):
+    table.add_column("id", no_wrap=True)
+    for col in ("title", "questions", "budget", "file"):
         table.add_column(col, overflow="fold")
     for e in entries:
         if e.loaded is None:
@@ -134,7 +135,8 @@ def scripts_table(entries) -> Table:
 
 def sessions_table(summaries) -> Table:
     table = Table(title="Saved sessions")
-    for col, justify in (("id", "left"), ("date", "left"), ("script", "left"),
+    table.add_column("id", no_wrap=True)
+    for col, justify in (("date", "left"), ("script", "left"),
                          ("answers", "right"), ("speaking", "right"), ("over budget", "right"),
                          ("status", "left")):
         table.add_column(col, justify=justify)

@@ -1,0 +1,97 @@
+"""Answer recordings with a known speaking time, built from the real speech in tests/data.
+
+The "known" speaking time of a clip is where its energy is within 35 dB of its loudest 20 ms
+frame: an independent measure from the program's Silero VAD. Clips are trimmed to that span
+and framed by quiet room noise, so the true speaking time of an assembled answer is exact.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from audio.clip import SAMPLE_RATE, Audio
+from audio.io import read_audio
+
+SPEECH_DIR = Path(__file__).parent / "data" / "speech"
+
+
+def manifest() -> list[dict]:
+    lines = (SPEECH_DIR / "manifest.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def reference(name: str) -> str:
+    return next(m["reference"] for m in manifest() if m["file"] == name)
+
+
+def energy_trim(audio: Audio, window_s: float = 0.02, below_peak_db: float = 35.0) -> Audio:
+    n = int(SAMPLE_RATE * window_s)
+    frames = len(audio) // n
+    rms = np.sqrt(np.mean(audio.samples[: frames * n].reshape(frames, n) ** 2, axis=1) + 1e-12)
+    db = 20 * np.log10(rms)
+    loud = np.where(db > db.max() - below_peak_db)[0]
+    return Audio(audio.samples[loud[0] * n : (loud[-1] + 1) * n])
+
+
+def room_noise(seconds: float, seed: int = 0) -> Audio:
+    rng = np.random.default_rng(seed)
+    return Audio((rng.standard_normal(int(seconds * SAMPLE_RATE)) * 5e-4).astype(np.float32))
+
+
+@dataclass(frozen=True)
+class KnownAnswer:
+    audio: Audio
+    speech_start: float
+    speech_seconds: float
+    text: str
+
+
+def answer_with_pauses(
+    clips: list[str], pause_s: float = 1.2, lead_s: float = 2.0, tail_s: float = 2.5
+) -> KnownAnswer:
+    """Speech clips separated by pauses, with silence before and after."""
+    parts = [room_noise(lead_s, 1)]
+    speaking = 0.0
+    for i, name in enumerate(clips):
+        clip = energy_trim(read_audio(SPEECH_DIR / name))
+        if i:
+            parts.append(room_noise(pause_s, 10 + i))
+            speaking += pause_s
+        parts.append(clip)
+        speaking += clip.duration
+    parts.append(room_noise(tail_s, 2))
+    audio = parts[0].concat(*parts[1:])
+    text = " ".join(reference(name) for name in clips)
+    return KnownAnswer(audio=audio, speech_start=lead_s, speech_seconds=speaking, text=text)
+
+
+def encode(path: Path, audio: Audio, rate: int = SAMPLE_RATE, channels: int = 1) -> Path:
+    """Write ``audio`` in the container/codec implied by the suffix, at ``rate`` and
+    ``channels``, with PyAV: to prove answers in any format, rate and layout are accepted."""
+    import av
+
+    from audio.io import resample
+
+    codec = {".flac": "flac", ".mp3": "libmp3lame", ".m4a": "aac", ".wav": "pcm_s16le"}[path.suffix]
+    samples = resample(audio.samples, SAMPLE_RATE, rate)
+    layout = "mono" if channels == 1 else "stereo"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=rate, layout=layout)
+        fmt = stream.codec_context.codec.audio_formats[0].name
+        planar = np.ascontiguousarray(np.tile(samples, (channels, 1)), dtype=np.float32)
+        frame = av.AudioFrame.from_ndarray(planar, format="fltp", layout=layout)
+        frame.sample_rate = rate
+        resampler = av.AudioResampler(format=fmt, layout=layout, rate=rate)
+        for out in resampler.resample(frame):
+            for packet in stream.encode(out):
+                container.mux(packet)
+        for out in resampler.resample(None):
+            for packet in stream.encode(out):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return path

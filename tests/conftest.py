@@ -1,0 +1,48 @@
+"""Shared fixtures. Everything here is real: the bundled Whisper model, espeak-ng, files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))  # tests/audio_fixtures.py
+sys.path.insert(0, str(ROOT))  # bench/wer.py
+
+# Nothing in the tests may reach beyond this machine.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ.pop("OPENAI_API_KEY", None)
+
+TEST_SCRIPTS = Path(__file__).parent / "data" / "scripts"
+
+
+@pytest.fixture(scope="session")
+def transcriber():
+    from audio.transcriber import WhisperTranscriber
+
+    model = WhisperTranscriber.load()
+    model.warm_up()
+    return model
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A private program home, so tests never touch the user's sessions."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("MOCK_INTERVIEW_HOME", str(path))
+    return path
+
+
+def mock_interview(*args: str, home: Path, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
+    """Run the installed ``mock-interview`` console script, as a user would."""
+    exe = Path(sys.executable).with_name("mock-interview")
+    env = {**os.environ, "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "200"}
+    # No sound server in these tests unless a test starts one: speak mode must fall back.
+    env.pop("PULSE_SERVER", None)
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, env=env, timeout=timeout, **kwargs
+    )

@@ -1,0 +1,117 @@
+"""Interview scripts: the default script is valid, and every kind of mistake is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.errors import ScriptError
+from simulator.script import DEFAULT_SCRIPT_ID, discover_scripts, find_script, load_script
+
+VALID = """
+title = "T"
+role = "R"
+company = "C"
+
+[[questions]]
+id = "one"
+prompt = "First?"
+min_s = 10
+max_s = 20
+
+[[questions]]
+id = "two"
+prompt = "Second?"
+min_s = 5
+max_s = 15
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def error_of(path: Path) -> str:
+    with pytest.raises(ScriptError) as info:
+        load_script(path)
+    return str(info.value)
+
+
+def test_default_script_follows_the_seed_structure():
+    loaded = find_script(None)
+    script = loaded.script
+    assert script.id == DEFAULT_SCRIPT_ID
+    assert script.role == "Machine Learning Engineer"
+    ids = [q.id for q in script.questions]
+    assert ids[0] == "career-walkthrough"
+    first = script.questions[0]
+    assert (first.min_s, first.max_s) == (60, 120)  # the seed's "1-2 minutes"
+    for topic in ("problem", "why-ml", "ownership", "data", "modeling", "serving", "trade-offs",
+                  "impact", "lessons"):
+        assert any(topic in i for i in ids), topic
+    assert all(q.sample_answer for q in script.questions)
+
+
+def test_valid_script_gets_its_id_from_the_file_name(tmp_path):
+    loaded = load_script(write(tmp_path, VALID, "My Script.toml"))
+    assert loaded.script.id == "my-script"
+    assert loaded.script.total_budget == (15, 35)
+    assert len(loaded.sha256) == 64
+
+
+def test_invalid_toml_names_file_and_line(tmp_path):
+    path = write(tmp_path, VALID.replace('role = "R"', "role = R"))
+    message = error_of(path)
+    assert str(path) in message and "invalid TOML" in message and "line 3" in message
+
+
+def test_unknown_key_is_named(tmp_path):
+    message = error_of(write(tmp_path, VALID.replace("min_s = 5", "min_s = 5\nmax_sec = 9")))
+    assert "questions[1] (id 'two').max_sec: unknown key" in message
+
+
+def test_wrong_type_is_named_not_coerced(tmp_path):
+    message = error_of(write(tmp_path, VALID.replace("max_s = 20", 'max_s = "20"')))
+    assert "questions[0] (id 'one').max_s" in message and "number" in message
+
+
+def test_min_greater_than_max(tmp_path):
+    message = error_of(write(tmp_path, VALID.replace("min_s = 10", "min_s = 30")))
+    assert "questions[0] (id 'one')" in message
+    assert "min_s (30) is greater than max_s (20)" in message
+
+
+def test_duplicate_question_id(tmp_path):
+    message = error_of(write(tmp_path, VALID.replace('id = "two"', 'id = "one"')))
+    assert "duplicate question id 'one'" in message
+
+
+def test_missing_required_key(tmp_path):
+    message = error_of(write(tmp_path, VALID.replace('title = "T"\n', "")))
+    assert message.endswith("title: required key is missing")
+
+
+def test_no_questions(tmp_path):
+    message = error_of(write(tmp_path, 'title = "T"\nrole = "R"\ncompany = "C"\nquestions = []\n'))
+    assert "questions" in message and "at least 1" in message
+
+
+def test_unknown_script_name_lists_known_ones():
+    with pytest.raises(ScriptError) as info:
+        find_script("no-such-script")
+    assert "unknown script 'no-such-script'" in str(info.value)
+    assert DEFAULT_SCRIPT_ID in str(info.value)
+
+
+def test_user_scripts_are_discovered_and_broken_ones_reported(tmp_path):
+    write(tmp_path, VALID, "mine.toml")
+    write(tmp_path, "title = ", "broken.toml")
+    entries = {e.id: e for e in discover_scripts(tmp_path)}
+    assert entries["mine"].loaded is not None
+    assert entries["broken"].loaded is None and "invalid TOML" in entries["broken"].error
+    assert find_script("mine", tmp_path).script.title == "T"
+    with pytest.raises(ScriptError, match="broken.toml"):
+        find_script("broken", tmp_path)

@@ -1,0 +1,171 @@
+"""Session storage and the interview loop's bookkeeping, with test doubles for the slow parts.
+
+These are unit tests of logic: the answer source is real (files), the transcriber is a double.
+The real Whisper model is exercised in test_transcription.py and test_cli_run.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from audio.clip import Audio
+from audio.io import write_wav
+from audio.sources import FileAnswerSource
+from audio.speaker import TextOnlySpeaker
+from audio.transcriber import Segment, Transcript, Word
+from simulator.errors import InterviewIncomplete, SessionNotFound, StorageError
+from simulator.events import EventLog
+from simulator.interview import Interview
+from simulator.script import find_script
+from simulator.session import SessionStore, load_session_dir
+from tests_paths import TEST_SCRIPT
+from audio_fixtures import room_noise
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        self.now += 0.5
+        return self.now
+
+
+class EchoTranscriber:
+    """Returns a fixed transcript; optionally raises on the n-th call."""
+
+    name = "echo"
+
+    def __init__(self, fail_on: int | None = None, exc: BaseException | None = None):
+        self.calls = 0
+        self.fail_on = fail_on
+        self.exc = exc
+
+    def transcribe(self, audio):
+        self.calls += 1
+        if self.fail_on == self.calls:
+            raise self.exc
+        return Transcript(
+            text="hello there",
+            words=[Word("hello", 1.0, 1.4, 0.9), Word("there", 1.5, 1.9, 0.9)],
+            segments=[Segment(1.0, 1.9, "hello there")],
+            model="echo",
+        )
+
+
+def speech_answer(tmp_path, name: str, seconds: float = 3.0):
+    """Real speech framed by room noise: the VAD needs speech to time."""
+    from audio.io import read_audio
+    from audio_fixtures import SPEECH_DIR
+
+    speech = read_audio(SPEECH_DIR / "cmu_goforward.wav")
+    audio = room_noise(1.0).concat(speech, room_noise(1.0))
+    return write_wav(tmp_path / name, audio)
+
+
+def make_interview(tmp_path, answers, transcriber=None, clock=None):
+    loaded = find_script(str(TEST_SCRIPT))
+    store = SessionStore(tmp_path / "sessions")
+    session = store.create(loaded, {"model": "echo", "tts": "off", "answers_from": "files"},
+                           clock=clock or FakeClock())
+    interview = Interview(loaded, speaker=TextOnlySpeaker(), answers=FileAnswerSource(answers),
+                          transcriber=transcriber or EchoTranscriber(), session=session)
+    return store, session, interview
+
+
+def test_complete_session_round_trips_through_json(tmp_path):
+    answers = [speech_answer(tmp_path, "a1.wav"), speech_answer(tmp_path, "a2.wav")]
+    store, session, interview = make_interview(tmp_path, answers)
+    doc = interview.run()
+    assert doc["status"] == "complete"
+    on_disk = json.loads((session.dir / "session.json").read_text())
+    assert on_disk == doc
+    assert on_disk["schema_version"] == 1
+    assert [a["question_id"] for a in on_disk["answers"]] == ["first", "second"]
+    first = on_disk["answers"][0]
+    assert first["audio"] == "answers/01-first.wav" and (session.dir / first["audio"]).exists()
+    assert first["words"][0] == {"word": "hello", "start": 1.0, "end": 1.4, "probability": 0.9}
+    assert first["budget"] == {"min_s": 5.0, "max_s": 9.0}
+    assert first["verdict"] == "under"
+    types = [e["type"] for e in on_disk["events"]]
+    assert types[0] == "session_started" and types[-1] == "session_ended"
+    assert types.count("answer_ended") == 2 and types.count("transcript_ready") == 2
+    times = [e["t"] for e in on_disk["events"]]
+    assert times == sorted(times)
+    # The event log file holds exactly the same events.
+    lines = (session.dir / "events.jsonl").read_text().splitlines()
+    assert [json.loads(x) for x in lines] == on_disk["events"]
+    assert "hello there" in (session.dir / "report.md").read_text()
+    assert [s.id for s in store.summaries()] == [session.id]
+
+
+def test_ctrl_c_mid_session_keeps_what_was_recorded(tmp_path):
+    answers = [speech_answer(tmp_path, "a1.wav"), speech_answer(tmp_path, "a2.wav")]
+    store, session, interview = make_interview(
+        tmp_path, answers, EchoTranscriber(fail_on=2, exc=KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        interview.run()
+    doc = store.load(session.id)
+    assert doc["status"] == "incomplete"
+    assert "interrupted" in doc["incomplete_reason"]
+    assert doc["answers"][0]["status"] == "complete"
+    # The second answer's audio was saved before transcription was interrupted.
+    assert doc["answers"][1]["status"] == "recorded"
+    assert (session.dir / doc["answers"][1]["audio"]).exists()
+
+
+def test_running_out_of_answers_is_incomplete_but_saved(tmp_path):
+    store, session, interview = make_interview(tmp_path, [speech_answer(tmp_path, "a1.wav")])
+    with pytest.raises(InterviewIncomplete, match="only 1 answer file given"):
+        interview.run()
+    doc = store.load(session.id)
+    assert doc["status"] == "incomplete" and len(doc["answers"]) == 1
+
+
+def test_crash_leaves_a_reviewable_session_rebuilt_from_the_event_log(tmp_path):
+    answers = [speech_answer(tmp_path, "a1.wav"), speech_answer(tmp_path, "a2.wav")]
+    store, session, interview = make_interview(tmp_path, answers)
+    interview.run()
+    # Simulate a crash after the first answer: session.json is older than the log, and the
+    # log's last line was cut in half.
+    events = [json.loads(x) for x in (session.dir / "events.jsonl").read_text().splitlines()]
+    cut = next(i for i, e in enumerate(events) if e["type"] == "question_asked" and e["turn"] == 2)
+    old = json.loads((session.dir / "session.json").read_text())
+    old["events"] = events[:3]
+    (session.dir / "session.json").write_text(json.dumps(old))
+    lines = [json.dumps(e) for e in events[: cut + 1]]
+    (session.dir / "events.jsonl").write_text("\n".join(lines) + '\n{"t": 9, "type": "answ')
+    doc = load_session_dir(session.dir)
+    assert doc["status"] == "interrupted"
+    assert len(doc["answers"]) == 1 and doc["answers"][0]["transcript"] == "hello there"
+
+
+def test_events_are_timed_on_the_injected_clock():
+    clock = FakeClock()
+    log = EventLog(clock=clock)
+    first = log.append("a")
+    second = log.append("b", x=1)
+    assert second["t"] - first["t"] == 0.5 and second["x"] == 1
+    resumed = EventLog(clock=clock, events=log.events)
+    assert resumed.append("c")["t"] > second["t"]
+
+
+def test_unwritable_sessions_folder_is_reported(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StorageError, match="cannot write to the sessions folder"):
+        SessionStore(blocker / "sessions").ensure_writable()
+
+
+def test_unknown_and_ambiguous_session_ids(tmp_path):
+    store = SessionStore(tmp_path)
+    for name in ("20260101-100000-x", "20260101-110000-x"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "session.json").write_text(json.dumps({"id": name, "answers": [], "events": []}))
+    assert store.load("20260101-10")["id"] == "20260101-100000-x"
+    with pytest.raises(SessionNotFound, match="matches 2 sessions"):
+        store.load("20260101")
+    with pytest.raises(SessionNotFound, match="no saved session"):
+        store.load("nope")

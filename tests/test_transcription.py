@@ -1,0 +1,74 @@
+"""The real Whisper model on real speech, and a round trip through the real TTS engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from audio.io import read_audio
+from audio.speaker import TtsSpeaker
+from audio.transcriber import DEFAULT_MODEL, TranscribeSettings, resolve_model
+from audio.tts import Pyttsx3Synthesizer, Voice
+from audio_fixtures import SPEECH_DIR, manifest
+from bench.wer import normalise, word_error_rate
+
+pytestmark = pytest.mark.slow
+
+
+def plain_faster_whisper(paths):
+    """The baseline: faster-whisper used directly, same model and settings, its own decoding."""
+    from faster_whisper import WhisperModel
+
+    spec = resolve_model(None)
+    model = WhisperModel(spec.source, device="cpu", compute_type="int8")
+    out = []
+    for path in paths:
+        segments, _ = model.transcribe(str(path), **TranscribeSettings().as_kwargs())
+        out.append(" ".join(s.text.strip() for s in segments))
+    return out
+
+
+def test_word_error_rate_matches_plain_faster_whisper(transcriber):
+    entries = manifest()
+    paths = [SPEECH_DIR / m["file"] for m in entries]
+    refs = [m["reference"] for m in entries]
+    ours = [transcriber.transcribe(read_audio(p)).text for p in paths]
+    baseline = plain_faster_whisper(paths)
+    ours_wer = word_error_rate(refs, ours)
+    base_wer = word_error_rate(refs, baseline)
+    print(f"WER ours {ours_wer:.2f}% vs plain faster-whisper {base_wer:.2f}%")
+    assert transcriber.name == DEFAULT_MODEL
+    assert abs(ours_wer - base_wer) <= 2.0
+    # A floor that a broken model or decoding would not meet (tiny.en measures ~10% here).
+    assert ours_wer < 20.0
+
+
+def test_word_timestamps_are_ordered_and_inside_the_audio(transcriber):
+    audio = read_audio(SPEECH_DIR / "jfk_inaugural_1961.wav")
+    transcript = transcriber.transcribe(audio)
+    assert "country" in transcript.text.lower()
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+    assert all(0 <= w.start <= w.end <= audio.duration + 0.05 for w in transcript.words)
+    assert len(transcript.words) == len(transcript.text.split())
+
+
+def test_tts_speaks_a_question_to_a_file_and_whisper_hears_it(tmp_path, transcriber):
+    question = "What was the hardest part of the project, and what would you change today?"
+    speaker = TtsSpeaker(Pyttsx3Synthesizer(Voice("en-us", 165)), device=None)
+    utterance = speaker.say(question, save_to=tmp_path / "q.wav")
+    assert utterance.mode == "file" and utterance.duration > 2.0
+    heard = transcriber.transcribe(read_audio(tmp_path / "q.wav")).text
+    print("heard:", heard)
+    assert word_error_rate([question], [heard]) <= 20.0
+    for word in ("hardest", "project", "change", "today"):
+        assert word in normalise(heard).split()
+
+
+def test_every_synthesis_yields_its_own_audio(tmp_path):
+    """pyttsx3 2.99 can repeat or drop queued texts; each call must get its own speech."""
+    synth = Pyttsx3Synthesizer(Voice("en-us"))
+    short = synth.synthesize("Yes.")
+    long = synth.synthesize("This is a considerably longer sentence than the first one was.")
+    again = synth.synthesize("Yes.")
+    assert long.duration > 2 * short.duration
+    assert abs(again.duration - short.duration) < 0.05
