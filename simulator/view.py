@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from rich import box
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.panel import Panel
@@ -134,18 +135,19 @@ def scripts_table(entries) -> Table:
 
 
 def sessions_table(summaries) -> Table:
-    table = Table(title="Saved sessions")
+    # The id already names the script (<date>-<time>-<script id>), so no separate column.
+    table = Table(title="Saved sessions", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     table.add_column("id", no_wrap=True)
-    for col, justify in (("date", "left"), ("script", "left"),
-                         ("answers", "right"), ("speaking", "right"), ("over budget", "right"),
-                         ("status", "left")):
-        table.add_column(col, justify=justify)
+    table.add_column("date", no_wrap=True)
+    for col in ("answers", "time", "over"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
     for s in summaries:
-        date = (s.started_at or "")[:16].replace("T", " ")
+        date = (s.started_at or "")[5:16].replace("T", " ")  # MM-DD HH:MM; the id has the year
         status_style = {"complete": "green", "unreadable": "red"}.get(s.status, "yellow")
         table.add_row(
-            s.id, date, s.script_id or "?", f"{s.answers}/{s.questions}",
-            format_duration(s.speaking_seconds), str(s.over_budget),
+            s.id, date, f"{s.answers}/{s.questions}", format_duration(s.speaking_seconds),
+            str(s.over_budget),
             Text(s.status if not s.error else f"{s.status}: {s.error}", style=status_style),
         )
     return table
