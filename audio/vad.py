@@ -4,17 +4,40 @@ Uses the Silero VAD model that ships inside the faster-whisper wheel (no downloa
 timing is measured from these spans, not from file length or wall-clock time, so leading and
 trailing silence (or room noise) never counts as speaking time.
 
-The defaults differ from faster-whisper's transcription defaults on purpose: no padding around
-speech (padding would inflate the measured speaking time) and a short minimum silence so
-the outer edges of speech are found precisely. Pauses inside an answer are kept as gaps
-between segments for later delivery analysis.
+One code path serves files and live recording: Silero gives a speech probability per 32 ms
+frame (:func:`frame_probabilities` for a whole clip, :class:`StreamingVad` block by block,
+with identical results), and :func:`segments_from_probabilities` turns probabilities into
+spans. There is no padding around speech (padding would inflate the measured speaking time)
+and a short minimum silence, so the outer edges of speech are found precisely; pauses inside
+an answer stay as gaps between segments for later delivery analysis.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
+import numpy as np
+
 from audio.clip import SAMPLE_RATE, Audio
+
+FRAME = 512  # samples per Silero frame at 16 kHz (32 ms)
+FRAME_S = FRAME / SAMPLE_RATE
+_CONTEXT = 64  # samples of left context Silero v6 expects before each frame
+
+_model = None
+_model_lock = threading.Lock()
+
+
+def _silero():
+    """The ONNX model, loaded once per process (about 2 MB, a few ms)."""
+    global _model
+    with _model_lock:
+        if _model is None:
+            from faster_whisper.vad import get_vad_model
+
+            _model = get_vad_model()
+    return _model
 
 
 @dataclass(frozen=True)
@@ -32,20 +55,94 @@ class VadSettings:
     threshold: float = 0.5
     min_speech_ms: int = 120
     min_silence_ms: int = 300
-    pad_ms: int = 0
+
+    @property
+    def neg_threshold(self) -> float:
+        # Silero's recommended hysteresis: leave speech only well below the entry threshold.
+        return max(self.threshold - 0.15, 0.01)
+
+
+class _SileroState:
+    """Silero v6 is recurrent: its LSTM state (h, c) carries from frame to frame, and each
+    frame also sees the last 64 samples of the one before. Keeping both across calls makes
+    block-by-block results identical to processing the whole clip at once."""
+
+    def __init__(self) -> None:
+        self.h = np.zeros((1, 1, 128), dtype=np.float32)
+        self.c = np.zeros((1, 1, 128), dtype=np.float32)
+        self.context = np.zeros(_CONTEXT, dtype=np.float32)
+
+    def run(self, frames: np.ndarray) -> np.ndarray:
+        batch = frames.reshape(-1, FRAME)
+        contexts = np.concatenate([self.context[None, :], batch[:-1, -_CONTEXT:]], axis=0)
+        rows = np.concatenate([contexts, batch], axis=1)
+        out, self.h, self.c = _silero().session.run(
+            None, {"input": rows, "h": self.h, "c": self.c}
+        )
+        self.context = batch[-1, -_CONTEXT:].copy()
+        return np.asarray(out, dtype=np.float32).reshape(-1)
+
+
+def frame_probabilities(audio: Audio) -> np.ndarray:
+    """Speech probability for every whole 32 ms frame of ``audio``."""
+    n = len(audio) // FRAME
+    if n == 0:
+        return np.zeros(0, dtype=np.float32)
+    state = _SileroState()
+    # Bounded batches keep memory flat on long answers; the state carries across them.
+    step = 4096 * FRAME
+    samples = audio.samples[: n * FRAME]
+    return np.concatenate([state.run(samples[i : i + step]) for i in range(0, len(samples), step)])
+
+
+class StreamingVad:
+    """Feed audio blocks of any size; get probabilities for each completed frame."""
+
+    def __init__(self) -> None:
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._state = _SileroState()
+        self.probabilities: list[float] = []
+
+    def feed(self, samples: np.ndarray) -> np.ndarray:
+        data = np.concatenate([self._pending, samples.astype(np.float32, copy=False)])
+        n = len(data) // FRAME
+        self._pending = data[n * FRAME :]
+        if n == 0:
+            return np.zeros(0, dtype=np.float32)
+        probs = self._state.run(data[: n * FRAME])
+        self.probabilities.extend(probs.tolist())
+        return probs
+
+
+def segments_from_probabilities(
+    probs: np.ndarray | list[float], settings: VadSettings = VadSettings()
+) -> list[SpeechSegment]:
+    """Hysteresis over frame probabilities -> speech spans in seconds."""
+    min_silence = max(1, round(settings.min_silence_ms / 1000 / FRAME_S))
+    min_speech = max(1, round(settings.min_speech_ms / 1000 / FRAME_S))
+    segments: list[SpeechSegment] = []
+    start: int | None = None
+    silent_since: int | None = None
+    for i, p in enumerate(probs):
+        if start is None:
+            if p >= settings.threshold:
+                start, silent_since = i, None
+            continue
+        if p >= settings.threshold:
+            silent_since = None
+        elif p < settings.neg_threshold and silent_since is None:
+            silent_since = i
+        if silent_since is not None and i - silent_since + 1 >= min_silence:
+            if silent_since - start >= min_speech:
+                segments.append(SpeechSegment(start * FRAME_S, silent_since * FRAME_S))
+            start, silent_since = None, None
+    if start is not None:
+        end = silent_since if silent_since is not None else len(probs)
+        if end - start >= min_speech:
+            segments.append(SpeechSegment(start * FRAME_S, end * FRAME_S))
+    return [SpeechSegment(round(s.start, 3), round(s.end, 3)) for s in segments]
 
 
 def speech_segments(audio: Audio, settings: VadSettings = VadSettings()) -> list[SpeechSegment]:
     """Return the stretches of speech in ``audio``, in seconds from its start."""
-    if len(audio) == 0:
-        return []
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    options = VadOptions(
-        threshold=settings.threshold,
-        min_speech_duration_ms=settings.min_speech_ms,
-        min_silence_duration_ms=settings.min_silence_ms,
-        speech_pad_ms=settings.pad_ms,
-    )
-    spans = get_speech_timestamps(audio.samples, options, sampling_rate=SAMPLE_RATE)
-    return [SpeechSegment(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in spans]
+    return segments_from_probabilities(frame_probabilities(audio), settings)

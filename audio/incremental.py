@@ -1,0 +1,210 @@
+"""Transcribing an answer while it is being spoken, so the transcript is ready when it ends.
+
+The answer is cut into chunks at real pauses (measured on the Silero frame probabilities the
+recorder already computes) and each chunk is transcribed on a worker thread while recording
+goes on. Cutting inside words, or re-decoding overlapping windows, cost far more accuracy
+than it saved time in measurements on these machines (see shared/NOTES.md), while cuts at
+pauses with long chunks matched whole-file accuracy. So:
+
+- a chunk is *committed* at the first pause of at least ``cut_pause_s`` once it holds
+  ``min_chunk_s`` of audio; at ``max_chunk_s`` without such a pause it is cut at the longest
+  shorter pause in its last part (through speech only if there is no pause at all);
+- at every shorter pause (``speculate_pause_s``) the open chunk is transcribed
+  *speculatively* when the worker has time. If the answer ends before more speech comes,
+  that result is the final one, so a candidate who stops and presses Enter waits for
+  nothing; if speech resumes, the speculative result is simply dropped.
+
+Previous-chunk text is deliberately not passed to Whisper as a prompt: with tiny.en that
+made decoding loop and repeat itself (corpus WER 5% -> 52%).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from audio.clip import SAMPLE_RATE, Audio
+from audio.transcriber import Segment, Transcript, Word
+from audio.vad import FRAME, VadSettings
+
+FRAME_S = FRAME / SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    min_chunk_s: float = 18.0
+    max_chunk_s: float = 28.0
+    cut_pause_s: float = 0.5
+    speculate_pause_s: float = 0.3
+    # On reaching max_chunk_s, pauses this short still beat cutting through a word.
+    fallback_pause_s: float = 0.12
+
+
+@dataclass(eq=False)
+class _Chunk:
+    start: int  # samples into the answer
+    end: int
+    speculative: bool = False
+    cancelled: bool = False
+    result: Transcript | None = None
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
+
+
+class IncrementalTranscriber:
+    """Feed blocks and their VAD frame probabilities; call :meth:`finish` at the end."""
+
+    def __init__(self, transcriber, settings: ChunkSettings = ChunkSettings(),
+                 vad: VadSettings = VadSettings()) -> None:
+        self._transcriber = transcriber
+        self.settings = settings
+        self._vad = vad
+        self._blocks: list[np.ndarray] = []
+        self._samples = 0
+        self._frames = 0  # VAD frames seen
+        self._chunk_start = 0
+        self._speech_in_chunk = False
+        self._last_speech_end = 0  # samples
+        self._silence_frames = 0
+        self._pauses: list[tuple[int, int]] = []  # (start frame, length) in the open chunk
+        self._chunks: list[_Chunk] = []  # committed, in order
+        self._spec: _Chunk | None = None
+        self._work: queue.Queue[_Chunk | None] = queue.Queue()
+        self._worker = threading.Thread(target=self._run, name="transcriber", daemon=True)
+        self._worker.start()
+        self.speculative_hits = 0
+
+    # ------------------------------------------------------------------ feeding
+
+    def feed(self, samples: np.ndarray, probabilities: np.ndarray) -> None:
+        self._blocks.append(samples)
+        self._samples += len(samples)
+        for p in probabilities:
+            self._frames += 1
+            if p >= self._vad.threshold:
+                if self._silence_frames:
+                    self._pauses.append((self._frames - 1 - self._silence_frames,
+                                         self._silence_frames))
+                self._silence_frames = 0
+                self._speech_in_chunk = True
+                self._last_speech_end = self._frames * FRAME
+            elif p < self._vad.neg_threshold:
+                self._silence_frames += 1
+            self._maybe_cut()
+
+    def _maybe_cut(self) -> None:
+        s = self.settings
+        if not self._speech_in_chunk:
+            return
+        now = self._frames * FRAME
+        chunk_s = (now - self._chunk_start) / SAMPLE_RATE
+        pause_s = self._silence_frames * FRAME_S
+        if chunk_s >= s.min_chunk_s and pause_s >= s.cut_pause_s:
+            # Cut at the end of the pause so far: the chunk keeps the whole pause after its
+            # last word (Whisper tends to drop a final word the audio ends right after).
+            self._commit(now, speech_after=False)
+        elif chunk_s >= s.max_chunk_s:
+            tail_start = self._chunk_start // FRAME + int(s.min_chunk_s / FRAME_S)
+            candidates = [(length, start) for start, length in self._pauses
+                          if start >= tail_start and length * FRAME_S >= s.fallback_pause_s]
+            if candidates:
+                length, start = max(candidates)
+                self._commit((start + length // 2) * FRAME, speech_after=True)
+            else:
+                self._commit(now, speech_after=self._silence_frames == 0)
+        elif pause_s >= s.speculate_pause_s and self._worker_idle():
+            spec = self._spec
+            if spec is None or spec.start != self._chunk_start or spec.end < self._last_speech_end:
+                self._speculate(now)
+
+    def _worker_idle(self) -> bool:
+        return self._work.empty() and (self._spec is None or self._spec.done.is_set())
+
+    def _speculate(self, at_sample: int) -> None:
+        if self._spec is not None:
+            self._spec.cancelled = True
+        self._spec = _Chunk(self._chunk_start, at_sample, speculative=True)
+        self._work.put(self._spec)
+
+    def _commit(self, at_sample: int, speech_after: bool) -> None:
+        if self._spec is not None:
+            self._spec.cancelled = True
+            self._spec = None
+        chunk = _Chunk(self._chunk_start, at_sample)
+        self._chunks.append(chunk)
+        self._work.put(chunk)
+        self._chunk_start = at_sample
+        self._speech_in_chunk = speech_after
+        cut_frame = at_sample // FRAME
+        self._pauses = [(start, length) for start, length in self._pauses if start >= cut_frame]
+        if not speech_after:
+            self._silence_frames = 0
+
+    # ------------------------------------------------------------------ working
+
+    def _run(self) -> None:
+        while True:
+            chunk = self._work.get()
+            if chunk is None:
+                return
+            try:
+                if not chunk.cancelled:
+                    chunk.result = self._transcriber.transcribe(self._slice(chunk))
+            except BaseException as exc:  # reported by finish(), never lost in the thread
+                chunk.error = exc
+            finally:
+                chunk.done.set()
+
+    def _slice(self, chunk: _Chunk) -> Audio:
+        # Blocks are only appended by the feeding thread; copying the list and joining the
+        # copy is safe without a lock (list append and copy are atomic in CPython).
+        blocks = list(self._blocks)
+        data = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+        return Audio(data[chunk.start : chunk.end])
+
+    @property
+    def partial_text(self) -> str:
+        """Everything transcribed so far (committed chunks, then a current speculation)."""
+        parts = [c.result.text for c in self._chunks if c.result is not None]
+        spec = self._spec
+        if spec is not None and spec.result is not None and spec.start == self._chunk_start:
+            parts.append(spec.result.text)
+        return " ".join(p for p in parts if p)
+
+    @property
+    def chunks_committed(self) -> int:
+        return len(self._chunks)
+
+    def finish(self) -> Transcript:
+        """Transcribe what is left since the last cut, wait for all chunks, and join them."""
+        spec = self._spec
+        if self._speech_in_chunk:
+            if (spec is not None and not spec.cancelled and spec.start == self._chunk_start
+                    and spec.end >= self._last_speech_end):
+                # No speech since the speculation started: its result is the final one.
+                self._chunks.append(spec)
+                self.speculative_hits += 1
+            else:
+                self._commit(self._samples, speech_after=False)
+        elif spec is not None:
+            spec.cancelled = True
+        self._work.put(None)
+        self._worker.join()
+        words: list[Word] = []
+        segments: list[Segment] = []
+        model = getattr(self._transcriber, "name", "whisper")
+        for chunk in self._chunks:
+            if chunk.error is not None:
+                raise chunk.error
+            offset = chunk.start / SAMPLE_RATE
+            result = chunk.result
+            model = result.model
+            words += [Word(w.word, round(w.start + offset, 3), round(w.end + offset, 3),
+                           w.probability) for w in result.words]
+            segments += [Segment(round(s.start + offset, 3), round(s.end + offset, 3), s.text)
+                         for s in result.segments]
+        return Transcript(text=" ".join(s.text for s in segments), words=words,
+                          segments=segments, model=model)
