@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 .PHONY: rehearse test bench system-deps system-deps-test clean
 
 rehearse: system-deps $(VENV)/.installed
-	$(BIN)/mock-interview run $(ARGS)
+	$(BIN)/mock-interview run --samples-if-no-mic $(ARGS)
 
 test: system-deps-test $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

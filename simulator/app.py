@@ -7,16 +7,19 @@ sees during an interview goes through the injected view.
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from audio.errors import DeviceError
 from audio.sources import FileAnswerSource
 from audio.transcriber import WhisperTranscriber, resolve_model
 from simulator import paths
 from simulator.components import build_speaker
-from simulator.interview import Interview, InterviewView
+from simulator.errors import SimulatorError
+from simulator.interview import Interview, InterviewView, Turn
 from simulator.samples import sample_answer_files
-from simulator.script import LoadedScript, find_script
+from simulator.script import LoadedScript, find_script, load_script
 from simulator.session import SessionStore, SessionWriter
 
 
@@ -24,9 +27,14 @@ from simulator.session import SessionStore, SessionWriter
 class RunOptions:
     script: str | None = None
     answers: list[str] = field(default_factory=list)
+    sample_answers: bool = False
+    samples_if_no_mic: bool = False
     tts: str = "speak"
     model: str | None = None
+    input_device: str | None = None
     output_device: str | None = None
+    silence_s: float = 5.0
+    grace_s: float = 30.0
     sessions_dir: str | None = None
 
 
@@ -38,6 +46,53 @@ class RunView(InterviewView):
     def loading_model(self, name: str): ...
     def model_ready(self, name: str, seconds: float) -> None: ...
     def session_created(self, session: SessionWriter) -> None: ...
+
+
+SAMPLES_NOTICE = (
+    "No microphone found: rehearsing on the sample answers this script ships (synthesised "
+    "speech). Use --answers FILE ... for your own recordings."
+)
+
+
+def _answer_source(options: RunOptions, loaded: LoadedScript, view: RunView):
+    """Files, sample answers, or the microphone. Returns (kind, source-or-device)."""
+    if options.answers:
+        return "files", FileAnswerSource(options.answers)
+    if options.sample_answers:
+        return "sample answers", FileAnswerSource(sample_answer_files(loaded, paths.cache_dir()))
+    from audio.microphone import find_input_device
+
+    try:
+        device = find_input_device(options.input_device)
+    except DeviceError:
+        if options.input_device or not options.samples_if_no_mic:
+            raise
+        view.notice(SAMPLES_NOTICE)
+        return "sample answers", FileAnswerSource(sample_answer_files(loaded, paths.cache_dir()))
+    return "microphone", device
+
+
+def _load_transcriber(options: RunOptions, view: RunView) -> WhisperTranscriber:
+    with view.loading_model(options.model or "tiny.en"):
+        started = time.perf_counter()
+        transcriber = WhisperTranscriber.load(options.model)
+        transcriber.warm_up()
+    view.model_ready(transcriber.name, time.perf_counter() - started)
+    return transcriber
+
+
+def _live_source(device, transcriber, options: RunOptions, stack: ExitStack):
+    from audio.microphone import Microphone
+    from audio.recorder import LiveAnswerSource
+
+    microphone = Microphone(device)
+    # Opened once for the whole session and kept running: devices and sound servers can
+    # take a second or two to deliver the first block; what it hears while the interviewer
+    # speaks is dropped before each answer.
+    microphone.start()
+    stack.callback(microphone.close)
+    return LiveAnswerSource(microphone, transcriber, silence_s=options.silence_s,
+                            grace_s=options.grace_s)
 
 
 def run_interview(options: RunOptions, view: RunView) -> tuple[SessionWriter, dict]:
@@ -52,42 +107,78 @@ def run_interview(options: RunOptions, view: RunView) -> tuple[SessionWriter, di
     store.ensure_writable()
     resolve_model(options.model)  # a bad --model fails here, before anything slow
     view.starting(loaded)
-
-    if options.answers:
-        source = FileAnswerSource(options.answers)
-        answers_from = "files"
-    else:
-        view.notice(
-            "Live microphone capture is not available yet: rehearsing on the sample answers "
-            "this script ships (synthesised speech). Use --answers FILE ... for your own "
-            "recordings."
-        )
-        source = FileAnswerSource(sample_answer_files(loaded, paths.cache_dir()))
-        answers_from = "sample answers"
-
+    answers_from, source = _answer_source(options, loaded, view)
     speaker, notice = build_speaker(options.tts, loaded.script.interviewer, options.output_device)
     if notice:
         view.notice(notice)
+    transcriber = _load_transcriber(options, view)
 
-    with view.loading_model(options.model or "tiny.en"):
-        started = time.perf_counter()
-        transcriber = WhisperTranscriber.load(options.model)
-        transcriber.warm_up()
-    view.model_ready(transcriber.name, time.perf_counter() - started)
+    with ExitStack() as stack:
+        if answers_from == "microphone":
+            source = _live_source(source, transcriber, options, stack)
+        settings = {"model": transcriber.name, "tts": speaker.mode, "answers_from": answers_from}
+        session = store.create(loaded, settings)
+        view.session_created(session)
+        if notice:
+            session.log.append("notice", text=notice)
+        interview = Interview(loaded, speaker=speaker, answers=source, transcriber=transcriber,
+                              session=session, view=view)
+        return session, interview.run()
 
-    settings = {
-        "model": transcriber.name,
-        "tts": speaker.mode,
-        "answers_from": answers_from,
-    }
-    session = store.create(loaded, settings)
-    view.session_created(session)
+
+def resume_interview(session_id: str, options: RunOptions, view: RunView) -> tuple[SessionWriter, dict]:
+    """Continue a saved session at its first unanswered question.
+
+    Answers a crash cut off (audio on disk, never transcribed) are measured and transcribed
+    first, so every recorded second ends up in the report.
+    """
+    store = SessionStore(paths.sessions_dir(options.sessions_dir))
+    doc = store.load(session_id)
+    if doc.get("status") == "complete":
+        raise SimulatorError(f"session {doc['id']} is already complete",
+                             "start a new one with: mock-interview run")
+    loaded = _script_of(doc, view)
+    by_id = {q.id: q for q in loaded.script.questions}
+    answers = doc.get("answers", [])
+    answered = {a["question_id"] for a in answers if a.get("kind", "main") == "main"}
+    remaining = [q for q in loaded.script.questions if q.id not in answered]
+    unfinished = [a for a in answers if a["status"] in ("recording", "recorded")
+                  and a["question_id"] in by_id]
+    resolve_model(options.model)
+    view.starting(loaded)
+    answers_from, source = _answer_source(options, loaded, view) if remaining else ("files", None)
+    if answers_from == "sample answers" and isinstance(source, FileAnswerSource):
+        source.skip(len(loaded.script.questions) - len(remaining))
+    speaker, notice = build_speaker(options.tts, loaded.script.interviewer, options.output_device)
     if notice:
-        session.log.append("notice", text=notice)
-    interview = Interview(
-        loaded, speaker=speaker, answers=source, transcriber=transcriber, session=session, view=view
-    )
-    return session, interview.run()
+        view.notice(notice)
+    transcriber = _load_transcriber(options, view)
+    with ExitStack() as stack:
+        if answers_from == "microphone":
+            source = _live_source(source, transcriber, options, stack)
+        session = store.reopen(doc["id"], {"model": transcriber.name, "tts": speaker.mode,
+                                           "answers_from": answers_from})
+        view.session_created(session)
+        interview = Interview(loaded, speaker=speaker, answers=source or FileAnswerSource([]),
+                              transcriber=transcriber, session=session, view=view)
+        for answer in unfinished:
+            from audio.io import read_audio
+
+            turn = Turn(answer["turn"], by_id[answer["question_id"]])
+            interview.recover(turn, read_audio(session.dir / answer["audio"]))
+        first_turn = max((a["turn"] for a in answers), default=0) + 1
+        return session, interview.run(remaining, first_turn=first_turn, resumed=True)
+
+
+def _script_of(doc: dict, view: RunView) -> LoadedScript:
+    info = doc.get("script") or {}
+    path = Path(info.get("path", ""))
+    loaded = load_script(path) if path.is_file() else find_script(info.get("id"),
+                                                                   paths.user_scripts_dir())
+    if info.get("sha256") and loaded.sha256 != info["sha256"]:
+        view.notice(f"the script {loaded.path} changed since this session started; "
+                    "continuing with its current questions")
+    return loaded
 
 
 def list_scripts():
@@ -98,7 +189,3 @@ def list_scripts():
 
 def session_store(sessions_dir: str | None) -> SessionStore:
     return SessionStore(paths.sessions_dir(sessions_dir))
-
-
-def sessions_root(sessions_dir: str | None) -> Path:
-    return paths.sessions_dir(sessions_dir)

@@ -38,22 +38,54 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser("run", parents=[common], help="run a mock interview",
-                         description="Run a mock interview of a script.")
+    interview = argparse.ArgumentParser(add_help=False)
+    interview.add_argument("--answers", nargs="+", metavar="FILE", default=[],
+                           help="answer recordings, in question order (WAV/FLAC/MP3/M4A, any "
+                                "rate) instead of the microphone")
+    interview.add_argument("--sample-answers", action="store_true",
+                           help="answer with the sample answers the script ships")
+    interview.add_argument("--samples-if-no-mic", action="store_true",
+                           help="use the sample answers when there is no microphone")
+    interview.add_argument("--tts", choices=("speak", "file", "off"), default="speak",
+                           help="speak questions aloud (default), write them to the session "
+                                "folder, or only print them")
+    interview.add_argument("--model", metavar="NAME|PATH",
+                           help="Whisper model: a folder with a CTranslate2 model, or a name "
+                                "such as small.en (downloads need internet). Default: bundled "
+                                "tiny.en")
+    interview.add_argument("--input-device", metavar="NAME|INDEX",
+                           help="microphone to record from (see 'mock-interview devices')")
+    interview.add_argument("--output-device", metavar="NAME|INDEX",
+                           help="sound output device for the interviewer's voice")
+    interview.add_argument("--silence-end", type=_seconds, default=5.0, metavar="SECONDS",
+                           help="end a live answer after this much silence following speech "
+                                "(default 5)")
+    interview.add_argument("--grace", type=_seconds, default=30.0, metavar="SECONDS",
+                           help="end a live answer this long after its budget's maximum "
+                                "(default 30)")
+    interview.add_argument("--json", action="store_true",
+                           help="print a JSON summary as the last line of standard output")
+
+    run = sub.add_parser("run", parents=[common, interview], help="run a mock interview",
+                         description="Run a mock interview of a script: live on the "
+                                     "microphone, or on recordings with --answers.")
     run.add_argument("--script", metavar="NAME|PATH",
                      help="interview script id (see 'mock-interview scripts') or a TOML file")
-    run.add_argument("--answers", nargs="+", metavar="FILE", default=[],
-                     help="answer recordings, in question order (WAV/FLAC/MP3/M4A, any rate)")
-    run.add_argument("--tts", choices=("speak", "file", "off"), default="speak",
-                     help="speak questions aloud (default), write them to the session folder, "
-                          "or only print them")
-    run.add_argument("--model", metavar="NAME|PATH",
-                     help="Whisper model: a folder with a CTranslate2 model, or a name such as "
-                          "small.en (downloads need internet). Default: bundled tiny.en")
-    run.add_argument("--output-device", metavar="NAME|INDEX",
-                     help="sound output device for the interviewer's voice")
-    run.add_argument("--json", action="store_true",
-                     help="print a JSON summary as the last line of standard output")
+
+    resume = sub.add_parser("resume", parents=[common, interview],
+                            help="continue an unfinished session",
+                            description="Continue a saved session at its first unanswered "
+                                        "question.")
+    resume.add_argument("session_id", metavar="ID", help="session id (or a unique prefix)")
+
+    sub.add_parser("devices", parents=[common], help="list sound input and output devices")
+    doctor = sub.add_parser("doctor", parents=[common],
+                            help="check microphone, speaker, speech engine and Whisper model")
+    doctor.add_argument("--input-device", metavar="NAME|INDEX")
+    doctor.add_argument("--output-device", metavar="NAME|INDEX")
+    doctor.add_argument("--model", metavar="NAME|PATH")
+    doctor.add_argument("--seconds", type=_seconds, default=4.0,
+                        help="how long to listen to the microphone (default 4)")
 
     sub.add_parser("scripts", parents=[common], help="list interview scripts")
 
@@ -62,6 +94,16 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("session_id", nargs="?", metavar="ID",
                         help="session id (or a unique prefix) to show")
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text!r}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -80,8 +122,12 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
         parser.print_help()
         return 0
     try:
-        if args.command == "run":
+        if args.command in ("run", "resume"):
             return _run(args, console, sessions_dir)
+        if args.command == "devices":
+            return _devices(console)
+        if args.command == "doctor":
+            return _doctor(args, console)
         if args.command == "scripts":
             return _scripts(console)
         if args.command == "review":
@@ -105,33 +151,42 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
 
 
 def _run(args, console: Console, sessions_dir: str | None) -> int:
-    from simulator.app import RunOptions, run_interview
+    from simulator.app import RunOptions, resume_interview, run_interview
     from simulator.view import ConsoleView, timing_table
 
     view = ConsoleView(console)
     options = RunOptions(
-        script=args.script,
+        script=getattr(args, "script", None),
         answers=list(args.answers),
+        sample_answers=args.sample_answers,
+        samples_if_no_mic=args.samples_if_no_mic,
         tts=args.tts,
         model=args.model,
+        input_device=args.input_device,
         output_device=args.output_device,
+        silence_s=args.silence_end,
+        grace_s=args.grace,
         sessions_dir=sessions_dir,
     )
     code = 0
     try:
-        _session, doc = run_interview(options, view)
+        if args.command == "resume":
+            _session, doc = resume_interview(args.session_id, options, view)
+        else:
+            _session, doc = run_interview(options, view)
     except (InterviewIncomplete, KeyboardInterrupt) as exc:
         if view.session is None:
             raise
         doc = view.session.document()
-        code = 130 if isinstance(exc, KeyboardInterrupt) else exc.exit_code
-        message = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
-        Console(stderr=True, highlight=False).print(
-            f"[red]error:[/] {message}; the interview stopped at question "
-            f"{_stopped_at(doc)}, and the {len(doc['answers'])} answer(s) before it are saved "
-            f"in {view.session.dir}",
-            soft_wrap=True,
-        )
+        saved = len(doc["answers"])
+        where = f"{saved} answer{'s' if saved != 1 else ''} saved in {view.session.dir}"
+        if isinstance(exc, KeyboardInterrupt):
+            code, message = 130, f"interrupted (Ctrl-C); {where}"
+        else:
+            code = exc.exit_code
+            message = f"{exc}; the interview stopped at question {_stopped_at(doc)}, {where}"
+        message += f"; continue with: mock-interview resume {doc['id']}"
+        Console(stderr=True, highlight=False).print(f"[red]error:[/] {message}", soft_wrap=True)
     if doc["answers"]:
         console.print()
         console.print(timing_table(doc))
@@ -151,8 +206,36 @@ def _run(args, console: Console, sessions_dir: str | None) -> int:
     return code
 
 
+def _devices(console: Console) -> int:
+    from audio.devices import list_devices
+    from simulator.view import devices_table
+
+    devices = list_devices()
+    if not devices:
+        console.print("PortAudio sees no sound devices. Is a sound server running? "
+                      "Run 'mock-interview doctor' for details.")
+        return 1
+    console.print(devices_table(devices))
+    return 0
+
+
+def _doctor(args, console: Console) -> int:
+    from simulator.doctor import PROBLEM, run_checks
+    from simulator.view import render_check
+
+    problems = 0
+    for check in run_checks(model=args.model, input_device=args.input_device,
+                            output_device=args.output_device, mic_seconds=args.seconds,
+                            announce=lambda text: console.print(f"[cyan]{text}[/]")):
+        render_check(console, check)
+        problems += check.status == PROBLEM
+    console.print("All good." if not problems else f"{problems} problem(s) found.")
+    return 1 if problems else 0
+
+
 def _stopped_at(doc: dict) -> int:
-    return len([a for a in doc["answers"] if a.get("status") == "complete"]) + 1
+    asked = [e["turn"] for e in doc.get("events", []) if e["type"] == "question_asked"]
+    return asked[-1] if asked else 1
 
 
 def _scripts(console: Console) -> int:

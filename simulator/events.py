@@ -5,9 +5,10 @@ the session started on an injected monotonic clock, and ``type``). Answers, tran
 timing reports are *projections* of this log (see :func:`answers_from_events`), so later
 analyses can be recomputed from any saved session.
 
-Event types written so far: ``session_started``, ``interviewer_said``, ``question_asked``,
-``answer_ended`` (with ``reason``), ``answer_measured``, ``transcript_ready``,
-``answer_failed``, ``notice``, ``session_ended``.
+Event types: ``session_started``, ``session_resumed``, ``interviewer_said``,
+``question_asked``, ``answer_started`` (live answers), ``answer_ended`` (with ``reason``),
+``answer_recovered`` (an answer cut by a crash, found on resume), ``answer_measured``,
+``transcript_ready``, ``answer_failed``, ``notice``, ``session_ended``.
 """
 
 from __future__ import annotations
@@ -44,11 +45,41 @@ class EventLog:
         return event
 
 
+_TIMING_KEYS = ("speech_start", "speech_end", "speech_seconds", "voiced_seconds",
+                "longest_pause", "verdict", "budget_delta_s")
+
+
+def _new_record(question: Event, ev: Event) -> dict:
+    return {
+        "turn": ev["turn"],
+        "kind": question.get("kind", "main"),
+        "question_id": question["question_id"],
+        "question": question["question"],
+        "follows": question.get("follows"),
+        "budget": question["budget"],
+        "audio": ev.get("audio"),
+        "source": None,
+        "end_reason": None,
+        "audio_seconds": None,
+        "status": "recording",
+        "error": None,
+        "transcript": None,
+        "words": [],
+        "segments": [],
+        **{key: None for key in _TIMING_KEYS},
+        "asked_at": question["t"],
+        "ended_at": None,
+        "transcribed_at": None,
+    }
+
+
 def answers_from_events(events: list[Event]) -> list[dict]:
     """Project the event log onto one record per answered turn (pure function).
 
-    A turn appears once its answer audio exists (``answer_ended``); fields not yet known
-    (say, after a crash before transcription) are None and ``status`` says why.
+    A turn appears once its answer has started (live) or ended (files). Fields not yet known
+    are None and ``status`` says how far it got: ``recording`` (the program stopped while the
+    answer was being recorded: its audio is on disk up to the last second), ``recorded``
+    (audio complete, not transcribed yet), ``complete`` or ``failed``.
     """
     asked: dict[int, Event] = {}
     answers: dict[int, dict] = {}
@@ -57,50 +88,33 @@ def answers_from_events(events: list[Event]) -> list[dict]:
         kind = ev["type"]
         if kind == "question_asked":
             asked[turn] = ev
-        elif kind == "answer_ended" and turn in asked:
-            q = asked[turn]
-            answers[turn] = {
-                "turn": turn,
-                "kind": q.get("kind", "main"),
-                "question_id": q["question_id"],
-                "question": q["question"],
-                "follows": q.get("follows"),
-                "budget": q["budget"],
-                "audio": ev.get("audio"),
-                "source": ev.get("source"),
-                "end_reason": ev.get("reason"),
-                "audio_seconds": ev.get("audio_seconds"),
-                "status": "recorded",
-                "error": None,
-                "transcript": None,
-                "words": [],
-                "segments": [],
-                "speech_start": None,
-                "speech_end": None,
-                "speech_seconds": None,
-                "voiced_seconds": None,
-                "longest_pause": None,
-                "verdict": None,
-                "budget_delta_s": None,
-                "asked_at": q["t"],
-                "ended_at": ev["t"],
-                "transcribed_at": None,
-            }
-        elif turn in answers:
-            record = answers[turn]
-            if kind == "answer_measured":
-                for key in (
-                    "speech_start", "speech_end", "speech_seconds", "voiced_seconds",
-                    "longest_pause", "verdict", "budget_delta_s",
-                ):
-                    record[key] = ev.get(key)
-            elif kind == "transcript_ready":
-                record["transcript"] = ev["text"]
-                record["words"] = ev["words"]
-                record["segments"] = ev["segments"]
-                record["transcribed_at"] = ev["t"]
-                record["status"] = "complete"
-            elif kind == "answer_failed":
-                record["status"] = "failed"
-                record["error"] = ev.get("error")
+            continue
+        if turn not in asked:
+            continue
+        if kind in ("answer_started", "answer_ended") and turn not in answers:
+            answers[turn] = _new_record(asked[turn], ev)
+        record = answers.get(turn)
+        if record is None:
+            continue
+        if kind in ("answer_ended", "answer_recovered"):
+            record.update(
+                audio=ev.get("audio", record["audio"]),
+                source=ev.get("source"),
+                end_reason=ev.get("reason"),
+                audio_seconds=ev.get("audio_seconds"),
+                ended_at=ev["t"],
+                status="recorded",
+            )
+        elif kind == "answer_measured":
+            record.update({key: ev.get(key) for key in _TIMING_KEYS})
+        elif kind == "transcript_ready":
+            record.update(
+                transcript=ev["text"],
+                words=ev["words"],
+                segments=ev["segments"],
+                transcribed_at=ev["t"],
+                status="complete",
+            )
+        elif kind == "answer_failed":
+            record.update(status="failed", error=ev.get("error"))
     return [answers[k] for k in sorted(answers)]

@@ -38,6 +38,8 @@ class Interviewer(_Strict):
     rate: Annotated[int, Field(ge=80, le=400)] | None = None
     intro: str | None = None
     closing: str | None = None
+    # Said when an answer runs past its budget's maximum plus the grace period.
+    wrap_up: str | None = None
 
 
 class Question(_Strict):

@@ -137,6 +137,23 @@ class SessionStore:
     def load(self, session_id: str) -> dict:
         return load_session_dir(self.resolve(session_id))
 
+    def reopen(self, session_id: str, settings: dict[str, Any] | None = None) -> SessionWriter:
+        """Continue a saved session: its event log goes on where it stopped."""
+        folder = self.resolve(session_id)
+        doc = load_session_dir(folder)
+        events = doc["events"]
+        meta = {k: v for k, v in doc.items()
+                if k not in ("answers", "events", "status", "incomplete_reason", "ended_at", "dir")}
+        if settings:
+            meta["settings"] = {**meta.get("settings", {}), **settings}
+        # Rewrite the log from the rebuilt events: a crash may have left half a line at its end.
+        try:
+            write_atomic(folder / EVENTS_FILE,
+                         "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events))
+        except OSError as exc:
+            raise _storage_error("rewrite", folder / EVENTS_FILE, exc, folder) from None
+        return SessionWriter(folder, meta, events=events)
+
     def summaries(self) -> list[SessionSummary]:
         out = []
         for folder in self.session_dirs():
@@ -171,8 +188,24 @@ def load_session_dir(folder: Path) -> dict:
         if doc.get("status") == "in_progress":
             doc["status"] = "interrupted"
             doc["incomplete_reason"] = "the program stopped before the session was closed"
+    for answer in doc.get("answers", []):
+        if answer.get("status") == "recording" and answer.get("audio"):
+            _recover_audio(folder / answer["audio"], answer)
     doc["dir"] = str(folder)
     return doc
+
+
+def _recover_audio(path: Path, answer: dict) -> None:
+    """An answer cut off by a crash: make its WAV readable and say how much is there."""
+    from audio.wavstream import repair_wav
+
+    if not path.exists():
+        return
+    try:
+        repair_wav(path)
+        answer["audio_seconds"] = round(max(0, path.stat().st_size - 44) / 2 / 16000, 3)
+    except OSError:
+        pass
 
 
 def _read_events(path: Path) -> list[Event]:
@@ -202,7 +235,8 @@ def build_document(meta: dict, events: list[Event]) -> dict:
 class SessionWriter:
     """Writes one session as it happens: events appended, the document replaced atomically."""
 
-    def __init__(self, folder: Path, meta: dict, clock=None) -> None:
+    def __init__(self, folder: Path, meta: dict, clock=None,
+                 events: list[Event] | None = None) -> None:
         self.dir = folder
         self.meta = meta
         self._events_path = folder / EVENTS_FILE
@@ -211,14 +245,19 @@ class SessionWriter:
         except OSError as exc:
             raise _storage_error("create", self._events_path, exc) from None
         kwargs = {"clock": clock} if clock is not None else {}
-        self.log = EventLog(sink=self._append_event, **kwargs)
-        # The first event repeats the metadata, so the log alone can rebuild the session.
-        self.log.append(
-            "session_started",
-            started_at=meta["started_at"],
-            script=meta["script"],
-            settings=meta["settings"],
-        )
+        self.log = EventLog(sink=self._append_event, events=events, **kwargs)
+        if events:
+            self.log.append("session_resumed",
+                            at=dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                            settings=meta.get("settings"))
+        else:
+            # The first event repeats the metadata, so the log alone can rebuild the session.
+            self.log.append(
+                "session_started",
+                started_at=meta["started_at"],
+                script=meta["script"],
+                settings=meta["settings"],
+            )
 
     @property
     def id(self) -> str:
@@ -244,6 +283,14 @@ class SessionWriter:
 
     def document(self) -> dict:
         return build_document(self.meta, self.log.events)
+
+    def sync_events(self) -> None:
+        """Make the event log durable now (before a long recording starts)."""
+        try:
+            self._events_fh.flush()
+            os.fsync(self._events_fh.fileno())
+        except OSError as exc:
+            raise _storage_error("save", self._events_path, exc, self.dir) from None
 
     def checkpoint(self) -> dict:
         """Make everything so far durable: fsync the log, rewrite session.json and the report."""

@@ -76,9 +76,35 @@ class ConsoleView:
         )
         self.console.print(f"[cyan]Interviewer:[/] {q.prompt}")
 
+    @contextmanager
+    def answering(self, turn, request, live: bool):
+        """For a live answer: keys that end it, and a panel redrawn as it is recorded."""
+        if not live:
+            yield None
+            return
+        from rich.live import Live
+
+        from simulator.keys import keys_end_answer
+
+        question = turn.question
+        with keys_end_answer(request.stop), Live(
+            answer_panel(question, None), console=self.console, refresh_per_second=10,
+            transient=False,
+        ) as live_display:
+            yield lambda progress: live_display.update(answer_panel(question, progress))
+        if not self.console.is_terminal:
+            self.console.print()  # rich leaves the final frame without a line end off-terminal
+
     def answer_received(self, turn, recording) -> None:
-        origin = recording.source or "the microphone"
-        self.console.print(f"[dim]Answer: {origin} ({recording.audio.duration:.1f} s of audio)[/]")
+        if recording.source:
+            self.console.print(
+                f"[dim]Answer: {recording.source} ({recording.audio.duration:.1f} s of audio)[/]")
+            return
+        reason = END_REASONS.get(recording.end_reason, recording.end_reason)
+        self.console.print(f"[dim]Answer ended ({reason}) after {recording.audio.duration:.1f} s.[/]")
+        if recording.end_reason == "interrupted":
+            self.console.print("[yellow]Ctrl-C ended this answer; press it twice to end the "
+                               "whole session.[/]")
 
     @contextmanager
     def transcribing(self, turn, audio_seconds: float):
@@ -86,6 +112,9 @@ class ConsoleView:
             yield
 
     def answer_done(self, turn, answer: dict) -> None:
+        if answer.get("status") == "failed":
+            self.console.print(f"[yellow]No answer recorded: {answer.get('error')}[/]")
+            return
         verdict = answer.get("verdict")
         style = VERDICT_STYLE.get(verdict, "white")
         self.console.print(
@@ -95,6 +124,69 @@ class ConsoleView:
         )
         text = answer.get("transcript") or "(no words recognised)"
         self.console.print(Text(f"“{text}”", style="italic dim"))
+
+
+END_REASONS = {
+    "key": "you pressed a key",
+    "silence": "silence after you stopped",
+    "max_time": "time limit reached",
+    "device_lost": "the microphone disappeared",
+    "interrupted": "Ctrl-C",
+    "end_of_file": "end of file",
+}
+
+BAR_WIDTH = 48
+
+
+def _bar(elapsed: float, min_s: float, max_s: float) -> Text:
+    """Elapsed time against the budget: yellow before the minimum, green inside the budget,
+    red past the maximum; the minimum and maximum are marked on the bar."""
+    scale = max_s * 1.25 or 1.0
+    cells = []
+    min_at, max_at = round(min_s / scale * BAR_WIDTH), round(max_s / scale * BAR_WIDTH)
+    filled = min(BAR_WIDTH, round(elapsed / scale * BAR_WIDTH))
+    colour = "yellow" if elapsed < min_s else ("green" if elapsed <= max_s else "red")
+    for i in range(BAR_WIDTH):
+        if i in (min_at, max_at):
+            cells.append(("│", "bold white"))
+        elif i < filled:
+            cells.append(("━", colour))
+        else:
+            cells.append(("━", "grey35"))
+    return Text.assemble(*cells)
+
+
+def _meter(level_db: float, width: int = 16) -> Text:
+    filled = max(0, min(width, round((level_db + 60) / 60 * width)))
+    colour = "red" if level_db > -3 else "green"
+    return Text.assemble(("▮" * filled, colour), ("▯" * (width - filled), "grey35"))
+
+
+def answer_panel(question, progress) -> Panel:
+    """The live answer display: timer and budget bar, time left, input level, transcript."""
+    elapsed = progress.elapsed if progress else 0.0
+    lo, hi = question.min_s, question.max_s
+    if elapsed <= hi:
+        left = f"{format_duration(hi - elapsed)} left"
+        if elapsed < lo:
+            left += f" · {format_duration(lo - elapsed)} to the minimum"
+    else:
+        left = Text(f"over the maximum by {format_duration(elapsed - hi)}: wrap up", style="bold red")
+    timer = Text.assemble((f"{format_duration(elapsed)} ", "bold"), _bar(elapsed, lo, hi),
+                          f"  budget {_budget(lo, hi)}")
+    lines = [timer, Text.assemble("   ", left)]
+    if progress is None:
+        lines.append(Text("Listening… start when you are ready.", style="dim"))
+    else:
+        state = "speaking" if progress.speaking else (
+            f"pause {progress.silence_s:.0f} s" if progress.speech_started else "waiting for you to start")
+        lines.append(Text.assemble("mic ", _meter(progress.level_db),
+                                   f" {progress.level_db:5.0f} dB  ", (state, "dim")))
+        if progress.partial_text:
+            text = progress.partial_text
+            lines.append(Text(("…" + text[-240:]) if len(text) > 240 else text, style="italic"))
+    lines.append(Text("Enter or space: finish the answer · Ctrl-C: end it now", style="dim"))
+    return Panel(Text("\n").join(lines), title="Your answer", title_align="left")
 
 
 def timing_table(doc: dict) -> Table:
@@ -151,6 +243,28 @@ def sessions_table(summaries) -> Table:
             Text(s.status if not s.error else f"{s.status}: {s.error}", style=status_style),
         )
     return table
+
+
+def devices_table(devices) -> Table:
+    table = Table(title="Sound devices", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col, justify in (("#", "right"), ("name", "left"), ("in", "right"), ("out", "right"),
+                         ("rate", "right"), ("default", "left")):
+        table.add_column(col, justify=justify)
+    for d in devices:
+        default = ", ".join(x for x, flag in (("input", d.is_default_input),
+                                              ("output", d.is_default_output)) if flag)
+        table.add_row(str(d.index), d.name, str(d.inputs), str(d.outputs), str(d.default_rate),
+                      default)
+    return table
+
+
+CHECK_MARK = {"ok": "[green]✓[/]", "warning": "[yellow]![/]", "problem": "[red]✗[/]"}
+
+
+def render_check(console: Console, check) -> None:
+    console.print(f"{CHECK_MARK[check.status]} [bold]{check.name}[/]: {check.found}", soft_wrap=True)
+    if check.fix:
+        console.print(f"    → {check.fix}", soft_wrap=True)
 
 
 def render_review(console: Console, doc: dict) -> None:

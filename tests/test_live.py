@@ -1,0 +1,301 @@
+"""Live rehearsal through a real audio stack: PortAudio -> ALSA -> a private PulseAudio
+server with a virtual microphone (fed real speech) and a virtual speaker (recorded).
+
+These run the installed ``mock-interview`` program as a user would, with real Whisper,
+real espeak-ng speech and real devices; nothing in the program knows it is being tested.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from audio.io import read_audio, write_wav
+from audio_fixtures import answer_with_pauses
+from bench.wer import normalise, word_error_rate
+from soundserver import PulseServer
+from tests_paths import DATA
+
+pytestmark = pytest.mark.slow
+
+ONE = DATA / "scripts" / "one_question.toml"
+TWO = DATA / "scripts" / "two_questions.toml"
+EXE = Path(sys.executable).with_name("mock-interview")
+
+
+@pytest.fixture(scope="module")
+def pulse(tmp_path_factory):
+    server = PulseServer(tmp_path_factory.mktemp("pulse")).start()
+    yield server
+    server.stop()
+
+
+class LiveRun:
+    """The program running in the background against the virtual devices."""
+
+    def __init__(self, home: Path, server: PulseServer, *args: str) -> None:
+        self.home = home
+        self.out = open(home.parent / f"{home.name}-stdout.txt", "w+")
+        self.err = open(home.parent / f"{home.name}-stderr.txt", "w+")
+        env = {**os.environ, **server.env, "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "120"}
+        self.process = subprocess.Popen([str(EXE), *args, "--json"], stdin=subprocess.PIPE,
+                                        stdout=self.out, stderr=self.err, env=env)
+
+    def events(self) -> list[dict]:
+        logs = list((self.home / "sessions").glob("*/events.jsonl"))
+        if not logs:
+            return []
+        lines = logs[0].read_text().splitlines()
+        return [json.loads(line) for line in lines if line.endswith("}")]
+
+    def wait_for(self, kind: str, count: int = 1, timeout: float = 90) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [e for e in self.events() if e["type"] == kind]
+            if len(found) >= count:
+                return found[count - 1]
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise AssertionError(f"no {kind!r} event #{count}; stderr: {self.stderr()}")
+
+    def press(self, key: str = "\n") -> None:
+        self.process.stdin.write(key.encode())
+        self.process.stdin.flush()
+
+    def finish(self, timeout: float = 120) -> int:
+        return self.process.wait(timeout=timeout)
+
+    def stdout(self) -> str:
+        self.out.seek(0)
+        return self.out.read()
+
+    def stderr(self) -> str:
+        self.err.seek(0)
+        return self.err.read()
+
+    def document(self) -> dict:
+        summary = json.loads(self.stdout().strip().splitlines()[-1])
+        return json.loads((Path(summary["session_dir"]) / "session.json").read_text())
+
+
+def speak_into_mic(server: PulseServer, tmp_path: Path, known, name: str) -> None:
+    path = write_wav(tmp_path / name, known.audio)
+    assert server.feed(path).wait(timeout=120) == 0
+
+
+def test_answer_with_thinking_pauses_ends_by_silence(pulse, tmp_path, transcriber):
+    known = answer_with_pauses(
+        ["librispeech_1272-128104-0000.wav", "jfk_inaugural_1961.wav", "mfa_uhum.wav"],
+        pause_s=3.0, lead_s=1.0, tail_s=0.5)
+    heard_by_speaker = pulse.record_speaker(tmp_path / "speaker.wav")
+    run = LiveRun(tmp_path / "home", pulse, "run", "--script", str(ONE), "--tts", "speak")
+    run.wait_for("answer_started")
+    speak_into_mic(pulse, tmp_path, known, "answer.wav")
+    assert run.finish() == 0, run.stderr()
+    heard_by_speaker.terminate()
+    heard_by_speaker.wait()
+
+    doc = run.document()
+    answer = doc["answers"][0]
+    assert answer["end_reason"] == "silence"
+    # 3-second thinking pauses did not cut the answer: every part of it is there.
+    assert abs(answer["speech_seconds"] - known.speech_seconds) <= 0.3
+    assert answer["longest_pause"] >= 2.5
+    words = normalise(answer["transcript"]).split()
+    for word in ("gospel", "americans", "country", "montreal"):
+        assert word in words
+    assert word_error_rate([known.text], [answer["transcript"]]) < 25
+    # Ended by 5 s of silence after the last word (plus the 0.5 s tail), not earlier.
+    assert answer["audio_seconds"] - answer["speech_end"] >= 4.5
+    ended = next(e for e in doc["events"] if e["type"] == "answer_ended")
+    ready = next(e for e in doc["events"] if e["type"] == "transcript_ready")
+    assert ready["t"] >= ended["t"]
+    # The answer's audio on disk is exactly what was transcribed.
+    saved = read_audio(next((run.home / "sessions").glob("*/answers/01-only.wav")))
+    assert abs(saved.duration - answer["audio_seconds"]) < 0.05
+    # What the program said arrived on the (virtual) speaker.
+    spoken = transcriber.transcribe(read_audio(tmp_path / "speaker.wav")).text
+    assert {"sentences", "book"} <= set(normalise(spoken).split()), spoken
+
+
+def test_answer_ends_by_key(pulse, tmp_path):
+    known = answer_with_pauses(["librispeech_61-70968-0000.wav"], lead_s=0.5, tail_s=0.3)
+    run = LiveRun(tmp_path / "home", pulse, "run", "--script", str(ONE), "--tts", "file")
+    run.wait_for("answer_started")
+    speak_into_mic(pulse, tmp_path, known, "answer.wav")
+    time.sleep(1.0)
+    run.press("\n")
+    assert run.finish() == 0, run.stderr()
+    answer = run.document()["answers"][0]
+    assert answer["end_reason"] == "key"
+    assert answer["audio_seconds"] < known.audio.duration + 3.0  # well before 5 s of silence
+    assert abs(answer["speech_seconds"] - known.speech_seconds) <= 0.3
+    assert "wizard" in normalise(answer["transcript"]).split()
+
+
+def test_answer_ends_at_the_maximum_plus_grace_with_a_wrap_up_line(pulse, tmp_path):
+    script = tmp_path / "short.toml"
+    script.write_text(ONE.read_text().replace("max_s = 40", "max_s = 4").replace("min_s = 5", "min_s = 2"))
+    known = answer_with_pauses(["jfk_inaugural_1961.wav", "mfa_uhum.wav"], lead_s=0.2)
+    run = LiveRun(tmp_path / "home", pulse, "run", "--script", str(script), "--tts", "file",
+                  "--grace", "2")
+    run.wait_for("answer_started")
+    feeder = pulse.feed(write_wav(tmp_path / "answer.wav", known.audio))
+    assert run.finish() == 0, run.stderr()
+    feeder.terminate()
+    doc = run.document()
+    answer = doc["answers"][0]
+    assert answer["end_reason"] == "max_time"
+    assert 5.9 <= answer["audio_seconds"] <= 6.6  # 4 s maximum + 2 s grace
+    assert answer["verdict"] == "over"
+    wrap_up = [e for e in doc["events"] if e["type"] == "interviewer_said" and e["what"] == "wrap_up"]
+    assert wrap_up and wrap_up[0]["text"] == "Thank you, let us stop there."
+
+
+def test_the_interviewers_voice_does_not_end_up_in_the_answer(pulse, tmp_path, transcriber):
+    """Laptop speakers heard by the laptop's microphone: the speaker is looped into the mic."""
+    pulse.leak_speaker_into_mic()
+    try:
+        mic_tap = subprocess.Popen(
+            ["parec", "--device=virtual_mic", "--file-format=wav", "--channels=1",
+             "--rate=16000", str(tmp_path / "mic.wav")], env={**os.environ, **pulse.env})
+        known = answer_with_pauses(["librispeech_1272-128104-0000.wav"], lead_s=0.5, tail_s=0.3)
+        run = LiveRun(tmp_path / "home", pulse, "run", "--script", str(ONE), "--tts", "speak")
+        run.wait_for("answer_started")
+        speak_into_mic(pulse, tmp_path, known, "answer.wav")
+        time.sleep(0.8)
+        run.press(" ")
+        assert run.finish() == 0, run.stderr()
+        mic_tap.terminate()
+        mic_tap.wait()
+    finally:
+        pulse.stop_leak()
+    # The leak is real: the microphone did hear the question...
+    mic_heard = normalise(transcriber.transcribe(read_audio(tmp_path / "mic.wav")).text).split()
+    assert "book" in mic_heard, mic_heard
+    # ...but the answer holds only the candidate.
+    answer = run.document()["answers"][0]
+    words = normalise(answer["transcript"]).split()
+    assert "book" not in words and "sentences" not in words
+    assert "quilter" in words or "gospel" in words
+
+
+def test_ctrl_c_once_ends_the_answer_twice_ends_the_session(pulse, tmp_path):
+    known = answer_with_pauses(["jfk_inaugural_1961.wav"], lead_s=0.3)
+    wav = write_wav(tmp_path / "answer.wav", known.audio)
+    run = LiveRun(tmp_path / "home", pulse, "run", "--script", str(TWO), "--tts", "file")
+    run.wait_for("answer_started")
+    feeder = pulse.feed(wav)
+    time.sleep(4.0)
+    run.process.send_signal(signal.SIGINT)
+    feeder.terminate()
+    run.wait_for("answer_started", count=2)  # the interview went on to question 2
+    feeder = pulse.feed(wav)
+    time.sleep(3.0)
+    run.process.send_signal(signal.SIGINT)
+    time.sleep(0.2)
+    run.process.send_signal(signal.SIGINT)
+    assert run.finish() == 130, run.stderr()
+    feeder.terminate()
+    doc = run.document()
+    assert doc["status"] == "incomplete" and "Ctrl-C" in doc["incomplete_reason"]
+    first, second = doc["answers"]
+    for answer in (first, second):
+        assert answer["end_reason"] == "interrupted" and answer["status"] == "complete"
+        assert 2.5 <= answer["audio_seconds"] <= 5.5
+        assert answer["transcript"]
+
+
+def test_microphone_disappearing_mid_answer_keeps_the_audio(tmp_path):
+    server = PulseServer(tmp_path / "pulse").start()
+    try:
+        known = answer_with_pauses(["jfk_inaugural_1961.wav"], lead_s=0.3)
+        run = LiveRun(tmp_path / "home", server, "run", "--script", str(ONE), "--tts", "file")
+        run.wait_for("answer_started")
+        server.feed(write_wav(tmp_path / "answer.wav", known.audio))
+        time.sleep(4.0)
+        server.kill()
+        code = run.finish(timeout=60)
+    finally:
+        server.stop()
+    assert code == 1
+    assert "microphone stopped delivering audio" in run.stderr()
+    assert "mock-interview resume" in run.stderr()
+    doc = run.document()
+    answer = doc["answers"][0]
+    assert answer["end_reason"] == "device_lost"
+    assert 3.0 <= answer["audio_seconds"] <= 5.5
+    assert answer["transcript"] and "americans" in normalise(answer["transcript"]).split()
+    assert doc["status"] == "incomplete"
+
+
+def test_kill_9_mid_answer_then_review_and_resume(pulse, tmp_path):
+    home = tmp_path / "home"
+    known = answer_with_pauses(["jfk_inaugural_1961.wav"], lead_s=0.3)
+    run = LiveRun(home, pulse, "run", "--script", str(TWO), "--tts", "file")
+    run.wait_for("answer_started")
+    feeder = pulse.feed(write_wav(tmp_path / "answer.wav", known.audio))
+    time.sleep(5.0)
+    run.process.kill()
+    run.finish()
+    feeder.wait()
+    session_id = next((home / "sessions").iterdir()).name
+    env = {**os.environ, **pulse.env, "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "200"}
+
+    listing = subprocess.run([str(EXE), "review"], env=env, capture_output=True, text=True)
+    assert session_id in listing.stdout and "interrupted" in listing.stdout
+    shown = subprocess.run([str(EXE), "review", session_id], env=env, capture_output=True,
+                           text=True)
+    assert shown.returncode == 0, shown.stderr
+    assert "interrupted" in shown.stdout
+    answer_wav = home / "sessions" / session_id / "answers" / "01-first.wav"
+    recorded = read_audio(answer_wav)  # repaired and readable
+    assert 4.0 <= recorded.duration <= 5.5  # everything up to the last second
+
+    second = answer_with_pauses(["librispeech_1272-128104-0000.wav"], lead_s=0.5)
+    resumed = subprocess.run(
+        [str(EXE), "resume", session_id, "--tts", "off", "--json", "--answers",
+         str(write_wav(tmp_path / "second.wav", second.audio))],
+        env=env, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    doc = json.loads((home / "sessions" / session_id / "session.json").read_text())
+    assert doc["status"] == "complete"
+    first, answer2 = doc["answers"]
+    assert first["question_id"] == "first" and first["end_reason"] == "recovered"
+    assert "americans" in normalise(first["transcript"]).split()
+    assert answer2["question_id"] == "second" and "gospel" in answer2["transcript"].lower()
+    assert [e["type"] for e in doc["events"]].count("session_resumed") == 1
+
+
+def test_no_microphone_is_explained(tmp_path):
+    env = {**os.environ, "PULSE_SERVER": f"unix:{tmp_path}/none", "MOCK_INTERVIEW_HOME": str(tmp_path)}
+    result = subprocess.run([str(EXE), "run", "--script", str(ONE), "--tts", "off"], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "no microphone" in result.stderr and "--answers" in result.stderr
+    fallback = subprocess.run([str(EXE), "run", "--script", str(ONE), "--tts", "off",
+                               "--samples-if-no-mic", "--json"], env=env,
+                              capture_output=True, text=True, timeout=300)
+    assert fallback.returncode == 0, fallback.stderr
+    assert "No microphone found: rehearsing on the sample answers" in fallback.stdout
+    summary = json.loads(fallback.stdout.strip().splitlines()[-1])
+    doc = json.loads((Path(summary["session_dir"]) / "session.json").read_text())
+    assert {"history", "computing", "cards"} <= set(normalise(doc["answers"][0]["transcript"]).split())
+
+
+def test_unknown_input_device_lists_devices(pulse, tmp_path):
+    env = {**os.environ, **pulse.env, "MOCK_INTERVIEW_HOME": str(tmp_path)}
+    result = subprocess.run([str(EXE), "run", "--script", str(ONE), "--input-device", "nope"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "no input device matches 'nope'" in result.stderr and "default" in result.stderr
+    listing = subprocess.run([str(EXE), "devices"], env=env, capture_output=True, text=True)
+    assert listing.returncode == 0 and "default" in listing.stdout
