@@ -21,6 +21,9 @@ def sounddevice_module():
         raise DeviceError(
             "PortAudio is not installed, so no sound device can be used", PORTAUDIO_HINT
         ) from exc
+    except ImportError as exc:
+        raise DeviceError("the sounddevice package is not installed",
+                          "run: pip install 'sounddevice>=0.5,<0.6'") from exc
     return sounddevice
 
 

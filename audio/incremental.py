@@ -10,9 +10,13 @@ pauses with long chunks matched whole-file accuracy. So:
   ``min_chunk_s`` of audio; at ``max_chunk_s`` without such a pause it is cut at the longest
   shorter pause in its last part (through speech only if there is no pause at all);
 - at every shorter pause (``speculate_pause_s``) the open chunk is transcribed
-  *speculatively* when the worker has time. If the answer ends before more speech comes,
-  that result is the final one, so a candidate who stops and presses Enter waits for
-  nothing; if speech resumes, the speculative result is simply dropped.
+  *speculatively* when the worker has time. When the answer ends, the latest speculation
+  is adopted as a chunk (it ends at a pause, so it is a clean cut) and only the speech
+  after it remains to transcribe: usually the last clause, a fraction of a second of work.
+
+Transcription runs on one long-lived worker thread per session (an executor passed in):
+a new thread per answer made CTranslate2 and glibc keep a fresh set of buffers per thread,
+and peak memory grew with every answer.
 
 Previous-chunk text is deliberately not passed to Whisper as a prompt: with tiny.en that
 made decoding loop and repeat itself (corpus WER 5% -> 52%).
@@ -20,8 +24,8 @@ made decoding loop and repeat itself (corpus WER 5% -> 52%).
 
 from __future__ import annotations
 
-import queue
 import threading
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,7 +39,7 @@ FRAME_S = FRAME / SAMPLE_RATE
 
 @dataclass(frozen=True)
 class ChunkSettings:
-    min_chunk_s: float = 18.0
+    min_chunk_s: float = 10.0
     max_chunk_s: float = 28.0
     cut_pause_s: float = 0.5
     speculate_pause_s: float = 0.3
@@ -58,7 +62,7 @@ class IncrementalTranscriber:
     """Feed blocks and their VAD frame probabilities; call :meth:`finish` at the end."""
 
     def __init__(self, transcriber, settings: ChunkSettings = ChunkSettings(),
-                 vad: VadSettings = VadSettings()) -> None:
+                 vad: VadSettings = VadSettings(), executor: Executor | None = None) -> None:
         self._transcriber = transcriber
         self.settings = settings
         self._vad = vad
@@ -72,9 +76,10 @@ class IncrementalTranscriber:
         self._pauses: list[tuple[int, int]] = []  # (start frame, length) in the open chunk
         self._chunks: list[_Chunk] = []  # committed, in order
         self._spec: _Chunk | None = None
-        self._work: queue.Queue[_Chunk | None] = queue.Queue()
-        self._worker = threading.Thread(target=self._run, name="transcriber", daemon=True)
-        self._worker.start()
+        self._own_executor = executor is None
+        self._executor = executor or ThreadPoolExecutor(1, thread_name_prefix="transcriber")
+        self._inflight = 0
+        self._lock = threading.Lock()
         self.speculative_hits = 0
 
     # ------------------------------------------------------------------ feeding
@@ -121,21 +126,39 @@ class IncrementalTranscriber:
                 self._speculate(now)
 
     def _worker_idle(self) -> bool:
-        return self._work.empty() and (self._spec is None or self._spec.done.is_set())
+        with self._lock:
+            return self._inflight == 0
+
+    def _submit(self, chunk: _Chunk) -> None:
+        with self._lock:
+            self._inflight += 1
+        self._executor.submit(self._job, chunk)
 
     def _speculate(self, at_sample: int) -> None:
         if self._spec is not None:
             self._spec.cancelled = True
         self._spec = _Chunk(self._chunk_start, at_sample, speculative=True)
-        self._work.put(self._spec)
+        self._submit(self._spec)
+
+    def _spec_covers_all_speech(self) -> bool:
+        spec = self._spec
+        return (spec is not None and not spec.cancelled and spec.start == self._chunk_start
+                and spec.end >= self._last_speech_end)
 
     def _commit(self, at_sample: int, speech_after: bool) -> None:
-        if self._spec is not None:
-            self._spec.cancelled = True
+        if not speech_after and self._spec_covers_all_speech():
+            # A speculation already running (or done) ends in this same pause: it becomes the
+            # chunk, instead of transcribing the same audio a second time behind it.
+            chunk, at_sample = self._spec, self._spec.end
             self._spec = None
-        chunk = _Chunk(self._chunk_start, at_sample)
-        self._chunks.append(chunk)
-        self._work.put(chunk)
+            self._chunks.append(chunk)
+        else:
+            if self._spec is not None:
+                self._spec.cancelled = True
+                self._spec = None
+            chunk = _Chunk(self._chunk_start, at_sample)
+            self._chunks.append(chunk)
+            self._submit(chunk)
         self._chunk_start = at_sample
         self._speech_in_chunk = speech_after
         cut_frame = at_sample // FRAME
@@ -145,18 +168,16 @@ class IncrementalTranscriber:
 
     # ------------------------------------------------------------------ working
 
-    def _run(self) -> None:
-        while True:
-            chunk = self._work.get()
-            if chunk is None:
-                return
-            try:
-                if not chunk.cancelled:
-                    chunk.result = self._transcriber.transcribe(self._slice(chunk))
-            except BaseException as exc:  # reported by finish(), never lost in the thread
-                chunk.error = exc
-            finally:
-                chunk.done.set()
+    def _job(self, chunk: _Chunk) -> None:
+        try:
+            if not chunk.cancelled:
+                chunk.result = self._transcriber.transcribe(self._slice(chunk))
+        except BaseException as exc:  # reported by finish(), never lost in the thread
+            chunk.error = exc
+        finally:
+            with self._lock:
+                self._inflight -= 1
+            chunk.done.set()
 
     def _slice(self, chunk: _Chunk) -> Audio:
         # Blocks are only appended by the feeding thread; copying the list and joining the
@@ -182,17 +203,23 @@ class IncrementalTranscriber:
         """Transcribe what is left since the last cut, wait for all chunks, and join them."""
         spec = self._spec
         if self._speech_in_chunk:
-            if (spec is not None and not spec.cancelled and spec.start == self._chunk_start
-                    and spec.end >= self._last_speech_end):
-                # No speech since the speculation started: its result is the final one.
+            if spec is not None and not spec.cancelled and spec.start == self._chunk_start:
+                # The latest speculation ends at a pause: adopt it as a chunk, and only the
+                # speech after it (if any) is left to transcribe.
                 self._chunks.append(spec)
                 self.speculative_hits += 1
+                self._chunk_start = spec.end
+                self._spec = None
+                if self._last_speech_end > spec.end:
+                    self._commit(self._samples, speech_after=False)
             else:
                 self._commit(self._samples, speech_after=False)
         elif spec is not None:
             spec.cancelled = True
-        self._work.put(None)
-        self._worker.join()
+        for chunk in self._chunks:
+            chunk.done.wait()
+        if self._own_executor:
+            self._executor.shutdown(wait=True)
         words: list[Word] = []
         segments: list[Segment] = []
         model = getattr(self._transcriber, "name", "whisper")

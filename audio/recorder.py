@@ -10,12 +10,15 @@ request's :class:`StopSignal`; a device that stops delivering blocks ends the an
 
 from __future__ import annotations
 
+import errno
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from audio.clip import Audio
+from audio.errors import AudioError
 from audio.endpointing import EndOfAnswer, EndpointSettings
 from audio.incremental import ChunkSettings, IncrementalTranscriber
 from audio.microphone import Microphone
@@ -28,6 +31,15 @@ DEVICE_LOST_AFTER_S = 1.5
 # shortly after playback returns. Audio captured before this much time after the answer
 # starts is dropped.
 ECHO_GUARD_S = 0.25
+
+
+class DiskWriteError(AudioError):
+    """The answer's audio cannot be written (disk full, folder gone): stop recording, since
+    nothing more could be kept; what is already in the file stays readable."""
+
+    def __init__(self, path, exc: OSError) -> None:
+        hint = "free some disk space" if exc.errno == errno.ENOSPC else None
+        super().__init__(f"cannot write the answer audio {path}: {exc.strerror or exc}", hint)
 
 
 class SpeechGate:
@@ -64,6 +76,13 @@ class LiveAnswerSource:
         self.grace_s = grace_s
         self.chunks = chunks
         self.progress_every_s = progress_every_s
+        # One transcription thread for the whole session (see audio.incremental), warmed up
+        # on that thread so its first chunk does not pay the one-off start-up cost.
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="transcriber")
+        self._executor.submit(transcriber.warm_up).result()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
 
     def next_answer(self, request: AnswerRequest) -> Recording:
         mic = self.microphone
@@ -73,7 +92,8 @@ class LiveAnswerSource:
         vad = StreamingVad()
         gate = SpeechGate()
         endpoint = EndOfAnswer(EndpointSettings(self.silence_s, request.max_s, self.grace_s))
-        incremental = IncrementalTranscriber(self.transcriber, self.chunks)
+        incremental = IncrementalTranscriber(self.transcriber, self.chunks,
+                                             executor=self._executor)
         blocks: list[np.ndarray] = []
         reason: str | None = None
         last_progress = 0.0
@@ -84,7 +104,10 @@ class LiveAnswerSource:
                 if block is not None and block.captured_at >= started + ECHO_GUARD_S:
                     samples = block.samples
                     blocks.append(samples)
-                    writer.append(samples)
+                    try:
+                        writer.append(samples)
+                    except OSError as exc:
+                        raise DiskWriteError(request.audio_path, exc) from exc
                     probabilities = vad.feed(samples)
                     incremental.feed(samples, probabilities)
                     level = level_db(samples)

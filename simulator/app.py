@@ -91,8 +91,10 @@ def _live_source(device, transcriber, options: RunOptions, stack: ExitStack):
     # speaks is dropped before each answer.
     microphone.start()
     stack.callback(microphone.close)
-    return LiveAnswerSource(microphone, transcriber, silence_s=options.silence_s,
-                            grace_s=options.grace_s)
+    source = LiveAnswerSource(microphone, transcriber, silence_s=options.silence_s,
+                              grace_s=options.grace_s)
+    stack.callback(source.close)
+    return source
 
 
 def run_interview(options: RunOptions, view: RunView) -> tuple[SessionWriter, dict]:

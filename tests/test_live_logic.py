@@ -1,0 +1,197 @@
+"""Unit tests of the live-answer logic: end-of-answer rules, chunking and speculation,
+crash-safe WAV files, keys, stop signals. Test doubles stand in for Whisper here only; the
+real model and devices are exercised in test_live.py."""
+
+from __future__ import annotations
+
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from audio.clip import SAMPLE_RATE
+from audio.endpointing import MAX_TIME, SILENCE, EndOfAnswer, EndpointSettings
+from audio.errors import DeviceError
+from audio.incremental import ChunkSettings, IncrementalTranscriber
+from audio.io import read_audio
+from audio.recorder import DiskWriteError
+from audio.sources import StopSignal
+from audio.transcriber import Segment, Transcript, Word
+from audio.vad import FRAME, FRAME_S
+from audio.wavstream import WavAppender, repair_wav
+from simulator.keys import keys_end_answer
+
+
+def feed_frames(endpoint: EndOfAnswer, pattern: list[tuple[bool, float]]):
+    for speech, seconds in pattern:
+        for _ in range(round(seconds / FRAME_S)):
+            reason = endpoint.update(speech, FRAME_S)
+            if reason:
+                return reason, endpoint.elapsed
+    return None, endpoint.elapsed
+
+
+def test_thinking_pauses_shorter_than_the_silence_limit_never_end_an_answer():
+    endpoint = EndOfAnswer(EndpointSettings(silence_s=5.0))
+    reason, _ = feed_frames(endpoint, [(False, 8.0), (True, 10), (False, 3.0), (True, 5),
+                                       (False, 4.9), (True, 2)])
+    assert reason is None  # 8 s before speaking and pauses of 3 and 4.9 s are all fine
+    reason, elapsed = feed_frames(endpoint, [(False, 6.0)])
+    assert reason == SILENCE and elapsed == pytest.approx(8 + 10 + 3 + 5 + 4.9 + 2 + 5, abs=0.05)
+
+
+def test_a_click_before_speaking_does_not_arm_the_silence_timer():
+    endpoint = EndOfAnswer(EndpointSettings(silence_s=5.0))
+    reason, _ = feed_frames(endpoint, [(True, 0.1), (False, 7.0)])
+    assert reason is None
+
+
+def test_maximum_plus_grace_ends_the_answer():
+    endpoint = EndOfAnswer(EndpointSettings(max_s=60, grace_s=30))
+    reason, elapsed = feed_frames(endpoint, [(True, 200)])
+    assert reason == MAX_TIME and elapsed == pytest.approx(90, abs=0.05)
+
+
+class SlowEcho:
+    """Pretends to transcribe: one word per chunk naming its span; takes ``delay`` seconds."""
+
+    name = "echo"
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+        self.calls: list[float] = []
+
+    def transcribe(self, audio):
+        self.calls.append(audio.duration)
+        time.sleep(self.delay)
+        return Transcript(f"[{audio.duration:.1f}]", [Word("w", 0.1, 0.2, 1.0)],
+                          [Segment(0.1, 0.2, f"[{audio.duration:.1f}]")], "echo")
+
+
+def speech_pattern(pattern: list[tuple[bool, float]]):
+    """Audio samples and matching VAD probabilities for a speech/silence pattern."""
+    probs, samples = [], []
+    for speech, seconds in pattern:
+        n = round(seconds / FRAME_S)
+        probs += [0.9 if speech else 0.05] * n
+        samples.append(np.full(n * FRAME, 0.1 if speech else 0.0, dtype=np.float32))
+    return np.concatenate(samples), np.array(probs, dtype=np.float32)
+
+
+def run_incremental(pattern, settings=ChunkSettings(), delay=0.0, pace=0.0):
+    echo = SlowEcho(delay)
+    inc = IncrementalTranscriber(echo, settings)
+    samples, probs = speech_pattern(pattern)
+    for i, p in enumerate(probs):
+        inc.feed(samples[i * FRAME:(i + 1) * FRAME], probs[i:i + 1])
+        if pace:
+            time.sleep(pace)
+    return inc, inc.finish(), echo
+
+
+def test_chunks_are_cut_at_pauses_once_long_enough_and_word_times_are_shifted():
+    settings = ChunkSettings(min_chunk_s=5, max_chunk_s=20, cut_pause_s=0.5, speculate_pause_s=10)
+    pattern = [(True, 3), (False, 0.6), (True, 3), (False, 0.6), (True, 3), (False, 0.2)]
+    inc, transcript, echo = run_incremental(pattern, settings)
+    # First cut 0.5 s into the second pause (the first came before 5 s), then the rest.
+    assert inc.chunks_committed == 2
+    assert echo.calls[0] == pytest.approx(3 + 0.6 + 3 + 0.5, abs=0.05)
+    assert transcript.words[1].start == pytest.approx(7.1 + 0.1, abs=0.05)
+
+
+def test_without_pauses_a_chunk_is_cut_at_the_longest_short_pause_near_its_end():
+    settings = ChunkSettings(min_chunk_s=5, max_chunk_s=10, cut_pause_s=0.5,
+                             speculate_pause_s=10, fallback_pause_s=0.1)
+    pattern = [(True, 6), (False, 0.15), (True, 1), (False, 0.3), (True, 4), (False, 0.1)]
+    inc, _, echo = run_incremental(pattern, settings)
+    assert echo.calls[0] == pytest.approx(6 + 0.15 + 1 + 0.15, abs=0.07)  # mid 0.3 s pause
+
+
+def test_speculation_at_the_last_pause_leaves_only_the_last_words():
+    settings = ChunkSettings(min_chunk_s=30, max_chunk_s=40, speculate_pause_s=0.3)
+    pattern = [(True, 6), (False, 0.4), (True, 6), (False, 0.4), (True, 1.0), (False, 0.3)]
+    inc, transcript, echo = run_incremental(pattern, settings, pace=0.0005)
+    assert inc.speculative_hits == 1
+    # The adopted speculation covered everything up to the last pause; the tail is ~1.3 s.
+    assert echo.calls[-1] < 1.5
+    assert len(transcript.segments) == 2
+
+
+def test_transcriber_errors_surface_from_finish():
+    class Broken:
+        name = "broken"
+
+        def transcribe(self, audio):
+            raise RuntimeError("model exploded")
+
+    inc = IncrementalTranscriber(Broken(), ChunkSettings(min_chunk_s=1))
+    samples, probs = speech_pattern([(True, 2), (False, 1)])
+    inc.feed(samples, probs)
+    with pytest.raises(RuntimeError, match="model exploded"):
+        inc.finish()
+
+
+def test_wav_appender_is_readable_at_any_moment_and_repairs_after_a_crash(tmp_path):
+    path = tmp_path / "answer.wav"
+    writer = WavAppender(path, sync_every_s=1.0)
+    tone = (0.2 * np.sin(np.arange(SAMPLE_RATE * 3) / 5)).astype(np.float32)
+    writer.append(tone[: SAMPLE_RATE * 2])
+    # Mid-recording: the header already covers the synced part.
+    assert read_audio(path).duration == pytest.approx(2.0, abs=0.01)
+    writer.append(tone[SAMPLE_RATE * 2: SAMPLE_RATE * 2 + 8000])  # not synced yet
+    writer._fh.flush()  # the process "dies" here: the writer is never closed
+    with open(path, "ab") as fh:
+        fh.write(b"\x01")  # half a sample, as a crash mid-write can leave
+    assert struct.unpack("<I", path.read_bytes()[40:44])[0] == SAMPLE_RATE * 2 * 2
+    assert repair_wav(path) is True
+    assert read_audio(path).duration == pytest.approx(2.5, abs=0.01)
+    assert repair_wav(path) is False
+
+
+def test_a_full_disk_while_recording_is_a_clear_error():
+    writer = WavAppender("/dev/full", sync_every_s=0.01)
+    with pytest.raises(OSError) as info:
+        writer.append(np.zeros(SAMPLE_RATE, dtype=np.float32))
+    error = DiskWriteError("/dev/full", info.value)
+    assert "No space left on device" in str(error) and "free some disk space" in str(error)
+
+
+def test_enter_or_space_on_a_pipe_ends_the_answer_and_end_of_input_does_not():
+    read_fd, write_fd = os.pipe()
+    stop = StopSignal()
+    with open(read_fd, "rb", buffering=0) as reader, keys_end_answer(stop, reader):
+        os.write(write_fd, b"x")
+        time.sleep(0.2)
+        assert not stop.is_set()
+        os.write(write_fd, b" ")
+        deadline = time.monotonic() + 2
+        while not stop.is_set() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert stop.reason == "key"
+    os.close(write_fd)
+
+    read_fd, write_fd = os.pipe()
+    os.close(write_fd)  # stdin at end of input, as under CI or cron
+    stop = StopSignal()
+    with open(read_fd, "rb", buffering=0) as reader, keys_end_answer(stop, reader):
+        time.sleep(0.3)
+    assert not stop.is_set()
+
+
+def test_first_ctrl_c_ends_the_answer_second_also_the_session():
+    stop = StopSignal()
+    stop.interrupt()
+    assert stop.reason == "interrupted" and not stop.end_session
+    stop.interrupt()
+    assert stop.end_session
+
+
+def test_missing_sounddevice_package_is_explained(monkeypatch):
+    from audio.devices import list_devices
+
+    monkeypatch.setitem(sys.modules, "sounddevice", None)
+    with pytest.raises(DeviceError, match="sounddevice package is not installed"):
+        list_devices()
