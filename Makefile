@@ -17,8 +17,9 @@ rehearse: system-deps $(VENV)/.installed
 test: system-deps-test $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: system-deps $(VENV)/.installed-test
+bench: system-deps-test $(VENV)/.installed-test
 	$(BIN)/python bench/transcribe.py
+	$(BIN)/python bench/latency.py
 
 system-deps:
 	@scripts/install-system-deps.sh

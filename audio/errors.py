@@ -7,8 +7,13 @@ there is one, what to do about it. The CLI shows the message as a single line.
 from __future__ import annotations
 
 
-class AudioError(Exception):
-    """Base class for audio-layer failures the user can act on."""
+class ActionableError(Exception):
+    """An error the user can act on: what happened, and (optionally) what to do.
+
+    The base of every error the CLI reports as one line; `simulator.errors` builds on it.
+    """
+
+    exit_code = 2
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -17,6 +22,10 @@ class AudioError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class AudioError(ActionableError):
+    """Base class for audio-layer failures."""
 
 
 class AudioFileError(AudioError):

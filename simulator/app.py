@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from audio.errors import DeviceError
+from audio.io import read_audio
 from audio.sources import FileAnswerSource
 from audio.transcriber import WhisperTranscriber, resolve_model
 from simulator import paths
@@ -72,11 +73,15 @@ def _answer_source(options: RunOptions, loaded: LoadedScript, view: RunView):
     return "microphone", device
 
 
-def _load_transcriber(options: RunOptions, view: RunView) -> WhisperTranscriber:
+def _load_transcriber(options: RunOptions, view: RunView, warm_up: bool) -> WhisperTranscriber:
+    """Load the model. Warm it up here only if this thread will transcribe: CTranslate2 and
+    the C allocator keep per-thread buffers, so a warm-up on another thread costs memory
+    (live answers are warmed up on their transcription thread instead)."""
     with view.loading_model(options.model or "tiny.en"):
         started = time.perf_counter()
         transcriber = WhisperTranscriber.load(options.model)
-        transcriber.warm_up()
+        if warm_up:
+            transcriber.warm_up()
     view.model_ready(transcriber.name, time.perf_counter() - started)
     return transcriber
 
@@ -97,6 +102,40 @@ def _live_source(device, transcriber, options: RunOptions, stack: ExitStack):
     return source
 
 
+@dataclass
+class _Parts:
+    """The loop's parts, chosen and loaded; the microphone (if any) is opened later."""
+
+    answers_from: str
+    source: object
+    speaker: object
+    notice: str | None
+    transcriber: WhisperTranscriber
+
+    def settings(self) -> dict:
+        return {"model": self.transcriber.name, "tts": self.speaker.mode,
+                "answers_from": self.answers_from}
+
+    def open_source(self, options: RunOptions, stack: ExitStack):
+        if self.answers_from == "microphone":
+            return _live_source(self.source, self.transcriber, options, stack)
+        return self.source or FileAnswerSource([])
+
+
+def _prepare(options: RunOptions, loaded: LoadedScript, view: RunView,
+             answered: int = 0, need_answers: bool = True) -> _Parts:
+    view.starting(loaded)
+    answers_from, source = (_answer_source(options, loaded, view) if need_answers
+                            else ("files", None))
+    if answers_from == "sample answers" and isinstance(source, FileAnswerSource):
+        source.skip(answered)  # resuming: the first sample answers were used already
+    speaker, notice = build_speaker(options.tts, loaded.script.interviewer, options.output_device)
+    if notice:
+        view.notice(notice)
+    transcriber = _load_transcriber(options, view, warm_up=answers_from != "microphone")
+    return _Parts(answers_from, source, speaker, notice, transcriber)
+
+
 def run_interview(options: RunOptions, view: RunView) -> tuple[SessionWriter, dict]:
     """Check everything that can be checked cheaply, load the model, then run the interview.
 
@@ -108,23 +147,15 @@ def run_interview(options: RunOptions, view: RunView) -> tuple[SessionWriter, di
     store = SessionStore(paths.sessions_dir(options.sessions_dir))
     store.ensure_writable()
     resolve_model(options.model)  # a bad --model fails here, before anything slow
-    view.starting(loaded)
-    answers_from, source = _answer_source(options, loaded, view)
-    speaker, notice = build_speaker(options.tts, loaded.script.interviewer, options.output_device)
-    if notice:
-        view.notice(notice)
-    transcriber = _load_transcriber(options, view)
-
+    parts = _prepare(options, loaded, view)
     with ExitStack() as stack:
-        if answers_from == "microphone":
-            source = _live_source(source, transcriber, options, stack)
-        settings = {"model": transcriber.name, "tts": speaker.mode, "answers_from": answers_from}
-        session = store.create(loaded, settings)
+        source = parts.open_source(options, stack)
+        session = store.create(loaded, parts.settings())
         view.session_created(session)
-        if notice:
-            session.log.append("notice", text=notice)
-        interview = Interview(loaded, speaker=speaker, answers=source, transcriber=transcriber,
-                              session=session, view=view)
+        if parts.notice:
+            session.log.append("notice", text=parts.notice)
+        interview = Interview(loaded, speaker=parts.speaker, answers=source,
+                              transcriber=parts.transcriber, session=session, view=view)
         return session, interview.run()
 
 
@@ -147,25 +178,14 @@ def resume_interview(session_id: str, options: RunOptions, view: RunView) -> tup
     unfinished = [a for a in answers if a["status"] in ("recording", "recorded")
                   and a["question_id"] in by_id]
     resolve_model(options.model)
-    view.starting(loaded)
-    answers_from, source = _answer_source(options, loaded, view) if remaining else ("files", None)
-    if answers_from == "sample answers" and isinstance(source, FileAnswerSource):
-        source.skip(len(loaded.script.questions) - len(remaining))
-    speaker, notice = build_speaker(options.tts, loaded.script.interviewer, options.output_device)
-    if notice:
-        view.notice(notice)
-    transcriber = _load_transcriber(options, view)
+    parts = _prepare(options, loaded, view, answered=len(answered), need_answers=bool(remaining))
     with ExitStack() as stack:
-        if answers_from == "microphone":
-            source = _live_source(source, transcriber, options, stack)
-        session = store.reopen(doc["id"], {"model": transcriber.name, "tts": speaker.mode,
-                                           "answers_from": answers_from})
+        source = parts.open_source(options, stack)
+        session = store.reopen(doc["id"], parts.settings())
         view.session_created(session)
-        interview = Interview(loaded, speaker=speaker, answers=source or FileAnswerSource([]),
-                              transcriber=transcriber, session=session, view=view)
+        interview = Interview(loaded, speaker=parts.speaker, answers=source,
+                              transcriber=parts.transcriber, session=session, view=view)
         for answer in unfinished:
-            from audio.io import read_audio
-
             turn = Turn(answer["turn"], by_id[answer["question_id"]])
             interview.recover(turn, read_audio(session.dir / answer["audio"]))
         first_turn = max((a["turn"] for a in answers), default=0) + 1

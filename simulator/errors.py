@@ -7,19 +7,11 @@ saying what to do.
 
 from __future__ import annotations
 
-from audio.errors import AudioError
+from audio.errors import ActionableError
 
 
-class SimulatorError(Exception):
-    exit_code = 2
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.message} ({self.hint})" if self.hint else self.message
+class SimulatorError(ActionableError):
+    """Base class for interview-level failures."""
 
 
 class ScriptError(SimulatorError):
@@ -40,4 +32,4 @@ class InterviewIncomplete(SimulatorError):
     exit_code = 1
 
 
-UserFacingError = (SimulatorError, AudioError)
+UserFacingError = ActionableError

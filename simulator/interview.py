@@ -105,6 +105,7 @@ class Interview:
         pending = deque(Turn(first_turn + i, q) for i, q in enumerate(questions))
         total = len(self.script.questions)
         status, reason = "complete", None
+        given = 0  # answers taken in this run (file names are counted per run)
         try:
             if resumed:
                 self._interviewer_line(RESUME_LINE, "resume")
@@ -114,12 +115,12 @@ class Interview:
                 turn = pending.popleft()
                 if not self._take_turn(turn, total):
                     status = "incomplete"
-                    answered = turn.number - 1
                     reason = (
                         f"no answer for question {turn.number} ({turn.question.id}): "
-                        f"only {answered} answer file{'s' if answered != 1 else ''} given"
+                        f"only {given} answer file{'s' if given != 1 else ''} given"
                     )
                     break
+                given += 1
                 # Follow-up questions (issue 4) plug in here: a follow-up writer reads the
                 # finished answer and may push follow-up turns to the front of `pending`, so
                 # they are asked, recorded, transcribed, timed and saved like any main question.

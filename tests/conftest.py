@@ -40,9 +40,10 @@ def home(tmp_path, monkeypatch) -> Path:
 def mock_interview(*args: str, home: Path, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
     """Run the installed ``mock-interview`` console script, as a user would."""
     exe = Path(sys.executable).with_name("mock-interview")
-    env = {**os.environ, "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "200"}
-    # No sound server in these tests unless a test starts one: speak mode must fall back.
-    env.pop("PULSE_SERVER", None)
+    # No sound server in these tests (even on a desktop with one running): speak mode must
+    # fall back to files. Live-device tests start their own server (test_live.py).
+    env = {**os.environ, "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "200",
+           "PULSE_SERVER": f"unix:{home}/no-sound-server", "XDG_RUNTIME_DIR": str(home)}
     return subprocess.run(
         [str(exe), *args], capture_output=True, text=True, env=env, timeout=timeout, **kwargs
     )
