@@ -94,7 +94,6 @@ class LiveAnswerSource:
         endpoint = EndOfAnswer(EndpointSettings(self.silence_s, request.max_s, self.grace_s))
         incremental = IncrementalTranscriber(self.transcriber, self.chunks,
                                              executor=self._executor)
-        blocks: list[np.ndarray] = []
         reason: str | None = None
         last_progress = 0.0
         level = -120.0
@@ -103,7 +102,6 @@ class LiveAnswerSource:
                 block = mic.read(timeout=0.05)
                 if block is not None and block.captured_at >= started + ECHO_GUARD_S:
                     samples = block.samples
-                    blocks.append(samples)
                     try:
                         writer.append(samples)
                     except OSError as exc:
@@ -130,9 +128,8 @@ class LiveAnswerSource:
                     ))
         finally:
             writer.close()
-        audio = Audio(np.concatenate(blocks) if blocks else np.zeros(0, np.float32))
         return Recording(
-            audio=audio,
+            audio=incremental.audio(),
             end_reason=reason,
             source=None,
             vad_probabilities=list(vad.probabilities),
