@@ -9,8 +9,6 @@ from audio.devices import Device, find_device, sounddevice_module
 from audio.errors import DeviceError
 from audio.io import resample
 
-OutputDevice = Device
-
 
 def find_output_device(spec: str | int | None = None) -> Device | None:
     return find_device("output", spec)

@@ -96,10 +96,6 @@ class FileAnswerSource:
         self._paths = [Path(p) for p in paths]
         self._next = 0
 
-    @property
-    def remaining(self) -> int:
-        return len(self._paths) - self._next
-
     def skip(self, count: int) -> None:
         """Skip ``count`` files (used when resuming a session part-way)."""
         self._next = min(len(self._paths), self._next + count)

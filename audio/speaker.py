@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Protocol
 
 from audio.io import write_wav
-from audio.playback import OutputDevice, play
+from audio.devices import Device
+from audio.playback import play
 from audio.tts import Pyttsx3Synthesizer
 
 
@@ -34,7 +35,7 @@ class Speaker(Protocol):
 class TtsSpeaker:
     """Synthesises with pyttsx3; plays on ``device`` when given, and/or writes ``save_to``."""
 
-    def __init__(self, synthesizer: Pyttsx3Synthesizer, device: OutputDevice | None) -> None:
+    def __init__(self, synthesizer: Pyttsx3Synthesizer, device: Device | None) -> None:
         self._synth = synthesizer
         self._device = device
         self.mode = "speak" if device is not None else "file"
