@@ -10,7 +10,10 @@ pyttsx3 2.99 quirks handled here (measured, see shared/NOTES.md): the first ``ru
 after ``init()`` may return early, so one empty run is done at start-up; only one
 ``save_to_file`` is queued per ``runAndWait()``; the espeak driver prints "Audio saved to ..."
 on stdout, which is silenced; every file is checked to hold audio, with one retry on a fresh
-engine before giving up.
+engine before giving up. ``pyttsx3.init()`` hands every caller in a process the *same*
+engine, so the interviewer's and the sample candidate's synthesizers share one: the engine
+is owned here (one per process, used under a lock) and each synthesis sets its own voice and
+rate, otherwise whichever started last would speak for both.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import io
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,18 +39,24 @@ class Voice:
     rate: int | None = None
 
 
+_LOCK = threading.Lock()
+_ENGINE = None  # the process's pyttsx3 engine, started on first use
+_ENGINE_VOICE: tuple[str | None, int | None] | None = None  # what it is set to now
+_ENGINE_DEFAULTS: dict = {}  # the system's own voice and rate, for synthesizers without one
+
+
 class Pyttsx3Synthesizer:
-    """Turns text into :class:`Audio` with pyttsx3. The engine starts on first use."""
+    """Turns text into :class:`Audio` with pyttsx3 in this synthesizer's voice."""
 
     def __init__(self, voice: Voice = Voice()) -> None:
         self._voice = voice
-        self._engine = None
 
     def synthesize(self, text: str) -> Audio:
         if not text.strip():
             raise SpeechSynthesisError("nothing to say: empty text")
         for attempt in range(2):
-            samples, rate = self._synthesize_once(text, fresh=attempt > 0)
+            with _LOCK:
+                samples, rate = self._synthesize_once(text, fresh=attempt > 0)
             if len(samples):
                 return Audio(resample(samples, rate, SAMPLE_RATE))
         raise SpeechSynthesisError(
@@ -66,30 +76,43 @@ class Pyttsx3Synthesizer:
             return read_wav_native(target)
 
     def _start(self, fresh: bool):
-        if self._engine is not None and not fresh:
-            return self._engine
-        try:
-            import pyttsx3
-        except ImportError as exc:
-            raise SpeechSynthesisError(
-                "pyttsx3 is not installed", "run: pip install pyttsx3==2.99"
-            ) from exc
-        try:
-            engine = pyttsx3.init()
-        except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError when espeak is missing
-            raise SpeechSynthesisError(
-                f"cannot start the text-to-speech engine: {exc}",
-                "install espeak-ng (Debian/Ubuntu: apt-get install espeak-ng libespeak-ng1)",
-            ) from exc
-        if self._voice.voice:
-            engine.setProperty("voice", _pick_voice(engine, self._voice.voice))
-        if self._voice.rate:
-            engine.setProperty("rate", self._voice.rate)
-        # The first runAndWait() after init() can return early; spend it on nothing.
-        with contextlib.redirect_stdout(io.StringIO()):
-            engine.runAndWait()
-        self._engine = engine
-        return engine
+        """The shared engine, (re)started if needed, set to this synthesizer's voice."""
+        global _ENGINE, _ENGINE_VOICE
+        if _ENGINE is None or fresh:
+            _ENGINE = _new_engine(discard=_ENGINE)
+            _ENGINE_VOICE = None
+        wanted = (self._voice.voice, self._voice.rate)
+        if _ENGINE_VOICE != wanted:
+            defaults = _ENGINE_DEFAULTS
+            _ENGINE.setProperty("voice", _pick_voice(_ENGINE, self._voice.voice)
+                                if self._voice.voice else defaults["voice"])
+            _ENGINE.setProperty("rate", self._voice.rate or defaults["rate"])
+            _ENGINE_VOICE = wanted
+        return _ENGINE
+
+
+def _new_engine(discard=None):
+    try:
+        import pyttsx3
+    except ImportError as exc:
+        raise SpeechSynthesisError(
+            "pyttsx3 is not installed", "run: pip install pyttsx3==2.99") from exc
+    if discard is not None:
+        # pyttsx3.init() would hand back the same (broken) engine while it is referenced.
+        getattr(pyttsx3, "_activeEngines", {}).pop(None, None)
+    try:
+        engine = pyttsx3.init()
+    except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError when espeak is missing
+        raise SpeechSynthesisError(
+            f"cannot start the text-to-speech engine: {exc}",
+            "install espeak-ng (Debian/Ubuntu: apt-get install espeak-ng libespeak-ng1)",
+        ) from exc
+    _ENGINE_DEFAULTS.setdefault("voice", engine.getProperty("voice"))
+    _ENGINE_DEFAULTS.setdefault("rate", engine.getProperty("rate"))
+    # The first runAndWait() after init() can return early; spend it on nothing.
+    with contextlib.redirect_stdout(io.StringIO()):
+        engine.runAndWait()
+    return engine
 
 
 def _pick_voice(engine, wanted: str) -> str:

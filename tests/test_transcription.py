@@ -72,3 +72,16 @@ def test_every_synthesis_yields_its_own_audio(tmp_path):
     again = synth.synthesize("Yes.")
     assert long.duration > 2 * short.duration
     assert abs(again.duration - short.duration) < 0.05
+
+
+def test_two_voices_in_one_process_keep_their_own_voice_and_rate():
+    """pyttsx3 gives every caller the same engine: the interviewer and the sample candidate
+    must still each speak in their own voice and rate, in any order."""
+    interviewer = Pyttsx3Synthesizer(Voice("en-us", 165))
+    candidate = Pyttsx3Synthesizer(Voice("en-gb", 220))
+    text = "What was the hardest part of the project, and what would you change today?"
+    before = interviewer.synthesize(text)
+    fast = candidate.synthesize(text)
+    after = interviewer.synthesize(text)
+    assert abs(after.duration - before.duration) < 0.05
+    assert fast.duration < 0.85 * before.duration
