@@ -59,6 +59,8 @@ class RecordingProgress:
 class AnswerRequest:
     audio_path: Path
     max_s: float | None = None
+    # The script's sample answer to this question, for sources that answer with one.
+    sample_text: str | None = None
     stop: StopSignal = field(default_factory=StopSignal)
     on_progress: Callable[[RecordingProgress], None] | None = None
 
@@ -95,10 +97,6 @@ class FileAnswerSource:
     def __init__(self, paths: Sequence[str | Path]) -> None:
         self._paths = [Path(p) for p in paths]
         self._next = 0
-
-    def skip(self, count: int) -> None:
-        """Skip ``count`` files (used when resuming a session part-way)."""
-        self._next = min(len(self._paths), self._next + count)
 
     def next_answer(self, request: AnswerRequest) -> Recording | None:
         if self._next >= len(self._paths):

@@ -6,6 +6,7 @@ playing), writes it to a file, or both. :class:`TextOnlySpeaker` is the ``--tts 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -24,6 +25,8 @@ class Utterance:
     duration: float | None = None
     audio_path: Path | None = None
     device: str | None = None
+    # time.monotonic() when the first sound went out (playback start, or the file written).
+    started_at: float | None = None
 
 
 class Speaker(Protocol):
@@ -44,6 +47,7 @@ class TtsSpeaker:
         audio = self._synth.synthesize(text)
         if save_to is not None:
             write_wav(save_to, audio)
+        started_at = time.monotonic()
         if self._device is not None:
             play(audio, self._device)
         return Utterance(
@@ -51,6 +55,7 @@ class TtsSpeaker:
             duration=round(audio.duration, 3),
             audio_path=save_to,
             device=self._device.name if self._device else None,
+            started_at=started_at,
         )
 
 
@@ -60,4 +65,4 @@ class TextOnlySpeaker:
     mode = "off"
 
     def say(self, text: str, save_to: Path | None = None) -> Utterance:
-        return Utterance(mode="off")
+        return Utterance(mode="off", started_at=time.monotonic())

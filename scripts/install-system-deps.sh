@@ -4,7 +4,8 @@
 #   runtime: espeak-ng (the speech synthesiser pyttsx3 drives on Linux),
 #            libportaudio2 (PortAudio, for sounddevice)
 #   tests:   pulseaudio + pulseaudio-utils + libasound2-plugins + alsa-utils
-#            (a private sound server with virtual devices for the audio-stack tests)
+#            (a private sound server with virtual devices for the audio-stack tests),
+#            g++ + cmake (to build llama-cpp-python, the local LLM server the tests use)
 #
 # Only missing packages are installed; on a machine that has them this is a no-op.
 # On systems without apt-get it prints what to install and carries on.
@@ -12,7 +13,7 @@ set -euo pipefail
 
 packages=(espeak-ng libportaudio2)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils)
+  packages+=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils g++ cmake)
 fi
 
 missing=()

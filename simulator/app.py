@@ -7,6 +7,7 @@ sees during an interview goes through the injected view.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,10 @@ from simulator import paths
 from simulator.components import build_speaker
 from simulator.errors import SimulatorError
 from simulator.interview import Interview, InterviewView, Turn
-from simulator.samples import sample_answer_files
-from simulator.script import LoadedScript, find_script, load_script
+from simulator.samples import SampleAnswerSource
+from simulator.followups import FollowUpWriter, build_writer
+from simulator.llm import LlmEndpoint, endpoint_from
+from simulator.script import LoadedScript, Question, find_script, load_script
 from simulator.session import SessionStore, SessionWriter
 
 
@@ -37,6 +40,12 @@ class RunOptions:
     silence_s: float = 5.0
     grace_s: float = 30.0
     sessions_dir: str | None = None
+    follow_ups: bool = True
+    llm: str = "auto"  # "auto" (an endpoint when configured and answering) or "offline"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key_command: str | None = None
+    llm_time_limit_s: float | None = None  # None: the script's follow_ups.time_limit_s
 
 
 class RunView(InterviewView):
@@ -47,6 +56,7 @@ class RunView(InterviewView):
     def loading_model(self, name: str): ...
     def model_ready(self, name: str, seconds: float) -> None: ...
     def session_created(self, session: SessionWriter) -> None: ...
+    def follow_ups_ready(self, description: dict) -> None: ...
 
 
 SAMPLES_NOTICE = (
@@ -60,7 +70,7 @@ def _answer_source(options: RunOptions, loaded: LoadedScript, view: RunView):
     if options.answers:
         return "files", FileAnswerSource(options.answers)
     if options.sample_answers:
-        return "sample answers", FileAnswerSource(sample_answer_files(loaded, paths.cache_dir()))
+        return "sample answers", SampleAnswerSource(loaded, paths.cache_dir())
     from audio.microphone import find_input_device
 
     try:
@@ -69,7 +79,7 @@ def _answer_source(options: RunOptions, loaded: LoadedScript, view: RunView):
         if options.input_device or not options.samples_if_no_mic:
             raise
         view.notice(SAMPLES_NOTICE)
-        return "sample answers", FileAnswerSource(sample_answer_files(loaded, paths.cache_dir()))
+        return "sample answers", SampleAnswerSource(loaded, paths.cache_dir())
     return "microphone", device
 
 
@@ -109,12 +119,16 @@ class _Parts:
     answers_from: str
     source: object
     speaker: object
-    notice: str | None
+    notices: list[str]
     transcriber: WhisperTranscriber
+    follow_ups: FollowUpWriter | None
 
     def settings(self) -> dict:
-        return {"model": self.transcriber.name, "tts": self.speaker.mode,
-                "answers_from": self.answers_from}
+        settings = {"model": self.transcriber.name, "tts": self.speaker.mode,
+                    "answers_from": self.answers_from}
+        if self.follow_ups is not None:
+            settings["follow_ups"] = self.follow_ups.describe()
+        return settings
 
     def open_source(self, options: RunOptions, stack: ExitStack):
         if self.answers_from == "microphone":
@@ -123,17 +137,37 @@ class _Parts:
 
 
 def _prepare(options: RunOptions, loaded: LoadedScript, view: RunView,
-             answered: int = 0, need_answers: bool = True) -> _Parts:
+             need_answers: bool = True) -> _Parts:
     view.starting(loaded)
+    endpoint = _llm_endpoint(options)  # a bad key command or URL fails before anything slow
     answers_from, source = (_answer_source(options, loaded, view) if need_answers
                             else ("files", None))
-    if answers_from == "sample answers" and isinstance(source, FileAnswerSource):
-        source.skip(answered)  # resuming: the first sample answers were used already
     speaker, notice = build_speaker(options.tts, loaded.script.interviewer, options.output_device)
-    if notice:
-        view.notice(notice)
-    transcriber = _load_transcriber(options, view, warm_up=answers_from != "microphone")
-    return _Parts(answers_from, source, speaker, notice, transcriber)
+    notices = [notice] if notice else []
+    # The endpoint is probed while Whisper loads: neither waits for the other.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-probe") as pool:
+        writer_future = pool.submit(_follow_up_writer, options, loaded, endpoint)
+        transcriber = _load_transcriber(options, view, warm_up=answers_from != "microphone")
+        writer, llm_notice = writer_future.result()
+    if llm_notice:
+        notices.append(llm_notice)
+    for text in notices:
+        view.notice(text)
+    if writer is not None:
+        view.follow_ups_ready(writer.describe())
+    return _Parts(answers_from, source, speaker, notices, transcriber, writer)
+
+
+def _llm_endpoint(options: RunOptions) -> LlmEndpoint | None:
+    if options.llm == "offline" or not options.follow_ups:
+        return None
+    return endpoint_from(options.llm_base_url, options.llm_model, options.llm_api_key_command)
+
+
+def _follow_up_writer(options: RunOptions, loaded: LoadedScript, endpoint: LlmEndpoint | None):
+    if not options.follow_ups:
+        return None, None
+    return build_writer(loaded, options.llm, endpoint, options.llm_time_limit_s)
 
 
 def run_interview(options: RunOptions, view: RunView) -> tuple[SessionWriter, dict]:
@@ -152,10 +186,11 @@ def run_interview(options: RunOptions, view: RunView) -> tuple[SessionWriter, di
         source = parts.open_source(options, stack)
         session = store.create(loaded, parts.settings())
         view.session_created(session)
-        if parts.notice:
-            session.log.append("notice", text=parts.notice)
+        for text in parts.notices:
+            session.log.append("notice", text=text)
         interview = Interview(loaded, speaker=parts.speaker, answers=source,
-                              transcriber=parts.transcriber, session=session, view=view)
+                              transcriber=parts.transcriber, session=session, view=view,
+                              follow_ups=parts.follow_ups)
         return session, interview.run()
 
 
@@ -176,20 +211,35 @@ def resume_interview(session_id: str, options: RunOptions, view: RunView) -> tup
     answered = {a["question_id"] for a in answers if a.get("kind", "main") == "main"}
     remaining = [q for q in loaded.script.questions if q.id not in answered]
     unfinished = [a for a in answers if a["status"] in ("recording", "recorded")
-                  and a["question_id"] in by_id]
+                  and (a["question_id"] in by_id or a.get("follows") in by_id)]
     resolve_model(options.model)
-    parts = _prepare(options, loaded, view, answered=len(answered), need_answers=bool(remaining))
+    parts = _prepare(options, loaded, view, need_answers=bool(remaining))
     with ExitStack() as stack:
         source = parts.open_source(options, stack)
         session = store.reopen(doc["id"], parts.settings())
         view.session_created(session)
+        for text in parts.notices:
+            session.log.append("notice", text=text)
         interview = Interview(loaded, speaker=parts.speaker, answers=source,
-                              transcriber=parts.transcriber, session=session, view=view)
+                              transcriber=parts.transcriber, session=session, view=view,
+                              follow_ups=parts.follow_ups)
         for answer in unfinished:
-            turn = Turn(answer["turn"], by_id[answer["question_id"]])
-            interview.recover(turn, read_audio(session.dir / answer["audio"]))
+            interview.recover(_turn_of(answer, by_id), read_audio(session.dir / answer["audio"]))
         first_turn = max((a["turn"] for a in answers), default=0) + 1
         return session, interview.run(remaining, first_turn=first_turn, resumed=True)
+
+
+def _turn_of(answer: dict, by_id: dict[str, Question]) -> Turn:
+    """The turn a saved answer belongs to; follow-ups are rebuilt from what was asked."""
+    if answer.get("kind", "main") == "main":
+        return Turn(answer["turn"], by_id[answer["question_id"]])
+    budget = answer.get("budget") or {}
+    question = Question.model_construct(
+        id=answer["question_id"], prompt=answer["question"], min_s=budget.get("min_s", 0),
+        max_s=budget.get("max_s", 0), section=None, sample_answer=None, follow_ups=None,
+        follow_up_focus=[])
+    return Turn(answer["turn"], question, kind="follow_up", follows=answer.get("follows"),
+                depth=1)
 
 
 def _script_of(doc: dict, view: RunView) -> LoadedScript:

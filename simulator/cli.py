@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                                 "(default 30)")
     interview.add_argument("--json", action="store_true",
                            help="print a JSON summary as the last line of standard output")
+    _llm_arguments(interview)
+    interview.add_argument("--no-follow-ups", dest="follow_ups", action="store_false",
+                           help="ask only the script's own questions")
 
     run = sub.add_parser("run", parents=[common, interview], help="run a mock interview",
                          description="Run a mock interview of a script: live on the "
@@ -86,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     doctor.add_argument("--model", metavar="NAME|PATH")
     doctor.add_argument("--seconds", type=_seconds, default=4.0,
                         help="how long to listen to the microphone (default 4)")
+    _llm_arguments(doctor)
 
     sub.add_parser("scripts", parents=[common], help="list interview scripts")
 
@@ -94,6 +98,28 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("session_id", nargs="?", metavar="ID",
                         help="session id (or a unique prefix) to show")
     return parser
+
+
+def _llm_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where follow-up questions come from; the same flags for run, resume and doctor."""
+    parser.add_argument("--llm", choices=("auto", "offline"), default="auto",
+                        help="auto (default): an OpenAI-compatible endpoint when one is "
+                             "configured and answers, else the offline coach; offline: always "
+                             "the offline coach")
+    parser.add_argument("--llm-base-url", metavar="URL",
+                        help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1 "
+                             "(default: $OPENAI_BASE_URL; OpenAI itself when only "
+                             "$OPENAI_API_KEY is set)")
+    parser.add_argument("--llm-model", metavar="NAME",
+                        help="model name (default: the endpoint's first model; gpt-4o-mini "
+                             "on OpenAI)")
+    parser.add_argument("--llm-api-key-command", metavar="COMMAND",
+                        help="command that prints the API key, e.g. 'secret-tool lookup "
+                             "service openai' (default: $OPENAI_API_KEY; local servers need "
+                             "none)")
+    parser.add_argument("--llm-timeout", type=_seconds, metavar="SECONDS",
+                        help="how long to wait for the LLM's question before the offline "
+                             "coach asks instead (default: the script's, usually 4)")
 
 
 def _seconds(text: str) -> float:
@@ -185,6 +211,12 @@ def _run(args, console: Console, sessions_dir: str | None) -> int:
         silence_s=args.silence_end,
         grace_s=args.grace,
         sessions_dir=sessions_dir,
+        follow_ups=args.follow_ups,
+        llm=args.llm,
+        llm_base_url=args.llm_base_url,
+        llm_model=args.llm_model,
+        llm_api_key_command=args.llm_api_key_command,
+        llm_time_limit_s=args.llm_timeout,
     )
     code = 0
     try:
@@ -244,7 +276,11 @@ def _doctor(args, console: Console) -> int:
     problems = 0
     for check in run_checks(model=args.model, input_device=args.input_device,
                             output_device=args.output_device, mic_seconds=args.seconds,
-                            announce=lambda text: console.print(f"[cyan]{text}[/]")):
+                            announce=lambda text: console.print(f"[cyan]{text}[/]"),
+                            llm=args.llm, llm_base_url=args.llm_base_url,
+                            llm_model=args.llm_model,
+                            llm_api_key_command=args.llm_api_key_command,
+                            llm_timeout=args.llm_timeout):
         render_check(console, check)
         problems += check.status == PROBLEM
     console.print("All good." if not problems else f"{problems} problem(s) found.")

@@ -133,8 +133,64 @@ def check_model(model: str | None) -> Check:
                  f"({transcriber.spec.source})")
 
 
+# A short, typical answer the LLM check asks a follow-up about.
+_CHECK_ANSWER = ("We built a fraud model with gradient boosted trees and it reduced chargebacks "
+                 "by thirty percent. The team owned the whole pipeline.")
+
+
+def check_llm(mode: str = "auto", base_url: str | None = None, model: str | None = None,
+              key_command: str | None = None, time_limit_s: float | None = None) -> Check:
+    """Is the endpoint there, and does it write a usable follow-up within the time limit?"""
+    from simulator.errors import SimulatorError
+    from simulator.followup_check import problem_with
+    from simulator.llm import LlmClient, endpoint_from
+    from simulator.prompts import FollowUpContext, messages
+    from simulator.script import find_script
+
+    name = "LLM endpoint"
+    if mode == "offline":
+        return Check(name, OK, "not used (--llm offline): the offline coach writes follow-ups")
+    try:
+        endpoint = endpoint_from(base_url, model, key_command)
+    except SimulatorError as exc:
+        return Check(name, PROBLEM, exc.message, exc.hint)
+    if endpoint is None:
+        return Check(name, OK, "none configured: the offline coach writes follow-ups",
+                     "for LLM follow-ups set OPENAI_BASE_URL (e.g. http://127.0.0.1:11434/v1 "
+                     "for Ollama) or pass --llm-base-url; OPENAI_API_KEY for OpenAI")
+    loaded = find_script(None)
+    limit = time_limit_s or loaded.script.follow_ups.time_limit_s
+    client = LlmClient(endpoint, limit)
+    try:
+        chosen = client.probe()
+    except SimulatorError as exc:
+        return Check(name, PROBLEM, exc.message,
+                     "start the server or fix the URL; until then the offline coach asks")
+    where = f"{endpoint.display_url}, model {chosen} (key: {endpoint.key_from})"
+    context = FollowUpContext(question=loaded.script.questions[0].prompt,
+                              answers=[("Tell me about your project.", _CHECK_ANSWER)], asked=[],
+                              focus="metrics", focus_detail="a number without a baseline",
+                              quote="reduced chargebacks by thirty percent", force=False)
+    request = messages(loaded.script, loaded.rubric, context, loaded.script.follow_ups.max_words)
+    result = client.first_question(request, time.monotonic() + limit)
+    if result.question is None:
+        return Check(name, WARN, f"{where}: no usable question within {limit:g} s "
+                     f"({result.error})", "a faster model or a longer --llm-timeout; "
+                     "meanwhile the offline coach asks")
+    timing = f"first token {result.first_token_s:.1f} s, question {result.question_s:.1f} s"
+    problem = problem_with(result.question, max_words=loaded.script.follow_ups.max_words)
+    if problem:
+        return Check(name, WARN, f"{where}: answers ({timing}) but its test question was "
+                     f"rejected: {problem}", "a stronger model writes better follow-ups; "
+                     "rejected ones are replaced by the offline coach's")
+    return Check(name, OK, f"{where}: {timing}: \"{result.question}\"")
+
+
 def run_checks(*, model: str | None, input_device: str | None, output_device: str | None,
-               mic_seconds: float, announce: Callable[[str], None]) -> Iterator[Check]:
+               mic_seconds: float, announce: Callable[[str], None], llm: str = "auto",
+               llm_base_url: str | None = None, llm_model: str | None = None,
+               llm_api_key_command: str | None = None,
+               llm_timeout: float | None = None) -> Iterator[Check]:
     portaudio = check_portaudio()
     yield portaudio
     if portaudio.status != PROBLEM or input_device:
@@ -145,4 +201,4 @@ def run_checks(*, model: str | None, input_device: str | None, output_device: st
     yield check_output(output_device)
     yield check_tts()
     yield check_model(model)
-    yield Check("LLM endpoint", OK, "not used yet: follow-up questions are not built yet")
+    yield check_llm(llm, llm_base_url, llm_model, llm_api_key_command, llm_timeout)

@@ -5,6 +5,9 @@ the session started on an injected monotonic clock, and ``type``). Answers, tran
 timing reports are *projections* of this log (see :func:`answers_from_events`), so later
 analyses can be recomputed from any saved session.
 
+Follow-up questions are ``question_asked`` events with ``kind: "follow_up"``, ``follows``
+(the main question's id) and who wrote them (``writer``, ``criterion``, ``fallback``, ...).
+
 Event types: ``session_started``, ``session_resumed``, ``interviewer_said``,
 ``question_asked``, ``answer_started`` (live answers), ``answer_ended`` (with ``reason``),
 ``answer_recovered`` (an answer cut by a crash, found on resume), ``answer_measured``,
@@ -70,7 +73,18 @@ def _new_record(question: Event, ev: Event) -> dict:
         "asked_at": question["t"],
         "ended_at": None,
         "transcribed_at": None,
+        "follow_up": _follow_up_info(question),
     }
+
+
+_FOLLOW_UP_KEYS = ("writer", "criterion", "fallback", "note", "delay_s", "write_seconds", "llm")
+
+
+def _follow_up_info(question: Event) -> dict | None:
+    """Who wrote a follow-up question and how long it took (None for main questions)."""
+    if question.get("kind") != "follow_up":
+        return None
+    return {key: question.get(key) for key in _FOLLOW_UP_KEYS if key in question}
 
 
 def answers_from_events(events: list[Event]) -> list[dict]:

@@ -1,9 +1,10 @@
 """The rehearsal loop: a small, explicit, turn-based state machine.
 
 For each turn: say the question -> get the answer (microphone or file) -> save its audio ->
-measure speaking time on the audio -> transcribe -> save. Every step appends an event to the
-session log, and the session is checkpointed at each turn boundary, so whatever happens next
-(a bad file, Ctrl-C, a full disk) everything recorded before it is already on disk.
+measure speaking time on the audio -> transcribe -> save -> maybe write a follow-up, which
+becomes the next turn. Every step appends an event to the session log, and the session is
+checkpointed at each turn boundary, so whatever happens next (a bad file, Ctrl-C, a full disk)
+everything recorded before it is already on disk.
 
 The loop depends only on small interfaces (a speaker, an answer source, a transcriber, a
 view); which implementations are used is decided by the caller.
@@ -17,7 +18,7 @@ import threading
 import time
 from collections import deque
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from audio.clip import Audio
@@ -27,6 +28,7 @@ from audio.speaker import Speaker, Utterance
 from audio.transcriber import Transcript
 from audio.vad import VadSettings, frame_probabilities, segments_from_probabilities
 from simulator.errors import InterviewIncomplete
+from simulator.followups import FollowUp, FollowUpWriter
 from simulator.script import LoadedScript, Question
 from simulator.session import SessionWriter
 from simulator.timing import Budget, measure
@@ -40,12 +42,22 @@ class Transcriber(Protocol):
 
 @dataclass(frozen=True)
 class Turn:
-    """One question to ask. Main questions come from the script; follow-ups will be added."""
+    """One question to ask: a main question from the script, or a follow-up written after
+    the answer before it (``follows`` is the main question's id, ``depth`` counts 1, 2, ...)."""
 
     number: int
     question: Question
     kind: str = "main"
     follows: str | None = None
+    depth: int = 0
+    follow_up: FollowUp | None = None
+    ready_at: float | None = None  # monotonic time the answer it follows was transcribed
+    position: int = 0  # a main question's place in the script (1-based), for "Question 3/11"
+
+    @property
+    def thread(self) -> str:
+        """The main question this turn belongs to."""
+        return self.follows or self.question.id
 
 
 class InterviewView(Protocol):
@@ -57,6 +69,7 @@ class InterviewView(Protocol):
     def answer_received(self, turn: Turn, recording: Recording) -> None: ...
     def transcribing(self, turn: Turn, audio_seconds: float) -> AbstractContextManager: ...
     def answer_done(self, turn: Turn, answer: dict) -> None: ...
+    def writing_follow_up(self, turn: Turn) -> AbstractContextManager: ...
 
 
 class QuietView:
@@ -66,6 +79,7 @@ class QuietView:
     def answer_received(self, turn, recording): pass
     def transcribing(self, turn, audio_seconds): return nullcontext()
     def answer_done(self, turn, answer): pass
+    def writing_follow_up(self, turn): return nullcontext()
 
 
 DEFAULT_WRAP_UP = "Let's stop there so we can keep moving."
@@ -83,6 +97,7 @@ class Interview:
         session: SessionWriter,
         view: InterviewView | None = None,
         vad: VadSettings = VadSettings(),
+        follow_ups: FollowUpWriter | None = None,
     ) -> None:
         self.script = loaded.script
         self.speaker = speaker
@@ -92,6 +107,8 @@ class Interview:
         self.log = session.log
         self.view = view or QuietView()
         self.vad = vad
+        self.follow_ups = follow_ups
+        self._transcript_ready_at: float | None = None
 
     def run(self, questions: list[Question] | None = None, first_turn: int = 1,
             resumed: bool = False) -> dict:
@@ -102,7 +119,10 @@ class Interview:
         after the session is saved.
         """
         questions = list(self.script.questions if questions is None else questions)
-        pending = deque(Turn(first_turn + i, q) for i, q in enumerate(questions))
+        # Turns are numbered when they are taken: follow-ups are inserted as the interview goes.
+        order = {q.id: i + 1 for i, q in enumerate(self.script.questions)}
+        pending = deque(Turn(0, q, position=order.get(q.id, 0)) for q in questions)
+        number = first_turn
         total = len(self.script.questions)
         status, reason = "complete", None
         given = 0  # answers taken in this run (file names are counted per run)
@@ -112,7 +132,8 @@ class Interview:
             else:
                 self._interviewer_line(self.script.interviewer.intro, "intro")
             while pending:
-                turn = pending.popleft()
+                turn = replace(pending.popleft(), number=number)
+                number += 1
                 if not self._take_turn(turn, total):
                     status = "incomplete"
                     reason = (
@@ -121,9 +142,9 @@ class Interview:
                     )
                     break
                 given += 1
-                # Follow-up questions (issue 4) plug in here: a follow-up writer reads the
-                # finished answer and may push follow-up turns to the front of `pending`, so
-                # they are asked, recorded, transcribed, timed and saved like any main question.
+                follow_up = self._follow_up(turn, pending)
+                if follow_up is not None:
+                    pending.appendleft(follow_up)
             else:
                 self._interviewer_line(self.script.interviewer.closing, "closing")
         except AudioError as exc:
@@ -165,6 +186,13 @@ class Interview:
         if self.speaker.mode != "off":
             save_to = self.session.question_audio_path(turn.number, q.id)
         utterance = self.speaker.say(q.prompt, save_to=save_to)
+        extra = {}
+        if turn.follow_up is not None:
+            extra = turn.follow_up.to_event()
+            if turn.ready_at is not None:
+                # From the transcript of the answer before to the first sound of this question.
+                heard_at = utterance.started_at or time.monotonic()
+                extra["delay_s"] = round(heard_at - turn.ready_at, 3)
         self.log.append(
             "question_asked",
             turn=turn.number,
@@ -176,10 +204,12 @@ class Interview:
             tts=utterance.mode,
             audio=self.session.relative(save_to) if save_to else None,
             spoken_seconds=utterance.duration,
+            **extra,
         )
 
         audio_path = self.session.answer_audio_path(turn.number, q.id)
-        request = AnswerRequest(audio_path=audio_path, max_s=q.max_s)
+        request = AnswerRequest(audio_path=audio_path, max_s=q.max_s,
+                                sample_text=q.sample_answer)
         live = getattr(self.answers, "live", False)
         with _ctrl_c_ends_answer(request.stop, enabled=live):
             return self._answer_turn(turn, request, live)
@@ -257,6 +287,7 @@ class Interview:
             else:
                 transcript = self.transcriber.transcribe(recording.audio)
             elapsed = time.perf_counter() - started
+        self._transcript_ready_at = time.monotonic()
         self.log.append(
             "transcript_ready",
             turn=turn.number,
@@ -269,6 +300,65 @@ class Interview:
 
     def _answer(self, turn: Turn) -> dict:
         return next(a for a in self.session.document()["answers"] if a["turn"] == turn.number)
+
+    # ------------------------------------------------------------------ follow-ups
+
+    def _follow_up(self, turn: Turn, pending: deque) -> Turn | None:
+        """Write the next follow-up in ``turn``'s thread, if the script wants one and the
+        answer gave something to follow up on."""
+        if self.follow_ups is None:
+            return None
+        main = self._main_question(turn.thread)
+        count = self.script.follow_up_count(main) if main else 0
+        if turn.depth >= count:
+            return None
+        ready_at = self._transcript_ready_at
+        answers = self.session.document()["answers"]
+        thread = [(a["question"], a["transcript"]) for a in answers
+                  if (a["question_id"] == turn.thread or a.get("follows") == turn.thread)
+                  and a["status"] == "complete" and a.get("transcript")]
+        latest = next((a for a in answers if a["turn"] == turn.number), None)
+        if latest is None or latest["status"] != "complete" or not latest.get("transcript"):
+            return None  # nothing was said: nothing to follow up on
+        asked = [e["question"] for e in self.log.events if e["type"] == "question_asked"]
+        asked_criteria = [e["criterion"] for e in self.log.events
+                          if e["type"] == "question_asked" and e.get("criterion")]
+        settings = self.script.follow_ups
+        force = None
+        if settings.always_ask and settings.always_ask not in asked_criteria:
+            later_slots = (count - turn.depth - 1) + sum(
+                self.script.follow_up_count(t.question) for t in pending if t.kind == "main")
+            if later_slots == 0:
+                force = settings.always_ask
+        with self.view.writing_follow_up(turn):
+            written = self.follow_ups.write(answers=thread, asked=asked,
+                                            asked_criteria=asked_criteria,
+                                            focus=main.follow_up_focus, force=force)
+        depth = turn.depth + 1
+        question = Question.model_construct(
+            id=f"{turn.thread}-follow-up-{depth}", prompt=written.text,
+            min_s=settings.min_s, max_s=settings.max_s, section=main.section,
+            sample_answer=self._sample_answer(written.criterion), follow_ups=None,
+            follow_up_focus=[])
+        return Turn(0, question, kind="follow_up", follows=turn.thread, depth=depth,
+                    follow_up=written, ready_at=ready_at)
+
+    def _main_question(self, question_id: str) -> Question | None:
+        return next((q for q in self.script.questions if q.id == question_id), None)
+
+    def _sample_answer(self, criterion: str) -> str:
+        rubric = self.follow_ups.rubric
+        known = {c.id: c.sample_answer for c in rubric.criteria}
+        return known.get(criterion) or GENERIC_SAMPLE_FOLLOW_UP
+
+
+# What the built-in sample candidate says to a follow-up the rubric has no sample answer for.
+GENERIC_SAMPLE_FOLLOW_UP = (
+    "Sure. The detail that mattered most was how we checked each change: I compared it "
+    "against the previous version on the same held-out data before anything went live, "
+    "and I wrote down why we kept or dropped it. That log turned out to be useful later, "
+    "when a new teammate asked why the model looked the way it did, and when we had to "
+    "explain a drop in approvals to the business.")
 
 
 @contextmanager

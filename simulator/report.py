@@ -27,6 +27,35 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def describe_writer_setting(description: dict) -> str:
+    """The session's follow-up writer, for the set-up lines."""
+    if description.get("writer") == "llm":
+        return (f"{description.get('model')} at {description.get('endpoint')} "
+                f"(offline coach after {description.get('time_limit_s'):g} s)")
+    return "offline coach" + (f" ({description['reason']})" if description.get("reason") else "")
+
+
+def describe_writer(follow_up: dict) -> str:
+    """Who wrote one follow-up and, when an LLM's question was not used, why."""
+    writer = follow_up.get("writer") or {}
+    probing = f" (probing {follow_up['criterion']})" if follow_up.get("criterion") else ""
+    if writer.get("kind") == "llm":
+        return f"written by the LLM {writer.get('model')}{probing}"
+    text = f"written by the offline coach{probing}"
+    if follow_up.get("fallback"):
+        text += f"; LLM not used: {follow_up['fallback']}"
+    return text
+
+
+def _follow_up_origin(info: dict) -> str:
+    text = describe_writer(info)
+    if info.get("note"):
+        text += f"; {info['note']}"
+    if info.get("delay_s") is not None:
+        text += f"; asked {info['delay_s']:.1f} s after the answer was transcribed"
+    return text
+
+
 def render_markdown(doc: dict) -> str:
     script = doc.get("script") or {}
     answers = doc.get("answers") or []
@@ -45,6 +74,8 @@ def render_markdown(doc: dict) -> str:
             f"- **Transcribed with:** Whisper {settings.get('model', '?')}; "
             f"answers from {settings.get('answers_from', '?')}"
         )
+        if settings.get("follow_ups"):
+            lines.append(f"- **Follow-ups:** {describe_writer_setting(settings['follow_ups'])}")
     lines.append("")
 
     lines += ["## Timing", ""]
@@ -57,24 +88,36 @@ def render_markdown(doc: dict) -> str:
             verdict = describe_verdict(a.get("verdict"), a.get("budget_delta_s"))
             if a.get("status") == "failed":
                 verdict = f"failed: {a.get('error')}"
+            label = a["question_id"]
+            if a.get("kind") == "follow_up":
+                label = f"↳ follow-up: {(a.get('follow_up') or {}).get('criterion', '')}"
             lines.append(
-                f"| {a['turn']} | {_cell(a['question_id'])} | {format_duration(a.get('speech_seconds'))} "
+                f"| {a['turn']} | {_cell(label)} | {format_duration(a.get('speech_seconds'))} "
                 f"| {_budget(a.get('budget'))} | {_cell(verdict)} |"
             )
         total = sum(a.get("speech_seconds") or 0 for a in answers)
         over = sum(1 for a in answers if a.get("verdict") == "over")
         under = sum(1 for a in answers if a.get("verdict") == "under")
         questions = len(script.get("questions") or [])
+        mains = sum(1 for a in answers if a.get("kind", "main") == "main")
+        follow_ups = len(answers) - mains
+        extra = f" and {follow_ups} follow-up{'s' if follow_ups != 1 else ''}" if follow_ups else ""
         lines += [
             "",
-            f"Total speaking time **{format_duration(total)}** over {len(answers)} of "
-            f"{questions or len(answers)} questions; {over} over budget, {under} under.",
+            f"Total speaking time **{format_duration(total)}** over {mains} of "
+            f"{questions or mains} questions{extra}; {over} over budget, {under} under.",
             "",
         ]
 
     lines += ["## Transcript", ""]
     for a in answers:
-        lines.append(f"### {a['turn']}. {a['question']}")
+        if a.get("kind") == "follow_up":
+            lines.append(f"### {a['turn']}. Follow-up: {a['question']}")
+            lines.append("")
+            lines.append(f"*Asked after `{a.get('follows')}`; "
+                         f"{_follow_up_origin(a.get('follow_up') or {})}*")
+        else:
+            lines.append(f"### {a['turn']}. {a['question']}")
         lines.append("")
         details = [f"audio `{a.get('audio')}`"]
         if a.get("speech_start") is not None:

@@ -1,7 +1,9 @@
 """Sample answers: spoken audio the project generates from each script's ``sample_answer`` text.
 
 They let the full interview run on a machine with no microphone (``make rehearse`` there) and
-show what a rehearsal looks like. The audio is real synthesised speech (pyttsx3/espeak-ng, in
+show what a rehearsal looks like. Follow-up questions are only known during the interview, so
+:class:`SampleAnswerSource` answers each turn with the sample text the loop passes in (for a
+follow-up: the rubric's sample answer for what it probes), synthesising it on first use. The audio is real synthesised speech (pyttsx3/espeak-ng, in
 a voice different from the interviewer's), framed by a little quiet room noise the way a real
 recording is, and cached under ``<home>/cache/samples`` keyed by text and voice.
 """
@@ -14,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from audio.clip import SAMPLE_RATE, Audio
-from audio.io import write_wav
+from audio.io import read_audio, write_wav
+from audio.sources import AnswerRequest, Recording
 from audio.tts import Pyttsx3Synthesizer, Voice
 from simulator.errors import ScriptError
 from simulator.script import LoadedScript
@@ -43,16 +46,43 @@ def sample_answer_files(
             f"{loaded.path}: script {script.id!r} has no sample_answer for {', '.join(missing)}",
             "give your own recordings with --answers FILE ...",
         )
-    folder = cache_root / "samples" / script.id
-    folder.mkdir(parents=True, exist_ok=True)
     synth = synthesizer or Pyttsx3Synthesizer(voice)
-    files = []
-    for i, q in enumerate(script.questions):
-        key = hashlib.sha256(f"{voice}|{q.sample_answer}".encode()).hexdigest()[:12]
-        path = folder / f"{i + 1:02d}-{q.id}-{key}.wav"
-        if not path.exists():
-            speech = synth.synthesize(q.sample_answer or "")
-            audio = _room_noise(LEAD_IN_S, i).concat(speech, _room_noise(TAIL_S, 100 + i))
-            write_wav(path, audio)
-        files.append(path)
-    return files
+    return [sample_answer_file(q.sample_answer or "", cache_root, synth, voice)
+            for q in script.questions]
+
+
+def sample_answer_file(text: str, cache_root: Path, synthesizer: Pyttsx3Synthesizer,
+                       voice: Voice = CANDIDATE_VOICE) -> Path:
+    """The cached recording of ``text`` said by the sample candidate (made on first use)."""
+    key = hashlib.sha256(f"{voice}|{text}".encode()).hexdigest()[:16]
+    folder = cache_root / "samples"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{key}.wav"
+    if not path.exists():
+        seed = int(key[:8], 16)
+        speech = synthesizer.synthesize(text)
+        audio = _room_noise(LEAD_IN_S, seed).concat(speech, _room_noise(TAIL_S, seed + 1))
+        write_wav(path, audio)
+    return path
+
+
+class SampleAnswerSource:
+    """Answers every question with its sample answer (``request.sample_text``)."""
+
+    live = False
+
+    def __init__(self, loaded: LoadedScript, cache_root: Path,
+                 voice: Voice = CANDIDATE_VOICE) -> None:
+        self._synth = Pyttsx3Synthesizer(voice)
+        self._cache = cache_root
+        self._voice = voice
+        # Made up front (with a clear error if the script lacks some), reused on later runs.
+        sample_answer_files(loaded, cache_root, self._synth, voice)
+
+    def next_answer(self, request: AnswerRequest) -> Recording | None:
+        if not request.sample_text:
+            return None
+        path = sample_answer_file(request.sample_text, self._cache, self._synth, self._voice)
+        audio = read_audio(path)
+        write_wav(request.audio_path, audio)
+        return Recording(audio=audio, end_reason="end_of_file", source="sample answer")

@@ -17,11 +17,14 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from simulator.errors import ScriptError
+
+if TYPE_CHECKING:
+    from simulator.rubric import Rubric
 
 DEFAULT_SCRIPT_ID = "ml-engineer-screen"
 
@@ -40,6 +43,31 @@ class Interviewer(_Strict):
     closing: str | None = None
     # Said when an answer runs past its budget's maximum plus the grace period.
     wrap_up: str | None = None
+    # Who the interviewer is and how hard they push: given to the LLM that writes follow-ups;
+    # strictness also sets the offline coach's thresholds (e.g. how much "we" is too much).
+    persona: str | None = None
+    strictness: Literal["gentle", "balanced", "strict"] = "balanced"
+
+
+class FollowUpSettings(_Strict):
+    """The ``[follow_ups]`` table: which questions get follow-ups and how they are written."""
+
+    rubric: Annotated[str, Field(min_length=1)]  # bundled rubric id or a path to a TOML file
+    count: Annotated[int, Field(ge=0, le=3)] = 1  # per question in `sections`
+    sections: list[str] = []
+    min_s: Annotated[float, Field(ge=0)] = 30
+    max_s: Annotated[float, Field(gt=0)] = 90
+    # A rubric criterion asked at least once per session (e.g. "what would you do differently").
+    always_ask: str | None = None
+    # How long to wait for an LLM's first complete question before the offline coach asks.
+    time_limit_s: Annotated[float, Field(gt=0, le=60)] = 4.0
+    max_words: Annotated[int, Field(ge=10, le=100)] = 40
+
+    @model_validator(mode="after")
+    def _budget_order(self) -> FollowUpSettings:
+        if self.min_s > self.max_s:
+            raise ValueError(f"min_s ({self.min_s:g}) is greater than max_s ({self.max_s:g})")
+        return self
 
 
 class Question(_Strict):
@@ -49,6 +77,10 @@ class Question(_Strict):
     max_s: Annotated[float, Field(gt=0)]
     section: str | None = None
     sample_answer: str | None = None
+    # Follow-ups after this question; None = the [follow_ups] default for its section.
+    follow_ups: Annotated[int, Field(ge=0, le=3)] | None = None
+    # Rubric criteria most worth probing after this question, most useful first.
+    follow_up_focus: list[str] = []
 
     @model_validator(mode="after")
     def _budget_order(self) -> Question:
@@ -64,6 +96,7 @@ class Script(_Strict):
     company: Annotated[str, Field(min_length=1)]
     description: str | None = None
     interviewer: Interviewer = Interviewer()
+    follow_ups: FollowUpSettings | None = None
     questions: Annotated[list[Question], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -79,14 +112,26 @@ class Script(_Strict):
     def total_budget(self) -> tuple[float, float]:
         return sum(q.min_s for q in self.questions), sum(q.max_s for q in self.questions)
 
+    def follow_up_count(self, question: Question) -> int:
+        """How many follow-ups this question gets (0 when the script has no [follow_ups])."""
+        settings = self.follow_ups
+        if settings is None:
+            return 0
+        if question.follow_ups is not None:
+            return question.follow_ups
+        sections = {s.casefold() for s in settings.sections}
+        return settings.count if (question.section or "").casefold() in sections else 0
+
 
 @dataclass(frozen=True)
 class LoadedScript:
-    """A validated script plus where it came from (path and content hash, for comparisons)."""
+    """A validated script plus where it came from (path and content hash, for comparisons),
+    and the rubric its follow-ups use (None when it has no [follow_ups] table)."""
 
     script: Script
     path: Path
     sha256: str
+    rubric: Rubric | None = None
 
 
 def load_script(path: str | Path) -> LoadedScript:
@@ -108,15 +153,44 @@ def load_script(path: str | Path) -> LoadedScript:
     try:
         script = Script.model_validate(data)
     except ValidationError as exc:
-        raise ScriptError(f"{path}: {_describe(exc, data)}") from None
-    return LoadedScript(script=script, path=path, sha256=hashlib.sha256(raw_bytes).hexdigest())
+        raise ScriptError(f"{path}: {describe_validation_error(exc, data)}") from None
+    rubric = _rubric_of(script, path)
+    return LoadedScript(script=script, path=path, sha256=hashlib.sha256(raw_bytes).hexdigest(),
+                        rubric=rubric)
+
+
+def _rubric_of(script: Script, path: Path) -> Rubric | None:
+    """Load the follow-up rubric and check that every criterion the script names exists."""
+    settings = script.follow_ups
+    if settings is None:
+        return None
+    from simulator.rubric import find_rubric
+
+    try:
+        rubric = find_rubric(settings.rubric, relative_to=path)
+    except ScriptError as exc:
+        raise ScriptError(f"{path}: follow_ups.rubric: {exc.message}", exc.hint) from None
+    known = [c.id for c in rubric.criteria]
+
+    def check(key: str, criterion: str) -> None:
+        if criterion not in known:
+            raise ScriptError(f"{path}: {key}: unknown rubric criterion {criterion!r} "
+                              f"(rubric {rubric.id!r} has: {', '.join(known)})")
+
+    if settings.always_ask:
+        check("follow_ups.always_ask", settings.always_ask)
+    for i, q in enumerate(script.questions):
+        for criterion in q.follow_up_focus:
+            check(f"questions[{i}] (id {q.id!r}).follow_up_focus", criterion)
+    return rubric
 
 
 def _id_from_filename(path: Path) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-") or "script"
 
 
-def _describe(exc: ValidationError, data: dict) -> str:
+def describe_validation_error(exc: ValidationError, data: dict) -> str:
+    """One line naming the key (with the question id where there is one) and the problem."""
     problems = []
     for err in exc.errors():
         key = _format_loc(err["loc"], data)

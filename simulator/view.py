@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from simulator.report import render_markdown
+from simulator.report import describe_writer, describe_writer_setting, render_markdown
 from simulator.timing import describe_verdict, format_duration
 
 VERDICT_STYLE = {"under": "yellow", "within": "green", "over": "red"}
@@ -62,19 +62,33 @@ class ConsoleView:
         self.session = session
         self.console.print(f"Saving this session to [bold]{session.dir}[/]")
 
+    def follow_ups_ready(self, description: dict) -> None:
+        self.console.print(f"Follow-up questions: {describe_writer_setting(description)}.")
+
     # -- the interview
     def interviewer_line(self, text: str, utterance) -> None:
         self.console.print(f"\n[cyan]Interviewer:[/] {text}")
 
     def question(self, turn, total: int, utterance) -> None:
         q = turn.question
-        section = f"{q.section} · " if q.section else ""
-        self.console.rule(
-            f"[bold]Question {turn.number}/{total}[/] · {section}{q.id} · "
-            f"budget {_budget(q.min_s, q.max_s)}",
-            align="left",
-        )
+        if turn.kind == "follow_up":
+            by = describe_writer(turn.follow_up.to_event()) if turn.follow_up else ""
+            self.console.rule(
+                f"[bold]Follow-up[/] to {turn.follows} · budget {_budget(q.min_s, q.max_s)}"
+                f"[dim] · {by}[/]", align="left")
+        else:
+            section = f"{q.section} · " if q.section else ""
+            self.console.rule(
+                f"[bold]Question {turn.position or turn.number}/{total}[/] · {section}{q.id} · "
+                f"budget {_budget(q.min_s, q.max_s)}",
+                align="left",
+            )
         self.console.print(f"[cyan]Interviewer:[/] {q.prompt}")
+
+    @contextmanager
+    def writing_follow_up(self, turn):
+        with self.console.status("The interviewer is thinking of a follow-up…"):
+            yield
 
     @contextmanager
     def answering(self, turn, request, live: bool):
