@@ -41,7 +41,6 @@ class Voice:
 
 _LOCK = threading.Lock()
 _ENGINE = None  # the process's pyttsx3 engine, started on first use
-_ENGINE_VOICE: tuple[str | None, int | None] | None = None  # what it is set to now
 _ENGINE_DEFAULTS: dict = {}  # the system's own voice and rate, for synthesizers without one
 
 
@@ -77,18 +76,26 @@ class Pyttsx3Synthesizer:
 
     def _start(self, fresh: bool):
         """The shared engine, (re)started if needed, set to this synthesizer's voice."""
-        global _ENGINE, _ENGINE_VOICE
+        global _ENGINE
         if _ENGINE is None or fresh:
             _ENGINE = _new_engine(discard=_ENGINE)
-            _ENGINE_VOICE = None
-        wanted = (self._voice.voice, self._voice.rate)
-        if _ENGINE_VOICE != wanted:
-            defaults = _ENGINE_DEFAULTS
-            _ENGINE.setProperty("voice", _pick_voice(_ENGINE, self._voice.voice)
-                                if self._voice.voice else defaults["voice"])
-            _ENGINE.setProperty("rate", self._voice.rate or defaults["rate"])
-            _ENGINE_VOICE = wanted
+        voice = (_pick_voice(_ENGINE, self._voice.voice) if self._voice.voice
+                 else _ENGINE_DEFAULTS["voice"])
+        # Set on every synthesis, in this order (espeak resets the rate when the voice
+        # changes), directly on the driver: Engine.setProperty only queues the change, and
+        # a queued change can run after the next utterance (measured: the first synthesis
+        # after a voice switch came out at the old rate).
+        _set_now(_ENGINE, "voice", voice)
+        _set_now(_ENGINE, "rate", self._voice.rate or _ENGINE_DEFAULTS["rate"])
         return _ENGINE
+
+
+def _set_now(engine, name: str, value) -> None:
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    if driver is not None and hasattr(driver, "setProperty"):
+        driver.setProperty(name, value)
+    else:  # another pyttsx3 version: fall back to the public, queued call
+        engine.setProperty(name, value)
 
 
 def _new_engine(discard=None):
