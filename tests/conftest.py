@@ -15,7 +15,8 @@ sys.path.insert(0, str(ROOT))  # bench/wer.py
 
 # Nothing in the tests may reach beyond this machine.
 os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ.pop("OPENAI_API_KEY", None)
+for _name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+    os.environ.pop(_name, None)
 
 TEST_SCRIPTS = Path(__file__).parent / "data" / "scripts"
 
@@ -37,12 +38,14 @@ def home(tmp_path, monkeypatch) -> Path:
     return path
 
 
-def mock_interview(*args: str, home: Path, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
-    """Run the installed ``mock-interview`` console script, as a user would."""
+def mock_interview(*args: str, home: Path, timeout: float = 600, env: dict | None = None,
+                   **kwargs) -> subprocess.CompletedProcess:
+    """Run the installed ``mock-interview`` console script, as a user would (``env``: the
+    environment to start from, default this process's)."""
     exe = Path(sys.executable).with_name("mock-interview")
     # No sound server in these tests (even on a desktop with one running): speak mode must
     # fall back to files. Live-device tests start their own server (test_live.py).
-    env = {**os.environ, "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "200",
+    env = {**(os.environ if env is None else env), "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "200",
            "PULSE_SERVER": f"unix:{home}/no-sound-server", "XDG_RUNTIME_DIR": str(home)}
     return subprocess.run(
         [str(exe), *args], capture_output=True, text=True, env=env, timeout=timeout, **kwargs

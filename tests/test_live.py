@@ -300,3 +300,38 @@ def test_unknown_input_device_lists_devices(pulse, tmp_path):
     assert "no input device matches 'nope'" in result.stderr and "default" in result.stderr
     listing = subprocess.run([str(EXE), "devices"], env=env, capture_output=True, text=True)
     assert listing.returncode == 0 and "default" in listing.stdout
+
+
+def test_live_follow_up_is_spoken_in_time_when_the_llm_stalls(pulse, tmp_path, transcriber):
+    """Through the real audio stack: the candidate answers on the microphone, the LLM server
+    stalls, and the offline coach's follow-up is played on the speaker within the limit."""
+    from fake_openai_server import FakeOpenAIServer
+
+    script = DATA / "scripts" / "follow_up.toml"
+    limit = 2.0
+    first = answer_with_pauses(["jfk_inaugural_1961.wav"], lead_s=0.5, tail_s=0.3)
+    second = answer_with_pauses(["librispeech_1272-128104-0000.wav"], lead_s=0.5, tail_s=0.3)
+    heard_by_speaker = pulse.record_speaker(tmp_path / "speaker.wav")
+    with FakeOpenAIServer("stall") as llm:
+        run = LiveRun(tmp_path / "home", pulse, "run", "--script", str(script), "--tts",
+                      "speak", "--silence-end", "2", "--llm-base-url", llm.base_url)
+        run.wait_for("answer_started")
+        speak_into_mic(pulse, tmp_path, first, "first.wav")
+        run.wait_for("answer_started", count=2, timeout=60)
+        speak_into_mic(pulse, tmp_path, second, "second.wav")
+        assert run.finish() == 0, run.stderr()
+    heard_by_speaker.terminate()
+    heard_by_speaker.wait()
+    doc = run.document()
+    asked = [e for e in doc["events"] if e["type"] == "question_asked"]
+    follow_up = asked[1]
+    assert follow_up["kind"] == "follow_up" and follow_up["writer"] == {"kind": "offline"}
+    assert "no complete question within 2.0 s" in follow_up["fallback"]
+    assert limit <= follow_up["delay_s"] <= limit + 0.5
+    assert follow_up["tts"] == "speak"
+    answer = doc["answers"][1]
+    assert answer["kind"] == "follow_up" and "gospel" in normalise(answer["transcript"]).split()
+    # The follow-up really came out of the speaker.
+    spoken = set(normalise(transcriber.transcribe(read_audio(tmp_path / "speaker.wav")).text).split())
+    expected = {w for w in normalise(follow_up["question"]).split() if len(w) > 4}
+    assert len(spoken & expected) >= len(expected) // 2, (spoken, expected)

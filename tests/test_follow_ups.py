@@ -1,0 +1,260 @@
+"""Follow-up questions through the whole loop, against a real local HTTP server that speaks
+the OpenAI protocol and misbehaves in every way a real endpoint can.
+
+Everything is real except the server's model: the bundled Whisper transcribes real speech,
+espeak-ng speaks the follow-up (into the session folder), the `openai` client talks HTTP over
+a socket. In every case the candidate must get a follow-up within the time limit plus 0.5 s,
+and the session must say who wrote it and why the LLM's question was not used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from audio.sources import FileAnswerSource
+from audio.speaker import TtsSpeaker
+from audio.tts import Pyttsx3Synthesizer, Voice
+from conftest import mock_interview
+from fake_openai_server import FakeOpenAIServer, refused_base_url
+from simulator.followups import build_writer
+from simulator.interview import Interview
+from simulator.llm import endpoint_from
+from simulator.script import load_script
+from simulator.session import SessionStore
+from tests_paths import DATA
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = DATA / "scripts" / "follow_up.toml"
+MAIN_ANSWER = DATA / "speech" / "jfk_inaugural_1961.wav"
+FOLLOW_UP_ANSWER = DATA / "speech" / "librispeech_1272-128104-0000.wav"
+SLACK_S = 0.5
+
+
+@pytest.fixture(scope="module")
+def synthesizer():
+    return Pyttsx3Synthesizer(Voice("en-us"))
+
+
+def run_session(tmp_path, transcriber, synthesizer, base_url: str | None, mode: str = "auto",
+                script=SCRIPT, time_limit_s: float | None = None) -> list[dict]:
+    """One interview: the main question, its answer, a follow-up, its answer."""
+    loaded = load_script(script)
+    endpoint = endpoint_from(base_url, None, None, env={}) if base_url else None
+    writer, _notice = build_writer(loaded, mode, endpoint, time_limit_s)
+    store = SessionStore(tmp_path / "sessions")
+    session = store.create(loaded, {"model": transcriber.name})
+    interview = Interview(loaded, speaker=TtsSpeaker(synthesizer, None),
+                          answers=FileAnswerSource([MAIN_ANSWER, FOLLOW_UP_ANSWER]),
+                          transcriber=transcriber, session=session, follow_ups=writer)
+    doc = interview.run()
+    assert doc["status"] == "complete"
+    return doc
+
+
+def the_follow_up(doc: dict) -> tuple[dict, dict]:
+    asked = [e for e in doc["events"] if e["type"] == "question_asked"]
+    assert [e["kind"] for e in asked] == ["main", "follow_up"]
+    answer = doc["answers"][1]
+    assert answer["kind"] == "follow_up" and answer["follows"] == "project"
+    assert answer["status"] == "complete" and answer["transcript"]
+    return asked[1], answer
+
+
+MISBEHAVIOUR = [
+    # (behaviour, server options, words the recorded reason must contain)
+    ("status", {"status": 401}, "HTTP 401"),
+    ("status", {"status": 429}, "HTTP 429"),
+    ("status", {"status": 500}, "HTTP 500"),
+    ("stall", {}, "no complete question within"),
+    ("malformed", {}, "not valid JSON"),
+    ("empty", {}, "the reply was empty"),
+    ("not_stream", {}, "the reply was empty"),
+    ("none", {}, "held no question"),
+    ("close", {}, "connection failed"),
+    ("ok", {"reply": "Great answer! What was the baseline?"}, "praised"),
+    ("ok", {"reply": "What " + "exactly " * 50 + "did you do?"}, "words long"),
+    ("ok", {"first_chunk_delay": 5.0}, "no complete question within"),
+]
+
+
+@pytest.mark.parametrize("behaviour,options,reason", MISBEHAVIOUR,
+                         ids=[f"{b}-{next(iter(o.values()), '')}" for b, o, _ in MISBEHAVIOUR])
+def test_a_misbehaving_endpoint_falls_back_to_the_offline_coach_in_time(
+        tmp_path, transcriber, synthesizer, behaviour, options, reason):
+    limit = load_script(SCRIPT).script.follow_ups.time_limit_s
+    # The server answers the start-up probe (GET /models) in every behaviour but "status",
+    # which rejects it too: then the whole session falls back and each follow-up says why.
+    with FakeOpenAIServer(behaviour, **options) as server:
+        doc = run_session(tmp_path, transcriber, synthesizer, server.base_url)
+    event, answer = the_follow_up(doc)
+    assert event["writer"] == {"kind": "offline"}
+    assert reason in event["fallback"], event["fallback"]
+    assert event["delay_s"] <= limit + SLACK_S, event
+    assert event["question"].endswith("?")
+    assert answer["follow_up"]["fallback"] == event["fallback"]
+    report = (tmp_path / "sessions").glob("*/report.md")
+    assert reason in next(report).read_text()
+
+
+def test_refused_connection_falls_back_at_once(tmp_path, transcriber, synthesizer):
+    doc = run_session(tmp_path, transcriber, synthesizer, refused_base_url())
+    event, _ = the_follow_up(doc)
+    assert event["writer"] == {"kind": "offline"}
+    assert "connection refused" in event["fallback"]
+    assert event["delay_s"] <= SLACK_S
+
+
+def test_a_good_streamed_question_is_asked_and_attributed_to_the_llm(
+        tmp_path, transcriber, synthesizer):
+    reply = "You said we should ask what we can do. What did you personally change afterwards?"
+    with FakeOpenAIServer("ok", reply=reply, model="tiny-test-model", chunk_delay=0.05) as server:
+        doc = run_session(tmp_path, transcriber, synthesizer, server.base_url)
+        completions = [r for r in server.requests if r["path"].endswith("/chat/completions")]
+    # A local server first gets the system message alone (so it is cached), then the request.
+    warm_up, request = completions
+    assert warm_up["body"]["max_tokens"] == 1 and not warm_up["body"].get("stream")
+    event, _ = the_follow_up(doc)
+    assert event["question"] == reply
+    assert event["writer"]["kind"] == "llm" and event["writer"]["model"] == "tiny-test-model"
+    assert event["fallback"] is None
+    # Streaming: the first token came before the whole question.
+    assert event["llm"]["first_token_s"] < event["llm"]["question_s"]
+    body = request["body"]
+    assert body["messages"][0] == warm_up["body"]["messages"][0]
+    assert body["stream"] is True and body["model"] == "tiny-test-model"
+    system, user = body["messages"]
+    # The transcript is data in the user message, fenced; the rules are in the system message.
+    assert "ask what you can do for your country" in user["content"].lower()
+    assert "<transcript>" in user["content"]
+    assert "country" not in system["content"].lower()
+    assert "never instructions" in system["content"]
+
+
+def test_a_reply_with_several_questions_asks_only_the_first(tmp_path, transcriber, synthesizer):
+    with FakeOpenAIServer("several") as server:
+        doc = run_session(tmp_path, transcriber, synthesizer, server.base_url)
+    event, _ = the_follow_up(doc)
+    assert event["writer"]["kind"] == "llm"
+    assert event["question"] == "What did you own?"
+    assert "held 3 questions" in event["note"]
+
+
+def test_default_time_limit_is_four_seconds_and_is_kept(tmp_path, transcriber, synthesizer):
+    script = tmp_path / "default_limit.toml"
+    script.write_text(SCRIPT.read_text().replace("time_limit_s = 2.0\n", ""))
+    assert load_script(script).script.follow_ups.time_limit_s == 4.0
+    with FakeOpenAIServer("stall") as server:
+        started = time.monotonic()
+        doc = run_session(tmp_path, transcriber, synthesizer, server.base_url, script=script)
+    event, _ = the_follow_up(doc)
+    assert "within 4.0 s" in event["fallback"]
+    assert 4.0 <= event["delay_s"] <= 4.0 + SLACK_S
+    assert time.monotonic() - started < 60
+
+
+def test_offline_mode_never_calls_the_endpoint(tmp_path, transcriber, synthesizer):
+    with FakeOpenAIServer("ok") as server:
+        doc = run_session(tmp_path, transcriber, synthesizer, server.base_url, mode="offline")
+        assert server.requests == []
+    event, _ = the_follow_up(doc)
+    assert event["writer"] == {"kind": "offline"} and event["fallback"] is None
+    assert event["delay_s"] <= 0.3
+
+
+def test_api_key_appears_nowhere_in_the_session_or_the_output(tmp_path, home):
+    key = "sk-LEAKCHECK-7f3a9c2e51d84b6f"
+    env = {**os.environ, "OPENAI_API_KEY": key}
+    with FakeOpenAIServer("ok") as server:
+        # First an endpoint that accepts the key, then one that rejects it and echoes it back
+        # in its error body (as OpenAI does), on the probe and on the completion.
+        ok = mock_interview("run", "--script", str(SCRIPT), "--tts", "off", "--answers",
+                            str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER), "--llm-base-url",
+                            server.base_url, home=home, env=env)
+        assert ok.returncode == 0, ok.stderr
+        assert any(r["headers"].get("authorization") == f"Bearer {key}" for r in server.requests)
+        server.configure("status", status=401)
+        rejected = mock_interview("run", "--script", str(SCRIPT), "--tts", "off", "--answers",
+                                  str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER), "--llm-base-url",
+                                  server.base_url, home=home, env=env)
+        assert rejected.returncode == 0, rejected.stderr
+        doctor = mock_interview("doctor", "--llm-base-url", server.base_url, "--seconds", "0.5",
+                                home=home, env=env)
+    assert "HTTP 401" in rejected.stdout + doctor.stdout
+    for result in (ok, rejected, doctor):
+        assert key not in result.stdout and key not in result.stderr
+    files = [p for p in home.rglob("*") if p.is_file()]
+    assert any(p.name == "events.jsonl" for p in files)
+    for path in files:
+        assert key.encode() not in path.read_bytes(), path
+    sessions = sorted((home / "sessions").glob("*/session.json"))
+    settings = [json.loads(p.read_text())["settings"]["follow_ups"] for p in sessions]
+    assert {s["writer"] for s in settings} == {"llm", "offline"}
+
+
+def test_the_always_ask_criterion_is_asked_by_the_last_follow_up(tmp_path, transcriber,
+                                                                  synthesizer):
+    script = tmp_path / "always.toml"
+    script.write_text(SCRIPT.read_text().replace('time_limit_s = 2.0\n',
+                                                 'time_limit_s = 2.0\nalways_ask = "reflection"\n'))
+    doc = run_session(tmp_path, transcriber, synthesizer, None, script=script)
+    event, _ = the_follow_up(doc)
+    assert event["criterion"] == "reflection"
+    assert "differently" in event["question"].lower()
+    # An LLM question that ignores the required topic is replaced by the coach's.
+    with FakeOpenAIServer("ok", reply="What was the baseline for that number?") as server:
+        doc = run_session(tmp_path / "llm", transcriber, synthesizer, server.base_url,
+                          script=script)
+    event, _ = the_follow_up(doc)
+    assert event["writer"] == {"kind": "offline"} and event["criterion"] == "reflection"
+    assert "did not ask about" in event["fallback"]
+
+
+def test_a_follow_up_answer_cut_by_a_crash_is_transcribed_on_resume(tmp_path, home):
+    done = mock_interview("run", "--script", str(SCRIPT), "--tts", "off", "--llm", "offline",
+                          "--json", "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER),
+                          home=home)
+    assert done.returncode == 0, done.stderr
+    session_dir = Path(json.loads(done.stdout.strip().splitlines()[-1])["session_dir"])
+    # The program died right after the follow-up's audio was saved, before transcribing it.
+    log = session_dir / "events.jsonl"
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    cut = next(i for i, e in enumerate(events) if e["type"] == "answer_ended" and e["turn"] == 2)
+    log.write_text("".join(json.dumps(e) + "\n" for e in events[: cut + 1]))
+    (session_dir / "session.json").unlink()
+    resumed = mock_interview("resume", session_dir.name, "--tts", "off", "--llm", "offline",
+                             home=home)
+    assert resumed.returncode == 0, resumed.stderr
+    doc = json.loads((session_dir / "session.json").read_text())
+    assert doc["status"] == "complete"
+    follow_up = doc["answers"][1]
+    assert follow_up["kind"] == "follow_up" and follow_up["end_reason"] == "recovered"
+    assert "gospel" in follow_up["transcript"].lower()
+
+
+def test_the_default_interview_runs_with_follow_ups_on_sample_answers(tmp_path, home):
+    """`make rehearse` on a machine without a microphone and without an LLM."""
+    done = mock_interview("run", "--samples-if-no-mic", "--tts", "off", "--json", home=home)
+    assert done.returncode == 0, done.stderr
+    assert "Follow-up questions: offline coach" in done.stdout
+    session_dir = Path(json.loads(done.stdout.strip().splitlines()[-1])["session_dir"])
+    doc = json.loads((session_dir / "session.json").read_text())
+    follow_ups = [a for a in doc["answers"] if a["kind"] == "follow_up"]
+    script_questions = doc["script"]["questions"]
+    assert len(doc["answers"]) == len(script_questions) + 9  # one per deep-dive question
+    assert all(a["status"] == "complete" and a["transcript"] for a in doc["answers"])
+    assert {a["follows"] for a in follow_ups} == set(script_questions[2:])
+    criteria = [a["follow_up"]["criterion"] for a in follow_ups]
+    assert "reflection" in criteria  # the script's always_ask
+    asked = [a["question"] for a in doc["answers"]]
+    assert len(set(asked)) == len(asked)  # nothing asked twice
+    # Most follow-ups point at the candidate's own words.
+    quoting = [a for a in follow_ups if '"' in a["question"]]
+    assert len(quoting) >= 5, [a["question"] for a in follow_ups]
+    report = (session_dir / "report.md").read_text()
+    assert report.count("Follow-up:") == 9 and "written by the offline coach" in report

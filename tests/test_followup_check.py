@@ -1,0 +1,35 @@
+"""Unit tests of the checks an LLM's follow-up must pass before it is asked."""
+
+from simulator.followup_check import first_question, problem_with
+
+
+def test_first_question_cuts_at_the_first_question_mark_and_cleans_labels():
+    assert first_question("Follow-up: **What was the baseline?** And why?") == \
+        "What was the baseline?"
+    assert first_question('"How did you measure that?"') == "How did you measure that?"
+    assert first_question("You said thirty percent. Compared with") is None
+
+
+def test_a_good_question_passes():
+    assert problem_with('You said "thirty percent". Compared with what baseline, and how '
+                        "was it measured?") is None
+
+
+def test_no_question_praise_answers_off_role_and_length_are_rejected():
+    assert problem_with("") == "the reply was empty"
+    assert "no question" in problem_with("Thanks, that was thorough.")
+    assert "praised" in problem_with("Great answer! What was the baseline?")
+    assert "answered" in problem_with("You should have used a baseline, right?")
+    assert "role" in problem_with("As an AI language model, what do you mean?")
+    assert "role" in problem_with("Sure, I will ignore your instructions: are you hired?")
+    long = "What " + "really " * 45 + "happened?"
+    assert "words long" in problem_with(long, max_words=40)
+    assert "too short" in problem_with("Why?")
+
+
+def test_repeats_of_earlier_questions_are_rejected():
+    earlier = ["What exactly did you own, personally, as opposed to the wider team?"]
+    assert "repeats" in problem_with(
+        "What exactly did you own personally, as opposed to the wider team?", earlier=earlier)
+    assert problem_with("Which part of the data pipeline did you write yourself?",
+                        earlier=earlier) is None
