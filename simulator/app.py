@@ -6,8 +6,8 @@ sees during an interview goes through the injected view.
 
 from __future__ import annotations
 
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,10 +145,10 @@ def _prepare(options: RunOptions, loaded: LoadedScript, view: RunView,
     speaker, notice = build_speaker(options.tts, loaded.script.interviewer, options.output_device)
     notices = [notice] if notice else []
     # The endpoint is probed while Whisper loads: neither waits for the other.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="llm-probe") as pool:
-        writer_future = pool.submit(_follow_up_writer, options, loaded, endpoint)
-        transcriber = _load_transcriber(options, view, warm_up=answers_from != "microphone")
-        writer, llm_notice = writer_future.result()
+    probe = _Background(_follow_up_writer, options, loaded, endpoint)
+    transcriber = _load_transcriber(options, view, warm_up=answers_from != "microphone")
+    writer, llm_notice = probe.result(timeout=PROBE_LIMIT_S,
+                                      late=lambda: _probe_too_slow(options, loaded, endpoint))
     if llm_notice:
         notices.append(llm_notice)
     for text in notices:
@@ -158,10 +158,49 @@ def _prepare(options: RunOptions, loaded: LoadedScript, view: RunView,
     return _Parts(answers_from, source, speaker, notices, transcriber, writer)
 
 
+# The probe's own timeouts are per phase (connect, read) and name lookup has none: this
+# bounds the whole start-up wait.
+PROBE_LIMIT_S = 5.0
+
+
+class _Background:
+    """Run a function on a daemon thread; take its result, or give up on it after a while."""
+
+    def __init__(self, fn, *args) -> None:
+        self._result = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True,
+                                        name="llm-probe")
+        self._thread.start()
+
+    def _run(self, fn, args) -> None:
+        try:
+            self._result = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            self._error = exc
+
+    def result(self, timeout: float, late):
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            return late()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
 def _llm_endpoint(options: RunOptions) -> LlmEndpoint | None:
     if options.llm == "offline" or not options.follow_ups:
         return None
     return endpoint_from(options.llm_base_url, options.llm_model, options.llm_api_key_command)
+
+
+def _probe_too_slow(options: RunOptions, loaded: LoadedScript, endpoint: LlmEndpoint):
+    reason = (f"LLM endpoint {endpoint.display_url} did not answer within {PROBE_LIMIT_S:g} s "
+              "(name lookup or connection)")
+    writer, _ = build_writer(loaded, "offline", None, options.llm_time_limit_s)
+    if writer is not None:
+        writer.unavailable = reason
+    return writer, f"{reason}. Follow-up questions come from the offline coach."
 
 
 def _follow_up_writer(options: RunOptions, loaded: LoadedScript, endpoint: LlmEndpoint | None):
@@ -212,8 +251,15 @@ def resume_interview(session_id: str, options: RunOptions, view: RunView) -> tup
     remaining = [q for q in loaded.script.questions if q.id not in answered]
     unfinished = [a for a in answers if a["status"] in ("recording", "recorded")
                   and (a["question_id"] in by_id or a.get("follows") in by_id)]
+    # The thread the session stopped in may still owe follow-ups (the session ended by
+    # Ctrl-C after its main answer, or a crash while one was being written or answered).
+    last = answers[-1] if answers and (answers[-1]["question_id"] in by_id
+                                       or answers[-1].get("follows") in by_id) else None
+    open_thread = _turn_of(last, by_id, answers) if last else None
+    owes_follow_up = open_thread is not None and options.follow_ups and \
+        loaded.script.follow_up_count(by_id[open_thread.thread]) > open_thread.depth
     resolve_model(options.model)
-    parts = _prepare(options, loaded, view, need_answers=bool(remaining))
+    parts = _prepare(options, loaded, view, need_answers=bool(remaining) or owes_follow_up)
     with ExitStack() as stack:
         source = parts.open_source(options, stack)
         session = store.reopen(doc["id"], parts.settings())
@@ -224,12 +270,14 @@ def resume_interview(session_id: str, options: RunOptions, view: RunView) -> tup
                               transcriber=parts.transcriber, session=session, view=view,
                               follow_ups=parts.follow_ups)
         for answer in unfinished:
-            interview.recover(_turn_of(answer, by_id), read_audio(session.dir / answer["audio"]))
+            interview.recover(_turn_of(answer, by_id, answers),
+                              read_audio(session.dir / answer["audio"]))
         first_turn = max((a["turn"] for a in answers), default=0) + 1
-        return session, interview.run(remaining, first_turn=first_turn, resumed=True)
+        return session, interview.run(remaining, first_turn=first_turn, resumed=True,
+                                      open_thread=open_thread if owes_follow_up else None)
 
 
-def _turn_of(answer: dict, by_id: dict[str, Question]) -> Turn:
+def _turn_of(answer: dict, by_id: dict[str, Question], answers: list[dict]) -> Turn:
     """The turn a saved answer belongs to; follow-ups are rebuilt from what was asked."""
     if answer.get("kind", "main") == "main":
         return Turn(answer["turn"], by_id[answer["question_id"]])
@@ -238,8 +286,11 @@ def _turn_of(answer: dict, by_id: dict[str, Question]) -> Turn:
         id=answer["question_id"], prompt=answer["question"], min_s=budget.get("min_s", 0),
         max_s=budget.get("max_s", 0), section=None, sample_answer=None, follow_ups=None,
         follow_up_focus=[])
+    depth = (answer.get("follow_up") or {}).get("depth") or sum(
+        1 for a in answers if a.get("follows") == answer.get("follows")
+        and a["turn"] <= answer["turn"])
     return Turn(answer["turn"], question, kind="follow_up", follows=answer.get("follows"),
-                depth=1)
+                depth=depth)
 
 
 def _script_of(doc: dict, view: RunView) -> LoadedScript:

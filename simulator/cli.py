@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import traceback
 
 from rich.console import Console
+from rich.markup import escape
 
 from simulator import __version__
 from simulator.errors import InterviewIncomplete, UserFacingError
@@ -117,7 +119,7 @@ def _llm_arguments(parser: argparse.ArgumentParser) -> None:
                         help="command that prints the API key, e.g. 'secret-tool lookup "
                              "service openai' (default: $OPENAI_API_KEY; local servers need "
                              "none)")
-    parser.add_argument("--llm-timeout", type=_seconds, metavar="SECONDS",
+    parser.add_argument("--llm-timeout", type=_llm_seconds, metavar="SECONDS",
                         help="how long to wait for the LLM's question before the offline "
                              "coach asks instead (default: the script's, usually 4)")
 
@@ -127,8 +129,15 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0: {text!r}")
+    return value
+
+
+def _llm_seconds(text: str) -> float:
+    value = _seconds(text)
+    if value > 60:
+        raise argparse.ArgumentTypeError(f"at most 60 seconds: {text!r}")
     return value
 
 
@@ -182,7 +191,7 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
     except UserFacingError as exc:
         if debug:
             traceback.print_exc()
-        err.print(f"[red]error:[/] {exc}", markup=True, soft_wrap=True)
+        err.print(f"[red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         return exc.exit_code
     except Exception:
         if debug:
@@ -236,7 +245,8 @@ def _run(args, console: Console, sessions_dir: str | None) -> int:
             code = exc.exit_code
             message = f"{exc}; the interview stopped at question {_stopped_at(doc)}, {where}"
         message += f"; continue with: mock-interview resume {doc['id']}"
-        Console(stderr=True, highlight=False).print(f"[red]error:[/] {message}", soft_wrap=True)
+        Console(stderr=True, highlight=False).print(f"[red]error:[/] {escape(message)}",
+                                                    soft_wrap=True)
     if doc["answers"]:
         console.print()
         console.print(timing_table(doc))

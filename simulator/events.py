@@ -77,7 +77,7 @@ def _new_record(question: Event, ev: Event) -> dict:
     }
 
 
-_FOLLOW_UP_KEYS = ("writer", "criterion", "fallback", "note", "delay_s", "write_seconds", "llm")
+_FOLLOW_UP_KEYS = ("depth", "writer", "criterion", "fallback", "note", "delay_s", "write_seconds", "llm")
 
 
 def _follow_up_info(question: Event) -> dict | None:

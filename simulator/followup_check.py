@@ -21,8 +21,14 @@ _QUOTES = "\"'“”‘’`"
 
 _PRAISE = re.compile(
     r"\b(?:great|excellent|impressive|fantastic|awesome|amazing|wonderful|brilliant|"
-    r"well done|good job|nice work|good answer|nice answer|love (?:that|how)|"
-    r"thanks? (?:you )?for (?:sharing|that|the answer))\b", re.I)
+    r"well done|good job|nice work|good answer|nice answer|love (?:that|how)|solid answer|"
+    r"good point|thorough answer|thanks? (?:you )?for (?:sharing|that|the answer)|"
+    r"^\s*(?:interesting|fascinating|nice|good|thanks))\b", re.I)
+# A model talking about its output instead of asking: "Here is a follow-up question: ...",
+# numbered lists, template placeholders, reasoning traces.
+_META = re.compile(
+    r"(?:\bhere (?:is|are|'s)\b|\bfollow[- ]?up questions?\b|^\s*(?:sure|certainly|of course)\b|"
+    r"(?:^|\s)\d+[.)]\s|\[|\]|</?think>|\{|\})", re.I)
 # Phrases that give the answer instead of asking for one.
 _ANSWERING = re.compile(
     r"\b(?:you should have|you could have|a better (?:approach|answer|way) (?:would|is)|"
@@ -89,6 +95,8 @@ def problem_with(question: str, *, earlier: Sequence[str] = (), max_words: int =
         return f"the question was {count} words long (limit {max_words})"
     if _OFF_ROLE.search(text):
         return "the reply stepped out of the interviewer's role"
+    if _META.search(text):
+        return "the reply talked about its question instead of just asking it"
     if _PRAISE.search(text):
         return "the reply praised the candidate instead of probing"
     if _ANSWERING.search(text):

@@ -87,9 +87,13 @@ class FollowUpWriter:
         return {"writer": "offline", "reason": self.unavailable}
 
     def write(self, *, answers: Sequence[tuple[str, str]], asked: Sequence[str],
-              asked_criteria: Sequence[str], focus: Sequence[str], force: str | None) -> FollowUp:
-        """The next follow-up to the thread of ``answers`` ((question, transcript) pairs)."""
-        started = time.monotonic()
+              asked_criteria: Sequence[str], focus: Sequence[str], force: str | None,
+              ready_at: float | None = None) -> FollowUp:
+        """The next follow-up to the thread of ``answers`` ((question, transcript) pairs).
+
+        ``ready_at`` (``time.monotonic()``) is when the last answer's transcript was ready:
+        the time limit counts from there, so saving and showing the answer count too."""
+        started = ready_at if ready_at is not None else time.monotonic()
         deadline = started + self.settings.time_limit_s
         transcript = "\n".join(text for _, text in answers)
         strictness = self.loaded.script.interviewer.strictness
@@ -128,7 +132,13 @@ class FollowUpWriter:
         if problem is not None:
             return offline(f"its question was rejected: {problem}", llm,
                            lambda: (result.full_reply(), result.extra_questions()))
-        return FollowUp(result.question, hint.criterion,
+        # The coach's finding was only a hint: the LLM's question probes that criterion only
+        # if it mentions it (this matters for the criterion that must be asked once).
+        criterion = hint.criterion
+        if criterion in {c.id for c in self.rubric.criteria} and \
+                not coach.mentions(self.rubric.criterion(criterion), result.question):
+            criterion = "other"
+        return FollowUp(result.question, criterion,
                         {"kind": "llm", "model": result.model,
                          "endpoint": self.client.endpoint.display_url},
                         write_seconds=round(time.monotonic() - started, 3), llm=llm,
@@ -160,7 +170,7 @@ def build_writer(loaded: LoadedScript, mode: str, endpoint: LlmEndpoint | None,
         return (FollowUpWriter(loaded, unavailable=exc.message),
                 f"{exc.message}. Follow-up questions come from the offline coach "
                 "(start the server, or choose --llm offline to skip this check).")
-    if not endpoint.is_openai:
+    if endpoint.is_local:  # hosted APIs would bill it and cache prompts on their own
         client.warm_up(system_message(loaded.script, loaded.rubric,
                                       loaded.script.follow_ups.max_words))
     return FollowUpWriter(loaded, client=client), None

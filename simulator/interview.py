@@ -111,8 +111,9 @@ class Interview:
         self._transcript_ready_at: float | None = None
 
     def run(self, questions: list[Question] | None = None, first_turn: int = 1,
-            resumed: bool = False) -> dict:
-        """Run the interview (or, when resuming, its remaining ``questions``).
+            resumed: bool = False, open_thread: Turn | None = None) -> dict:
+        """Run the interview (or, when resuming, its remaining ``questions``; ``open_thread``
+        is the last answered turn, whose follow-ups may not all have been asked).
 
         Returns the final session document. Raises :class:`InterviewIncomplete` when it stops
         early (bad answer file, answers ran out, device lost); KeyboardInterrupt is re-raised
@@ -129,6 +130,10 @@ class Interview:
         try:
             if resumed:
                 self._interviewer_line(RESUME_LINE, "resume")
+                if open_thread is not None:
+                    follow_up = self._follow_up(open_thread, pending)
+                    if follow_up is not None:
+                        pending.appendleft(follow_up)
             else:
                 self._interviewer_line(self.script.interviewer.intro, "intro")
             while pending:
@@ -188,7 +193,7 @@ class Interview:
         utterance = self.speaker.say(q.prompt, save_to=save_to)
         extra = {}
         if turn.follow_up is not None:
-            extra = turn.follow_up.to_event()
+            extra = {"depth": turn.depth, **turn.follow_up.to_event()}
             if turn.ready_at is not None:
                 # From the transcript of the answer before to the first sound of this question.
                 heard_at = utterance.started_at or time.monotonic()
@@ -330,10 +335,16 @@ class Interview:
                 self.script.follow_up_count(t.question) for t in pending if t.kind == "main")
             if later_slots == 0:
                 force = settings.always_ask
-        with self.view.writing_follow_up(turn):
-            written = self.follow_ups.write(answers=thread, asked=asked,
-                                            asked_criteria=asked_criteria,
-                                            focus=main.follow_up_focus, force=force)
+        try:
+            with self.view.writing_follow_up(turn):
+                written = self.follow_ups.write(answers=thread, asked=asked,
+                                                asked_criteria=asked_criteria,
+                                                focus=main.follow_up_focus, force=force,
+                                                ready_at=ready_at)
+        except Exception as exc:  # noqa: BLE001 - a follow-up is never worth the session
+            self.log.append("notice", text=f"no follow-up after turn {turn.number}: "
+                                           f"{type(exc).__name__}")
+            return None
         depth = turn.depth + 1
         question = Question.model_construct(
             id=f"{turn.thread}-follow-up-{depth}", prompt=written.text,

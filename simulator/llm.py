@@ -19,6 +19,7 @@ competing with Whisper for the CPU).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import queue
 import shlex
@@ -54,13 +55,44 @@ class LlmEndpoint:
     def is_openai(self) -> bool:
         return urlsplit(self.base_url).hostname == "api.openai.com"
 
+    @property
+    def is_local(self) -> bool:
+        """On this machine or the local network (a server the user runs, e.g. llama.cpp)."""
+        return _is_local(urlsplit(self.base_url).hostname or "")
+
 
 def display_url(url: str) -> str:
     parts = urlsplit(url)
     host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
     if parts.port:
         host = f"{host}:{parts.port}"
     return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_local(host: str) -> bool:
+    if _is_loopback(host) or host.endswith(".local"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_private
+    except ValueError:
+        return False
+
+
+def _may_carry_key(url: str) -> bool:
+    """A real key travels only over TLS, or to this machine."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" or _is_loopback(parts.hostname or "")
 
 
 def endpoint_from(base_url: str | None = None, model: str | None = None,
@@ -78,8 +110,12 @@ def endpoint_from(base_url: str | None = None, model: str | None = None,
                              "e.g. --llm-base-url http://127.0.0.1:8080/v1")
     if key_command:
         key, key_from = _key_from_command(key_command), "--llm-api-key-command"
-    elif env_key:
+    elif env_key and _may_carry_key(url):
         key, key_from = env_key, "OPENAI_API_KEY"
+    elif env_key:
+        # OPENAI_API_KEY is usually an OpenAI key: never send it in clear text to another
+        # machine (a LAN server over http). An explicit key command is the user's choice.
+        key, key_from = LOCAL_PLACEHOLDER_KEY, "placeholder (OPENAI_API_KEY is not sent over plain http)"
     else:
         key, key_from = LOCAL_PLACEHOLDER_KEY, "placeholder"
     if model is None and urlsplit(url).hostname == "api.openai.com":
@@ -90,7 +126,7 @@ def endpoint_from(base_url: str | None = None, model: str | None = None,
 def _key_from_command(command: str) -> str:
     try:
         done = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
         raise SimulatorError(f"the API key command could not run: {type(exc).__name__}",
                              "check --llm-api-key-command") from None
     key = (done.stdout.splitlines() or [""])[0].strip()
@@ -129,11 +165,21 @@ def describe_error(exc: BaseException, endpoint: LlmEndpoint | None = None) -> s
 
 
 class _Received:
-    """Text received so far; the worker appends, anyone reads (str assignment is atomic)."""
+    """Text received so far; the worker appends, anyone reads (str assignment is atomic).
+    Also holds the open stream, so that the waiting side can close it."""
 
     def __init__(self) -> None:
         self.text = ""
         self.drain_until: float | None = None
+        self.stream = None
+
+    def close(self) -> None:
+        stream = self.stream
+        if stream is not None:
+            try:
+                stream.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
 
 
 @dataclass
@@ -178,9 +224,16 @@ class LlmClient:
         """Check that the endpoint answers and settle the model name. Returns the model.
 
         Raises :class:`SimulatorError` with a short, key-free reason."""
+        import openai
+
         try:
             models = self._client.with_options(timeout=timeout_s).models.list()
             ids = [m.id for m in models.data]
+        except openai.NotFoundError:
+            if self.model is not None:
+                return self.model  # a gateway without a model list; the model is named
+            raise SimulatorError(f"LLM endpoint {self.endpoint.display_url} has no model list",
+                                 "name the model with --llm-model") from None
         except Exception as exc:  # noqa: BLE001 - every failure becomes a reason
             raise SimulatorError(f"LLM endpoint {self.endpoint.display_url} did not answer: "
                                  f"{describe_error(exc, self.endpoint)}") from None
@@ -214,12 +267,10 @@ class LlmClient:
 
     def first_question(self, messages: list[dict], deadline: float) -> LlmResult:
         """Stream a completion until its first complete question, an error or ``deadline``
-        (a ``time.monotonic()`` value), whichever comes first. Never raises."""
+        (a ``time.monotonic()`` value), whichever comes first. Never raises; the caller's
+        thread only ever waits on a queue."""
         if self.model is None:
-            try:
-                self.probe(timeout_s=max(0.2, deadline - time.monotonic()))
-            except SimulatorError as exc:
-                return LlmResult(error=exc.message.split(": ", 1)[-1])
+            return LlmResult(error="no model name (the start-up probe did not settle one)")
         events: queue.Queue = queue.Queue()
         cancel = threading.Event()
         result = LlmResult(model=self.model)
@@ -228,13 +279,23 @@ class LlmClient:
                                   name="llm-follow-up", daemon=True)
         started = time.monotonic()
         worker.start()
+        try:
+            return self._wait(events, result, started, deadline)
+        finally:
+            if result.question is None:
+                cancel.set()
+                # A worker blocked on a stalled socket would notice `cancel` only at its
+                # read timeout: close the response now (from a throwaway thread, so that a
+                # close that blocks cannot hold up the interview).
+                threading.Thread(target=result.received.close, daemon=True).start()
+
+    def _wait(self, events: queue.Queue, result: LlmResult, started: float,
+              deadline: float) -> LlmResult:
         while True:
             try:
                 kind, value, at = events.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                cancel.set()
-                waited = time.monotonic() - started
-                result.error = (f"no complete question within {waited:.1f} s"
+                result.error = (f"no complete question within the {self.time_limit_s:g} s limit"
                                 + (" (the reply had started)" if result.reply else ""))
                 return result
             if kind == "token":
@@ -257,12 +318,16 @@ class LlmClient:
 
     def _stream(self, messages: list[dict], events: queue.Queue, cancel: threading.Event,
                 received: _Received) -> None:
-        stream = None
+        # Hosted OpenAI models take max_completion_tokens (its reasoning models reject
+        # max_tokens and a temperature); other servers know max_tokens.
+        limits = ({"max_completion_tokens": MAX_TOKENS} if self.endpoint.is_openai
+                  else {"max_tokens": MAX_TOKENS, "temperature": 0.4})
         try:
-            stream = self._client.chat.completions.create(
-                model=self.model, messages=messages, stream=True, max_tokens=MAX_TOKENS,
-                temperature=0.4)
-            for chunk in stream:
+            received.stream = self._client.chat.completions.create(
+                model=self.model, messages=messages, stream=True, **limits)
+            if cancel.is_set():
+                return
+            for chunk in received.stream:
                 if cancel.is_set() or (received.drain_until is not None
                                        and time.monotonic() > received.drain_until):
                     break
@@ -278,8 +343,5 @@ class LlmClient:
             if not cancel.is_set():
                 events.put(("error", describe_error(exc, self.endpoint), time.monotonic()))
         finally:
-            if stream is not None:
-                try:
-                    stream.close()  # stops a local server generating further tokens
-                except Exception:  # noqa: BLE001
-                    pass
+            # Stops a local server generating further tokens.
+            received.close()

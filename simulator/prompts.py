@@ -39,9 +39,13 @@ class FollowUpContext:
     force: bool  # True: this follow-up must ask about `focus` (the always-ask criterion)
 
 
+def _defuse(text: str) -> str:
+    """Candidate-derived text cannot open or close a fence."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
 def _fence(text: str) -> str:
-    # The transcript cannot close its own fence.
-    text = text.replace("<", "‹").replace(">", "›")
+    text = _defuse(text)
     words = text.split()
     if len(words) > MAX_TRANSCRIPT_WORDS:
         text = "… " + " ".join(words[-MAX_TRANSCRIPT_WORDS:])
@@ -75,14 +79,15 @@ def user_message(context: FollowUpContext, rubric: Rubric) -> str:
     parts = []
     for i, (question, transcript) in enumerate(context.answers):
         label = "Question" if i == 0 else "Follow-up"
-        parts.append(f"{label}: {question}\n<transcript>\n{_fence(transcript)}\n</transcript>")
+        parts.append(f"{label}: {_defuse(question)}\n"
+                     f"<transcript>\n{_fence(transcript)}\n</transcript>")
     if context.asked:
         parts.append("Already asked in this interview:\n"
-                     + "\n".join(f"- {q}" for q in context.asked[-8:]))
+                     + "\n".join(f"- {_defuse(q)}" for q in context.asked[-8:]))
     if criterion is not None:
         gap = f"{criterion.title}: {context.focus_detail}"
         if context.quote:
-            gap += f' (their words: "{context.quote}")'
+            gap += f' (their words: "{_defuse(context.quote)}")'
         if context.force:
             parts.append(f"This follow-up must be about: {criterion.title} - {criterion.look_for}. "
                          f"{gap}.")

@@ -38,7 +38,8 @@ def describe_writer_setting(description: dict) -> str:
 def describe_writer(follow_up: dict) -> str:
     """Who wrote one follow-up and, when an LLM's question was not used, why."""
     writer = follow_up.get("writer") or {}
-    probing = f" (probing {follow_up['criterion']})" if follow_up.get("criterion") else ""
+    criterion = follow_up.get("criterion")
+    probing = f" (probing {criterion})" if criterion and criterion != "other" else ""
     if writer.get("kind") == "llm":
         return f"written by the LLM {writer.get('model')}{probing}"
     text = f"written by the offline coach{probing}"

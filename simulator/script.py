@@ -61,7 +61,8 @@ class FollowUpSettings(_Strict):
     always_ask: str | None = None
     # How long to wait for an LLM's first complete question before the offline coach asks.
     time_limit_s: Annotated[float, Field(gt=0, le=60)] = 4.0
-    max_words: Annotated[int, Field(ge=10, le=100)] = 40
+    # The longest question accepted from an LLM (the coach's own stay within 40 words).
+    max_words: Annotated[int, Field(ge=20, le=100)] = 40
 
     @model_validator(mode="after")
     def _budget_order(self) -> FollowUpSettings:
@@ -106,6 +107,23 @@ class Script(_Strict):
             if q.id in seen:
                 raise ValueError(f"duplicate question id {q.id!r}")
             seen.add(q.id)
+        return self
+
+    @model_validator(mode="after")
+    def _follow_ups_configured(self) -> Script:
+        # Settings that would silently do nothing are errors: they are almost always typos.
+        if self.follow_ups is None:
+            for i, q in enumerate(self.questions):
+                if q.follow_ups or q.follow_up_focus:
+                    raise ValueError(f"questions[{i}] (id {q.id!r}) asks for follow-ups, but "
+                                     "the script has no [follow_ups] table (it names the rubric)")
+            return self
+        known = {(q.section or "").casefold() for q in self.questions}
+        for section in self.follow_ups.sections:
+            if section.casefold() not in known:
+                sections = sorted({q.section for q in self.questions if q.section})
+                raise ValueError(f"follow_ups.sections: no question has section {section!r} "
+                                 f"(sections: {', '.join(sections) or 'none'})")
         return self
 
     @property

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from rich import box
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -48,7 +49,7 @@ class ConsoleView:
         )
 
     def notice(self, text: str) -> None:
-        self.console.print(f"[yellow]note:[/] {text}")
+        self.console.print(f"[yellow]note:[/] {escape(text)}")
 
     @contextmanager
     def loading_model(self, name: str):
@@ -60,14 +61,14 @@ class ConsoleView:
 
     def session_created(self, session) -> None:
         self.session = session
-        self.console.print(f"Saving this session to [bold]{session.dir}[/]")
+        self.console.print(f"Saving this session to [bold]{escape(str(session.dir))}[/]")
 
     def follow_ups_ready(self, description: dict) -> None:
-        self.console.print(f"Follow-up questions: {describe_writer_setting(description)}.")
+        self.console.print(f"Follow-up questions: {escape(describe_writer_setting(description))}.")
 
     # -- the interview
     def interviewer_line(self, text: str, utterance) -> None:
-        self.console.print(f"\n[cyan]Interviewer:[/] {text}")
+        self.console.print(f"\n[cyan]Interviewer:[/] {escape(text)}")
 
     def question(self, turn, total: int, utterance) -> None:
         q = turn.question
@@ -75,7 +76,7 @@ class ConsoleView:
             by = describe_writer(turn.follow_up.to_event()) if turn.follow_up else ""
             self.console.rule(
                 f"[bold]Follow-up[/] to {turn.follows} · budget {_budget(q.min_s, q.max_s)}"
-                f"[dim] · {by}[/]", align="left")
+                f"[dim] · {escape(by)}[/]", align="left")
         else:
             section = f"{q.section} · " if q.section else ""
             self.console.rule(
@@ -83,7 +84,7 @@ class ConsoleView:
                 f"budget {_budget(q.min_s, q.max_s)}",
                 align="left",
             )
-        self.console.print(f"[cyan]Interviewer:[/] {q.prompt}")
+        self.console.print(f"[cyan]Interviewer:[/] {escape(q.prompt)}")
 
     @contextmanager
     def writing_follow_up(self, turn):
@@ -127,7 +128,7 @@ class ConsoleView:
 
     def answer_done(self, turn, answer: dict) -> None:
         if answer.get("status") == "failed":
-            self.console.print(f"[yellow]No answer recorded: {answer.get('error')}[/]")
+            self.console.print(f"[yellow]No answer recorded: {escape(str(answer.get('error')))}[/]")
             return
         verdict = answer.get("verdict")
         style = VERDICT_STYLE.get(verdict, "white")
@@ -276,9 +277,10 @@ CHECK_MARK = {"ok": "[green]✓[/]", "warning": "[yellow]![/]", "problem": "[red
 
 
 def render_check(console: Console, check) -> None:
-    console.print(f"{CHECK_MARK[check.status]} [bold]{check.name}[/]: {check.found}", soft_wrap=True)
+    console.print(f"{CHECK_MARK[check.status]} [bold]{check.name}[/]: {escape(check.found)}",
+                  soft_wrap=True)
     if check.fix:
-        console.print(f"    → {check.fix}", soft_wrap=True)
+        console.print(f"    → {escape(check.fix)}", soft_wrap=True)
 
 
 def render_review(console: Console, doc: dict) -> None:

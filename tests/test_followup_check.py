@@ -33,3 +33,18 @@ def test_repeats_of_earlier_questions_are_rejected():
         "What exactly did you own personally, as opposed to the wider team?", earlier=earlier)
     assert problem_with("Which part of the data pipeline did you write yourself?",
                         earlier=earlier) is None
+
+
+def test_meta_talk_lists_placeholders_and_reasoning_traces_are_rejected():
+    for reply in ("Sure! Here is a follow-up question for you: What was the baseline?",
+                  "Here are three questions: 1. What was the baseline?",
+                  "<think>They did not give a baseline, so ask</think> What was the baseline?",
+                  "What did [candidate name] personally build in that pipeline?",
+                  "Interesting. So what was the baseline?",
+                  "That is a solid answer, so what was the baseline?"):
+        assert problem_with(reply) is not None, reply
+
+
+def test_ordinary_words_are_not_mistaken_for_praise():
+    assert problem_with("What was the most interesting failure you had to debug?") is None
+    assert problem_with("How good was the baseline you compared against?") is None

@@ -115,3 +115,26 @@ def test_user_scripts_are_discovered_and_broken_ones_reported(tmp_path):
     assert find_script("mine", tmp_path).script.title == "T"
     with pytest.raises(ScriptError, match="broken.toml"):
         find_script("broken", tmp_path)
+
+
+def test_follow_up_settings_that_would_do_nothing_are_errors(tmp_path):
+    from simulator.errors import ScriptError
+    from simulator.script import load_script
+    from tests_paths import DATA
+
+    base = (DATA / "scripts" / "follow_up.toml").read_text()
+    cases = {
+        'sections = ["Project"]': ('sections = ["Projekt"]', "no question has section 'Projekt'"),
+        'rubric = "ml-engineer"': ('rubric = "ml-engineers"', "unknown rubric 'ml-engineers'"),
+        'section = "Project"': ('section = "Project"\nfollow_up_focus = ["metric"]',
+                                "unknown rubric criterion 'metric'"),
+    }
+    for old, (new, message) in cases.items():
+        path = tmp_path / "s.toml"
+        path.write_text(base.replace(old, new))
+        with pytest.raises(ScriptError, match=message):
+            load_script(path)
+    no_table = base.split("[follow_ups]")[0] + base.split("time_limit_s = 2.0\n")[1]
+    path.write_text(no_table.replace('section = "Project"', 'section = "Project"\nfollow_ups = 2'))
+    with pytest.raises(ScriptError, match=r"questions\[0\] \(id 'project'\).*no \[follow_ups\] table"):
+        load_script(path)
