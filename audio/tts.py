@@ -81,13 +81,33 @@ class Pyttsx3Synthesizer:
             _ENGINE = _new_engine(discard=_ENGINE)
         voice = (_pick_voice(_ENGINE, self._voice.voice) if self._voice.voice
                  else _ENGINE_DEFAULTS["voice"])
+        _settle()
         # Set on every synthesis, in this order (espeak resets the rate when the voice
         # changes), directly on the driver: Engine.setProperty only queues the change, and
         # a queued change can run after the next utterance (measured: the first synthesis
         # after a voice switch came out at the old rate).
         _set_now(_ENGINE, "voice", voice)
+        _settle()
         _set_now(_ENGINE, "rate", self._voice.rate or _ENGINE_DEFAULTS["rate"])
+        _settle()
         return _ENGINE
+
+
+def _settle() -> None:
+    """Wait until espeak has really finished the previous utterance.
+
+    pyttsx3's espeak driver runs espeak asynchronously and ``runAndWait()`` returns at the
+    "message terminated" callback, while espeak's own thread is still closing the utterance
+    and restoring its parameters: a rate set in that window was overwritten (measured: the
+    interviewer spoke at the candidate's rate about one time in three)."""
+    try:
+        from pyttsx3.drivers import _espeak
+    except Exception:  # noqa: BLE001 - another driver (SAPI5, NSSpeech): nothing to wait for
+        return
+    try:
+        _espeak.Synchronize()
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _set_now(engine, name: str, value) -> None:
