@@ -59,11 +59,12 @@ def test_tts_speaks_a_question_to_a_file_and_whisper_hears_it(tmp_path, transcri
     assert utterance.mode == "file" and utterance.duration > 2.0
     heard = transcriber.transcribe(read_audio(tmp_path / "q.wav")).text
     assert word_error_rate([question], [heard]) <= 20.0, heard
-    # Three of the four content words: on this synthetic voice tiny.en sometimes falls back to
-    # sampling (its temperature fallback), and then hears "what you came today" (measured
-    # in full-suite runs; the audio was identical, 4.36 s).
+    # Three of the four content words: alone, this test hears "what will you change today"
+    # every time; late in a full-suite run it twice heard "what you came today" (cause not
+    # pinned down: the same synthesis in isolation is stable, and so is Whisper on it).
     words = normalise(heard).split()
-    assert sum(w in words for w in ("hardest", "project", "change", "today")) >= 3, heard
+    assert sum(w in words for w in ("hardest", "project", "change", "today")) >= 3, \
+        (heard, utterance.duration)
 
 
 def test_every_synthesis_yields_its_own_audio(tmp_path):
