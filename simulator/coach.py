@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 import zlib
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -106,6 +107,9 @@ _RESULT_PREFIXES = ("improv", "reduc", "increas", "decreas", "drop", "fell", "fa
                     "reach", "shrank", "brought", "faster", "slower", "better", "fewer",
                     "precision", "recall", "accuracy", "auc", "f1", "conversion", "revenue",
                     "latenc", "loss", "rate", "error", "churn", "cost", "throughput")
+# Words just before a number that make it a requirement rather than a result.
+_SPEC = {"budget", "limit", "target", "sla", "slo", "under", "below", "within", "maximum",
+         "max", "cap", "capped", "threshold"}
 # Number words that are already a change ("cut it in half", "doubled"): results by themselves.
 _RELATIVE = {"half", "halved", "doubled", "tripled", "twice", "third", "thirds", "quarter",
              "quarters", "fifth", "fifths", "tenth", "tenths", "tenfold", "twofold", "threefold"}
@@ -362,8 +366,11 @@ def _numbers(t: _Text) -> list[_Number]:
         baseline = any(w in _BASELINE for w in t.near(first, last, before=12, after=6)) or \
             (not duration or "from" in close) and any(w in _CLOSE_BASELINE for w in close)
         relative = number.split()[-1] in _RELATIVE  # "a third", "halved"
-        result = measure or relative or baseline or \
-            any(w.startswith(_RESULT_PREFIXES) for w in t.before(first, 6))
+        # "a latency budget of 30 ms", "kept it under 20 ms": a requirement met, not a result
+        # that needs a baseline.
+        spec = any(w in _SPEC for w in close)
+        result = not spec and (measure or relative or baseline or
+                               any(w.startswith(_RESULT_PREFIXES) for w in t.before(first, 6)))
         found.append(_Number(first, last, result, baseline))
     return found
 
@@ -554,9 +561,10 @@ def next_follow_up(transcript: str, rubric: Rubric, *, asked: Sequence[str] = ()
     """The most useful follow-up to ``transcript``; never one of the ``asked`` questions.
 
     ``force`` names a criterion to ask about now whatever the answer covered; otherwise the
-    first criterion missing is asked, taking ``focus`` ids first, then rubric order, with the
-    ``avoid`` ids (asked earlier in the session) last. When nothing is missing, a "depth"
-    probe asks to go one level deeper on the most specific thing said.
+    first criterion missing is asked: among the ``focus`` ids when the question has a focus,
+    else in rubric order, with the ``avoid`` ids (asked earlier in the session, one entry per
+    time) last, least asked first. When nothing is missing, a "depth" probe asks to go one
+    level deeper on the most specific thing said.
     """
     t = _Text(transcript)
     seen = {_norm(q) for q in asked}
@@ -573,7 +581,14 @@ def next_follow_up(transcript: str, rubric: Rubric, *, asked: Sequence[str] = ()
         question = _ask(t, c, r.detail, spans, seen)
         if question is not None:
             return question
-    for cid in _order([c.id for c in rubric.criteria], focus, avoid):
+    ids = [c.id for c in rubric.criteria]
+    candidates = _order(ids, focus, avoid)
+    # A question with a focus is probed on its focus only (the script's author knows what is
+    # worth asking after it); anything else gets a depth probe rather than, say, "what would
+    # you do differently on the whole project" after a question about ownership.
+    if any(f in ids for f in focus):
+        candidates = [cid for cid in candidates if cid in focus]
+    for cid in candidates:
         c, r = results[cid]
         if not r.covered:
             question = _ask(t, c, r.detail, [r.evidence], seen)
@@ -601,8 +616,14 @@ _CUES = {
 
 
 def _order(ids: list[str], focus: Sequence[str], avoid: Sequence[str]) -> list[str]:
+    """Focus first, then rubric order; criteria asked before go last, the least asked first
+    (``avoid`` lists one entry per time asked), so a session does not keep circling back to
+    the same one."""
     ordered = [i for i in dict.fromkeys(focus) if i in ids] + [i for i in ids if i not in focus]
-    return [i for i in ordered if i not in avoid] + [i for i in ordered if i in avoid]
+    times = Counter(avoid)
+    fresh = [i for i in ordered if i not in times]
+    asked = sorted((i for i in ordered if i in times), key=lambda i: times[i])  # stable
+    return fresh + asked
 
 
 def _ask(t: _Text, c: Criterion, detail: str, spans: list[_Span | None],

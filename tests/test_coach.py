@@ -207,10 +207,15 @@ def test_focus_goes_first_and_avoid_goes_last():
     assert next_follow_up(TWO_GAPS, RUBRIC).criterion == "metrics"
     assert next_follow_up(TWO_GAPS, RUBRIC, avoid=["metrics"]).criterion == "ownership"
     assert next_follow_up(TWO_GAPS, RUBRIC, focus=["ownership"]).criterion == "ownership"
-    # A focus criterion the answer covers is skipped; unknown ids are ignored.
-    assert next_follow_up(TWO_GAPS, RUBRIC, focus=["production", "x"]).criterion == "metrics"
+    # With a focus, only the focus is probed: covered focus -> a depth probe, not another gap.
+    assert next_follow_up(TWO_GAPS, RUBRIC, focus=["production", "x"]).criterion == "depth"
+    # Unknown ids are ignored: a focus of only unknown ids is no focus.
+    assert next_follow_up(TWO_GAPS, RUBRIC, focus=["x"]).criterion == "metrics"
     # Everything missing was asked before: still asked, rather than nothing.
     assert next_follow_up(TWO_GAPS, RUBRIC, avoid=["metrics", "ownership"]).criterion == "metrics"
+    # ...the one asked least often first, so a session does not keep asking the same thing.
+    assert next_follow_up(TWO_GAPS, RUBRIC, avoid=["metrics", "ownership", "metrics"]
+                          ).criterion == "ownership"
 
 
 def test_strictness_sets_how_much_we_is_too_much():
