@@ -130,6 +130,16 @@ class _Parts:
             settings["follow_ups"] = self.follow_ups.describe()
         return settings
 
+    def interview(self, loaded: LoadedScript, source, session: SessionWriter,
+                  view: RunView) -> Interview:
+        """The loop over these parts, once the session exists (its notices logged)."""
+        view.session_created(session)
+        for text in self.notices:
+            session.log.append("notice", text=text)
+        return Interview(loaded, speaker=self.speaker, answers=source,
+                         transcriber=self.transcriber, session=session, view=view,
+                         follow_ups=self.follow_ups)
+
     def open_source(self, options: RunOptions, stack: ExitStack):
         if self.answers_from == "microphone":
             return _live_source(self.source, self.transcriber, options, stack)
@@ -224,12 +234,7 @@ def run_interview(options: RunOptions, view: RunView) -> tuple[SessionWriter, di
     with ExitStack() as stack:
         source = parts.open_source(options, stack)
         session = store.create(loaded, parts.settings())
-        view.session_created(session)
-        for text in parts.notices:
-            session.log.append("notice", text=text)
-        interview = Interview(loaded, speaker=parts.speaker, answers=source,
-                              transcriber=parts.transcriber, session=session, view=view,
-                              follow_ups=parts.follow_ups)
+        interview = parts.interview(loaded, source, session, view)
         return session, interview.run()
 
 
@@ -263,12 +268,7 @@ def resume_interview(session_id: str, options: RunOptions, view: RunView) -> tup
     with ExitStack() as stack:
         source = parts.open_source(options, stack)
         session = store.reopen(doc["id"], parts.settings())
-        view.session_created(session)
-        for text in parts.notices:
-            session.log.append("notice", text=text)
-        interview = Interview(loaded, speaker=parts.speaker, answers=source,
-                              transcriber=parts.transcriber, session=session, view=view,
-                              follow_ups=parts.follow_ups)
+        interview = parts.interview(loaded, source, session, view)
         for answer in unfinished:
             interview.recover(_turn_of(answer, by_id, answers),
                               read_audio(session.dir / answer["audio"]))

@@ -215,18 +215,26 @@ def test_the_always_ask_criterion_is_asked_by_the_last_follow_up(tmp_path, trans
     assert "did not ask about" in event["fallback"]
 
 
-def test_a_follow_up_answer_cut_by_a_crash_is_transcribed_on_resume(tmp_path, home):
+def crashed_session(home: Path, last_event) -> tuple[Path, list[dict]]:
+    """A complete session cut back to the first event for which ``last_event`` is true, as
+    if the program had died there (session.json gone, the log ending at that event)."""
     done = mock_interview("run", "--script", str(SCRIPT), "--tts", "off", "--llm", "offline",
                           "--json", "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER),
                           home=home)
     assert done.returncode == 0, done.stderr
     session_dir = Path(json.loads(done.stdout.strip().splitlines()[-1])["session_dir"])
-    # The program died right after the follow-up's audio was saved, before transcribing it.
     log = session_dir / "events.jsonl"
     events = [json.loads(line) for line in log.read_text().splitlines()]
-    cut = next(i for i, e in enumerate(events) if e["type"] == "answer_ended" and e["turn"] == 2)
+    cut = next(i for i, e in enumerate(events) if last_event(e))
     log.write_text("".join(json.dumps(e) + "\n" for e in events[: cut + 1]))
     (session_dir / "session.json").unlink()
+    return session_dir, events
+
+
+def test_a_follow_up_answer_cut_by_a_crash_is_transcribed_on_resume(tmp_path, home):
+    # The program died right after the follow-up's audio was saved, before transcribing it.
+    session_dir, _ = crashed_session(
+        home, lambda e: e["type"] == "answer_ended" and e["turn"] == 2)
     resumed = mock_interview("resume", session_dir.name, "--tts", "off", "--llm", "offline",
                              home=home)
     assert resumed.returncode == 0, resumed.stderr
@@ -263,18 +271,9 @@ def test_the_default_interview_runs_with_follow_ups_on_sample_answers(tmp_path, 
 def test_a_follow_up_owed_when_the_session_stopped_is_asked_on_resume(tmp_path, home):
     """E.g. Ctrl-C twice during the main answer: the answer is saved, the session ends before
     the follow-up; `resume` asks it."""
-    done = mock_interview("run", "--script", str(SCRIPT), "--tts", "off", "--llm", "offline",
-                          "--json", "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER),
-                          home=home)
-    assert done.returncode == 0, done.stderr
-    session_dir = Path(json.loads(done.stdout.strip().splitlines()[-1])["session_dir"])
-    log = session_dir / "events.jsonl"
-    events = [json.loads(line) for line in log.read_text().splitlines()]
-    cut = next(i for i, e in enumerate(events) if e["type"] == "transcript_ready")
+    session_dir, events = crashed_session(home, lambda e: e["type"] == "transcript_ready")
     first_question = next(e["question"] for e in events
                           if e["type"] == "question_asked" and e["kind"] == "follow_up")
-    log.write_text("".join(json.dumps(e) + "\n" for e in events[: cut + 1]))
-    (session_dir / "session.json").unlink()
     resumed = mock_interview("resume", session_dir.name, "--tts", "off", "--llm", "offline",
                              "--answers", str(FOLLOW_UP_ANSWER), home=home)
     assert resumed.returncode == 0, resumed.stderr
