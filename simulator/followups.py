@@ -36,7 +36,6 @@ class FollowUp:
     criterion: str  # the rubric criterion probed ("depth" when the answer covered them all)
     writer: dict  # {"kind": "offline"} or {"kind": "llm", "model": ..., "endpoint": ...}
     fallback: str | None = None  # why an LLM question was not used (None: not tried or used)
-    note: str | None = None
     write_seconds: float = 0.0
     llm: dict | None = None  # timings and the raw reply when the LLM was tried
     # Read when the event is written (after the question was spoken): the rest of the LLM's
@@ -46,7 +45,7 @@ class FollowUp:
     def to_event(self) -> dict:
         data = {"writer": self.writer, "criterion": self.criterion, "fallback": self.fallback,
                 "write_seconds": self.write_seconds}
-        note, llm = self.note, dict(self.llm) if self.llm else None
+        note, llm = None, dict(self.llm) if self.llm else None
         if self.late_reply is not None and llm is not None:
             reply, extra = self.late_reply()
             llm["reply"] = reply[:REPLY_CHARS]
