@@ -49,11 +49,3 @@ class Audio:
 
     def concat(self, *others: Audio) -> Audio:
         return Audio(np.concatenate([self.samples, *(o.samples for o in others)]))
-
-    def peak(self) -> float:
-        return float(np.max(np.abs(self.samples))) if len(self.samples) else 0.0
-
-    def rms(self) -> float:
-        if not len(self.samples):
-            return 0.0
-        return float(np.sqrt(np.mean(np.square(self.samples, dtype=np.float64))))

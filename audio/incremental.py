@@ -1,7 +1,7 @@
 """Transcribing an answer while it is being spoken, so the transcript is ready when it ends.
 
-The answer is cut into chunks at real pauses (measured on the Silero frame probabilities the
-recorder already computes) and each chunk is transcribed on a worker thread while recording
+The answer is cut into chunks at real pauses (frames in which `audio.activity` found
+nobody speaking, as the recorder already computes them) and each chunk is transcribed on a worker thread while recording
 goes on. Cutting inside words, or re-decoding overlapping windows, cost far more accuracy
 than it saved time in measurements on these machines (see shared/NOTES.md), while cuts at
 pauses with long chunks matched whole-file accuracy. So:
@@ -27,15 +27,14 @@ from __future__ import annotations
 import bisect
 import threading
 from concurrent.futures import Executor, ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from audio.clip import SAMPLE_RATE, Audio
 from audio.transcriber import Segment, Transcript, Word
-from audio.vad import FRAME, VadSettings
-
-FRAME_S = FRAME / SAMPLE_RATE
+from audio.vad import FRAME, FRAME_S
 
 
 @dataclass(frozen=True)
@@ -63,10 +62,9 @@ class IncrementalTranscriber:
     """Feed blocks and their VAD frame probabilities; call :meth:`finish` at the end."""
 
     def __init__(self, transcriber, settings: ChunkSettings = ChunkSettings(),
-                 vad: VadSettings = VadSettings(), executor: Executor | None = None) -> None:
+                 executor: Executor | None = None) -> None:
         self._transcriber = transcriber
         self.settings = settings
-        self._vad = vad
         self._blocks: list[np.ndarray] = []
         self._offsets: list[int] = []  # start sample of each block
         self._samples = 0
@@ -86,20 +84,23 @@ class IncrementalTranscriber:
 
     # ------------------------------------------------------------------ feeding
 
-    def feed(self, samples: np.ndarray, probabilities: np.ndarray) -> None:
+    def feed(self, samples: np.ndarray, voiced: Sequence[bool]) -> None:
+        """Add a block and, for each of its completed 32 ms frames, whether someone is
+        speaking there (`audio.activity`: speech, or sound the VAD missed). Chunks are cut
+        only where nobody is: sound the VAD does not recognise is never taken for a pause."""
         self._offsets.append(self._samples)
         self._blocks.append(samples)
         self._samples += len(samples)
-        for p in probabilities:
+        for is_voiced in voiced:
             self._frames += 1
-            if p >= self._vad.threshold:
+            if is_voiced:
                 if self._silence_frames:
                     self._pauses.append((self._frames - 1 - self._silence_frames,
                                          self._silence_frames))
                 self._silence_frames = 0
                 self._speech_in_chunk = True
                 self._last_speech_end = self._frames * FRAME
-            elif p < self._vad.neg_threshold:
+            else:
                 self._silence_frames += 1
             self._maybe_cut()
 

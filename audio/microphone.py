@@ -68,12 +68,9 @@ class Microphone:
         self._convert = None
         self._last_block_at: float | None = None
         self._started_at: float | None = None
-        self.overflows = 0
 
     def _callback(self, indata, frames, time_info, status) -> None:
         # Runs on PortAudio's thread: copy and hand over, nothing else.
-        if status.input_overflow:
-            self.overflows += 1
         self._queue.put(Block(indata.copy(), time.monotonic()))
 
     def start(self) -> None:
@@ -113,15 +110,27 @@ class Microphone:
             samples = samples[:, 0]
         return Block(samples, block.captured_at)
 
-    def discard_pending(self) -> int:
-        """Drop everything captured so far (e.g. while the interviewer was speaking)."""
-        dropped = 0
+    def discard_pending(self, keep_s: float = 10.0) -> np.ndarray:
+        """Drop everything captured so far (e.g. while the interviewer was speaking).
+
+        Returns the last ``keep_s`` seconds of it (16 kHz mono): the quiet moments in there
+        tell the room's noise floor before the answer begins."""
+        kept: list[np.ndarray] = []
+        total = 0
+        limit = int(keep_s * SAMPLE_RATE)
         while True:
             try:
-                self._queue.get_nowait()
-                dropped += 1
+                block = self._queue.get_nowait()
             except queue.Empty:
-                return dropped
+                break
+            samples = self._convert(block.samples) if self._convert else block.samples[:, 0]
+            kept.append(samples)
+            total += len(samples)
+            while kept and total - len(kept[0]) >= limit:
+                total -= len(kept.pop(0))
+        if not kept:
+            return np.zeros(0, dtype=np.float32)
+        return np.concatenate(kept)[-limit:].astype(np.float32, copy=False)
 
     def stalled_for(self) -> float:
         """Seconds since the last block arrived (or since start): a dead device stops them."""

@@ -11,19 +11,17 @@ request's :class:`StopSignal`; a device that stops delivering blocks ends the an
 from __future__ import annotations
 
 import errno
-import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import numpy as np
-
-from audio.clip import Audio
+from audio.activity import (QUIET, STATE_NAMES, ActivitySettings, StreamingActivity, frame_levels,
+                            level_db, seed_floor)
 from audio.errors import AudioError
 from audio.endpointing import EndOfAnswer, EndpointSettings
 from audio.incremental import ChunkSettings, IncrementalTranscriber
 from audio.microphone import Microphone
 from audio.sources import AnswerRequest, Recording, RecordingProgress
-from audio.vad import FRAME_S, StreamingVad, VadSettings
+from audio.vad import FRAME_S
 from audio.wavstream import WavAppender
 
 DEVICE_LOST_AFTER_S = 1.5
@@ -31,6 +29,8 @@ DEVICE_LOST_AFTER_S = 1.5
 # shortly after playback returns. Audio captured before this much time after the answer
 # starts is dropped.
 ECHO_GUARD_S = 0.25
+# At most this much of what the microphone heard before the answer seeds the noise floor.
+PRELUDE_S = 10.0
 
 
 class DiskWriteError(AudioError):
@@ -42,39 +42,19 @@ class DiskWriteError(AudioError):
         super().__init__(f"cannot write the answer audio {path}: {exc.strerror or exc}", hint)
 
 
-class SpeechGate:
-    """Frame probabilities -> speaking / not speaking, with Silero's hysteresis."""
-
-    def __init__(self, vad: VadSettings = VadSettings()) -> None:
-        self._vad = vad
-        self.speaking = False
-
-    def update(self, probability: float) -> bool:
-        if probability >= self._vad.threshold:
-            self.speaking = True
-        elif probability < self._vad.neg_threshold:
-            self.speaking = False
-        return self.speaking
-
-
-def level_db(samples: np.ndarray) -> float:
-    if not len(samples):
-        return -120.0
-    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
-    return 20 * math.log10(max(rms, 1e-6))
-
-
 class LiveAnswerSource:
     live = True
 
     def __init__(self, microphone: Microphone, transcriber, *, silence_s: float = 5.0,
                  grace_s: float = 30.0, chunks: ChunkSettings = ChunkSettings(),
+                 activity: ActivitySettings = ActivitySettings(),
                  progress_every_s: float = 0.1) -> None:
         self.microphone = microphone
         self.transcriber = transcriber
         self.silence_s = silence_s
         self.grace_s = grace_s
         self.chunks = chunks
+        self.activity = activity
         self.progress_every_s = progress_every_s
         # One transcription thread for the whole session (see audio.incremental), warmed up
         # on that thread so its first chunk does not pay the one-off start-up cost.
@@ -86,12 +66,16 @@ class LiveAnswerSource:
 
     def next_answer(self, request: AnswerRequest) -> Recording:
         mic = self.microphone
-        mic.discard_pending()
+        # What the microphone heard since the last answer (the interviewer's question, the
+        # room between words) is dropped, but its quietest moments are the room's noise floor.
+        prelude = frame_levels(mic.discard_pending(PRELUDE_S), self.activity)
+        floor = seed_floor(prelude, self.activity.floor_percentile)
         started = time.monotonic()
         writer = WavAppender(request.audio_path)
-        vad = StreamingVad()
-        gate = SpeechGate()
-        endpoint = EndOfAnswer(EndpointSettings(self.silence_s, request.max_s, self.grace_s))
+        activity = StreamingActivity(self.activity, initial_floor_db=floor)
+        endpoint = EndOfAnswer(EndpointSettings(
+            self.silence_s, request.max_s, self.grace_s,
+            min_sound_run_s=self.activity.min_sound_run_s))
         incremental = IncrementalTranscriber(self.transcriber, self.chunks,
                                              executor=self._executor)
         reason: str | None = None
@@ -106,11 +90,11 @@ class LiveAnswerSource:
                         writer.append(samples)
                     except OSError as exc:
                         raise DiskWriteError(request.audio_path, exc) from exc
-                    probabilities = vad.feed(samples)
-                    incremental.feed(samples, probabilities)
+                    _probabilities, states = activity.feed(samples)
+                    incremental.feed(samples, [state != QUIET for state in states])
                     level = level_db(samples)
-                    for p in probabilities:
-                        reason = endpoint.update(gate.update(p), FRAME_S)
+                    for state in states:
+                        reason = endpoint.update(state, FRAME_S)
                         if reason:
                             break
                 elif block is None and mic.stalled_for() > DEVICE_LOST_AFTER_S:
@@ -121,17 +105,22 @@ class LiveAnswerSource:
                 if request.on_progress and now - last_progress >= self.progress_every_s:
                     last_progress = now
                     request.on_progress(RecordingProgress(
-                        elapsed=endpoint.elapsed, level_db=level, speaking=gate.speaking,
-                        speech_started=endpoint.speech_started,
-                        silence_s=endpoint.silence_run,
+                        waited_s=endpoint.elapsed, speaking_s=endpoint.speaking_s,
+                        speech_started=endpoint.speech_started, level_db=level,
+                        state=STATE_NAMES[endpoint.state], silence_s=endpoint.silence_run,
+                        silence_end_s=self.silence_s,
+                        floor_db=activity.gate.floor.db,
                         partial_text=incremental.partial_text,
                     ))
         finally:
-            writer.close()
+            try:
+                writer.close()
+            except OSError:
+                pass  # a full disk: the error that matters is already on its way
         return Recording(
             audio=incremental.audio(),
             end_reason=reason,
             source=None,
-            vad_probabilities=list(vad.probabilities),
+            activity=activity.result(),
             finish_transcript=incremental.finish,
         )

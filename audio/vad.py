@@ -6,10 +6,8 @@ trailing silence (or room noise) never counts as speaking time.
 
 One code path serves files and live recording: Silero gives a speech probability per 32 ms
 frame (:func:`frame_probabilities` for a whole clip, :class:`StreamingVad` block by block,
-with identical results), and :func:`segments_from_probabilities` turns probabilities into
-spans. There is no padding around speech (padding would inflate the measured speaking time)
-and a short minimum silence, so the outer edges of speech are found precisely; pauses inside
-an answer stay as gaps between segments for later delivery analysis.
+with identical results). Turning probabilities into speech spans is `audio.activity`'s job:
+the VAD alone misses some real speech, so it is combined there with the signal's level.
 """
 
 from __future__ import annotations
@@ -38,16 +36,6 @@ def _silero():
 
             _model = get_vad_model()
     return _model
-
-
-@dataclass(frozen=True)
-class SpeechSegment:
-    start: float
-    end: float
-
-    @property
-    def duration(self) -> float:
-        return self.end - self.start
 
 
 @dataclass(frozen=True)
@@ -112,37 +100,3 @@ class StreamingVad:
         probs = self._state.run(data[: n * FRAME])
         self.probabilities.extend(probs.tolist())
         return probs
-
-
-def segments_from_probabilities(
-    probs: np.ndarray | list[float], settings: VadSettings = VadSettings()
-) -> list[SpeechSegment]:
-    """Hysteresis over frame probabilities -> speech spans in seconds."""
-    min_silence = max(1, round(settings.min_silence_ms / 1000 / FRAME_S))
-    min_speech = max(1, round(settings.min_speech_ms / 1000 / FRAME_S))
-    segments: list[SpeechSegment] = []
-    start: int | None = None
-    silent_since: int | None = None
-    for i, p in enumerate(probs):
-        if start is None:
-            if p >= settings.threshold:
-                start, silent_since = i, None
-            continue
-        if p >= settings.threshold:
-            silent_since = None
-        elif p < settings.neg_threshold and silent_since is None:
-            silent_since = i
-        if silent_since is not None and i - silent_since + 1 >= min_silence:
-            if silent_since - start >= min_speech:
-                segments.append(SpeechSegment(start * FRAME_S, silent_since * FRAME_S))
-            start, silent_since = None, None
-    if start is not None:
-        end = silent_since if silent_since is not None else len(probs)
-        if end - start >= min_speech:
-            segments.append(SpeechSegment(start * FRAME_S, end * FRAME_S))
-    return [SpeechSegment(round(s.start, 3), round(s.end, 3)) for s in segments]
-
-
-def speech_segments(audio: Audio, settings: VadSettings = VadSettings()) -> list[SpeechSegment]:
-    """Return the stretches of speech in ``audio``, in seconds from its start."""
-    return segments_from_probabilities(frame_probabilities(audio), settings)

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from audio.clip import SAMPLE_RATE
-from audio.endpointing import MAX_TIME, SILENCE, EndOfAnswer, EndpointSettings
+from audio.activity import QUIET, SOUND, SPEECH
+from audio.endpointing import MAX_TIME, NO_SPEECH, SILENCE, EndOfAnswer, EndpointSettings
 from audio.errors import DeviceError
 from audio.incremental import ChunkSettings, IncrementalTranscriber
 from audio.io import read_audio
@@ -22,13 +23,16 @@ from audio.sources import StopSignal
 from audio.transcriber import Segment, Transcript, Word
 from audio.vad import FRAME, FRAME_S
 from audio.wavstream import WavAppender, repair_wav
-from simulator.keys import keys_end_answer
+from simulator.keys import Keyboard
 
 
-def feed_frames(endpoint: EndOfAnswer, pattern: list[tuple[bool, float]]):
-    for speech, seconds in pattern:
+def feed_frames(endpoint: EndOfAnswer, pattern: list[tuple[bool | int, float]]):
+    """``pattern``: (state, seconds) pairs; True/False stand for SPEECH/QUIET."""
+    for state, seconds in pattern:
+        if state is True or state is False:
+            state = SPEECH if state else QUIET
         for _ in range(round(seconds / FRAME_S)):
-            reason = endpoint.update(speech, FRAME_S)
+            reason = endpoint.update(state, FRAME_S)
             if reason:
                 return reason, endpoint.elapsed
     return None, endpoint.elapsed
@@ -53,6 +57,37 @@ def test_maximum_plus_grace_ends_the_answer():
     endpoint = EndOfAnswer(EndpointSettings(max_s=60, grace_s=30))
     reason, elapsed = feed_frames(endpoint, [(True, 200)])
     assert reason == MAX_TIME and elapsed == pytest.approx(90, abs=0.05)
+
+
+def test_the_time_limit_counts_from_the_first_word_like_the_verdict():
+    endpoint = EndOfAnswer(EndpointSettings(max_s=60, grace_s=30))
+    reason, elapsed = feed_frames(endpoint, [(False, 12.0), (True, 200)])
+    assert reason == MAX_TIME and elapsed == pytest.approx(12 + 90, abs=0.05)
+    assert endpoint.speaking_s == pytest.approx(90, abs=0.05)
+
+
+def test_sound_the_vad_does_not_call_speech_never_lets_silence_end_the_answer():
+    # A hoarse voice the VAD misses for 9 s after a pause: sustained sound counts as speech.
+    endpoint = EndOfAnswer(EndpointSettings(silence_s=5.0))
+    reason, _ = feed_frames(endpoint, [(True, 10), (False, 3.0), (SOUND, 9.0), (False, 4.5),
+                                       (True, 5)])
+    assert reason is None
+    # Short bursts of sound (a knock, a cough) hold the silence timer but do not reset it...
+    endpoint = EndOfAnswer(EndpointSettings(silence_s=5.0))
+    reason, elapsed = feed_frames(endpoint, [(True, 10), (False, 2.0), (SOUND, 0.2),
+                                             (False, 2.0), (SOUND, 0.2), (False, 2.0)])
+    assert reason == SILENCE and elapsed == pytest.approx(10 + 2 + 0.2 + 2 + 0.2 + 1.0, abs=0.05)
+
+
+def test_sound_alone_starts_the_answer_once_sustained_and_nothing_ends_it_as_no_speech():
+    endpoint = EndOfAnswer(EndpointSettings(silence_s=5.0, max_s=10, grace_s=5))
+    reason, _ = feed_frames(endpoint, [(False, 2.0), (SOUND, 0.2), (False, 1.5)])
+    assert reason is None and not endpoint.speech_started  # a click is not an answer
+    reason, _ = feed_frames(endpoint, [(SOUND, 1.0)])
+    assert endpoint.speech_started and endpoint.speech_start == pytest.approx(3.7, abs=0.05)
+    endpoint = EndOfAnswer(EndpointSettings(silence_s=5.0, max_s=10, grace_s=5))
+    reason, elapsed = feed_frames(endpoint, [(False, 30)])
+    assert reason == NO_SPEECH and elapsed == pytest.approx(15, abs=0.05)
 
 
 class SlowEcho:
@@ -86,7 +121,7 @@ def run_incremental(pattern, settings=ChunkSettings(), delay=0.0, pace=0.0):
     inc = IncrementalTranscriber(echo, settings)
     samples, probs = speech_pattern(pattern)
     for i, p in enumerate(probs):
-        inc.feed(samples[i * FRAME:(i + 1) * FRAME], probs[i:i + 1])
+        inc.feed(samples[i * FRAME:(i + 1) * FRAME], list(probs[i:i + 1] > 0.5))
         if pace:
             time.sleep(pace)
     return inc, inc.finish(), echo
@@ -129,7 +164,7 @@ def test_transcriber_errors_surface_from_finish():
 
     inc = IncrementalTranscriber(Broken(), ChunkSettings(min_chunk_s=1))
     samples, probs = speech_pattern([(True, 2), (False, 1)])
-    inc.feed(samples, probs)
+    inc.feed(samples, list(probs > 0.5))
     with pytest.raises(RuntimeError, match="model exploded"):
         inc.finish()
 
@@ -162,7 +197,7 @@ def test_a_full_disk_while_recording_is_a_clear_error():
 def test_enter_or_space_on_a_pipe_ends_the_answer_and_end_of_input_does_not():
     read_fd, write_fd = os.pipe()
     stop = StopSignal()
-    with open(read_fd, "rb", buffering=0) as reader, keys_end_answer(stop, reader):
+    with open(read_fd, "rb", buffering=0) as reader, Keyboard(reader).during_answer(stop):
         os.write(write_fd, b"x")
         time.sleep(0.2)
         assert not stop.is_set()
@@ -176,17 +211,35 @@ def test_enter_or_space_on_a_pipe_ends_the_answer_and_end_of_input_does_not():
     read_fd, write_fd = os.pipe()
     os.close(write_fd)  # stdin at end of input, as under CI or cron
     stop = StopSignal()
-    with open(read_fd, "rb", buffering=0) as reader, keys_end_answer(stop, reader):
+    with open(read_fd, "rb", buffering=0) as reader, Keyboard(reader).during_answer(stop):
         time.sleep(0.3)
     assert not stop.is_set()
 
 
 def test_first_ctrl_c_ends_the_answer_second_also_the_session():
+    from simulator.signals import SessionSignals
+
+    signals = SessionSignals()
     stop = StopSignal()
-    stop.interrupt()
-    assert stop.reason == "interrupted" and not stop.end_session
-    stop.interrupt()
-    assert stop.end_session
+    signals.answering(stop)
+    signals.interrupt()
+    assert stop.reason == "interrupted" and not signals.end_session
+    signals.interrupt()
+    assert signals.end_session
+
+
+def test_ctrl_c_while_the_interviewer_speaks_cuts_the_question_not_the_session():
+    from simulator.signals import SessionSignals
+
+    signals = SessionSignals()
+    cut = signals.asking()
+    signals.interrupt()
+    assert cut.is_set() and signals.question_cut and not signals.end_session
+    stop = StopSignal()
+    signals.answering(stop)  # the answer is listened for as usual
+    assert not stop.is_set()
+    signals.interrupt()  # a second press in the same turn ends the session
+    assert signals.end_session and stop.reason == "interrupted"
 
 
 def test_missing_sounddevice_package_is_explained(monkeypatch):

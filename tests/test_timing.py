@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audio.vad import SpeechSegment
+from audio.activity import Span as SpeechSegment
 from simulator.timing import Budget, describe_verdict, format_duration, judge, measure
 
 BUDGET = Budget(60, 120)
