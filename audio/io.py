@@ -57,15 +57,58 @@ def write_wav(path: str | os.PathLike[str], audio: Audio, sample_rate: int = SAM
     samples = audio.samples
     if sample_rate != SAMPLE_RATE:
         samples = resample(samples, SAMPLE_RATE, sample_rate)
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+    pcm = to_pcm16(samples)
     tmp = path.with_name(f".{path.name}.tmp")
-    with wave.open(str(tmp), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(sample_rate)
-        out.writeframes(pcm.tobytes())
-    os.replace(tmp, path)
+    try:
+        with wave.open(str(tmp), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(sample_rate)
+            out.writeframes(pcm)
+        os.replace(tmp, path)
+    except BaseException:
+        # A full disk or an interrupt must not leave a hidden half file taking the space.
+        tmp.unlink(missing_ok=True)
+        raise
     return path
+
+
+def to_pcm16(samples: np.ndarray) -> bytes:
+    """Float samples in [-1, 1] as little-endian 16-bit PCM (clipped)."""
+    return (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+
+
+def wav_truncation(path: str | os.PathLike[str]) -> tuple[float, float] | None:
+    """For a PCM WAV file whose header promises more audio than the file holds (a copy cut
+    short, a recorder that died): (seconds promised, seconds there). None for complete WAV
+    files and for anything that is not a WAV file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return None
+            size = os.fstat(fh.fileno()).st_size
+            byte_rate = None
+            while True:
+                chunk = fh.read(8)
+                if len(chunk) < 8:
+                    return None
+                kind, length = chunk[:4], int.from_bytes(chunk[4:], "little")
+                if kind == b"fmt ":
+                    fmt = fh.read(min(length, 16))
+                    if len(fmt) < 12:
+                        return None
+                    byte_rate = int.from_bytes(fmt[8:12], "little")
+                    fh.seek(length - len(fmt) + (length & 1), os.SEEK_CUR)
+                elif kind == b"data":
+                    there = size - fh.tell()
+                    if not byte_rate or length <= there or length == 0xFFFFFFFF:
+                        return None  # complete, or a streamed header that promises nothing
+                    return length / byte_rate, max(0, there) / byte_rate
+                else:
+                    fh.seek(length + (length & 1), os.SEEK_CUR)
+    except OSError:
+        return None
 
 
 def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:

@@ -1,6 +1,10 @@
-"""Playing audio on an output device through PortAudio, returning when it has been heard."""
+"""Playing audio on an output device through PortAudio, returning when it has been heard
+(or as soon as ``stop`` is set: Ctrl-C while the interviewer speaks cuts the line short)."""
 
 from __future__ import annotations
+
+import threading
+import time
 
 import numpy as np
 
@@ -14,14 +18,28 @@ def find_output_device(spec: str | int | None = None) -> Device | None:
     return find_device("output", spec)
 
 
-def play(audio: Audio, device: Device) -> None:
-    """Play ``audio`` on ``device`` and return when it has finished playing."""
+def play(audio: Audio, device: Device, stop: threading.Event | None = None) -> bool:
+    """Play ``audio`` on ``device``; return True when it played to the end, False when
+    ``stop`` cut it short."""
     sd = sounddevice_module()
     rate = device.default_rate or SAMPLE_RATE
     samples = resample(audio.samples, SAMPLE_RATE, rate)
     # A short tail of silence so the device buffer drains the last syllable before we stop.
     samples = np.concatenate([samples, np.zeros(int(0.05 * rate), dtype=np.float32)])
     try:
-        sd.play(samples, samplerate=rate, device=device.index, blocking=True)
+        sd.play(samples, samplerate=rate, device=device.index, blocking=False)
+        # Waiting in short steps, not sd.wait(): a signal handler that sets `stop` runs
+        # between them, and a device that vanishes cannot hang the interview.
+        deadline = time.monotonic() + len(samples) / rate + 2.0
+        stream = sd.get_stream()
+        while stream.active and time.monotonic() < deadline:
+            if stop is not None and stop.is_set():
+                sd.stop()
+                return False
+            time.sleep(0.02)
+        sd.stop()
+    except DeviceError:
+        raise
     except Exception as exc:
         raise DeviceError(f"playback on {device.name!r} failed: {exc}") from exc
+    return True

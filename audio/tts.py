@@ -44,6 +44,11 @@ _ENGINE = None  # the process's pyttsx3 engine, started on first use
 _ENGINE_DEFAULTS: dict = {}  # the system's own voice and rate, for synthesizers without one
 
 
+# About seven minutes of speech: far more than any question or sample answer, and a bound on
+# how long one synthesis can take (espeak on a megabyte of text runs for many minutes).
+MAX_TEXT_CHARS = 6000
+
+
 class Pyttsx3Synthesizer:
     """Turns text into :class:`Audio` with pyttsx3 in this synthesizer's voice."""
 
@@ -53,6 +58,10 @@ class Pyttsx3Synthesizer:
     def synthesize(self, text: str) -> Audio:
         if not text.strip():
             raise SpeechSynthesisError("nothing to say: empty text")
+        if len(text) > MAX_TEXT_CHARS:
+            raise SpeechSynthesisError(
+                f"text too long to speak ({len(text):,} characters; at most "
+                f"{MAX_TEXT_CHARS:,})", "shorten the question or answer text")
         for attempt in range(2):
             with _LOCK:
                 samples, rate = self._synthesize_once(text, fresh=attempt > 0)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from audio.clip import SAMPLE_RATE
+from audio.clip import SAMPLE_RATE, Audio
+from audio.io import to_pcm16
 
 _HEADER = 44
 
@@ -43,7 +44,7 @@ class WavAppender:
         return self._data_bytes / 2 / self.rate
 
     def append(self, samples: np.ndarray) -> None:
-        pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+        pcm = to_pcm16(samples)
         self._fh.write(pcm)
         self._data_bytes += len(pcm)
         self._unsynced += len(pcm) // 2
@@ -69,6 +70,22 @@ class WavAppender:
             return
         self.sync(durable=True)
         self._fh.close()
+
+
+def read_recorded(path: str | os.PathLike[str]) -> Audio:
+    """Everything a :class:`WavAppender` got onto disk, whatever its header says (a crash
+    leaves the size fields behind the data). Reads only: the file is not changed."""
+    data = Path(path).read_bytes()
+    if len(data) < _HEADER or data[:4] != b"RIFF" or data[36:40] != b"data":
+        raise ValueError(f"{path} is not a WAV file written by this program")
+    usable = (len(data) - _HEADER) // 2 * 2
+    pcm = np.frombuffer(data, dtype="<i2", count=usable // 2, offset=_HEADER)
+    return Audio(pcm.astype(np.float32) / 32768.0)
+
+
+def recorded_seconds(path: str | os.PathLike[str], rate: int = SAMPLE_RATE) -> float:
+    """Seconds of audio in a file a :class:`WavAppender` wrote, from its length."""
+    return max(0, Path(path).stat().st_size - _HEADER) // 2 / rate
 
 
 def repair_wav(path: str | os.PathLike[str]) -> bool:

@@ -74,7 +74,7 @@ def one_session(server: PulseServer, work: Path, run: int, extra: list[str]) -> 
     env.pop("OPENAI_API_KEY", None)
     env.pop("OPENAI_BASE_URL", None)
     done = subprocess.run(
-        [str(EXE), "run", "--script", str(script), "--answers",
+        [str(EXE), "run", "--script", str(script), "--answers-include-follow-ups", "--answers",
          *[str(SPEECH / name) for name in ANSWERS], *extra],
         env=env, capture_output=True, text=True, timeout=900)
     if done.returncode != 0:

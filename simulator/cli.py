@@ -13,14 +13,16 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shlex
 import sys
 import traceback
 
 from rich.console import Console
-from rich.markup import escape
 
+from audio.models import DEFAULT_MODEL
 from simulator import __version__
 from simulator.errors import InterviewIncomplete, UserFacingError
+from simulator.view import _safe
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,8 +44,12 @@ def _parser() -> argparse.ArgumentParser:
 
     interview = argparse.ArgumentParser(add_help=False)
     interview.add_argument("--answers", nargs="+", metavar="FILE", default=[],
-                           help="answer recordings, in question order (WAV/FLAC/MP3/M4A, any "
-                                "rate) instead of the microphone")
+                           help="answer recordings instead of the microphone, one per script "
+                                "question in order (WAV/FLAC/MP3/M4A, any rate); follow-up "
+                                "questions are skipped")
+    interview.add_argument("--answers-include-follow-ups", action="store_true",
+                           help="with --answers: the files also answer the follow-ups (each "
+                                "question's file followed by one per follow-up it gets)")
     interview.add_argument("--sample-answers", action="store_true",
                            help="answer with the sample answers the script ships")
     interview.add_argument("--samples-if-no-mic", action="store_true",
@@ -52,9 +58,9 @@ def _parser() -> argparse.ArgumentParser:
                            help="speak questions aloud (default), write them to the session "
                                 "folder, or only print them")
     interview.add_argument("--model", metavar="NAME|PATH",
-                           help="Whisper model: a folder with a CTranslate2 model, or a name "
-                                "such as small.en (downloads need internet). Default: bundled "
-                                "tiny.en")
+                           help="Whisper model: bundled base or tiny.en, a folder with a "
+                                "CTranslate2 model, or a name such as small.en (downloads "
+                                f"need internet). Default: bundled {DEFAULT_MODEL}")
     interview.add_argument("--input-device", metavar="NAME|INDEX",
                            help="microphone to record from (see 'mock-interview devices')")
     interview.add_argument("--output-device", metavar="NAME|INDEX",
@@ -79,9 +85,13 @@ def _parser() -> argparse.ArgumentParser:
 
     resume = sub.add_parser("resume", parents=[common, interview],
                             help="continue an unfinished session",
-                            description="Continue a saved session at its first unanswered "
-                                        "question.")
+                            description="Continue a saved session: every question without "
+                                        "a usable answer is asked (and those given with "
+                                        "--retake).")
     resume.add_argument("session_id", metavar="ID", help="session id (or a unique prefix)")
+    resume.add_argument("--retake", action="append", default=[], metavar="QUESTION_ID",
+                        help="answer this question again even if it has an answer (the "
+                             "earlier attempt is kept; the new one counts); repeatable")
 
     sub.add_parser("devices", parents=[common], help="list sound input and output devices")
     doctor = sub.add_parser("doctor", parents=[common],
@@ -176,7 +186,7 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
         return 0
     try:
         if args.command in ("run", "resume"):
-            return _run(args, console, sessions_dir)
+            return _run(args, console, err, sessions_dir)
         if args.command == "devices":
             return _devices(console)
         if args.command == "doctor":
@@ -191,7 +201,7 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
     except UserFacingError as exc:
         if debug:
             traceback.print_exc()
-        err.print(f"[red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
+        err.print(f"[red]error:[/] {_safe(exc)}", markup=True, soft_wrap=True)
         return exc.exit_code
     except Exception:
         if debug:
@@ -203,7 +213,7 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
     return 0
 
 
-def _run(args, console: Console, sessions_dir: str | None) -> int:
+def _run(args, console: Console, err: Console, sessions_dir: str | None) -> int:
     from simulator.app import RunOptions, resume_interview, run_interview
     from simulator.view import ConsoleView, timing_table
 
@@ -226,6 +236,8 @@ def _run(args, console: Console, sessions_dir: str | None) -> int:
         llm_model=args.llm_model,
         llm_api_key_command=args.llm_api_key_command,
         llm_time_limit_s=args.llm_timeout,
+        answers_include_follow_ups=args.answers_include_follow_ups,
+        retake=list(getattr(args, "retake", []) or []),
     )
     code = 0
     try:
@@ -237,33 +249,51 @@ def _run(args, console: Console, sessions_dir: str | None) -> int:
         if view.session is None:
             raise
         doc = view.session.document()
-        saved = len(doc["answers"])
-        where = f"{saved} answer{'s' if saved != 1 else ''} saved in {view.session.dir}"
+        where = f"{_saved(doc)} in {view.session.dir}"
         if isinstance(exc, KeyboardInterrupt):
             code, message = 130, f"interrupted (Ctrl-C); {where}"
         else:
             code = exc.exit_code
-            message = f"{exc}; the interview stopped at question {_stopped_at(doc)}, {where}"
-        message += f"; continue with: mock-interview resume {doc['id']}"
-        Console(stderr=True, highlight=False).print(f"[red]error:[/] {escape(message)}",
-                                                    soft_wrap=True)
+            message = f"{exc}; {where}"
+        message += f"; continue with: {_command('resume', doc['id'], sessions_dir)}"
+        err.print(f"[red]error:[/] {_safe(message)}", soft_wrap=True)
     if doc["answers"]:
         console.print()
         console.print(timing_table(doc))
     session_dir = view.session.dir
     console.print(f"Report: {session_dir / 'report.md'}")
-    console.print(f"Review it later with: mock-interview review {doc['id']}")
+    console.print(f"Review it later with: {_command('review', doc['id'], sessions_dir)}")
     if args.json:
+        usable = [a for a in doc["answers"] if a.get("status") == "complete"]
         summary = {
             "session_id": doc["id"],
             "session_dir": str(session_dir),
             "status": doc["status"],
-            "answers": len(doc["answers"]),
-            "over_budget": sum(1 for a in doc["answers"] if a.get("verdict") == "over"),
+            "answers": len(usable),
+            "attempts": len(doc["answers"]),
+            "unanswered": doc.get("unanswered", []),
+            "over_budget": sum(1 for a in doc["answers"]
+                               if a.get("counts") and a.get("verdict") == "over"),
         }
         # Plain print, not rich: the JSON must not be wrapped or styled.
         print(json.dumps(summary), flush=True)
     return code
+
+
+def _saved(doc: dict) -> str:
+    """How many usable answers the session holds (failed attempts are not answers)."""
+    usable = sum(1 for a in doc["answers"] if a.get("status") == "complete")
+    text = f"{usable} usable answer{'s' if usable != 1 else ''} saved"
+    failed = len(doc["answers"]) - usable
+    if failed:
+        text += f" (and {failed} attempt{'s' if failed != 1 else ''} without one)"
+    return text
+
+
+def _command(name: str, session_id: str, sessions_dir: str | None) -> str:
+    """The command line to type next, with the options needed to find this session again."""
+    extra = f" --sessions-dir {shlex.quote(sessions_dir)}" if sessions_dir else ""
+    return f"mock-interview {name} {session_id}{extra}"
 
 
 def _devices(console: Console) -> int:
@@ -297,11 +327,6 @@ def _doctor(args, console: Console) -> int:
     return 1 if problems else 0
 
 
-def _stopped_at(doc: dict) -> int:
-    asked = [e["turn"] for e in doc.get("events", []) if e["type"] == "question_asked"]
-    return asked[-1] if asked else 1
-
-
 def _scripts(console: Console) -> int:
     from simulator.app import list_scripts
     from simulator.view import scripts_table
@@ -311,12 +336,21 @@ def _scripts(console: Console) -> int:
 
 
 def _review(args, console: Console, sessions_dir: str | None) -> int:
-    from simulator.app import session_store
+    from contextlib import contextmanager
+
+    from simulator.app import review_document, session_store
     from simulator.view import render_review, sessions_table
+
+    @contextmanager
+    def transcribing(count: int, seconds: float):
+        with console.status(f"Transcribing {seconds:.0f} s of audio that was recorded but not "
+                            "transcribed (the session itself is not changed)…"):
+            yield
 
     store = session_store(sessions_dir)
     if args.session_id:
-        render_review(console, store.load(args.session_id))
+        render_review(console, review_document(args.session_id, sessions_dir,
+                                               on_transcribing=transcribing))
         return 0
     summaries = store.summaries()
     if not summaries:

@@ -175,8 +175,8 @@ def check_llm(mode: str = "auto", base_url: str | None = None, model: str | None
     result = client.first_question(request, time.monotonic() + limit)
     if result.question is None:
         return Check(name, WARN, f"{where}: no usable question within {limit:g} s "
-                     f"({result.error})", "a faster model or a longer --llm-timeout; "
-                     "meanwhile the offline coach asks")
+                     f"({result.error})", _advice(result.error or "") +
+                     "; meanwhile the offline coach asks")
     timing = f"first token {result.first_token_s:.1f} s, question {result.question_s:.1f} s"
     problem = problem_with(result.question, max_words=loaded.script.follow_ups.max_words)
     if problem:
@@ -184,6 +184,25 @@ def check_llm(mode: str = "auto", base_url: str | None = None, model: str | None
                      f"rejected: {problem}", "a stronger model writes better follow-ups; "
                      "rejected ones are replaced by the offline coach's")
     return Check(name, OK, f"{where}: {timing}: \"{result.question}\"")
+
+
+def _advice(error: str) -> str:
+    """What to do about an endpoint that gave no question: only waiting too long is helped
+    by waiting longer."""
+    text = error.lower()
+    if text.startswith("http 401") or text.startswith("http 403"):
+        return "check the API key (OPENAI_API_KEY or --llm-api-key-command)"
+    if text.startswith("http 404"):
+        return "check the base URL (it usually ends in /v1) and the model name (--llm-model)"
+    if text.startswith("http 429"):
+        return "the endpoint is rate limited or out of quota: check your plan, or try later"
+    if text.startswith("http"):
+        return "the server answered with an error: check its log and the model name (--llm-model)"
+    if "refused" in text or "not found" in text or "connection" in text:
+        return "start the server or fix the URL"
+    if "json" in text or "malformed" in text:
+        return "the server does not speak the OpenAI chat protocol correctly: check the URL"
+    return "a faster model or a longer --llm-timeout"
 
 
 def run_checks(*, model: str | None, input_device: str | None, output_device: str | None,

@@ -49,7 +49,8 @@ class EventLog:
 
 
 _TIMING_KEYS = ("speech_start", "speech_end", "speech_seconds", "voiced_seconds",
-                "longest_pause", "verdict", "budget_delta_s")
+                "longest_pause", "verdict", "budget_delta_s", "spans", "noise_floor_db",
+                "activity")
 
 
 def _new_record(question: Event, ev: Event) -> dict:
@@ -60,12 +61,18 @@ def _new_record(question: Event, ev: Event) -> dict:
         "question": question["question"],
         "follows": question.get("follows"),
         "budget": question["budget"],
+        "attempt": question.get("attempt", 1),
+        # The main answer a follow-up belongs to (a main answer's own turn).
+        "thread_turn": question.get("thread_turn") if question.get("kind") == "follow_up"
+        else ev["turn"],
+        "counts": False,
         "audio": ev.get("audio"),
         "source": None,
         "end_reason": None,
         "audio_seconds": None,
         "status": "recording",
         "error": None,
+        "hint": None,
         "transcript": None,
         "words": [],
         "segments": [],
@@ -93,7 +100,8 @@ def answers_from_events(events: list[Event]) -> list[dict]:
     A turn appears once its answer has started (live) or ended (files). Fields not yet known
     are None and ``status`` says how far it got: ``recording`` (the program stopped while the
     answer was being recorded: its audio is on disk up to the last second), ``recorded``
-    (audio complete, not transcribed yet), ``complete`` or ``failed``.
+    (audio complete, not transcribed yet), ``complete`` or ``failed`` (no usable speech).
+    ``attempt`` counts the tries at a question and ``counts`` marks the one that counts.
     """
     asked: dict[int, Event] = {}
     answers: dict[int, dict] = {}
@@ -130,5 +138,30 @@ def answers_from_events(events: list[Event]) -> list[dict]:
                 status="complete",
             )
         elif kind == "answer_failed":
-            record.update(status="failed", error=ev.get("error"))
-    return [answers[k] for k in sorted(answers)]
+            record.update(status="failed", error=ev.get("error"), hint=ev.get("hint"))
+    records = [answers[k] for k in sorted(answers)]
+    _mark_counting(records)
+    return records
+
+
+def _mark_counting(records: list[dict]) -> None:
+    """Which attempt counts: for a question, its latest usable (complete) attempt; a
+    follow-up counts only with the main attempt it followed."""
+    counting_main: dict[str, dict] = {}
+    for r in records:
+        if r["kind"] == "main" and r["status"] == "complete":
+            counting_main[r["question_id"]] = r
+    threads = {r["turn"] for r in counting_main.values()}
+    counting_follow_up: dict[str, dict] = {}
+    for r in records:
+        if r["kind"] != "main" and r["status"] == "complete" and r["thread_turn"] in threads:
+            counting_follow_up[r["question_id"]] = r
+    for r in (*counting_main.values(), *counting_follow_up.values()):
+        r["counts"] = True
+
+
+def unanswered_questions(doc: dict) -> list[str]:
+    """The script's questions without a usable answer, in script order."""
+    answered = {a["question_id"] for a in doc.get("answers", [])
+                if a.get("kind", "main") == "main" and a.get("counts")}
+    return [q for q in (doc.get("script") or {}).get("questions", []) if q not in answered]

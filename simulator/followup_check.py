@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+# A list marker in front of the question ("- ", "* ", "1. ", "• ").
+_BULLET = re.compile(r"^\s*(?:[-*•‣–—]+|\d+[.)])\s+")
 # Labels small models like to put in front of the question.
 _LABEL = re.compile(r"^\s*(?:\*\*)?(?:follow[- ]?up(?: question)?|question|interviewer|q)\s*"
                     r"(?:\d+\s*)?[:.)-]\s*(?:\*\*)?\s*", re.I)
@@ -46,7 +48,9 @@ def clean(text: str) -> str:
     """Drop labels, markdown, wrapping quotes and extra whitespace."""
     text = text.replace("**", "").replace("__", "")
     text = " ".join(text.split())
+    text = _BULLET.sub("", text, count=1)
     text = _LABEL.sub("", text, count=1).strip()
+    text = _BULLET.sub("", text, count=1).strip()
     if len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
         text = text[1:-1].strip()
     elif text[:1] in _QUOTES and sum(text.count(q) for q in _QUOTES) % 2:

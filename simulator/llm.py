@@ -105,9 +105,7 @@ def endpoint_from(base_url: str | None = None, model: str | None = None,
     if url is None and env_key is None and key_command is None:
         return None
     url = url or OPENAI_DEFAULT_URL
-    if not urlsplit(url).scheme.startswith("http") or not urlsplit(url).hostname:
-        raise SimulatorError(f"LLM base URL {display_url(url)!r} is not an http(s) URL",
-                             "e.g. --llm-base-url http://127.0.0.1:8080/v1")
+    check_url(url)
     if key_command:
         key, key_from = _key_from_command(key_command), "--llm-api-key-command"
     elif env_key and _may_carry_key(url):
@@ -121,6 +119,30 @@ def endpoint_from(base_url: str | None = None, model: str | None = None,
     if model is None and urlsplit(url).hostname == "api.openai.com":
         model = OPENAI_DEFAULT_MODEL
     return LlmEndpoint(base_url=url, model=model, api_key=key, key_from=key_from)
+
+
+def check_url(url: str) -> None:
+    """Refuse a base URL that cannot work, naming what is wrong with it."""
+    example = "e.g. --llm-base-url http://127.0.0.1:8080/v1"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SimulatorError(f"LLM base URL {_shown(url)!r} is not an http(s) URL", example)
+    try:
+        parts.port
+    except ValueError:
+        port = parts.netloc.rsplit(":", 1)[-1]
+        raise SimulatorError(f"LLM base URL {_shown(url)!r} has an invalid port {port!r} "
+                             "(ports are 1-65535)", example) from None
+    if parts.port == 0:
+        raise SimulatorError(f"LLM base URL {_shown(url)!r} has port 0 (ports are 1-65535)",
+                             example)
+
+
+def _shown(url: str) -> str:
+    """A URL safe to show: credentials and query string removed, even when malformed."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _key_from_command(command: str) -> str:

@@ -88,20 +88,27 @@ def render_markdown(doc: dict) -> str:
         for a in answers:
             verdict = describe_verdict(a.get("verdict"), a.get("budget_delta_s"))
             if a.get("status") == "failed":
-                verdict = f"failed: {a.get('error')}"
+                verdict = f"no usable answer: {a.get('error')}"
+            elif a.get("status") in ("recording", "recorded"):
+                verdict = "not transcribed yet"
+            elif not a.get("counts", True):
+                verdict += " (superseded by a later attempt)"
             label = a["question_id"]
             if a.get("kind") == "follow_up":
                 label = f"↳ follow-up: {(a.get('follow_up') or {}).get('criterion', '')}"
+            if a.get("attempt", 1) > 1:
+                label += f" (attempt {a['attempt']})"
             lines.append(
                 f"| {a['turn']} | {_cell(label)} | {format_duration(a.get('speech_seconds'))} "
                 f"| {_budget(a.get('budget'))} | {_cell(verdict)} |"
             )
-        total = sum(a.get("speech_seconds") or 0 for a in answers)
-        over = sum(1 for a in answers if a.get("verdict") == "over")
-        under = sum(1 for a in answers if a.get("verdict") == "under")
+        counting = [a for a in answers if a.get("counts", True) and a.get("status") == "complete"]
+        total = sum(a.get("speech_seconds") or 0 for a in counting)
+        over = sum(1 for a in counting if a.get("verdict") == "over")
+        under = sum(1 for a in counting if a.get("verdict") == "under")
         questions = len(script.get("questions") or [])
-        mains = sum(1 for a in answers if a.get("kind", "main") == "main")
-        follow_ups = len(answers) - mains
+        mains = sum(1 for a in counting if a.get("kind", "main") == "main")
+        follow_ups = len(counting) - mains
         extra = f" and {follow_ups} follow-up{'s' if follow_ups != 1 else ''}" if follow_ups else ""
         lines += [
             "",
@@ -109,6 +116,9 @@ def render_markdown(doc: dict) -> str:
             f"{questions or mains} questions{extra}; {over} over budget, {under} under.",
             "",
         ]
+        if doc.get("unanswered"):
+            lines += [f"**Without a usable answer:** {', '.join(doc['unanswered'])} "
+                      f"(`mock-interview resume {doc.get('id', 'ID')}` asks them again).", ""]
 
     lines += ["## Transcript", ""]
     for a in answers:
@@ -119,6 +129,10 @@ def render_markdown(doc: dict) -> str:
                          f"{_follow_up_origin(a.get('follow_up') or {})}*")
         else:
             lines.append(f"### {a['turn']}. {a['question']}")
+        if a.get("attempt", 1) > 1 or not a.get("counts", True):
+            which = "counts" if a.get("counts") else "does not count"
+            lines.append("")
+            lines.append(f"*Attempt {a.get('attempt', 1)} at `{a['question_id']}` ({which}).*")
         lines.append("")
         details = [f"audio `{a.get('audio')}`"]
         if a.get("speech_start") is not None:
@@ -129,6 +143,10 @@ def render_markdown(doc: dict) -> str:
             )
         if a.get("end_reason"):
             details.append(f"ended by {a['end_reason'].replace('_', ' ')}")
+        elif a.get("status") == "recording":
+            details.append(f"recording stopped by a crash after {a.get('audio_seconds') or 0:.1f} s")
+        if a.get("review_note"):
+            details.append(a["review_note"])
         lines.append("*" + "; ".join(details) + "*")
         lines.append("")
         if a.get("segments"):
@@ -137,6 +155,6 @@ def render_markdown(doc: dict) -> str:
         elif a.get("status") == "failed":
             lines.append(f"_No transcript: {a.get('error')}_")
         else:
-            lines.append("_Not transcribed yet._")
+            lines.append("_Not transcribed yet (`mock-interview resume` transcribes it)._")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -2,7 +2,7 @@
 
 They let the full interview run on a machine with no microphone (``make rehearse`` there) and
 show what a rehearsal looks like. Follow-up questions are only known during the interview, so
-:class:`SampleAnswerSource` answers each turn with the sample text the loop passes in (for a
+:class:`SampleAnswerSource` answers each turn with its question's sample text (for a
 follow-up: the rubric's sample answer for what it probes), synthesising it on first use. The audio is real synthesised speech (pyttsx3/espeak-ng, in
 a voice different from the interviewer's), framed by a little quiet room noise the way a real
 recording is, and cached under ``<home>/cache/samples`` keyed by text and voice.
@@ -16,11 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from audio.clip import SAMPLE_RATE, Audio
-from audio.io import read_audio, write_wav
+from audio.io import write_wav
 from audio.sources import AnswerRequest, Recording
+from simulator.answers import answer_from_file
 from audio.tts import Pyttsx3Synthesizer, Voice
 from simulator.errors import ScriptError
 from simulator.script import LoadedScript
+from simulator.turns import Turn
 
 CANDIDATE_VOICE = Voice(voice="en-gb", rate=170)
 LEAD_IN_S, TAIL_S = 1.5, 2.0
@@ -67,7 +69,8 @@ def sample_answer_file(text: str, cache_root: Path, synthesizer: Pyttsx3Synthesi
 
 
 class SampleAnswerSource:
-    """Answers every question with its sample answer (``request.sample_text``)."""
+    """Answers every turn with its question's sample answer (a follow-up's comes from the
+    rubric criterion it probes)."""
 
     live = False
 
@@ -79,10 +82,9 @@ class SampleAnswerSource:
         # Made up front (with a clear error if the script lacks some), reused on later runs.
         sample_answer_files(loaded, cache_root, self._synth, voice)
 
-    def next_answer(self, request: AnswerRequest) -> Recording | None:
-        if not request.sample_text:
+    def answer(self, turn: Turn, request: AnswerRequest) -> Recording | None:
+        text = turn.question.sample_answer
+        if not text:
             return None
-        path = sample_answer_file(request.sample_text, self._cache, self._synth, self._voice)
-        audio = read_audio(path)
-        write_wav(request.audio_path, audio)
-        return Recording(audio=audio, end_reason="end_of_file", source="sample answer")
+        path = sample_answer_file(text, self._cache, self._synth, self._voice)
+        return answer_from_file(path, request, source="sample answer")

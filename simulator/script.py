@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from simulator.errors import ScriptError
 
@@ -29,6 +29,28 @@ if TYPE_CHECKING:
 DEFAULT_SCRIPT_ID = "ml-engineer-screen"
 
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
+# Control characters (an escape sequence, a bell) would reach the terminal and the speech
+# engine as they are; tabs and line breaks are fine.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(f"holds a control character ({found.group()!r}) at position "
+                         f"{found.start()}: terminal escape codes are not allowed")
+    return text
+
+
+def _text(max_length: int, min_length: int = 0):
+    """A string of printable text, at most ``max_length`` characters."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length),
+                     AfterValidator(_printable)]
+
+
+Line = _text(1000)  # something the interviewer says: about a minute of speech at most
+Name = _text(200)
+Long = _text(6000)  # a sample answer: several minutes of speech
 
 
 class _Strict(BaseModel):
@@ -36,16 +58,16 @@ class _Strict(BaseModel):
 
 
 class Interviewer(_Strict):
-    name: str = "Interviewer"
-    voice: str | None = Field(default=None, description="pyttsx3 voice id or language, e.g. en-us")
+    name: Name = "Interviewer"
+    voice: Name | None = Field(default=None, description="pyttsx3 voice id or language, e.g. en-us")
     rate: Annotated[int, Field(ge=80, le=400)] | None = None
-    intro: str | None = None
-    closing: str | None = None
+    intro: Line | None = None
+    closing: Line | None = None
     # Said when an answer runs past its budget's maximum plus the grace period.
-    wrap_up: str | None = None
+    wrap_up: Line | None = None
     # Who the interviewer is and how hard they push: given to the LLM that writes follow-ups;
     # strictness also sets the offline coach's thresholds (e.g. how much "we" is too much).
-    persona: str | None = None
+    persona: Line | None = None
     strictness: Literal["gentle", "balanced", "strict"] = "balanced"
 
 
@@ -73,11 +95,11 @@ class FollowUpSettings(_Strict):
 
 class Question(_Strict):
     id: Annotated[str, Field(pattern=_ID, max_length=64)]
-    prompt: Annotated[str, Field(min_length=1)]
+    prompt: _text(1000, min_length=1)
     min_s: Annotated[float, Field(ge=0)]
     max_s: Annotated[float, Field(gt=0)]
-    section: str | None = None
-    sample_answer: str | None = None
+    section: Name | None = None
+    sample_answer: Long | None = None
     # Follow-ups after this question; None = the [follow_ups] default for its section.
     follow_ups: Annotated[int, Field(ge=0, le=3)] | None = None
     # Rubric criteria most worth probing after this question, most useful first.
@@ -92,10 +114,10 @@ class Question(_Strict):
 
 class Script(_Strict):
     id: Annotated[str, Field(pattern=_ID, max_length=64)]
-    title: Annotated[str, Field(min_length=1)]
-    role: Annotated[str, Field(min_length=1)]
-    company: Annotated[str, Field(min_length=1)]
-    description: str | None = None
+    title: _text(200, min_length=1)
+    role: _text(200, min_length=1)
+    company: _text(200, min_length=1)
+    description: Long | None = None
     interviewer: Interviewer = Interviewer()
     follow_ups: FollowUpSettings | None = None
     questions: Annotated[list[Question], Field(min_length=1)]

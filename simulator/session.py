@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import SessionNotFound, StorageError
-from simulator.events import Event, EventLog, answers_from_events
+from simulator.events import Event, EventLog, answers_from_events, unanswered_questions
 from simulator.report import render_markdown
 from simulator.script import LoadedScript
 
@@ -50,11 +50,38 @@ def _storage_error(action: str, path: Path, exc: OSError, session_dir: Path | No
 
 def write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        # A full disk must not leave a hidden half-written file behind, keeping it full.
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class SessionLock:
+    """Only one program writes a session at a time: an exclusive lock on its folder, held
+    while a run or resume is going on (released by the OS if the program dies)."""
+
+    def __init__(self, folder: Path) -> None:
+        import fcntl
+
+        self._fd = os.open(folder, os.O_RDONLY)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self._fd)
+            raise StorageError(
+                f"session {folder.name} is in use by another mock-interview (a run or resume "
+                "still going on)", "wait for it to finish, or stop it first") from None
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)  # closing the descriptor drops the lock
+            self._fd = -1
 
 
 class SessionStore:
@@ -65,13 +92,17 @@ class SessionStore:
 
     def ensure_writable(self) -> None:
         """Fail before the interview starts, not after the first answer."""
+        probe = self.root / f".write-test-{os.getpid()}"
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            probe = self.root / f".write-test-{os.getpid()}"
             probe.write_bytes(b"ok")
-            probe.unlink()
         except OSError as exc:
             raise _storage_error("write to the sessions folder", self.root, exc) from None
+        finally:
+            try:
+                probe.unlink(missing_ok=True)
+            except OSError:
+                pass
 
     def create(
         self, loaded: LoadedScript, settings: dict[str, Any], clock=None
@@ -138,12 +169,23 @@ class SessionStore:
         return load_session_dir(self.resolve(session_id))
 
     def reopen(self, session_id: str, settings: dict[str, Any] | None = None) -> SessionWriter:
-        """Continue a saved session: its event log goes on where it stopped."""
+        """Continue a saved session: its event log goes on where it stopped. Answer audio a
+        crash left with stale WAV headers is repaired here (reading never changes a
+        session)."""
         folder = self.resolve(session_id)
-        doc = load_session_dir(folder)
+        lock = SessionLock(folder)
+        try:
+            doc = load_session_dir(folder)
+            for answer in doc.get("answers", []):
+                if answer.get("status") == "recording" and answer.get("audio"):
+                    _repair_audio(folder / answer["audio"])
+        except BaseException:
+            lock.release()
+            raise
         events = doc["events"]
         meta = {k: v for k, v in doc.items()
-                if k not in ("answers", "events", "status", "incomplete_reason", "ended_at", "dir")}
+                if k not in ("answers", "events", "status", "incomplete_reason", "ended_at", "dir",
+                             "unanswered")}
         if settings:
             meta["settings"] = {**meta.get("settings", {}), **settings}
         # Rewrite the log from the rebuilt events: a crash may have left half a line at its end.
@@ -151,8 +193,9 @@ class SessionStore:
             write_atomic(folder / EVENTS_FILE,
                          "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events))
         except OSError as exc:
+            lock.release()
             raise _storage_error("rewrite", folder / EVENTS_FILE, exc, folder) from None
-        return SessionWriter(folder, meta, events=events)
+        return SessionWriter(folder, meta, events=events, lock=lock)
 
     def summaries(self) -> list[SessionSummary]:
         out = []
@@ -190,22 +233,25 @@ def load_session_dir(folder: Path) -> dict:
             doc["incomplete_reason"] = "the program stopped before the session was closed"
     for answer in doc.get("answers", []):
         if answer.get("status") == "recording" and answer.get("audio"):
-            _recover_audio(folder / answer["audio"], answer)
+            # Cut off by a crash: how much audio is on disk (the file's header may lag).
+            try:
+                from audio.wavstream import recorded_seconds
+
+                answer["audio_seconds"] = round(recorded_seconds(folder / answer["audio"]), 3)
+            except OSError:
+                pass
     doc["dir"] = str(folder)
     return doc
 
 
-def _recover_audio(path: Path, answer: dict) -> None:
-    """An answer cut off by a crash: make its WAV readable and say how much is there."""
+def _repair_audio(path: Path) -> None:
     from audio.wavstream import repair_wav
 
-    if not path.exists():
-        return
     try:
-        repair_wav(path)
-        answer["audio_seconds"] = round(max(0, path.stat().st_size - 44) / 2 / 16000, 3)
-    except OSError:
-        pass
+        if path.exists():
+            repair_wav(path)
+    except OSError as exc:
+        raise _storage_error("repair", path, exc, path.parent.parent) from None
 
 
 def _read_events(path: Path) -> list[Event]:
@@ -223,11 +269,13 @@ def _read_events(path: Path) -> list[Event]:
 def build_document(meta: dict, events: list[Event]) -> dict:
     """The session.json document: metadata plus projections of the event log (pure)."""
     ended = next((e for e in reversed(events) if e["type"] == "session_ended"), None)
-    doc = {k: v for k, v in meta.items() if k not in ("answers", "events", "status", "dir")}
+    doc = {k: v for k, v in meta.items()
+           if k not in ("answers", "events", "status", "dir", "unanswered")}
     doc["status"] = ended["status"] if ended else "in_progress"
     doc["incomplete_reason"] = ended.get("reason") if ended else None
     doc["ended_at"] = ended.get("at") if ended else None
     doc["answers"] = answers_from_events(events)
+    doc["unanswered"] = unanswered_questions(doc)
     doc["events"] = events
     return doc
 
@@ -236,13 +284,15 @@ class SessionWriter:
     """Writes one session as it happens: events appended, the document replaced atomically."""
 
     def __init__(self, folder: Path, meta: dict, clock=None,
-                 events: list[Event] | None = None) -> None:
+                 events: list[Event] | None = None, lock: SessionLock | None = None) -> None:
         self.dir = folder
         self.meta = meta
+        self._lock = lock or SessionLock(folder)
         self._events_path = folder / EVENTS_FILE
         try:
             self._events_fh = open(self._events_path, "a", encoding="utf-8")
         except OSError as exc:
+            self._lock.release()
             raise _storage_error("create", self._events_path, exc) from None
         kwargs = {"clock": clock} if clock is not None else {}
         self.log = EventLog(sink=self._append_event, events=events, **kwargs)
@@ -303,11 +353,19 @@ class SessionWriter:
             raise _storage_error("save session", self.dir, exc, self.dir) from None
         return doc
 
+    def recorded_audio(self, answer: dict):
+        """The audio of a saved answer (repaired by :meth:`SessionStore.reopen` if a crash
+        cut it off)."""
+        from audio.io import read_audio
+
+        return read_audio(self.dir / answer["audio"])
+
     def close(self) -> None:
         try:
             self._events_fh.close()
         except OSError:
             pass
+        self._lock.release()
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,36 @@ def measure(segments: list[_Span], budget: Budget) -> AnswerTiming | None:
     )
 
 
+@dataclass(frozen=True)
+class Measured:
+    """An answer's speech, measured on its audio: the timing (None: no speech at all), the
+    speech spans it is computed from, and the frame-by-frame activity behind them."""
+
+    timing: AnswerTiming | None
+    spans: list
+    activity: object
+
+    def event_fields(self) -> dict:
+        """What ``answer_measured`` records: enough to re-measure without the audio."""
+        activity = self.activity
+        floor = activity.initial_floor_db
+        return {**(self.timing.to_dict() if self.timing else {}),
+                "spans": [[s.start, s.end] for s in self.spans],
+                "noise_floor_db": None if floor is None else round(floor, 2),
+                "activity": activity.settings.to_dict()}
+
+
+def measure_audio(samples, budget: Budget, settings=None, activity=None) -> Measured:
+    """Speech spans and timing of an answer's audio (``activity``: already computed while
+    it was recorded, else computed here with ``settings``)."""
+    from audio.activity import ActivitySettings, analyse, spans
+
+    if activity is None:
+        activity = analyse(samples, settings or ActivitySettings())
+    speech = spans(activity)
+    return Measured(measure(speech, budget), speech, activity)
+
+
 def format_duration(seconds: float | None) -> str:
     """``75.4`` -> ``1:15``; None -> an em dash."""
     if seconds is None:

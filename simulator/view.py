@@ -6,6 +6,7 @@ All output goes through an injected :class:`rich.console.Console`, so tests can 
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 from rich import box
@@ -20,6 +21,19 @@ from simulator.report import describe_writer, describe_writer_setting, render_ma
 from simulator.timing import describe_verdict, format_duration
 
 VERDICT_STYLE = {"under": "yellow", "within": "green", "over": "red"}
+# Text from scripts, transcripts, LLMs and file names may hold control characters; an escape
+# sequence must not reach the terminal (rich passes ESC through).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: object) -> str:
+    """``text`` without control characters (line breaks kept)."""
+    return _CONTROL.sub("", str(text))
+
+
+def _safe(text: object) -> str:
+    """``text`` ready to go inside rich markup: no control characters, markup escaped."""
+    return escape(plain(text))
 
 
 def _budget(min_s: float, max_s: float) -> str:
@@ -32,6 +46,7 @@ class ConsoleView:
     def __init__(self, console: Console) -> None:
         self.console = console
         self.session = None
+        self._offer_shown = False
 
     # -- set-up
     def starting(self, loaded) -> None:
@@ -49,7 +64,7 @@ class ConsoleView:
         )
 
     def notice(self, text: str) -> None:
-        self.console.print(f"[yellow]note:[/] {escape(text)}")
+        self.console.print(f"[yellow]note:[/] {_safe(text)}")
 
     @contextmanager
     def loading_model(self, name: str):
@@ -61,30 +76,32 @@ class ConsoleView:
 
     def session_created(self, session) -> None:
         self.session = session
-        self.console.print(f"Saving this session to [bold]{escape(str(session.dir))}[/]")
+        self.console.print(f"Saving this session to [bold]{_safe(str(session.dir))}[/]")
 
     def follow_ups_ready(self, description: dict) -> None:
-        self.console.print(f"Follow-up questions: {escape(describe_writer_setting(description))}.")
+        self.console.print(f"Follow-up questions: {_safe(describe_writer_setting(description))}.")
 
     # -- the interview
     def interviewer_line(self, text: str, utterance) -> None:
-        self.console.print(f"\n[cyan]Interviewer:[/] {escape(text)}")
+        self.console.print(f"\n[cyan]Interviewer:[/] {_safe(text)}")
 
-    def question(self, turn, total: int, utterance) -> None:
+    def question(self, turn, total: int) -> None:
         q = turn.question
+        again = f" · attempt {turn.attempt}" if turn.attempt > 1 else ""
         if turn.kind == "follow_up":
             by = describe_writer(turn.follow_up.to_event()) if turn.follow_up else ""
             self.console.rule(
-                f"[bold]Follow-up[/] to {turn.follows} · budget {_budget(q.min_s, q.max_s)}"
-                f"[dim] · {escape(by)}[/]", align="left")
+                f"[bold]Follow-up[/] to {_safe(turn.follows or '')} · budget "
+                f"{_budget(q.min_s, q.max_s)}{again}[dim] · {_safe(by)}[/]", align="left")
         else:
-            section = f"{q.section} · " if q.section else ""
+            section = f"{_safe(q.section)} · " if q.section else ""
             self.console.rule(
-                f"[bold]Question {turn.position or turn.number}/{total}[/] · {section}{q.id} · "
-                f"budget {_budget(q.min_s, q.max_s)}",
+                f"[bold]Question {turn.position or turn.number}/{total}[/] · {section}"
+                f"{_safe(q.id)} · budget {_budget(q.min_s, q.max_s)}{again}",
                 align="left",
             )
-        self.console.print(f"[cyan]Interviewer:[/] {escape(q.prompt)}")
+        if turn.respeak:
+            self.console.print(f"[cyan]Interviewer:[/] {_safe(q.prompt)}")
 
     @contextmanager
     def writing_follow_up(self, turn):
@@ -93,33 +110,52 @@ class ConsoleView:
 
     @contextmanager
     def answering(self, turn, request, live: bool):
-        """For a live answer: keys that end it, and a panel redrawn as it is recorded."""
+        """For a live answer: a panel redrawn as it is recorded (the keys belong to the loop)."""
         if not live:
             yield None
             return
         from rich.live import Live
 
-        from simulator.keys import keys_end_answer
-
         question = turn.question
-        with keys_end_answer(request.stop), Live(
-            answer_panel(question, None), console=self.console, refresh_per_second=10,
-            transient=False,
-        ) as live_display:
+        with Live(answer_panel(question, None), console=self.console, refresh_per_second=10,
+                  transient=False) as live_display:
             yield lambda progress: live_display.update(answer_panel(question, progress))
         if not self.console.is_terminal:
             self.console.print()  # rich leaves the final frame without a line end off-terminal
 
+    def offer_retake(self, turn, seconds_left: float, unusable: bool = False) -> None:
+        """Shown right after a live answer: a key to answer the same question again."""
+        if seconds_left <= 0:
+            if self._offer_shown:
+                self._offer_shown = False
+            return
+        if not self._offer_shown:
+            self._offer_shown = True
+            if unusable:
+                self.console.print("[yellow]Press r to answer again, or Enter to skip this "
+                                   "question for now (resume answers it later).[/]")
+            else:
+                self.console.print("[dim]Press r to answer this question again (this attempt "
+                                   "is kept), or Enter to go on.[/]")
+
+    def notice_line(self, text: str) -> None:
+        self.console.print(f"[dim]{_safe(text)}[/]")
+
     def answer_received(self, turn, recording) -> None:
         if recording.source:
             self.console.print(
-                f"[dim]Answer: {recording.source} ({recording.audio.duration:.1f} s of audio)[/]")
+                f"[dim]Answer: {_safe(recording.source)} "
+                f"({recording.audio.duration:.1f} s of audio)[/]")
+            for note in recording.notes:
+                self.notice(note)
             return
         reason = END_REASONS.get(recording.end_reason, recording.end_reason)
         self.console.print(f"[dim]Answer ended ({reason}) after {recording.audio.duration:.1f} s.[/]")
         if recording.end_reason == "interrupted":
             self.console.print("[yellow]Ctrl-C ended this answer; press it twice to end the "
                                "whole session.[/]")
+        for note in recording.notes:
+            self.notice(note)
 
     @contextmanager
     def transcribing(self, turn, audio_seconds: float):
@@ -128,7 +164,9 @@ class ConsoleView:
 
     def answer_done(self, turn, answer: dict) -> None:
         if answer.get("status") == "failed":
-            self.console.print(f"[yellow]No answer recorded: {escape(str(answer.get('error')))}[/]")
+            self.console.print(f"[yellow]No usable answer: {_safe(str(answer.get('error')))}[/]")
+            if answer.get("hint"):
+                self.console.print(f"[yellow]    → {_safe(str(answer['hint']))}[/]")
             return
         verdict = answer.get("verdict")
         style = VERDICT_STYLE.get(verdict, "white")
@@ -138,15 +176,17 @@ class ConsoleView:
             f"[{style}]{describe_verdict(verdict, answer.get('budget_delta_s'))}[/]"
         )
         text = answer.get("transcript") or "(no words recognised)"
-        self.console.print(Text(f"“{text}”", style="italic dim"))
+        self.console.print(Text(f"“{plain(text)}”", style="italic dim"))
 
 
 END_REASONS = {
     "key": "you pressed a key",
     "silence": "silence after you stopped",
     "max_time": "time limit reached",
+    "no_speech": "nothing was said",
     "device_lost": "the microphone disappeared",
     "interrupted": "Ctrl-C",
+    "retake": "you asked to answer again",
     "end_of_file": "end of file",
 }
 
@@ -177,9 +217,29 @@ def _meter(level_db: float, width: int = 16) -> Text:
     return Text.assemble(("▮" * filled, colour), ("▯" * (width - filled), "grey35"))
 
 
+def _listening_state(progress) -> Text:
+    """Why the program is still listening, or how soon it will stop: ending by silence must
+    never be a surprise."""
+    if not progress.speech_started:
+        if progress.state == "sound":
+            return Text("hearing sound, not yet clearly speech: listening", style="dim")
+        return Text("waiting for you to start: the timer starts at your first word", style="dim")
+    if progress.state == "speech":
+        return Text("speaking", style="green")
+    if progress.state == "sound":
+        return Text("hearing sound that may be speech: still listening", style="yellow")
+    quiet = progress.silence_s
+    left = progress.silence_end_s - quiet
+    if quiet < 1.0:
+        return Text("pause", style="dim")
+    return Text(f"{quiet:.0f} s of silence: the answer ends in {max(left, 0):.0f} s unless you "
+                "go on; Enter to finish now", style="yellow" if left < 2.5 else "dim")
+
+
 def answer_panel(question, progress) -> Panel:
-    """The live answer display: timer and budget bar, time left, input level, transcript."""
-    elapsed = progress.elapsed if progress else 0.0
+    """The live answer display: timer and budget bar (counting from the first word, like the
+    verdict), time left, input level, why it is still listening, transcript so far."""
+    elapsed = progress.speaking_s if progress else 0.0
     lo, hi = question.min_s, question.max_s
     if elapsed <= hi:
         left = f"{format_duration(hi - elapsed)} left"
@@ -191,16 +251,17 @@ def answer_panel(question, progress) -> Panel:
                           f"  budget {_budget(lo, hi)}")
     lines = [timer, Text.assemble("   ", left)]
     if progress is None:
-        lines.append(Text("Listening… start when you are ready.", style="dim"))
+        lines.append(Text("Listening… start when you are ready: the timer starts at your first "
+                          "word.", style="dim"))
     else:
-        state = "speaking" if progress.speaking else (
-            f"pause {progress.silence_s:.0f} s" if progress.speech_started else "waiting for you to start")
         lines.append(Text.assemble("mic ", _meter(progress.level_db),
-                                   f" {progress.level_db:5.0f} dB  ", (state, "dim")))
+                                   f" {progress.level_db:5.0f} dB  ", _listening_state(progress)))
         if progress.partial_text:
             text = progress.partial_text
+            text = plain(text)
             lines.append(Text(("…" + text[-240:]) if len(text) > 240 else text, style="italic"))
-    lines.append(Text("Enter or space: finish the answer · Ctrl-C: end it now", style="dim"))
+    lines.append(Text("Enter or space: finish · r: start this answer again · Ctrl-C: end it now",
+                      style="dim"))
     return Panel(Text("\n").join(lines), title="Your answer", title_align="left")
 
 
@@ -214,14 +275,23 @@ def timing_table(doc: dict) -> Table:
         verdict = a.get("verdict")
         label = describe_verdict(verdict, a.get("budget_delta_s"))
         if a.get("status") == "failed":
-            label = f"failed: {a.get('error')}"
+            label = f"no usable answer: {a.get('error')}"
+        elif a.get("status") in ("recording", "recorded"):
+            label = "not transcribed yet"
+        superseded = a.get("status") == "complete" and not a.get("counts", True)
+        if superseded:
+            label += " (superseded by a later attempt)"
         table.add_row(
             str(a["turn"]),
-            a["question_id"],
+            a["question_id"] + (f" (attempt {a['attempt']})" if a.get("attempt", 1) > 1 else ""),
             format_duration(a.get("speech_seconds")),
             _budget(budget.get("min_s", 0), budget.get("max_s", 0)) if budget else "—",
-            Text(label, style=VERDICT_STYLE.get(verdict, "")),
+            Text(plain(label), style="dim" if superseded else VERDICT_STYLE.get(verdict, "")),
         )
+    missing = doc.get("unanswered") or []
+    if missing:
+        table.caption = ("Without a usable answer: " + ", ".join(missing)
+                         + " (mock-interview resume asks them again)")
     return table
 
 
@@ -232,7 +302,7 @@ def scripts_table(entries) -> Table:
         table.add_column(col, overflow="fold")
     for e in entries:
         if e.loaded is None:
-            table.add_row(e.id, Text(f"invalid: {e.error}", style="red"), "", "", e.path.name)
+            table.add_row(e.id, Text(plain(f"invalid: {e.error}"), style="red"), "", "", e.path.name)
             continue
         s = e.loaded.script
         lo, hi = s.total_budget
@@ -255,7 +325,7 @@ def sessions_table(summaries) -> Table:
         table.add_row(
             s.id, date, f"{s.answers}/{s.questions}", format_duration(s.speaking_seconds),
             str(s.over_budget),
-            Text(s.status if not s.error else f"{s.status}: {s.error}", style=status_style),
+            Text(plain(s.status if not s.error else f"{s.status}: {s.error}"), style=status_style),
         )
     return table
 
@@ -277,12 +347,12 @@ CHECK_MARK = {"ok": "[green]✓[/]", "warning": "[yellow]![/]", "problem": "[red
 
 
 def render_check(console: Console, check) -> None:
-    console.print(f"{CHECK_MARK[check.status]} [bold]{check.name}[/]: {escape(check.found)}",
+    console.print(f"{CHECK_MARK[check.status]} [bold]{check.name}[/]: {_safe(check.found)}",
                   soft_wrap=True)
     if check.fix:
-        console.print(f"    → {escape(check.fix)}", soft_wrap=True)
+        console.print(f"    → {_safe(check.fix)}", soft_wrap=True)
 
 
 def render_review(console: Console, doc: dict) -> None:
-    console.print(Markdown(render_markdown(doc)))
+    console.print(Markdown(plain(render_markdown(doc))))
     console.print(f"\nSession folder: {doc.get('dir')}")

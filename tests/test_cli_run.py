@@ -30,6 +30,12 @@ def answers(tmp_path_factory):
     }
 
 
+def two_files(answers) -> list[str]:
+    """The test script and one answer file per question."""
+    return ["--script", str(TEST_SCRIPT), "--answers", str(answers["first_path"]),
+            str(answers["second_path"])]
+
+
 def last_json_line(stdout: str) -> dict:
     return json.loads(stdout.strip().splitlines()[-1])
 
@@ -152,13 +158,18 @@ def test_bad_answer_file_stops_the_interview_and_keeps_earlier_answers(tmp_path,
     assert abs(doc["answers"][0]["speech_seconds"] - answers["first"].speech_seconds) <= 0.3
 
 
-def test_fewer_answer_files_than_questions(tmp_path, answers):
+@pytest.mark.parametrize("count", [1, 3])
+def test_too_few_or_too_many_answer_files_are_refused_before_anything_is_recorded(
+        tmp_path, answers, count):
+    files = [str(answers["first_path"]), str(answers["second_path"]), str(answers["first_path"])]
     result = mock_interview("run", "--script", str(TEST_SCRIPT), "--tts", "off", "--json",
-                            "--answers", str(answers["first_path"]), home=tmp_path)
-    assert result.returncode == 1
-    assert "only 1 answer file given" in one_error_line(result)
-    doc = json.loads((Path(last_json_line(result.stdout)["session_dir"]) / "session.json").read_text())
-    assert doc["status"] == "incomplete" and len(doc["answers"]) == 1
+                            "--answers", *files[:count], home=tmp_path)
+    assert result.returncode == 2
+    line = one_error_line(result)
+    assert "--answers needs 2 files here" in line
+    assert "1: question 1 (first), 2: question 2 (second)" in line
+    assert f"{count} {'was' if count == 1 else 'were'} given" in line
+    assert not (tmp_path / "sessions").exists() or not any((tmp_path / "sessions").iterdir())
 
 
 def test_unknown_script_lists_known_ones(tmp_path):
@@ -180,15 +191,14 @@ def test_broken_script_names_file_and_key(tmp_path):
 
 
 def test_missing_model_path(tmp_path, answers):
-    result = mock_interview("run", "--model", str(tmp_path / "no-model"),
-                            "--answers", str(answers["first_path"]), home=tmp_path)
+    result = mock_interview("run", "--model", str(tmp_path / "no-model"), *two_files(answers),
+                            home=tmp_path)
     assert result.returncode == 2
     assert "model path does not exist" in one_error_line(result)
 
 
 def test_named_model_offline_says_how_to_supply_a_path(tmp_path, answers):
-    result = mock_interview("run", "--model", "small.en", "--answers",
-                            str(answers["first_path"]), home=tmp_path)
+    result = mock_interview("run", "--model", "small.en", *two_files(answers), home=tmp_path)
     assert result.returncode == 2
     line = one_error_line(result)
     assert "cannot be downloaded offline" in line and "--model /path/to" in line
@@ -198,7 +208,7 @@ def test_unwritable_sessions_folder(tmp_path, answers):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     result = mock_interview("run", "--sessions-dir", str(blocker / "sessions"),
-                            "--answers", str(answers["first_path"]), home=tmp_path)
+                            *two_files(answers), home=tmp_path)
     assert result.returncode == 2
     line = one_error_line(result)
     assert "cannot write to the sessions folder" in line and str(blocker) in line

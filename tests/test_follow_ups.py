@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from audio.sources import FileAnswerSource
+from audio_fixtures import files_for
 from audio.speaker import TtsSpeaker
 from audio.tts import Pyttsx3Synthesizer, Voice
 from conftest import mock_interview
@@ -50,7 +50,7 @@ def run_session(tmp_path, transcriber, synthesizer, base_url: str | None, mode: 
     store = SessionStore(tmp_path / "sessions")
     session = store.create(loaded, {"model": transcriber.name})
     interview = Interview(loaded, speaker=TtsSpeaker(synthesizer, None),
-                          answers=FileAnswerSource([MAIN_ANSWER, FOLLOW_UP_ANSWER]),
+                          answers=files_for(loaded, [MAIN_ANSWER, FOLLOW_UP_ANSWER], follow_ups=True),
                           transcriber=transcriber, session=session, follow_ups=writer)
     doc = interview.run()
     assert doc["status"] == "complete"
@@ -173,14 +173,14 @@ def test_api_key_appears_nowhere_in_the_session_or_the_output(tmp_path, home):
     with FakeOpenAIServer("ok") as server:
         # First an endpoint that accepts the key, then one that rejects it and echoes it back
         # in its error body (as OpenAI does), on the probe and on the completion.
-        ok = mock_interview("run", "--script", str(SCRIPT), "--tts", "off", "--answers",
-                            str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER), "--llm-base-url",
+        ok = mock_interview("run", "--script", str(SCRIPT), "--tts", "off",
+                            "--answers-include-follow-ups", "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER), "--llm-base-url",
                             server.base_url, home=home, env=env)
         assert ok.returncode == 0, ok.stderr
         assert any(r["headers"].get("authorization") == f"Bearer {key}" for r in server.requests)
         server.configure("status", status=401)
-        rejected = mock_interview("run", "--script", str(SCRIPT), "--tts", "off", "--answers",
-                                  str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER), "--llm-base-url",
+        rejected = mock_interview("run", "--script", str(SCRIPT), "--tts", "off",
+                                  "--answers-include-follow-ups", "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER), "--llm-base-url",
                                   server.base_url, home=home, env=env)
         assert rejected.returncode == 0, rejected.stderr
         doctor = mock_interview("doctor", "--llm-base-url", server.base_url, "--seconds", "0.5",
@@ -219,7 +219,8 @@ def crashed_session(home: Path, last_event) -> tuple[Path, list[dict]]:
     """A complete session cut back to the first event for which ``last_event`` is true, as
     if the program had died there (session.json gone, the log ending at that event)."""
     done = mock_interview("run", "--script", str(SCRIPT), "--tts", "off", "--llm", "offline",
-                          "--json", "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER),
+                          "--json", "--answers-include-follow-ups",
+                          "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER),
                           home=home)
     assert done.returncode == 0, done.stderr
     session_dir = Path(json.loads(done.stdout.strip().splitlines()[-1])["session_dir"])
@@ -275,7 +276,8 @@ def test_a_follow_up_owed_when_the_session_stopped_is_asked_on_resume(tmp_path, 
     first_question = next(e["question"] for e in events
                           if e["type"] == "question_asked" and e["kind"] == "follow_up")
     resumed = mock_interview("resume", session_dir.name, "--tts", "off", "--llm", "offline",
-                             "--answers", str(FOLLOW_UP_ANSWER), home=home)
+                             "--answers-include-follow-ups", "--answers", str(FOLLOW_UP_ANSWER),
+                             home=home)
     assert resumed.returncode == 0, resumed.stderr
     doc = json.loads((session_dir / "session.json").read_text())
     assert doc["status"] == "complete"
@@ -288,12 +290,12 @@ def test_a_follow_up_owed_when_the_session_stopped_is_asked_on_resume(tmp_path, 
 def test_a_question_with_markup_characters_is_shown_verbatim():
     from rich.console import Console
 
-    from simulator.interview import Turn
+    from simulator.turns import Turn
     from simulator.script import Question
     from simulator.view import ConsoleView
 
     console = Console(record=True, width=200)
     question = Question(id="x", prompt="What did [/b] and [bold] mean in your logs?",
                         min_s=1, max_s=2)
-    ConsoleView(console).question(Turn(1, question, kind="follow_up", follows="x"), 1, None)
+    ConsoleView(console).question(Turn(1, question, kind="follow_up", follows="x"), 1)
     assert "What did [/b] and [bold] mean in your logs?" in console.export_text()

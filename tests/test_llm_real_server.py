@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from audio.io import write_wav
-from audio.sources import FileAnswerSource
+from audio_fixtures import files_for
 from audio.speaker import TtsSpeaker
 from audio.tts import Pyttsx3Synthesizer, Voice
 from conftest import mock_interview
@@ -71,7 +71,7 @@ def test_instructions_inside_the_answer_do_not_change_the_interviewer(
                              LIMIT_S)
     session = SessionStore(tmp_path / "sessions").create(loaded, {})
     doc = Interview(loaded, speaker=TtsSpeaker(synthesizer, None),
-                    answers=FileAnswerSource([attack, FOLLOW_UP_ANSWER]),
+                    answers=files_for(loaded, [attack, FOLLOW_UP_ANSWER], follow_ups=True),
                     transcriber=transcriber, session=session, follow_ups=writer).run()
     event, _ = the_follow_up(doc)
     question = event["question"]

@@ -12,7 +12,7 @@ import pytest
 
 from audio.clip import Audio
 from audio.io import write_wav
-from audio.sources import FileAnswerSource
+from audio_fixtures import files_for
 from audio.speaker import TextOnlySpeaker
 from audio.transcriber import Segment, Transcript, Word
 from simulator.errors import InterviewIncomplete, SessionNotFound, StorageError
@@ -70,7 +70,7 @@ def make_interview(tmp_path, answers, transcriber=None, clock=None):
     store = SessionStore(tmp_path / "sessions")
     session = store.create(loaded, {"model": "echo", "tts": "off", "answers_from": "files"},
                            clock=clock or FakeClock())
-    interview = Interview(loaded, speaker=TextOnlySpeaker(), answers=FileAnswerSource(answers),
+    interview = Interview(loaded, speaker=TextOnlySpeaker(), answers=files_for(loaded, answers),
                           transcriber=transcriber or EchoTranscriber(), session=session)
     return store, session, interview
 
@@ -118,7 +118,7 @@ def test_ctrl_c_mid_session_keeps_what_was_recorded(tmp_path):
 
 def test_running_out_of_answers_is_incomplete_but_saved(tmp_path):
     store, session, interview = make_interview(tmp_path, [speech_answer(tmp_path, "a1.wav")])
-    with pytest.raises(InterviewIncomplete, match="only 1 answer file given"):
+    with pytest.raises(InterviewIncomplete, match="no answer for question 2"):
         interview.run()
     doc = store.load(session.id)
     assert doc["status"] == "incomplete" and len(doc["answers"]) == 1
