@@ -8,8 +8,9 @@ screen and the verdict count from. An answer ends by itself when
 - ``silence``: speech has started and then ``silence_s`` of continuous *quiet* followed
   (default 5 s: thinking pauses shorter than that never end an answer; voice-assistant
   defaults of 0.5-0.8 s cut people off mid-thought). Quiet means near the room's noise floor
-  with no speech recognised: sound well above the floor that the VAD does not call speech
-  holds the silence timer, and a sustained stretch of it (speech the VAD missed) resets it;
+  with no speech recognised: any sound well above the floor, recognised as speech or not,
+  starts the count again (the program is unsure, so it keeps listening), and a sustained
+  stretch of it counts as speech the VAD missed;
 - ``max_time``: the candidate has been speaking ``max_s + grace_s`` seconds;
 - ``no_speech``: nothing has been said ``wait_s`` seconds after the answer window opened.
 
@@ -74,11 +75,6 @@ class EndOfAnswer:
         start = self.speech_start
         return 0.0 if start is None else self.elapsed - start
 
-    @property
-    def holding(self) -> bool:
-        """Sound the VAD does not call speech: the silence timer is held, not running."""
-        return self.state == SOUND
-
     def update(self, state: int, frame_s: float) -> str | None:
         """Account for one frame; return the reason the answer ends, or None to go on."""
         s = self.settings
@@ -92,6 +88,7 @@ class EndOfAnswer:
             if self.sound_run == 0.0:
                 self._run_start = frame_start
             self.sound_run += frame_s
+            self.silence_run = 0.0
             if self.sound_run >= s.min_sound_run_s - 1e-9:
                 # Sustained sound: speech the VAD missed. It counts from the run's start.
                 if self.sound_run - frame_s < s.min_sound_run_s - 1e-9:

@@ -42,3 +42,14 @@ class SpeechSynthesisError(AudioError):
 
 class DeviceError(AudioError):
     """A sound device is missing, unusable or disappeared."""
+
+
+class DiskWriteError(AudioError):
+    """An answer's audio cannot be written (disk full, folder gone): stop recording, since
+    nothing more could be kept; what is already in the file stays readable."""
+
+    def __init__(self, path, exc: OSError) -> None:
+        import errno
+
+        hint = "free some disk space" if exc.errno == errno.ENOSPC else None
+        super().__init__(f"cannot write the answer audio {path}: {exc.strerror or exc}", hint)

@@ -10,13 +10,12 @@ request's :class:`StopSignal`; a device that stops delivering blocks ends the an
 
 from __future__ import annotations
 
-import errno
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 from audio.activity import (QUIET, STATE_NAMES, ActivitySettings, StreamingActivity, frame_levels,
                             level_db, seed_floor)
-from audio.errors import AudioError
+from audio.errors import DiskWriteError
 from audio.endpointing import EndOfAnswer, EndpointSettings
 from audio.incremental import ChunkSettings, IncrementalTranscriber
 from audio.microphone import Microphone
@@ -31,15 +30,6 @@ DEVICE_LOST_AFTER_S = 1.5
 ECHO_GUARD_S = 0.25
 # At most this much of what the microphone heard before the answer seeds the noise floor.
 PRELUDE_S = 10.0
-
-
-class DiskWriteError(AudioError):
-    """The answer's audio cannot be written (disk full, folder gone): stop recording, since
-    nothing more could be kept; what is already in the file stays readable."""
-
-    def __init__(self, path, exc: OSError) -> None:
-        hint = "free some disk space" if exc.errno == errno.ENOSPC else None
-        super().__init__(f"cannot write the answer audio {path}: {exc.strerror or exc}", hint)
 
 
 class LiveAnswerSource:

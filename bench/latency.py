@@ -10,7 +10,13 @@ timed in this process), and the word error rate of both against the reference tr
 It also reports the program's peak memory over a session holding a 180 s answer, and the
 time from launch to the interviewer's first audible word on the virtual speaker.
 
-    .venv/bin/python bench/latency.py [--runs 3] [--end key|silence]
+    .venv/bin/python bench/latency.py [--runs 3] [--end key|silence] [--models tiny.en base]
+                                      [--holdout]
+
+``--holdout`` also plays the held-out two-minute answer (twelve speakers, pauses up to 3 s,
+../shared/holdout/speech/holdout_answer_2min.wav; never used for tuning) into the
+microphone, ended by silence, and reports whether it stayed one answer, its speaking time
+against the known one, and its word error rate.
 """
 
 from __future__ import annotations
@@ -87,22 +93,23 @@ def first_sound_offset(wav: Path, threshold: float = 0.01) -> float | None:
     return None if len(loud) == 0 else loud[0] / 16000
 
 
-def one_run(server: PulseServer, work: Path, run: int, end: str, transcriber) -> dict:
+def one_run(server: PulseServer, work: Path, run: int, end: str, transcriber,
+            model: str) -> dict:
     rng = random.Random(run)
-    home = work / f"home-{run}"
+    home = work / f"home-{model}-{run}"
     script = work / "latency.toml"
     script.write_text(SCRIPT)
     answers = [make_answer(n, rng) for n in LENGTHS]
     wavs = [write_wav(work / f"run{run}-{n}.wav", a.audio) for n, a in zip(LENGTHS, answers)]
     env = {**os.environ, **server.env, "MOCK_INTERVIEW_HOME": str(home), "HF_HUB_OFFLINE": "1"}
-    speaker_wav = work / f"speaker-{run}.wav"
+    speaker_wav = work / f"speaker-{model}-{run}.wav"
     speaker = server.record_speaker(speaker_wav)
     time.sleep(0.5)
     launched = time.monotonic()
     speaker_started = launched - 0.5
     process = subprocess.Popen(
         [sys.executable, "-m", "simulator", "run", "--script", str(script), "--tts", "speak",
-         "--json"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+         "--model", model, "--json"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
     for i, wav in enumerate(wavs, start=1):
         wait_for(home, "answer_started", i, process)
@@ -140,46 +147,107 @@ def one_run(server: PulseServer, work: Path, run: int, end: str, transcriber) ->
     }
 
 
+HOLDOUT = ROOT.parent / "shared" / "holdout" / "speech"
+
+
+def holdout_run(server: PulseServer, work: Path, transcriber, model: str) -> dict | None:
+    """The held-out two-minute answer, played into the microphone and ended by silence."""
+    entry = next((json.loads(x) for x in (HOLDOUT / "manifest.jsonl").read_text().splitlines()
+                  if '"holdout_answer_2min.wav"' in x), None) if HOLDOUT.is_dir() else None
+    if entry is None:
+        return None
+    home = work / f"home-holdout-{model}"
+    script = work / "holdout.toml"
+    script.write_text(SCRIPT.replace("answer-30s", "answer-holdout").split("[[questions]]")[0]
+                      + '[[questions]]\nid = "long"\nprompt = "Tell me everything."\n'
+                        'min_s = 60\nmax_s = 180\n[[questions]]\nid = "next"\n'
+                        'prompt = "And the next question."\nmin_s = 5\nmax_s = 60\n')
+    env = {**os.environ, **server.env, "MOCK_INTERVIEW_HOME": str(home), "HF_HUB_OFFLINE": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "run", "--script", str(script), "--tts", "file",
+         "--model", model, "--json"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, env=env, cwd=ROOT)
+    wait_for(home, "answer_started", 1, process)
+    server.feed(HOLDOUT / "holdout_answer_2min.wav").wait()
+    wait_for(home, "answer_started", 2, process)
+    process.stdin.write(b"\n")  # the next question: Enter, nothing said
+    process.stdin.flush()
+    process.wait(timeout=600)
+    doc = json.loads(next((home / "sessions").glob("*/session.json")).read_text())
+    first = doc["answers"][0]
+    audio = read_audio(next((home / "sessions").glob("*/session.json")).parent / first["audio"])
+    whole = transcriber.transcribe(audio)
+    return {
+        "answers_to_first": sum(1 for a in doc["answers"] if a["question_id"] == "long"),
+        "reason": first["end_reason"],
+        "speech_s": first["speech_seconds"], "expected_s": entry["speech_s_expected"],
+        "wer": word_error_rate([entry["reference"]], [first["transcript"] or ""]),
+        "baseline_wer": word_error_rate([entry["reference"]], [whole.text]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--end", choices=("key", "silence"), default="key")
+    parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
+    parser.add_argument("--holdout", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from audio.transcriber import WhisperTranscriber
 
-    transcriber = WhisperTranscriber.load()
-    transcriber.warm_up()
     with tempfile.TemporaryDirectory(prefix="latency-bench-") as tmp:
         work = Path(tmp)
         server = PulseServer(work / "pulse").start()
         try:
-            results = [one_run(server, work, run, args.end, transcriber)
-                       for run in range(args.runs)]
+            for model in args.models:
+                transcriber = WhisperTranscriber.load(model)
+                transcriber.warm_up()
+                results = [one_run(server, work, run, args.end, transcriber, model)
+                           for run in range(args.runs)]
+                report(model, results, args)
+                if args.holdout:
+                    held = holdout_run(server, work, transcriber, model)
+                    report_holdout(model, held)
+                del transcriber
         finally:
             server.stop()
 
-    print(f"Whisper tiny.en (bundled), int8, {os.cpu_count()} cores; {args.runs} runs; answers "
+
+def report(model: str, results: list[dict], args) -> None:
+    print(f"\nWhisper {model} (bundled), int8, {os.cpu_count()} cores; {args.runs} runs; answers "
           f"ended by {'Enter 1 s after the last word' if args.end == 'key' else '5 s of silence'}")
     print(f"{'answer':>7} {'audio':>7} | {'delay median':>12} {'worst':>6} | "
-          f"{'baseline median':>15} {'worst':>6} | {'WER live':>8} {'baseline':>8}")
+          f"{'baseline median':>15} {'worst':>6} | {'WER live':>8} {'whole':>8} (median of runs)")
     for n in LENGTHS:
         rows = [r for res in results for r in res["rows"] if r["length"] == n]
         d = [r["delay_s"] for r in rows]
         b = [r["baseline_s"] for r in rows]
+        runs = ", ".join(f"{r['wer']:.1f}/{r['baseline_wer']:.1f}" for r in rows)
         print(f"{n:>6}s {statistics.mean(r['audio_s'] for r in rows):>6.1f}s | "
               f"{statistics.median(d):>11.2f}s {max(d):>5.2f}s | "
               f"{statistics.median(b):>14.2f}s {max(b):>5.2f}s | "
-              f"{statistics.mean(r['wer'] for r in rows):>7.2f}% "
-              f"{statistics.mean(r['baseline_wer'] for r in rows):>7.2f}%")
+              f"{statistics.median(r['wer'] for r in rows):>7.2f}% "
+              f"{statistics.median(r['baseline_wer'] for r in rows):>7.2f}%   runs: {runs}")
     reasons = sorted({r["reason"] for res in results for r in res["rows"]})
     print(f"end reasons seen: {', '.join(reasons)}")
-    print(f"peak RSS of the program over a session with a 180 s answer: "
-          f"{max(r['peak_rss_mb'] for r in results):.0f} MB (max of {args.runs} runs)")
+    rss = [r["peak_rss_mb"] for r in results]
+    print(f"peak RSS of the program over a session with a 180 s answer: max {max(rss):.0f} MB, "
+          f"median {statistics.median(rss):.0f} MB ({args.runs} runs)")
     onsets = [r["first_sound_s"] for r in results if r["first_sound_s"] is not None]
     if onsets:
         print(f"launch to the interviewer's first audible word: median "
               f"{statistics.median(onsets):.2f} s, worst {max(onsets):.2f} s")
+
+
+def report_holdout(model: str, held: dict | None) -> None:
+    if held is None:
+        print("held-out answer: ../shared/holdout/speech is absent; skipped")
+        return
+    print(f"HELD OUT (never tuned on), {model}: the 2-minute, 12-speaker answer ended by "
+          f"{held['reason']}; recorded as {held['answers_to_first']} answer(s); speaking time "
+          f"{held['speech_s']:.1f} s (expected {held['expected_s']:.1f} s); WER live "
+          f"{held['wer']:.1f}% vs whole-file {held['baseline_wer']:.1f}%")
 
 
 if __name__ == "__main__":

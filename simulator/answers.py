@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from audio.errors import DiskWriteError
 from audio.io import read_audio, wav_truncation, write_wav
 from audio.sources import AnswerRequest, AnswerSource, Recording
 from simulator.errors import SimulatorError
@@ -96,7 +97,10 @@ def answer_from_file(path: Path, request: AnswerRequest, source: str | None = No
         promised, there = truncated
         notes = (f"{path.name} is cut short: its header promises {promised:.1f} s of audio "
                  f"but the file holds {there:.1f} s; the {there:.1f} s there are used",)
-    write_wav(request.audio_path, audio)
+    try:
+        write_wav(request.audio_path, audio)
+    except OSError as exc:
+        raise DiskWriteError(request.audio_path, exc) from exc
     return Recording(audio=audio, end_reason="end_of_file", source=source or str(path),
                      notes=notes)
 

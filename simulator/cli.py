@@ -256,6 +256,10 @@ def _run(args, console: Console, err: Console, sessions_dir: str | None) -> int:
             code = exc.exit_code
             message = f"{exc}; {where}"
         message += f"; continue with: {_command('resume', doc['id'], sessions_dir)}"
+        missing = doc.get("unanswered") or []
+        if (doc.get("settings") or {}).get("answers_from") == "files" and missing:
+            message += (f" --answers FILE{' ...' if len(missing) > 1 else ''} (one per question "
+                        f"still without a usable answer: {', '.join(missing)})")
         err.print(f"[red]error:[/] {_safe(message)}", soft_wrap=True)
     if doc["answers"]:
         console.print()

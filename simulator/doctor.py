@@ -164,8 +164,9 @@ def check_llm(mode: str = "auto", base_url: str | None = None, model: str | None
     try:
         chosen = client.probe()
     except SimulatorError as exc:
+        reason = exc.message[exc.message.find("HTTP"):] if "HTTP" in exc.message else exc.message
         return Check(name, PROBLEM, exc.message,
-                     "start the server or fix the URL; until then the offline coach asks")
+                     _advice(reason) + "; until then the offline coach asks")
     where = f"{endpoint.display_url}, model {chosen} (key: {endpoint.key_from})"
     context = FollowUpContext(question=loaded.script.questions[0].prompt,
                               answers=[("Tell me about your project.", _CHECK_ANSWER)], asked=[],
@@ -198,7 +199,7 @@ def _advice(error: str) -> str:
         return "the endpoint is rate limited or out of quota: check your plan, or try later"
     if text.startswith("http"):
         return "the server answered with an error: check its log and the model name (--llm-model)"
-    if "refused" in text or "not found" in text or "connection" in text:
+    if "refused" in text or "not found" in text or "connection" in text or "did not answer" in text:
         return "start the server or fix the URL"
     if "json" in text or "malformed" in text:
         return "the server does not speak the OpenAI chat protocol correctly: check the URL"

@@ -490,22 +490,31 @@ GENERIC_SAMPLE_FOLLOW_UP = (
 
 
 def _no_speech(recording: Recording, activity) -> AudioFileError:
-    """Why an answer holds no speech, in words that say what to do."""
+    """Why an answer holds no speech, in words that say what to do: silence, steady noise and
+    sounds that are not speech are different problems."""
     what = recording.source or "the answer"
+    live = recording.source is None
     loud = activity.loudest_db
     floor = activity.initial_floor_db
-    if recording.end_reason == "key" and recording.source is None:
+    if recording.end_reason == "key" and live and loud < (floor or -90) + activity.settings.sound_db:
         return AudioFileError("no answer recorded: Enter was pressed before anything was said",
                               "press r to answer again")
-    if loud < -60 or floor is None or loud < floor + activity.settings.sound_db:
-        hint = ("is the microphone muted or its input volume at zero?"
-                if recording.source is None else "is the recording silent?")
-        return AudioFileError(f"no speech found in {what}: it is silent "
-                              f"(loudest moment {loud:.0f} dBFS)", hint)
+    if loud <= -60:
+        hint = ("is the microphone muted or its input volume at zero?" if live
+                else "is the recording silent?")
+        return AudioFileError(f"no speech found in {what}: it is silent (loudest moment "
+                              f"{loud:.0f} dBFS)", hint)
+    if floor is None or loud < floor + activity.settings.sound_db:
+        return AudioFileError(
+            f"no speech found in {what}: it holds only steady background noise (about "
+            f"{loud:.0f} dBFS)",
+            "is the microphone picking up only a fan or a hum?" if live
+            else "is it the right recording?")
     return AudioFileError(
-        f"no speech found in {what}: it holds sound (up to {loud:.0f} dBFS, background "
-        f"{floor:.0f} dBFS) but nothing recognisable as speech",
-        "is it the right recording, or is the microphone picking up only noise?")
+        f"no speech found in {what}: it holds sound (up to {loud:.0f} dBFS over a background "
+        f"of {floor:.0f} dBFS) but nothing recognisable as speech",
+        "is it the right recording?" if not live else
+        "is the microphone picking up only noise? Speak closer to it")
 
 
 def _describe_turn(turn: Turn) -> str:

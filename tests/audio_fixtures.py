@@ -104,3 +104,44 @@ def files_for(loaded, paths, follow_ups: bool = False):
 
     slots = file_slots(loaded.script, loaded.script.questions, follow_ups)
     return FileAnswers.for_slots(paths, slots[: len(paths)])
+
+
+def pink_noise(seconds: float, level_db: float, seed: int = 0) -> np.ndarray:
+    """Steady 1/f noise (a fan, an air conditioner) at ``level_db`` dBFS RMS."""
+    n = int(seconds * SAMPLE_RATE)
+    white = np.random.default_rng(seed).standard_normal(n)
+    spectrum = np.fft.rfft(white)
+    spectrum[1:] /= np.sqrt(np.arange(1, len(spectrum)))
+    noise = np.fft.irfft(spectrum, n)
+    return (noise / np.sqrt(np.mean(noise**2)) * 10 ** (level_db / 20)).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class WeakVadAnswer:
+    audio: Audio
+    speech_start: float  # where the first speaker starts
+    speech_end: float  # where the last word ends
+    pause_s: float  # the longest real silence inside the answer
+    quiet_part: str  # the reference text of the soft speaker
+
+    @property
+    def speech_seconds(self) -> float:
+        return self.speech_end - self.speech_start
+
+
+def weak_vad_answer(soft: str = "mfa_uhum.wav", loud: str = "jfk_inaugural_1961.wav",
+                    soft_db: float = -20.0, noise_db: float = -60.0, pause_s: float = 3.0,
+                    lead_s: float = 1.0, tail_s: float = 8.0) -> WeakVadAnswer:
+    """A soft speaker 20 dB down, over a fan, then a pause and a loud speaker: Silero hears
+    almost nothing of the soft one (measured: 8 s without speech, so a VAD-only silence
+    timer ends the answer before the loud speaker starts), though it is well above the fan."""
+    quiet = energy_trim(read_audio(SPEECH_DIR / soft)).samples * 10 ** (soft_db / 20)
+    clear = energy_trim(read_audio(SPEECH_DIR / loud)).samples
+    gap = np.zeros(int(pause_s * SAMPLE_RATE), np.float32)
+    speech = np.concatenate([quiet, gap, clear])
+    lead = np.zeros(int(lead_s * SAMPLE_RATE), np.float32)
+    tail = np.zeros(int(tail_s * SAMPLE_RATE), np.float32)
+    signal = np.concatenate([lead, speech, tail])
+    signal = signal + pink_noise(len(signal) / SAMPLE_RATE, noise_db)[: len(signal)]
+    return WeakVadAnswer(Audio(signal), lead_s, lead_s + len(speech) / SAMPLE_RATE, pause_s,
+                         reference(soft))
