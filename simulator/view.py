@@ -52,12 +52,14 @@ class ConsoleView:
     def starting(self, loaded) -> None:
         s = loaded.script
         lo, hi = s.total_budget
+        follow_ups = sum(s.follow_up_count(q) for q in s.questions)
+        extra = f" (+ up to {follow_ups} follow-ups)" if follow_ups else ""
         self.console.print(
             Panel.fit(
                 Text.assemble(
-                    (s.title, "bold"),
-                    f"\n{s.role} at {s.company} · {len(s.questions)} questions · "
-                    f"speaking budget {_budget(lo, hi)}",
+                    (plain(s.title), "bold"),
+                    plain(f"\n{s.role} at {s.company} · {len(s.questions)} questions{extra} · "
+                          f"speaking budget {_budget(lo, hi)}"),
                 ),
                 title="Mock interview",
             )
