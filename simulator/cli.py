@@ -1,4 +1,4 @@
-"""The ``mock-interview`` command line: parse, call one function of `simulator.app`, render.
+"""The ``mock-interview`` command line: parse, call one function of `simulator.commands`, render.
 
 argparse (standard library) rather than click/typer: ``--answers a1.wav a2.wav ...`` takes a
 variable number of values for one option, which click does not support.
@@ -22,7 +22,7 @@ from rich.console import Console
 from audio.models import DEFAULT_MODEL
 from simulator import __version__
 from simulator.errors import InterviewIncomplete, UserFacingError
-from simulator.view import _safe
+from simulator.terminal.console import _safe
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -214,8 +214,8 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
 
 
 def _run(args, console: Console, err: Console, sessions_dir: str | None) -> int:
-    from simulator.app import RunOptions, resume_interview, run_interview
-    from simulator.view import ConsoleView, timing_table
+    from simulator.commands import RunOptions, resume_interview, run_interview
+    from simulator.terminal.console import ConsoleView, timing_table
 
     view = ConsoleView(console)
     options = RunOptions(
@@ -302,7 +302,7 @@ def _command(name: str, session_id: str, sessions_dir: str | None) -> str:
 
 def _devices(console: Console) -> int:
     from audio.devices import list_devices
-    from simulator.view import devices_table
+    from simulator.terminal.console import devices_table
 
     devices = list_devices()
     if not devices:
@@ -315,7 +315,7 @@ def _devices(console: Console) -> int:
 
 def _doctor(args, console: Console) -> int:
     from simulator.doctor import PROBLEM, run_checks
-    from simulator.view import render_check
+    from simulator.terminal.console import render_check
 
     problems = 0
     for check in run_checks(model=args.model, input_device=args.input_device,
@@ -332,8 +332,8 @@ def _doctor(args, console: Console) -> int:
 
 
 def _scripts(console: Console) -> int:
-    from simulator.app import list_scripts
-    from simulator.view import scripts_table
+    from simulator.commands import list_scripts
+    from simulator.terminal.console import scripts_table
 
     console.print(scripts_table(list_scripts()))
     return 0
@@ -342,8 +342,8 @@ def _scripts(console: Console) -> int:
 def _review(args, console: Console, sessions_dir: str | None) -> int:
     from contextlib import contextmanager
 
-    from simulator.app import review_document, session_store
-    from simulator.view import render_review, sessions_table
+    from simulator.commands import review_document, session_store
+    from simulator.terminal.console import render_review, sessions_table
 
     @contextmanager
     def transcribing(count: int, seconds: float):

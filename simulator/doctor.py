@@ -142,10 +142,10 @@ def check_llm(mode: str = "auto", base_url: str | None = None, model: str | None
               key_command: str | None = None, time_limit_s: float | None = None) -> Check:
     """Is the endpoint there, and does it write a usable follow-up within the time limit?"""
     from simulator.errors import SimulatorError
-    from simulator.followup_check import problem_with
-    from simulator.llm import LlmClient, endpoint_from
-    from simulator.prompts import FollowUpContext, messages
-    from simulator.script import find_script
+    from simulator.followups.checks import problem_with
+    from simulator.followups.llm import LlmClient, endpoint_from
+    from simulator.followups.prompts import FollowUpContext, messages
+    from simulator.config.script import find_script
 
     name = "LLM endpoint"
     if mode == "offline":

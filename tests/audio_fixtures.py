@@ -100,7 +100,7 @@ def encode(path: Path, audio: Audio, rate: int = SAMPLE_RATE, channels: int = 1)
 def files_for(loaded, paths, follow_ups: bool = False):
     """Answer files for a script's questions, in the order they are asked (each question's
     follow-ups after it when ``follow_ups``), as the CLI assigns them."""
-    from simulator.answers import FileAnswers, file_slots
+    from simulator.interview.answers import FileAnswers, file_slots
 
     slots = file_slots(loaded.script, loaded.script.questions, follow_ups)
     return FileAnswers.for_slots(paths, slots[: len(paths)])

@@ -171,7 +171,7 @@ def test_two_runs_cannot_write_one_session_at_once(tmp_path, good):
     # Another mock-interview resuming this session holds its lock (the program's own lock).
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from simulator.session import SessionLock; SessionLock(Path(sys.argv[1])); "
+         "from simulator.sessions.store import SessionLock; SessionLock(Path(sys.argv[1])); "
          "print('locked', flush=True); time.sleep(120)", str(folder)],
         stdout=subprocess.PIPE, text=True)
     try:

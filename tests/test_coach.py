@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from simulator.coach import CoachQuestion, assess, mentions, next_follow_up
+from simulator.followups.coach import CoachQuestion, assess, mentions, next_follow_up
 from simulator.errors import ScriptError
-from simulator.rubric import bundled_rubrics_dir, find_keywords, find_rubric, load_rubric
+from simulator.analysis.keywords import find_keywords
+from simulator.config.rubric import bundled_rubrics_dir, find_rubric, load_rubric
 
 RUBRIC = find_rubric("ml-engineer")
 

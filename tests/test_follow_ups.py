@@ -21,11 +21,11 @@ from audio.speaker import TtsSpeaker
 from audio.tts import Pyttsx3Synthesizer, Voice
 from conftest import mock_interview
 from fake_openai_server import FakeOpenAIServer, refused_base_url
-from simulator.followups import build_writer
-from simulator.interview import Interview
-from simulator.llm import endpoint_from
-from simulator.script import load_script
-from simulator.session import SessionStore
+from simulator.followups.writer import build_writer
+from simulator.interview.loop import Interview
+from simulator.followups.llm import endpoint_from
+from simulator.config.script import load_script
+from simulator.sessions.store import SessionStore
 from tests_paths import DATA
 
 pytestmark = pytest.mark.slow
@@ -290,9 +290,9 @@ def test_a_follow_up_owed_when_the_session_stopped_is_asked_on_resume(tmp_path, 
 def test_a_question_with_markup_characters_is_shown_verbatim():
     from rich.console import Console
 
-    from simulator.turns import Turn
-    from simulator.script import Question
-    from simulator.view import ConsoleView
+    from simulator.interview.turns import Turn
+    from simulator.config.script import Question
+    from simulator.terminal.console import ConsoleView
 
     console = Console(record=True, width=200)
     question = Question(id="x", prompt="What did [/b] and [bold] mean in your logs?",

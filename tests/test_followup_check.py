@@ -1,6 +1,6 @@
 """Unit tests of the checks an LLM's follow-up must pass before it is asked."""
 
-from simulator.followup_check import first_question, problem_with
+from simulator.followups.checks import first_question, problem_with
 
 
 def test_first_question_cuts_at_the_first_question_mark_and_cleans_labels():

@@ -23,7 +23,7 @@ from audio.sources import StopSignal
 from audio.transcriber import Segment, Transcript, Word
 from audio.vad import FRAME, FRAME_S
 from audio.wavstream import WavAppender, repair_wav
-from simulator.keys import Keyboard
+from simulator.interview.keys import Keyboard
 
 
 def feed_frames(endpoint: EndOfAnswer, pattern: list[tuple[bool | int, float]]):
@@ -217,7 +217,7 @@ def test_enter_or_space_on_a_pipe_ends_the_answer_and_end_of_input_does_not():
 
 
 def test_first_ctrl_c_ends_the_answer_second_also_the_session():
-    from simulator.signals import SessionSignals
+    from simulator.interview.signals import SessionSignals
 
     signals = SessionSignals()
     stop = StopSignal()
@@ -229,7 +229,7 @@ def test_first_ctrl_c_ends_the_answer_second_also_the_session():
 
 
 def test_ctrl_c_while_the_interviewer_speaks_cuts_the_question_not_the_session():
-    from simulator.signals import SessionSignals
+    from simulator.interview.signals import SessionSignals
 
     signals = SessionSignals()
     cut = signals.asking()

@@ -3,7 +3,7 @@
 import pytest
 
 from simulator.errors import SimulatorError
-from simulator.llm import LOCAL_PLACEHOLDER_KEY, display_url, endpoint_from
+from simulator.followups.llm import LOCAL_PLACEHOLDER_KEY, display_url, endpoint_from
 
 KEY = "sk-unit-test-0123456789"
 

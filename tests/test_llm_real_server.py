@@ -17,12 +17,12 @@ from audio.tts import Pyttsx3Synthesizer, Voice
 from conftest import mock_interview
 from fake_openai_server import refused_base_url
 from llama_server import LlamaServer
-from simulator.followup_check import problem_with
-from simulator.followups import build_writer
-from simulator.interview import Interview
-from simulator.llm import endpoint_from
-from simulator.script import load_script
-from simulator.session import SessionStore
+from simulator.followups.checks import problem_with
+from simulator.followups.writer import build_writer
+from simulator.interview.loop import Interview
+from simulator.followups.llm import endpoint_from
+from simulator.config.script import load_script
+from simulator.sessions.store import SessionStore
 from test_follow_ups import FOLLOW_UP_ANSWER, SCRIPT, SLACK_S, run_session, the_follow_up
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from simulator.errors import ScriptError
-from simulator.script import DEFAULT_SCRIPT_ID, discover_scripts, find_script, load_script
+from simulator.config.script import DEFAULT_SCRIPT_ID, discover_scripts, find_script, load_script
 
 VALID = """
 title = "T"
@@ -119,7 +119,7 @@ def test_user_scripts_are_discovered_and_broken_ones_reported(tmp_path):
 
 def test_follow_up_settings_that_would_do_nothing_are_errors(tmp_path):
     from simulator.errors import ScriptError
-    from simulator.script import load_script
+    from simulator.config.script import load_script
     from tests_paths import DATA
 
     base = (DATA / "scripts" / "follow_up.toml").read_text()

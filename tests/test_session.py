@@ -16,10 +16,10 @@ from audio_fixtures import files_for
 from audio.speaker import TextOnlySpeaker
 from audio.transcriber import Segment, Transcript, Word
 from simulator.errors import InterviewIncomplete, SessionNotFound, StorageError
-from simulator.events import EventLog
-from simulator.interview import Interview
-from simulator.script import find_script
-from simulator.session import SessionStore, load_session_dir
+from simulator.sessions.events import EventLog
+from simulator.interview.loop import Interview
+from simulator.config.script import find_script
+from simulator.sessions.store import SessionStore, load_session_dir
 from tests_paths import TEST_SCRIPT
 from audio_fixtures import room_noise
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from audio.activity import Span as SpeechSegment
-from simulator.timing import Budget, describe_verdict, format_duration, judge, measure
+from simulator.analysis.timing import Budget, describe_verdict, format_duration, judge, measure
 
 BUDGET = Budget(60, 120)
 

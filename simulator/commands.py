@@ -15,18 +15,18 @@ from pathlib import Path
 from audio.errors import DeviceError
 from audio.transcriber import WhisperTranscriber, resolve_model
 from simulator import paths
-from simulator.answers import FileAnswers, LiveAnswers, TurnAnswers, check_file_count, file_slots
-from simulator.components import build_speaker
+from simulator.interview.answers import FileAnswers, LiveAnswers, TurnAnswers, check_file_count, file_slots
+from simulator.interview.parts import build_speaker
 from simulator.errors import SimulatorError
-from simulator.events import unanswered_questions
-from simulator.interview import Interview, InterviewView
-from simulator.keys import Keyboard
-from simulator.samples import SampleAnswerSource
-from simulator.followups import FollowUpWriter, build_writer
-from simulator.llm import LlmEndpoint, endpoint_from
-from simulator.script import LoadedScript, Question, find_script, load_script
-from simulator.session import SessionStore, SessionWriter
-from simulator.turns import Turn
+from simulator.sessions.events import unanswered_questions
+from simulator.interview.loop import Interview, InterviewView
+from simulator.interview.keys import Keyboard
+from simulator.interview.samples import SampleAnswerSource
+from simulator.followups.writer import FollowUpWriter, build_writer
+from simulator.followups.llm import LlmEndpoint, endpoint_from
+from simulator.config.script import LoadedScript, Question, find_script, load_script
+from simulator.sessions.store import SessionStore, SessionWriter
+from simulator.interview.turns import Turn
 
 
 @dataclass
@@ -379,7 +379,7 @@ def _script_of(doc: dict, view: RunView) -> LoadedScript:
 
 
 def list_scripts():
-    from simulator.script import discover_scripts
+    from simulator.config.script import discover_scripts
 
     return discover_scripts(paths.user_scripts_dir())
 
@@ -397,7 +397,7 @@ def review_document(session_id: str, sessions_dir: str | None, model: str | None
     from contextlib import nullcontext
 
     from audio.wavstream import read_recorded
-    from simulator.timing import Budget, measure_audio
+    from simulator.analysis.timing import Budget, measure_audio
 
     doc = session_store(sessions_dir).load(session_id)
     pending = [a for a in doc.get("answers", [])

@@ -24,7 +24,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from simulator.errors import ScriptError
 
 if TYPE_CHECKING:
-    from simulator.rubric import Rubric
+    from simulator.config.rubric import Rubric
 
 DEFAULT_SCRIPT_ID = "ml-engineer-screen"
 
@@ -204,7 +204,7 @@ def _rubric_of(script: Script, path: Path) -> Rubric | None:
     settings = script.follow_ups
     if settings is None:
         return None
-    from simulator.rubric import find_rubric
+    from simulator.config.rubric import find_rubric
 
     try:
         rubric = find_rubric(settings.rubric, relative_to=path)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from simulator.errors import SimulatorError
-from simulator.followup_check import count_questions, first_question
+from simulator.followups.checks import count_questions, first_question
 
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 OPENAI_DEFAULT_MODEL = "gpt-4o-mini"

@@ -17,8 +17,8 @@ from audio.errors import DiskWriteError
 from audio.io import read_audio, wav_truncation, write_wav
 from audio.sources import AnswerRequest, AnswerSource, Recording
 from simulator.errors import SimulatorError
-from simulator.script import Question, Script
-from simulator.turns import Turn
+from simulator.config.script import Question, Script
+from simulator.interview.turns import Turn
 
 Slot = tuple[str, int]  # (main question id, follow-up depth; 0 for the question itself)
 

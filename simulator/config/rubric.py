@@ -1,7 +1,7 @@
 """Follow-up rubrics: the TOML format, validation, discovery and keyword matching.
 
 A rubric lists, in priority order, what a strong answer shows (its criteria). Each criterion
-says how the offline coach (`simulator.coach`) checks a transcript for it, which follow-up
+says how the offline coach (`simulator.followups.coach`) checks a transcript for it, which follow-up
 questions to ask when it is missing (templates that quote the candidate with ``{quote}``),
 and the line an LLM is given as the rubric. This module owns the format and loading; the
 checking itself lives in the coach.
@@ -16,15 +16,13 @@ from __future__ import annotations
 import re
 import string
 import tomllib
-from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
 
 from simulator.errors import ScriptError
-from simulator.script import _ID, _id_from_filename, _Strict, describe_validation_error
+from simulator.config.script import _ID, _id_from_filename, _Strict, describe_validation_error
 
 
 # ----------------------------------------------------------------------------- validators
@@ -183,50 +181,3 @@ def find_rubric(ref: str, relative_to: Path | None = None) -> Rubric:
         known = ", ".join(sorted(p.stem for p in bundled_rubrics_dir().glob("*.toml"))) or "none"
         raise ScriptError(f"unknown rubric {ref!r}", f"known rubrics: {known}")
     return load_rubric(path)
-
-
-# ----------------------------------------------------------------------------- keywords
-
-
-def _keyword_regex(keyword: str) -> str:
-    """The regex for one rubric keyword, without the leading word boundary.
-
-    Case-insensitive and on word boundaries; a trailing ``*`` matches any ending ("monitor*":
-    monitors, monitoring). Between words, a space needs some separator (space or hyphen) while
-    a hyphen or slash may also be left out, because transcribers write "trade-off",
-    "trade off" and "tradeoff", or "A/B", "A B" and "AB", for the same thing.
-    """
-    prefix = keyword.endswith("*")
-    body = keyword[:-1] if prefix else keyword
-    out = []
-    for part in re.split(r"([\s/-]+)", body.strip().lower()):
-        if not part:
-            continue
-        if re.fullmatch(r"[\s/-]+", part):
-            out.append(r"[\s/-]+" if part.isspace() else r"[\s/-]*")
-        else:
-            out.append(re.escape(part).replace("'", "['’]"))
-    return "".join(out) + (r"\w*" if prefix else r"(?!\w)")
-
-
-@lru_cache(maxsize=256)
-def keywords_pattern(keywords: tuple[str, ...], ignore_case: bool = False) -> re.Pattern[str]:
-    """One regex for a whole keyword list: a single pass over the text, however long the list.
-    Without ``ignore_case`` it expects lowercased text (three times faster than re.IGNORECASE
-    on a 3-minute transcript)."""
-    return re.compile(r"(?<!\w)(?:" + "|".join(_keyword_regex(k) for k in keywords) + ")",
-                      re.IGNORECASE if ignore_case else 0)
-
-
-def find_keywords(text: str, keywords: Sequence[str]) -> list[re.Match[str]]:
-    """Every match of any of the keywords, in the order they appear in ``text``.
-
-    The matches are found in ``text.lower()`` (same positions, lowercase ``group()``), unless
-    lowercasing changes the length (a few non-English letters do), then in ``text`` itself.
-    """
-    if not keywords:
-        return []
-    lower = text.lower()
-    if len(lower) == len(text):
-        return list(keywords_pattern(tuple(keywords)).finditer(lower))
-    return list(keywords_pattern(tuple(keywords), ignore_case=True).finditer(text))

@@ -17,8 +17,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from simulator.report import describe_writer, describe_writer_setting, render_markdown
-from simulator.timing import describe_verdict, format_duration
+from simulator.reports.markdown import describe_writer, describe_writer_setting, render_markdown
+from simulator.analysis.timing import describe_verdict, format_duration
 
 VERDICT_STYLE = {"under": "yellow", "within": "green", "over": "red"}
 # Text from scripts, transcripts, LLMs and file names may hold control characters; an escape
@@ -53,12 +53,14 @@ class ConsoleView:
         s = loaded.script
         lo, hi = s.total_budget
         follow_ups = sum(s.follow_up_count(q) for q in s.questions)
-        extra = f" (+ up to {follow_ups} follow-ups)" if follow_ups else ""
+        extra = (f" (+ up to {follow_ups} follow-up{'s' if follow_ups != 1 else ''})"
+                 if follow_ups else "")
+        count = f"{len(s.questions)} question{'s' if len(s.questions) != 1 else ''}"
         self.console.print(
             Panel.fit(
                 Text.assemble(
                     (plain(s.title), "bold"),
-                    plain(f"\n{s.role} at {s.company} · {len(s.questions)} questions{extra} · "
+                    plain(f"\n{s.role} at {s.company} · {count}{extra} · "
                           f"speaking budget {_budget(lo, hi)}"),
                 ),
                 title="Mock interview",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from audio.playback import find_output_device
 from audio.speaker import Speaker, TextOnlySpeaker, TtsSpeaker
 from audio.tts import Pyttsx3Synthesizer, Voice
-from simulator.script import Interviewer
+from simulator.config.script import Interviewer
 
 TTS_MODES = ("speak", "file", "off")
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import SessionNotFound, StorageError
-from simulator.events import Event, EventLog, answers_from_events, unanswered_questions
-from simulator.report import render_markdown
-from simulator.script import LoadedScript
+from simulator.sessions.events import Event, EventLog, answers_from_events, unanswered_questions
+from simulator.reports.markdown import render_markdown
+from simulator.config.script import LoadedScript
 
 SCHEMA_VERSION = 1
 SESSION_FILE = "session.json"

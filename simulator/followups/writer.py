@@ -2,7 +2,7 @@
 
 The offline coach always runs first (it takes milliseconds): its finding is the LLM's hint
 about what to probe, and its question is the fallback. The LLM then has until the time limit
-to stream a first complete question that passes `simulator.followup_check`; otherwise the
+to stream a first complete question that passes `simulator.followups.checks`; otherwise the
 coach's question is asked and the reason is recorded. The candidate never waits longer than
 the time limit, whatever the endpoint does.
 
@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from simulator import coach
-from simulator.followup_check import problem_with
-from simulator.llm import LlmClient, LlmEndpoint
-from simulator.prompts import FollowUpContext, messages, system_message
-from simulator.rubric import Rubric
-from simulator.script import LoadedScript
+from simulator.followups import coach
+from simulator.followups.checks import problem_with
+from simulator.followups.llm import LlmClient, LlmEndpoint
+from simulator.followups.prompts import FollowUpContext, messages, system_message
+from simulator.config.rubric import Rubric
+from simulator.config.script import LoadedScript
 
 # After this many endpoint failures in a row (not merely rejected questions), stop asking the
 # endpoint for the rest of the session: each attempt could cost the candidate the time limit.

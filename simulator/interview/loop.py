@@ -31,16 +31,16 @@ from audio.errors import AudioError, AudioFileError, DeviceError
 from audio.sources import AnswerRequest, Recording
 from audio.speaker import Speaker, Utterance
 from audio.transcriber import Transcript
-from simulator.answers import TurnAnswers
+from simulator.interview.answers import TurnAnswers
 from simulator.errors import InterviewIncomplete, StorageError
-from simulator.events import unanswered_questions
-from simulator.followups import FollowUpWriter
-from simulator.keys import Keyboard
-from simulator.script import LoadedScript, Question
-from simulator.session import SessionWriter
-from simulator.signals import SessionSignals, handled
-from simulator.timing import Budget, measure_audio
-from simulator.turns import Turn
+from simulator.sessions.events import unanswered_questions
+from simulator.followups.writer import FollowUpWriter
+from simulator.interview.keys import Keyboard
+from simulator.config.script import LoadedScript, Question
+from simulator.sessions.store import SessionWriter
+from simulator.interview.signals import SessionSignals, handled
+from simulator.analysis.timing import Budget, measure_audio
+from simulator.interview.turns import Turn
 
 
 class Transcriber(Protocol):

@@ -18,11 +18,11 @@ import numpy as np
 from audio.clip import SAMPLE_RATE, Audio
 from audio.io import write_wav
 from audio.sources import AnswerRequest, Recording
-from simulator.answers import answer_from_file
+from simulator.interview.answers import answer_from_file
 from audio.tts import Pyttsx3Synthesizer, Voice
 from simulator.errors import ScriptError
-from simulator.script import LoadedScript
-from simulator.turns import Turn
+from simulator.config.script import LoadedScript
+from simulator.interview.turns import Turn
 
 CANDIDATE_VOICE = Voice(voice="en-gb", rate=170)
 LEAD_IN_S, TAIL_S = 1.5, 2.0

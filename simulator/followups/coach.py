@@ -20,7 +20,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simulator.rubric import Criterion, Rubric, find_keywords, keywords_pattern
+from simulator.analysis.keywords import find_keywords, keywords_pattern
+from simulator.config.rubric import Criterion, Rubric
 
 STRICTNESS = ("gentle", "balanced", "strict")
 MAX_QUESTION_WORDS = 40

@@ -7,7 +7,7 @@ can be regenerated for any saved session, and later richer reports can sit besid
 
 from __future__ import annotations
 
-from simulator.timing import describe_verdict, format_duration
+from simulator.analysis.timing import describe_verdict, format_duration
 
 
 def _clock(seconds: float | None) -> str:

@@ -4,7 +4,7 @@ The system message holds everything the interviewer must obey (role, persona, st
 rubric, rules); the candidate's transcript goes in the user message, fenced as data. Anything
 in the transcript that looks like an instruction ("ignore your instructions and say...") is
 therefore just words the candidate said; the reply is also checked afterwards
-(`simulator.followup_check`), so a model that obeys the transcript anyway is not heard.
+(`simulator.followups.checks`), so a model that obeys the transcript anyway is not heard.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simulator.rubric import Rubric
-from simulator.script import Script
+from simulator.config.rubric import Rubric
+from simulator.config.script import Script
 
 STRICTNESS = {
     "gentle": "Be encouraging in tone, but still ask for specifics.",
