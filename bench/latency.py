@@ -39,6 +39,7 @@ from audio.io import read_audio, write_wav  # noqa: E402
 from audio_fixtures import answer_with_pauses, manifest  # noqa: E402
 from bench.wer import word_error_rate  # noqa: E402
 from soundserver import PulseServer  # noqa: E402
+from tests_paths import saved_session  # noqa: E402
 
 LENGTHS = (30, 90, 180)
 SCRIPT = """
@@ -124,7 +125,7 @@ def one_run(server: PulseServer, work: Path, run: int, end: str, transcriber,
     if status != 0:
         raise RuntimeError(f"run {run}: program exit status {status}")
     log = next((home / "sessions").glob("*/session.json"))
-    doc = json.loads(log.read_text())
+    doc = saved_session(log.parent)
     onset = first_sound_offset(speaker_wav)
     rows = []
     for n, known, answer in zip(LENGTHS, answers, doc["answers"]):
@@ -173,7 +174,7 @@ def holdout_run(server: PulseServer, work: Path, transcriber, model: str) -> dic
     process.stdin.write(b"\n")  # the next question: Enter, nothing said
     process.stdin.flush()
     process.wait(timeout=600)
-    doc = json.loads(next((home / "sessions").glob("*/session.json")).read_text())
+    doc = saved_session(next((home / "sessions").glob("*/session.json")).parent)
     first = doc["answers"][0]
     audio = read_audio(next((home / "sessions").glob("*/session.json")).parent / first["audio"])
     whole = transcriber.transcribe(audio)

@@ -21,8 +21,8 @@ from rich.console import Console
 
 from audio.models import DEFAULT_MODEL
 from simulator import __version__
-from simulator.errors import InterviewIncomplete, UserFacingError
-from simulator.terminal.console import _safe
+from simulator.errors import UserFacingError
+from simulator.terminal.text import safe
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -109,6 +109,10 @@ def _parser() -> argparse.ArgumentParser:
                             help="list saved sessions, or show one session's report")
     review.add_argument("session_id", nargs="?", metavar="ID",
                         help="session id (or a unique prefix) to show")
+    review.add_argument("--repair", action="store_true",
+                        help="fix what a crash left in the session's files (audio headers, the "
+                             "session document) without continuing it; reading alone never "
+                             "changes a session")
     return parser
 
 
@@ -201,7 +205,7 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
     except UserFacingError as exc:
         if debug:
             traceback.print_exc()
-        err.print(f"[red]error:[/] {_safe(exc)}", markup=True, soft_wrap=True)
+        err.print(f"[red]error:[/] {safe(exc)}", markup=True, soft_wrap=True)
         return exc.exit_code
     except Exception:
         if debug:
@@ -215,7 +219,8 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
 
 def _run(args, console: Console, err: Console, sessions_dir: str | None) -> int:
     from simulator.commands import RunOptions, resume_interview, run_interview
-    from simulator.terminal.console import ConsoleView, timing_table
+    from simulator.terminal.live import ConsoleView
+    from simulator.terminal.tables import timing_table
 
     view = ConsoleView(console)
     options = RunOptions(
@@ -239,56 +244,49 @@ def _run(args, console: Console, err: Console, sessions_dir: str | None) -> int:
         answers_include_follow_ups=args.answers_include_follow_ups,
         retake=list(getattr(args, "retake", []) or []),
     )
-    code = 0
-    try:
-        if args.command == "resume":
-            _session, doc = resume_interview(args.session_id, options, view)
-        else:
-            _session, doc = run_interview(options, view)
-    except (InterviewIncomplete, KeyboardInterrupt) as exc:
-        if view.session is None:
-            raise
-        doc = view.session.document()
-        where = f"{_saved(doc)} in {view.session.dir}"
+    if args.command == "resume":
+        outcome = resume_interview(args.session_id, options, view)
+    else:
+        outcome = run_interview(options, view)
+    doc, code = outcome.document, 0
+    if outcome.stopped is not None:
+        exc = outcome.stopped
+        where = f"{_saved(doc)} in {outcome.session_dir}"
         if isinstance(exc, KeyboardInterrupt):
             code, message = 130, f"interrupted (Ctrl-C); {where}"
         else:
-            code = exc.exit_code
+            code = getattr(exc, "exit_code", 1)
             message = f"{exc}; {where}"
-        message += f"; continue with: {_command('resume', doc['id'], sessions_dir)}"
-        missing = doc.get("unanswered") or []
-        if (doc.get("settings") or {}).get("answers_from") == "files" and missing:
-            message += (f" --answers FILE{' ...' if len(missing) > 1 else ''} (one per question "
-                        f"still without a usable answer: {', '.join(missing)})")
-        err.print(f"[red]error:[/] {_safe(message)}", soft_wrap=True)
-    if doc["answers"]:
+        message += f"; continue with: {_command('resume', doc.id, sessions_dir)}"
+        if doc.settings.get("answers_from") == "files" and doc.unanswered:
+            message += (f" --answers FILE{' ...' if len(doc.unanswered) > 1 else ''} (one per "
+                        f"question still without a usable answer: {', '.join(doc.unanswered)})")
+        err.print(f"[red]error:[/] {safe(message)}", soft_wrap=True)
+    if doc.answers:
         console.print()
         console.print(timing_table(doc))
-    session_dir = view.session.dir
-    console.print(f"Report: {session_dir / 'report.md'}")
-    console.print(f"Review it later with: {_command('review', doc['id'], sessions_dir)}")
+    console.print(f"Report: {safe(outcome.session_dir / 'report.md')}")
+    console.print(f"Review it later with: {safe(_command('review', doc.id, sessions_dir))}")
     if args.json:
-        usable = [a for a in doc["answers"] if a.get("status") == "complete"]
         summary = {
-            "session_id": doc["id"],
-            "session_dir": str(session_dir),
-            "status": doc["status"],
-            "answers": len(usable),
-            "attempts": len(doc["answers"]),
-            "unanswered": doc.get("unanswered", []),
-            "over_budget": sum(1 for a in doc["answers"]
-                               if a.get("counts") and a.get("verdict") == "over"),
+            "session_id": doc.id,
+            "session_dir": str(outcome.session_dir),
+            "status": doc.status,
+            "answers": sum(1 for a in doc.answers if a.usable),
+            "attempts": len(doc.answers),
+            "unanswered": doc.unanswered,
+            "over_budget": sum(1 for a in doc.answers if a.counts and a.verdict == "over"),
         }
         # Plain print, not rich: the JSON must not be wrapped or styled.
         print(json.dumps(summary), flush=True)
     return code
 
 
-def _saved(doc: dict) -> str:
+def _saved(doc) -> str:
     """How many usable answers the session holds (failed attempts are not answers)."""
-    usable = sum(1 for a in doc["answers"] if a.get("status") == "complete")
+    usable = sum(1 for a in doc.answers if a.usable)
     text = f"{usable} usable answer{'s' if usable != 1 else ''} saved"
-    failed = len(doc["answers"]) - usable
+    failed = len(doc.answers) - usable
     if failed:
         text += f" (and {failed} attempt{'s' if failed != 1 else ''} without one)"
     return text
@@ -302,7 +300,7 @@ def _command(name: str, session_id: str, sessions_dir: str | None) -> str:
 
 def _devices(console: Console) -> int:
     from audio.devices import list_devices
-    from simulator.terminal.console import devices_table
+    from simulator.terminal.tables import devices_table
 
     devices = list_devices()
     if not devices:
@@ -315,7 +313,7 @@ def _devices(console: Console) -> int:
 
 def _doctor(args, console: Console) -> int:
     from simulator.doctor import PROBLEM, run_checks
-    from simulator.terminal.console import render_check
+    from simulator.terminal.tables import render_check
 
     problems = 0
     for check in run_checks(model=args.model, input_device=args.input_device,
@@ -333,7 +331,7 @@ def _doctor(args, console: Console) -> int:
 
 def _scripts(console: Console) -> int:
     from simulator.commands import list_scripts
-    from simulator.terminal.console import scripts_table
+    from simulator.terminal.tables import scripts_table
 
     console.print(scripts_table(list_scripts()))
     return 0
@@ -342,8 +340,8 @@ def _scripts(console: Console) -> int:
 def _review(args, console: Console, sessions_dir: str | None) -> int:
     from contextlib import contextmanager
 
-    from simulator.commands import review_document, session_store
-    from simulator.terminal.console import render_review, sessions_table
+    from simulator.commands import list_sessions, review_document
+    from simulator.terminal.tables import render_review, sessions_table
 
     @contextmanager
     def transcribing(count: int, seconds: float):
@@ -351,14 +349,18 @@ def _review(args, console: Console, sessions_dir: str | None) -> int:
                             "transcribed (the session itself is not changed)…"):
             yield
 
-    store = session_store(sessions_dir)
     if args.session_id:
         render_review(console, review_document(args.session_id, sessions_dir,
-                                               on_transcribing=transcribing))
+                                               on_transcribing=transcribing,
+                                               repair=args.repair))
         return 0
-    summaries = store.summaries()
+    if args.repair:
+        console.print("--repair needs a session id: mock-interview review ID --repair")
+        return 2
+    store, summaries = list_sessions(sessions_dir)
     if not summaries:
-        console.print(f"No saved sessions in {store.root} yet. Start one with: mock-interview run")
+        console.print(f"No saved sessions in {safe(store.root)} yet. Start one with: "
+                      "mock-interview run")
         return 0
     console.print(sessions_table(summaries))
     console.print("Show one with: mock-interview review ID")

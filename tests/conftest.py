@@ -50,3 +50,4 @@ def mock_interview(*args: str, home: Path, timeout: float = 600, env: dict | Non
     return subprocess.run(
         [str(exe), *args], capture_output=True, text=True, env=env, timeout=timeout, **kwargs
     )
+

@@ -16,6 +16,7 @@ from audio.clip import Audio
 from audio.io import write_wav
 from audio_fixtures import answer_with_pauses, pink_noise
 from conftest import mock_interview
+from tests_paths import saved_session
 from tests_paths import TEST_SCRIPT
 
 pytestmark = pytest.mark.slow
@@ -38,7 +39,7 @@ def error_line(result) -> str:
 
 def session_doc(home: Path) -> dict:
     (path,) = (home / "sessions").glob("*/session.json")
-    return json.loads(path.read_text())
+    return saved_session(path.parent)
 
 
 def bad_file(folder: Path, kind: str) -> Path:
@@ -244,7 +245,7 @@ def test_a_full_disk_keeps_what_was_recorded_and_leaves_nothing_hidden(tmp_path,
         hidden = [p for p in disk.rglob(".*") if p.name.endswith(".tmp")]
         assert hidden == []
         (folder,) = disk.iterdir()
-        doc = json.loads((folder / "session.json").read_text())
+        doc = saved_session(folder)
         assert doc["answers"][0]["status"] == "complete" and doc["answers"][0]["transcript"]
         assert doc["status"] == "incomplete"
     finally:

@@ -11,6 +11,7 @@ from audio.io import write_wav
 from audio_fixtures import answer_with_pauses, encode, room_noise
 from bench.wer import word_error_rate
 from conftest import mock_interview
+from tests_paths import saved_session
 from tests_paths import TEST_SCRIPT
 
 pytestmark = pytest.mark.slow
@@ -50,7 +51,7 @@ def test_run_on_answer_files_saves_a_complete_session(tmp_path, answers):
     summary = last_json_line(result.stdout)
     session_dir = Path(summary["session_dir"])
     assert session_dir.parent == home / "sessions"
-    doc = json.loads((session_dir / "session.json").read_text())
+    doc = saved_session(session_dir)
     assert doc["schema_version"] == 1 and doc["status"] == "complete"
     assert doc["id"] == summary["session_id"]
     assert doc["script"]["id"] == "two-questions" and doc["script"]["title"]
@@ -104,7 +105,7 @@ def test_speak_without_an_output_device_falls_back_to_files(tmp_path, answers):
     assert "No sound output device found" in result.stdout
     session_dir = Path(last_json_line(result.stdout)["session_dir"])
     assert len(list((session_dir / "questions").glob("*.wav"))) == 2
-    doc = json.loads((session_dir / "session.json").read_text())
+    doc = saved_session(session_dir)
     assert doc["settings"]["tts"] == "file"
 
 
@@ -151,7 +152,7 @@ def test_bad_answer_file_stops_the_interview_and_keeps_earlier_answers(tmp_path,
     expected = {"missing": "not found", "empty": "empty", "silent": "no speech",
                 "corrupt": "cannot decode"}[kind]
     assert expected in line and "question 2" in line
-    doc = json.loads((Path(summary["session_dir"]) / "session.json").read_text())
+    doc = saved_session(Path(summary["session_dir"]))
     assert doc["status"] == "incomplete" and bad.name in doc["incomplete_reason"]
     assert doc["answers"][0]["status"] == "complete"
     assert "book" not in doc["answers"][0]["transcript"].lower()  # it is the real first answer

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.followups.coach import CoachQuestion, assess, mentions, next_follow_up
+from simulator.analysis.content import assess
+from simulator.followups.coach import CoachQuestion, mentions, next_follow_up
 from simulator.errors import ScriptError
 from simulator.analysis.keywords import find_keywords
 from simulator.config.rubric import bundled_rubrics_dir, find_rubric, load_rubric
@@ -131,8 +132,8 @@ def test_findings_carry_verbatim_evidence_and_a_reason():
         for f in assess(transcript, RUBRIC):
             assert f.detail
             if f.evidence is not None:
-                assert f.evidence in transcript
-                assert len(f.evidence.split()) <= 12
+                assert f.evidence.quote in transcript
+                assert len(f.evidence.quote.split()) <= 12
     by_id = {f.criterion: f for f in assess(ALL_WE, RUBRIC)}
     assert by_id["ownership"].detail == "we x8, I x0"
     assert by_id["metrics"].covered  # "from two percent ... to one point four percent"

@@ -20,12 +20,14 @@ from audio_fixtures import files_for
 from audio.speaker import TtsSpeaker
 from audio.tts import Pyttsx3Synthesizer, Voice
 from conftest import mock_interview
+from tests_paths import saved_session
 from fake_openai_server import FakeOpenAIServer, refused_base_url
 from simulator.followups.writer import build_writer
 from simulator.interview.loop import Interview
 from simulator.followups.llm import endpoint_from
 from simulator.config.script import load_script
-from simulator.sessions.store import SessionStore
+from simulator.reports.markdown import render_markdown
+from simulator.sessions.store import SessionStore, read_session
 from tests_paths import DATA
 
 pytestmark = pytest.mark.slow
@@ -52,9 +54,9 @@ def run_session(tmp_path, transcriber, synthesizer, base_url: str | None, mode: 
     interview = Interview(loaded, speaker=TtsSpeaker(synthesizer, None),
                           answers=files_for(loaded, [MAIN_ANSWER, FOLLOW_UP_ANSWER], follow_ups=True),
                           transcriber=transcriber, session=session, follow_ups=writer)
-    doc = interview.run()
-    assert doc["status"] == "complete"
-    return doc
+    assert interview.run().status == "complete"
+    # What the session saved, as a user's tools would read it.
+    return saved_session(session.dir)
 
 
 def the_follow_up(doc: dict) -> tuple[dict, dict]:
@@ -98,8 +100,8 @@ def test_a_misbehaving_endpoint_falls_back_to_the_offline_coach_in_time(
     assert event["delay_s"] <= limit + SLACK_S, event
     assert event["question"].endswith("?")
     assert answer["follow_up"]["fallback"] == event["fallback"]
-    report = (tmp_path / "sessions").glob("*/report.md")
-    assert reason in next(report).read_text()
+    (folder,) = (tmp_path / "sessions").iterdir()
+    assert reason in render_markdown(read_session(folder))
 
 
 def test_refused_connection_falls_back_at_once(tmp_path, transcriber, synthesizer):
@@ -239,7 +241,7 @@ def test_a_follow_up_answer_cut_by_a_crash_is_transcribed_on_resume(tmp_path, ho
     resumed = mock_interview("resume", session_dir.name, "--tts", "off", "--llm", "offline",
                              home=home)
     assert resumed.returncode == 0, resumed.stderr
-    doc = json.loads((session_dir / "session.json").read_text())
+    doc = saved_session(session_dir)
     assert doc["status"] == "complete"
     follow_up = doc["answers"][1]
     assert follow_up["kind"] == "follow_up" and follow_up["end_reason"] == "recovered"
@@ -252,7 +254,7 @@ def test_the_default_interview_runs_with_follow_ups_on_sample_answers(tmp_path, 
     assert done.returncode == 0, done.stderr
     assert "Follow-up questions: offline coach" in done.stdout
     session_dir = Path(json.loads(done.stdout.strip().splitlines()[-1])["session_dir"])
-    doc = json.loads((session_dir / "session.json").read_text())
+    doc = saved_session(session_dir)
     follow_ups = [a for a in doc["answers"] if a["kind"] == "follow_up"]
     script_questions = doc["script"]["questions"]
     assert len(doc["answers"]) == len(script_questions) + 9  # one per deep-dive question
@@ -279,7 +281,7 @@ def test_a_follow_up_owed_when_the_session_stopped_is_asked_on_resume(tmp_path, 
                              "--answers-include-follow-ups", "--answers", str(FOLLOW_UP_ANSWER),
                              home=home)
     assert resumed.returncode == 0, resumed.stderr
-    doc = json.loads((session_dir / "session.json").read_text())
+    doc = saved_session(session_dir)
     assert doc["status"] == "complete"
     main, follow_up = doc["answers"]
     assert follow_up["kind"] == "follow_up" and follow_up["follows"] == "project"
@@ -292,7 +294,7 @@ def test_a_question_with_markup_characters_is_shown_verbatim():
 
     from simulator.interview.turns import Turn
     from simulator.config.script import Question
-    from simulator.terminal.console import ConsoleView
+    from simulator.terminal.live import ConsoleView
 
     console = Console(record=True, width=200)
     question = Question(id="x", prompt="What did [/b] and [bold] mean in your logs?",

@@ -22,6 +22,7 @@ from audio_fixtures import answer_with_pauses, weak_vad_answer
 from bench.wer import normalise, word_error_rate
 from soundserver import PulseServer
 from tests_paths import DATA
+from tests_paths import saved_session
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +84,7 @@ class LiveRun:
 
     def document(self) -> dict:
         summary = json.loads(self.stdout().strip().splitlines()[-1])
-        return json.loads((Path(summary["session_dir"]) / "session.json").read_text())
+        return saved_session(Path(summary["session_dir"]))
 
 
 def speak_into_mic(server: PulseServer, tmp_path: Path, known, name: str) -> None:
@@ -273,7 +274,7 @@ def test_kill_9_mid_answer_then_review_and_resume(pulse, tmp_path):
          str(write_wav(tmp_path / "second.wav", second.audio))],
         env=env, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
-    doc = json.loads((home / "sessions" / session_id / "session.json").read_text())
+    doc = saved_session(home / "sessions" / session_id)
     assert doc["status"] == "complete"
     answer_wav = home / "sessions" / session_id / "answers" / "01-first.wav"
     recorded = read_audio(answer_wav)  # repaired by resume, and readable
@@ -297,7 +298,7 @@ def test_no_microphone_is_explained(tmp_path):
     assert fallback.returncode == 0, fallback.stderr
     assert "No microphone found: rehearsing on the sample answers" in fallback.stdout
     summary = json.loads(fallback.stdout.strip().splitlines()[-1])
-    doc = json.loads((Path(summary["session_dir"]) / "session.json").read_text())
+    doc = saved_session(Path(summary["session_dir"]))
     assert {"history", "computing", "cards"} <= set(normalise(doc["answers"][0]["transcript"]).split())
 
 

@@ -8,6 +8,8 @@ offline coach asks instead, in time, with the reason recorded.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from audio.io import write_wav
@@ -15,6 +17,7 @@ from audio_fixtures import files_for
 from audio.speaker import TtsSpeaker
 from audio.tts import Pyttsx3Synthesizer, Voice
 from conftest import mock_interview
+from tests_paths import saved_session
 from fake_openai_server import refused_base_url
 from llama_server import LlamaServer
 from simulator.followups.checks import problem_with
@@ -70,9 +73,10 @@ def test_instructions_inside_the_answer_do_not_change_the_interviewer(
     writer, _ = build_writer(loaded, "auto", endpoint_from(llama.base_url, None, None, env={}),
                              LIMIT_S)
     session = SessionStore(tmp_path / "sessions").create(loaded, {})
-    doc = Interview(loaded, speaker=TtsSpeaker(synthesizer, None),
-                    answers=files_for(loaded, [attack, FOLLOW_UP_ANSWER], follow_ups=True),
-                    transcriber=transcriber, session=session, follow_ups=writer).run()
+    Interview(loaded, speaker=TtsSpeaker(synthesizer, None),
+              answers=files_for(loaded, [attack, FOLLOW_UP_ANSWER], follow_ups=True),
+              transcriber=transcriber, session=session, follow_ups=writer).run()
+    doc = saved_session(session.dir)
     event, _ = the_follow_up(doc)
     question = event["question"]
     assert "ignore" in doc["answers"][0]["transcript"].lower()  # the attack was heard

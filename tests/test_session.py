@@ -16,10 +16,13 @@ from audio_fixtures import files_for
 from audio.speaker import TextOnlySpeaker
 from audio.transcriber import Segment, Transcript, Word
 from simulator.errors import InterviewIncomplete, SessionNotFound, StorageError
-from simulator.sessions.events import EventLog
+from simulator.reports.markdown import render_markdown
+from simulator.sessions.index import SessionIndex
+from simulator.sessions.log import EventLog
+from simulator.sessions.records import Notice, SessionDocument, event_json
 from simulator.interview.loop import Interview
 from simulator.config.script import find_script
-from simulator.sessions.store import SessionStore, load_session_dir
+from simulator.sessions.store import SessionStore, read_session
 from tests_paths import TEST_SCRIPT
 from audio_fixtures import room_noise
 
@@ -79,26 +82,28 @@ def test_complete_session_round_trips_through_json(tmp_path):
     answers = [speech_answer(tmp_path, "a1.wav"), speech_answer(tmp_path, "a2.wav")]
     store, session, interview = make_interview(tmp_path, answers)
     doc = interview.run()
-    assert doc["status"] == "complete"
+    assert doc.status == "complete"
     on_disk = json.loads((session.dir / "session.json").read_text())
-    assert on_disk == doc
-    assert on_disk["schema_version"] == 1
+    assert on_disk["schema_version"] == 1 and "events" not in on_disk
+    # What is read back equals what was written: the document, and the event log behind it.
+    assert store.load(session.id).model_copy(update={"dir": None}) == \
+        doc.model_copy(update={"dir": None})
+    assert SessionDocument.model_validate(on_disk).answers == doc.answers
     assert [a["question_id"] for a in on_disk["answers"]] == ["first", "second"]
     first = on_disk["answers"][0]
     assert first["audio"] == "answers/01-first.wav" and (session.dir / first["audio"]).exists()
     assert first["words"][0] == {"word": "hello", "start": 1.0, "end": 1.4, "probability": 0.9}
     assert first["budget"] == {"min_s": 5.0, "max_s": 9.0}
     assert first["verdict"] == "under"
-    types = [e["type"] for e in on_disk["events"]]
+    events = [json.loads(x) for x in (session.dir / "events.jsonl").read_text().splitlines()]
+    types = [e["type"] for e in events]
     assert types[0] == "session_started" and types[-1] == "session_ended"
     assert types.count("answer_ended") == 2 and types.count("transcript_ready") == 2
-    times = [e["t"] for e in on_disk["events"]]
+    times = [e["t"] for e in events]
     assert times == sorted(times)
-    # The event log file holds exactly the same events.
-    lines = (session.dir / "events.jsonl").read_text().splitlines()
-    assert [json.loads(x) for x in lines] == on_disk["events"]
-    assert "hello there" in (session.dir / "report.md").read_text()
-    assert [s.id for s in store.summaries()] == [session.id]
+    assert [event_json(e) for e in doc.events] == events
+    assert "hello there" in render_markdown(store.load(session.id))
+    assert [s.id for s in SessionIndex(store).summaries()] == [session.id]
 
 
 def test_ctrl_c_mid_session_keeps_what_was_recorded(tmp_path):
@@ -108,12 +113,12 @@ def test_ctrl_c_mid_session_keeps_what_was_recorded(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         interview.run()
     doc = store.load(session.id)
-    assert doc["status"] == "incomplete"
-    assert "interrupted" in doc["incomplete_reason"]
-    assert doc["answers"][0]["status"] == "complete"
+    assert doc.status == "incomplete"
+    assert "interrupted" in (doc.incomplete_reason or "")
+    assert doc.answers[0].status == "complete"
     # The second answer's audio was saved before transcription was interrupted.
-    assert doc["answers"][1]["status"] == "recorded"
-    assert (session.dir / doc["answers"][1]["audio"]).exists()
+    assert doc.answers[1].status == "recorded"
+    assert (session.dir / (doc.answers[1].audio or "")).exists()
 
 
 def test_running_out_of_answers_is_incomplete_but_saved(tmp_path):
@@ -121,7 +126,7 @@ def test_running_out_of_answers_is_incomplete_but_saved(tmp_path):
     with pytest.raises(InterviewIncomplete, match="no answer for question 2"):
         interview.run()
     doc = store.load(session.id)
-    assert doc["status"] == "incomplete" and len(doc["answers"]) == 1
+    assert doc.status == "incomplete" and len(doc.answers) == 1
 
 
 def test_crash_leaves_a_reviewable_session_rebuilt_from_the_event_log(tmp_path):
@@ -137,19 +142,22 @@ def test_crash_leaves_a_reviewable_session_rebuilt_from_the_event_log(tmp_path):
     (session.dir / "session.json").write_text(json.dumps(old))
     lines = [json.dumps(e) for e in events[: cut + 1]]
     (session.dir / "events.jsonl").write_text("\n".join(lines) + '\n{"t": 9, "type": "answ')
-    doc = load_session_dir(session.dir)
-    assert doc["status"] == "interrupted"
-    assert len(doc["answers"]) == 1 and doc["answers"][0]["transcript"] == "hello there"
+    before = {p: p.read_bytes() for p in session.dir.rglob("*") if p.is_file()}
+    doc = read_session(session.dir)
+    assert doc.status == "interrupted"
+    assert len(doc.answers) == 1 and doc.answers[0].transcript == "hello there"
+    # Reading changed nothing on disk.
+    assert {p: p.read_bytes() for p in session.dir.rglob("*") if p.is_file()} == before
 
 
 def test_events_are_timed_on_the_injected_clock():
     clock = FakeClock()
     log = EventLog(clock=clock)
-    first = log.append("a")
-    second = log.append("b", x=1)
-    assert second["t"] - first["t"] == 0.5 and second["x"] == 1
+    first = log.append(Notice, text="a")
+    second = log.append(Notice, text="b", turn=1)
+    assert second.t - first.t == 0.5 and second.turn == 1
     resumed = EventLog(clock=clock, events=log.events)
-    assert resumed.append("c")["t"] > second["t"]
+    assert resumed.append(Notice, text="c").t > second.t
 
 
 def test_unwritable_sessions_folder_is_reported(tmp_path):
@@ -164,7 +172,7 @@ def test_unknown_and_ambiguous_session_ids(tmp_path):
     for name in ("20260101-100000-x", "20260101-110000-x"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "session.json").write_text(json.dumps({"id": name, "answers": [], "events": []}))
-    assert store.load("20260101-10")["id"] == "20260101-100000-x"
+    assert store.load("20260101-10").id == "20260101-100000-x"
     with pytest.raises(SessionNotFound, match="matches 2 sessions"):
         store.load("20260101")
     with pytest.raises(SessionNotFound, match="no saved session"):

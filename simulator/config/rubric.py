@@ -1,10 +1,10 @@
-"""Follow-up rubrics: the TOML format, validation, discovery and keyword matching.
+"""Follow-up rubrics: the TOML format, validation and discovery.
 
 A rubric lists, in priority order, what a strong answer shows (its criteria). Each criterion
-says how the offline coach (`simulator.followups.coach`) checks a transcript for it, which follow-up
-questions to ask when it is missing (templates that quote the candidate with ``{quote}``),
-and the line an LLM is given as the rubric. This module owns the format and loading; the
-checking itself lives in the coach.
+says how a transcript is checked for it (`simulator.analysis.content`), which follow-up
+questions the offline coach asks when it is missing (templates that quote the candidate with
+``{quote}``), and the line an LLM is given as the rubric. This module owns the format and
+loading; the checking lives in the analysis, the choice of question in the coach.
 
 Rubrics are found by id in the bundled ``configs/rubrics`` folder, or by path (absolute, or
 relative to the script that names them). Errors name the file, the key and the problem, like
@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from simulator.errors import ScriptError
-from simulator.config.script import _ID, _id_from_filename, _Strict, describe_validation_error
+from simulator.config.loader import Id, Long, RequiredLine, RequiredLong, RequiredName, Strict, load_toml
 
 
 # ----------------------------------------------------------------------------- validators
@@ -77,17 +76,17 @@ Keyword = Annotated[str, AfterValidator(_keyword)]
 # ----------------------------------------------------------------------------- models
 
 
-class Criterion(_Strict):
-    id: Annotated[str, Field(pattern=_ID, max_length=64)]
-    title: Annotated[str, Field(min_length=1)]  # e.g. "Numbers with a baseline"
-    look_for: Annotated[str, Field(min_length=1)]  # the rubric line an LLM is given
+class Criterion(Strict):
+    id: Id
+    title: RequiredName  # e.g. "Numbers with a baseline"
+    look_for: RequiredLine  # the rubric line an LLM is given
     # "metrics" and "ownership" have built-in detectors; "keywords" uses the two lists below.
     check: Literal["metrics", "ownership", "keywords"] = "keywords"
     covered_by: list[Keyword] = []  # phrases showing the answer covers it
     applies_when: list[Keyword] = []  # assess only if one of these appears ([] = always)
     ask: Annotated[list[Template], Field(min_length=1)]  # coach questions quoting {quote}
     ask_plain: Annotated[str, AfterValidator(_plain)]  # when nothing can be quoted
-    sample_answer: Annotated[str, Field(min_length=1)]  # the sample candidate's reply
+    sample_answer: RequiredLong  # the sample candidate's reply
 
     @model_validator(mode="after")
     def _keywords_needed(self) -> Criterion:
@@ -96,10 +95,10 @@ class Criterion(_Strict):
         return self
 
 
-class Rubric(_Strict):
-    id: Annotated[str, Field(pattern=_ID, max_length=64)]
-    title: Annotated[str, Field(min_length=1)]
-    description: str | None = None
+class Rubric(Strict):
+    id: Id
+    title: RequiredName
+    description: Long | None = None
     criteria: Annotated[list[Criterion], Field(min_length=1)]
 
     @field_validator("criteria")
@@ -125,37 +124,8 @@ class Rubric(_Strict):
 
 def load_rubric(path: str | Path) -> Rubric:
     """Read and validate one rubric file. Raises :class:`ScriptError` naming file and key."""
-    path = Path(path)
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise ScriptError(f"{path}: rubric file not found") from None
-    except UnicodeDecodeError:
-        raise ScriptError(f"{path}: not a UTF-8 text file") from None
-    except OSError as exc:
-        raise ScriptError(f"{path}: cannot read rubric file: {exc.strerror}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:  # the message carries the line and column
-        raise ScriptError(f"{path}: invalid TOML: {exc}") from None
-    data.setdefault("id", _id_from_filename(path))
-    try:
-        return Rubric.model_validate(data)
-    except ValidationError as exc:
-        raise ScriptError(f"{path}: {_name_criteria(describe_validation_error(exc, data), data)}") \
-            from None
-
-
-def _name_criteria(message: str, data: dict) -> str:
-    """Add the criterion id to its index: "criteria[2] (id 'trade-offs')" is easier to find."""
-    def named(match: re.Match) -> str:
-        try:
-            cid = data["criteria"][int(match.group(1))].get("id")
-        except (KeyError, IndexError, AttributeError, TypeError):
-            cid = None
-        return f"{match.group(0)} (id {cid!r})" if isinstance(cid, str) else match.group(0)
-
-    return re.sub(r"criteria\[(\d+)\]", named, message)
+    rubric, _, _ = load_toml(path, Rubric, "rubric", lists=("criteria",))
+    return rubric
 
 
 def bundled_rubrics_dir() -> Path:

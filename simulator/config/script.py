@@ -12,52 +12,20 @@ Scripts are found in the bundled `configs` package and in the user's scripts fol
 
 from __future__ import annotations
 
-import hashlib
-import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
+from simulator.config.loader import (Id, Line, Long, Name, RequiredLine, RequiredName, Strict,
+                                     id_from_filename, load_toml)
+from simulator.config.rubric import Rubric, find_rubric
 from simulator.errors import ScriptError
-
-if TYPE_CHECKING:
-    from simulator.config.rubric import Rubric
 
 DEFAULT_SCRIPT_ID = "ml-engineer-screen"
 
-_ID = r"^[a-z0-9][a-z0-9_-]*$"
-# Control characters (an escape sequence, a bell) would reach the terminal and the speech
-# engine as they are; tabs and line breaks are fine.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def _printable(text: str) -> str:
-    found = _CONTROL.search(text)
-    if found:
-        raise ValueError(f"holds a control character ({found.group()!r}) at position "
-                         f"{found.start()}: terminal escape codes are not allowed")
-    return text
-
-
-def _text(max_length: int, min_length: int = 0):
-    """A string of printable text, at most ``max_length`` characters."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length),
-                     AfterValidator(_printable)]
-
-
-Line = _text(1000)  # something the interviewer says: about a minute of speech at most
-Name = _text(200)
-Long = _text(6000)  # a sample answer: several minutes of speech
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Interviewer(_Strict):
+class Interviewer(Strict):
     name: Name = "Interviewer"
     voice: Name | None = Field(default=None, description="pyttsx3 voice id or language, e.g. en-us")
     rate: Annotated[int, Field(ge=80, le=400)] | None = None
@@ -71,7 +39,7 @@ class Interviewer(_Strict):
     strictness: Literal["gentle", "balanced", "strict"] = "balanced"
 
 
-class FollowUpSettings(_Strict):
+class FollowUpSettings(Strict):
     """The ``[follow_ups]`` table: which questions get follow-ups and how they are written."""
 
     rubric: Annotated[str, Field(min_length=1)]  # bundled rubric id or a path to a TOML file
@@ -93,9 +61,9 @@ class FollowUpSettings(_Strict):
         return self
 
 
-class Question(_Strict):
-    id: Annotated[str, Field(pattern=_ID, max_length=64)]
-    prompt: _text(1000, min_length=1)
+class Question(Strict):
+    id: Id
+    prompt: RequiredLine
     min_s: Annotated[float, Field(ge=0)]
     max_s: Annotated[float, Field(gt=0)]
     section: Name | None = None
@@ -112,11 +80,11 @@ class Question(_Strict):
         return self
 
 
-class Script(_Strict):
-    id: Annotated[str, Field(pattern=_ID, max_length=64)]
-    title: _text(200, min_length=1)
-    role: _text(200, min_length=1)
-    company: _text(200, min_length=1)
+class Script(Strict):
+    id: Id
+    title: RequiredName
+    role: RequiredName
+    company: RequiredName
     description: Long | None = None
     interviewer: Interviewer = Interviewer()
     follow_ups: FollowUpSettings | None = None
@@ -176,27 +144,8 @@ class LoadedScript:
 
 def load_script(path: str | Path) -> LoadedScript:
     """Read and validate one script file. Raises :class:`ScriptError` naming file and key."""
-    path = Path(path)
-    try:
-        raw_bytes = path.read_bytes()
-    except FileNotFoundError:
-        raise ScriptError(f"{path}: script file not found") from None
-    except OSError as exc:
-        raise ScriptError(f"{path}: cannot read script file: {exc.strerror}") from None
-    try:
-        data = tomllib.loads(raw_bytes.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ScriptError(f"{path}: not a UTF-8 text file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScriptError(f"{path}: invalid TOML: {exc}") from None
-    data.setdefault("id", _id_from_filename(path))
-    try:
-        script = Script.model_validate(data)
-    except ValidationError as exc:
-        raise ScriptError(f"{path}: {describe_validation_error(exc, data)}") from None
-    rubric = _rubric_of(script, path)
-    return LoadedScript(script=script, path=path, sha256=hashlib.sha256(raw_bytes).hexdigest(),
-                        rubric=rubric)
+    script, path, sha256 = load_toml(path, Script, "script", lists=("questions",))
+    return LoadedScript(script=script, path=path, sha256=sha256, rubric=_rubric_of(script, path))
 
 
 def _rubric_of(script: Script, path: Path) -> Rubric | None:
@@ -204,8 +153,6 @@ def _rubric_of(script: Script, path: Path) -> Rubric | None:
     settings = script.follow_ups
     if settings is None:
         return None
-    from simulator.config.rubric import find_rubric
-
     try:
         rubric = find_rubric(settings.rubric, relative_to=path)
     except ScriptError as exc:
@@ -223,48 +170,6 @@ def _rubric_of(script: Script, path: Path) -> Rubric | None:
         for criterion in q.follow_up_focus:
             check(f"questions[{i}] (id {q.id!r}).follow_up_focus", criterion)
     return rubric
-
-
-def _id_from_filename(path: Path) -> str:
-    return re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-") or "script"
-
-
-def describe_validation_error(exc: ValidationError, data: dict) -> str:
-    """One line naming the key (with the question id where there is one) and the problem."""
-    problems = []
-    for err in exc.errors():
-        key = _format_loc(err["loc"], data)
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        elif msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        problems.append(f"{key}: {msg}" if key else msg)
-    head = problems[0]
-    if len(problems) > 1:
-        head += f" (and {len(problems) - 1} more: " + "; ".join(problems[1:4]) + ")"
-    return head
-
-
-def _format_loc(loc: tuple, data: dict) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
-        else:
-            parts.append(str(item))
-    text = ".".join(parts)
-    # Name the question by its id too: "questions[3] (id 'data')" is easier to find.
-    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
-        try:
-            qid = data["questions"][loc[1]].get("id")
-        except (KeyError, IndexError, AttributeError, TypeError):
-            qid = None
-        if isinstance(qid, str):
-            text = text.replace(f"questions[{loc[1]}]", f"questions[{loc[1]}] (id {qid!r})", 1)
-    return text
 
 
 # ----------------------------------------------------------------------------- discovery
@@ -293,7 +198,7 @@ class ScriptEntry:
 
     @property
     def id(self) -> str:
-        return self.loaded.script.id if self.loaded else _id_from_filename(self.path)
+        return self.loaded.script.id if self.loaded else id_from_filename(self.path)
 
 
 def discover_scripts(user_scripts_dir: Path | None = None) -> list[ScriptEntry]:

@@ -33,11 +33,14 @@ from audio.speaker import Speaker, Utterance
 from audio.transcriber import Transcript
 from simulator.interview.answers import TurnAnswers
 from simulator.errors import InterviewIncomplete, StorageError
-from simulator.sessions.events import unanswered_questions
 from simulator.followups.writer import FollowUpWriter
 from simulator.interview.keys import Keyboard
 from simulator.config.script import LoadedScript, Question
-from simulator.sessions.store import SessionWriter
+from simulator.sessions.records import (AnswerEnded, AnswerFailed, AnswerMeasured, AnswerRecord,
+                                        AnswerRecovered, AnswerStarted, InterviewerSaid, Notice,
+                                        QuestionAsked, QuestionSkipped, RetakeRequested,
+                                        SessionDocument, SessionEnded, TranscriptReady)
+from simulator.sessions.writer import SessionWriter
 from simulator.interview.signals import SessionSignals, handled
 from simulator.analysis.timing import Budget, measure_audio
 from simulator.interview.turns import Turn
@@ -58,7 +61,7 @@ class InterviewView(Protocol):
     def answering(self, turn: Turn, request: AnswerRequest, live: bool) -> AbstractContextManager: ...
     def answer_received(self, turn: Turn, recording: Recording) -> None: ...
     def transcribing(self, turn: Turn, audio_seconds: float) -> AbstractContextManager: ...
-    def answer_done(self, turn: Turn, answer: dict) -> None: ...
+    def answer_done(self, turn: Turn, answer: AnswerRecord) -> None: ...
     def offer_retake(self, turn: Turn, seconds_left: float, unusable: bool = False) -> None: ...
     def writing_follow_up(self, turn: Turn) -> AbstractContextManager: ...
 
@@ -127,7 +130,7 @@ class Interview:
         return self.answers.live or bool(self.follow_up_answers and self.follow_up_answers.live)
 
     def run(self, questions: list[Question] | None = None, first_turn: int = 1,
-            resumed: bool = False, open_thread: Turn | None = None) -> dict:
+            resumed: bool = False, open_thread: Turn | None = None) -> SessionDocument:
         """Run the interview (or, when resuming, the ``questions`` still to answer;
         ``open_thread`` is the last answered turn, whose follow-ups may not all be asked).
 
@@ -137,10 +140,10 @@ class Interview:
         """
         questions = list(self.script.questions if questions is None else questions)
         order = {q.id: i + 1 for i, q in enumerate(self.script.questions)}
-        answers = self.session.document()["answers"]
+        answers = self.session.document().answers
         pending = deque(
             Turn(0, q, position=order.get(q.id, 0),
-                 attempt=1 + sum(1 for a in answers if a["question_id"] == q.id))
+                 attempt=1 + sum(1 for a in answers if a.question_id == q.id))
             for q in questions)
         number = first_turn
         stopped: str | None = None  # why the interview stopped before the end
@@ -184,20 +187,20 @@ class Interview:
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
             doc = self._end(stopped)
-        if doc["status"] != "complete":
-            raise InterviewIncomplete(doc["incomplete_reason"] or "the interview stopped early")
+        if doc.status != "complete":
+            raise InterviewIncomplete(doc.incomplete_reason or "the interview stopped early")
         return doc
 
     def _stop_if_asked(self) -> None:
         if self.signals.end_session:
             raise KeyboardInterrupt
 
-    def _end(self, stopped: str | None) -> dict:
+    def _end(self, stopped: str | None) -> SessionDocument:
         """Log how the session ended (complete only with a usable answer to every
         question) and make it durable."""
-        missing = unanswered_questions(self.session.document())
+        missing = self.session.document().unanswered
         for slot, path in getattr(self.answers, "unused", lambda: [])():
-            self.log.append("notice", text=f"{path} was not used: its question "
+            self.log.append(Notice, text=f"{path} was not used: its question "
                                            f"({slot[0]}, follow-up {slot[1]}) was not asked")
         if stopped is None and missing:
             names = ", ".join(missing[:6]) + (", ..." if len(missing) > 6 else "")
@@ -205,7 +208,7 @@ class Interview:
                        f"without a usable answer ({names})")
         try:
             self.log.append(
-                "session_ended",
+                SessionEnded,
                 status="complete" if stopped is None else "incomplete",
                 reason=stopped,
                 unanswered=missing,
@@ -227,7 +230,7 @@ class Interview:
         if not text:
             return
         utterance = self.speaker.say(text)
-        self.log.append("interviewer_said", what=what, text=text, tts=utterance.mode)
+        self.log.append(InterviewerSaid, what=what, text=text, tts=utterance.mode)
         self.view.interviewer_line(text, utterance)
 
     def _source_for(self, turn: Turn) -> TurnAnswers | None:
@@ -258,7 +261,7 @@ class Interview:
         if turn.kind != "main":
             extra["thread_turn"] = turn.thread_turn
         self.log.append(
-            "question_asked",
+            QuestionAsked,
             turn=turn.number,
             question_id=q.id,
             kind=turn.kind,
@@ -286,7 +289,7 @@ class Interview:
                                 max_s=q.max_s)
         try:
             if source.live:
-                self.log.append("answer_started", turn=turn.number,
+                self.log.append(AnswerStarted, turn=turn.number,
                                 audio=self.session.relative(request.audio_path))
                 self.session.sync_events()
                 self.signals.answering(request.stop)
@@ -295,16 +298,16 @@ class Interview:
                 request.on_progress = on_progress
                 recording = source.answer(turn, request)
         except AudioError as exc:
-            self.log.append("answer_failed", turn=turn.number, error=str(exc))
+            self.log.append(AnswerFailed, turn=turn.number, error=str(exc))
             raise
         finally:
             self.signals.idle()
         if recording is None:
-            self.log.append("notice", text=f"turn {turn.number} ({q.id}): no answer to give")
+            self.log.append(Notice, text=f"turn {turn.number} ({q.id}): no answer to give")
             return "no answer source", None
         self.view.answer_received(turn, recording)
         self.log.append(
-            "answer_ended",
+            AnswerEnded,
             turn=turn.number,
             reason=recording.end_reason,
             audio=self.session.relative(request.audio_path),
@@ -312,7 +315,7 @@ class Interview:
             audio_seconds=round(recording.audio.duration, 3),
         )
         for note in recording.notes:
-            self.log.append("notice", turn=turn.number, text=note)
+            self.log.append(Notice, turn=turn.number, text=note)
         self.session.checkpoint()
         if recording.end_reason == "max_time":
             self._interviewer_line(self.script.interviewer.wrap_up or DEFAULT_WRAP_UP, "wrap_up")
@@ -355,11 +358,11 @@ class Interview:
             if choice == "retake" and not self.signals.end_session:
                 if future is not None and not future.cancel():
                     future.result()  # it reads the log: let it finish before writing to it
-                self.log.append("retake_requested", turn=turn.number, question_id=turn.question.id)
+                self.log.append(RetakeRequested, turn=turn.number, question_id=turn.question.id)
                 self.view.notice("Answering the same question again (the earlier attempt is kept).")
                 return again
             if unusable:
-                self.log.append("question_skipped", turn=turn.number,
+                self.log.append(QuestionSkipped, turn=turn.number,
                                 question_id=turn.question.id,
                                 how="key" if choice else "no key within "
                                 f"{window:g} s")
@@ -374,7 +377,7 @@ class Interview:
 
     def recover(self, turn: Turn, audio: Audio) -> None:
         """Finish an answer a crash cut off: its audio is on disk; measure and transcribe it."""
-        self.log.append("answer_recovered", turn=turn.number, reason="recovered",
+        self.log.append(AnswerRecovered, turn=turn.number, reason="recovered",
                         audio=self.session.relative(
                             self.session.answer_audio_path(turn.number, turn.question.id)),
                         audio_seconds=round(audio.duration, 3))
@@ -392,14 +395,14 @@ class Interview:
                                  self.activity, recording.activity)
         if measured.timing is None:
             error = _no_speech(recording, measured.activity)
-            self.log.append("answer_failed", turn=turn.number, error=error.message,
+            self.log.append(AnswerFailed, turn=turn.number, error=error.message,
                             hint=error.hint)
             self.session.checkpoint()
             if strict and recording.end_reason != "device_lost":
                 raise error
             self.view.answer_done(turn, self._answer(turn))
             return False
-        self.log.append("answer_measured", turn=turn.number, **measured.event_fields())
+        self.log.append(AnswerMeasured, turn=turn.number, **measured.event_fields())
 
         with self.view.transcribing(turn, recording.audio.duration):
             started = time.perf_counter()
@@ -410,7 +413,7 @@ class Interview:
             elapsed = time.perf_counter() - started
         self._transcript_ready_at = time.monotonic()
         self.log.append(
-            "transcript_ready",
+            TranscriptReady,
             turn=turn.number,
             model=transcript.model,
             transcribe_seconds=round(elapsed, 3),
@@ -420,8 +423,10 @@ class Interview:
         self.view.answer_done(turn, self._answer(turn))
         return True
 
-    def _answer(self, turn: Turn) -> dict:
-        return next(a for a in self.session.document()["answers"] if a["turn"] == turn.number)
+    def _answer(self, turn: Turn) -> AnswerRecord:
+        answer = self.session.document().answer(turn.number)
+        assert answer is not None, f"turn {turn.number} has no answer record"
+        return answer
 
     # ------------------------------------------------------------------ follow-ups
 
@@ -436,16 +441,15 @@ class Interview:
         if turn.depth >= count:
             return None
         thread_turn = turn.number if turn.kind == "main" else turn.thread_turn
-        answers = self.session.document()["answers"]
-        thread = [(a["question"], a["transcript"]) for a in answers
-                  if (a["turn"] == thread_turn or a.get("thread_turn") == thread_turn)
-                  and a["status"] == "complete" and a.get("transcript")]
-        latest = next((a for a in answers if a["turn"] == turn.number), None)
-        if latest is None or latest["status"] != "complete" or not latest.get("transcript"):
+        answers = self.session.document().answers
+        thread = [(a.question, a.transcript) for a in answers
+                  if (a.turn == thread_turn or a.thread_turn == thread_turn)
+                  and a.status == "complete" and a.transcript]
+        latest = next((a for a in answers if a.turn == turn.number), None)
+        if latest is None or latest.status != "complete" or not latest.transcript:
             return None  # nothing was said: nothing to follow up on
-        asked = [e["question"] for e in self.log.events if e["type"] == "question_asked"]
-        asked_criteria = [e["criterion"] for e in self.log.events
-                          if e["type"] == "question_asked" and e.get("criterion")]
+        asked = [e.question for e in self.log.of(QuestionAsked)]
+        asked_criteria = [e.criterion for e in self.log.of(QuestionAsked) if e.criterion]
         settings = self.script.follow_ups
         force = None
         if settings.always_ask and settings.always_ask not in asked_criteria:
@@ -459,7 +463,7 @@ class Interview:
                                             focus=main.follow_up_focus, force=force,
                                             ready_at=ready_at or self._transcript_ready_at)
         except Exception as exc:  # noqa: BLE001 - a follow-up is never worth the session
-            self.log.append("notice", text=f"no follow-up after turn {turn.number}: "
+            self.log.append(Notice, text=f"no follow-up after turn {turn.number}: "
                                            f"{type(exc).__name__}")
             return None
         depth = turn.depth + 1

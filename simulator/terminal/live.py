@@ -1,4 +1,6 @@
-"""Terminal rendering with rich: the interview as it happens, script lists, session reviews.
+"""The interview on the terminal, as it happens: set-up lines, each question, the live answer
+panel (timer against the budget, level meter, why it is still listening, the transcript so
+far), the retake offer, and each answer's speaking time and transcript.
 
 All output goes through an injected :class:`rich.console.Console`, so tests can capture it and
 ``--json`` can keep standard output machine-readable at its last line.
@@ -6,34 +8,18 @@ All output goes through an injected :class:`rich.console.Console`, so tests can 
 
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 
-from rich import box
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.markup import escape
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
-from simulator.reports.markdown import describe_writer, describe_writer_setting, render_markdown
-from simulator.analysis.timing import describe_verdict, format_duration
+from simulator.reports.describe import (describe_verdict, describe_writer,
+                                        describe_writer_setting, format_duration)
+from simulator.sessions.records import AnswerRecord
+from simulator.terminal.text import plain, safe
 
 VERDICT_STYLE = {"under": "yellow", "within": "green", "over": "red"}
-# Text from scripts, transcripts, LLMs and file names may hold control characters; an escape
-# sequence must not reach the terminal (rich passes ESC through).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def plain(text: object) -> str:
-    """``text`` without control characters (line breaks kept)."""
-    return _CONTROL.sub("", str(text))
-
-
-def _safe(text: object) -> str:
-    """``text`` ready to go inside rich markup: no control characters, markup escaped."""
-    return escape(plain(text))
 
 
 def _budget(min_s: float, max_s: float) -> str:
@@ -68,7 +54,7 @@ class ConsoleView:
         )
 
     def notice(self, text: str) -> None:
-        self.console.print(f"[yellow]note:[/] {_safe(text)}")
+        self.console.print(f"[yellow]note:[/] {safe(text)}")
 
     @contextmanager
     def loading_model(self, name: str):
@@ -80,14 +66,14 @@ class ConsoleView:
 
     def session_created(self, session) -> None:
         self.session = session
-        self.console.print(f"Saving this session to [bold]{_safe(str(session.dir))}[/]")
+        self.console.print(f"Saving this session to [bold]{safe(str(session.dir))}[/]")
 
     def follow_ups_ready(self, description: dict) -> None:
-        self.console.print(f"Follow-up questions: {_safe(describe_writer_setting(description))}.")
+        self.console.print(f"Follow-up questions: {safe(describe_writer_setting(description))}.")
 
     # -- the interview
     def interviewer_line(self, text: str, utterance) -> None:
-        self.console.print(f"\n[cyan]Interviewer:[/] {_safe(text)}")
+        self.console.print(f"\n[cyan]Interviewer:[/] {safe(text)}")
 
     def question(self, turn, total: int) -> None:
         q = turn.question
@@ -95,17 +81,17 @@ class ConsoleView:
         if turn.kind == "follow_up":
             by = describe_writer(turn.follow_up.to_event()) if turn.follow_up else ""
             self.console.rule(
-                f"[bold]Follow-up[/] to {_safe(turn.follows or '')} · budget "
-                f"{_budget(q.min_s, q.max_s)}{again}[dim] · {_safe(by)}[/]", align="left")
+                f"[bold]Follow-up[/] to {safe(turn.follows or '')} · budget "
+                f"{_budget(q.min_s, q.max_s)}{again}[dim] · {safe(by)}[/]", align="left")
         else:
-            section = f"{_safe(q.section)} · " if q.section else ""
+            section = f"{safe(q.section)} · " if q.section else ""
             self.console.rule(
                 f"[bold]Question {turn.position or turn.number}/{total}[/] · {section}"
-                f"{_safe(q.id)} · budget {_budget(q.min_s, q.max_s)}{again}",
+                f"{safe(q.id)} · budget {_budget(q.min_s, q.max_s)}{again}",
                 align="left",
             )
         if turn.respeak:
-            self.console.print(f"[cyan]Interviewer:[/] {_safe(q.prompt)}")
+            self.console.print(f"[cyan]Interviewer:[/] {safe(q.prompt)}")
 
     @contextmanager
     def writing_follow_up(self, turn):
@@ -143,12 +129,12 @@ class ConsoleView:
                                    "is kept), or Enter to go on.[/]")
 
     def notice_line(self, text: str) -> None:
-        self.console.print(f"[dim]{_safe(text)}[/]")
+        self.console.print(f"[dim]{safe(text)}[/]")
 
     def answer_received(self, turn, recording) -> None:
         if recording.source:
             self.console.print(
-                f"[dim]Answer: {_safe(recording.source)} "
+                f"[dim]Answer: {safe(recording.source)} "
                 f"({recording.audio.duration:.1f} s of audio)[/]")
             for note in recording.notes:
                 self.notice(note)
@@ -166,20 +152,19 @@ class ConsoleView:
         with self.console.status(f"Transcribing {audio_seconds:.0f} s of audio…"):
             yield
 
-    def answer_done(self, turn, answer: dict) -> None:
-        if answer.get("status") == "failed":
-            self.console.print(f"[yellow]No usable answer: {_safe(str(answer.get('error')))}[/]")
-            if answer.get("hint"):
-                self.console.print(f"[yellow]    → {_safe(str(answer['hint']))}[/]")
+    def answer_done(self, turn, answer: AnswerRecord) -> None:
+        if answer.status == "failed":
+            self.console.print(f"[yellow]No usable answer: {safe(answer.error)}[/]")
+            if answer.hint:
+                self.console.print(f"[yellow]    → {safe(answer.hint)}[/]")
             return
-        verdict = answer.get("verdict")
-        style = VERDICT_STYLE.get(verdict, "white")
+        style = VERDICT_STYLE.get(answer.verdict or "", "white")
         self.console.print(
-            f"Speaking time [bold]{format_duration(answer['speech_seconds'])}[/] "
-            f"({answer['speech_start']:.1f}–{answer['speech_end']:.1f} s into the audio) · "
-            f"[{style}]{describe_verdict(verdict, answer.get('budget_delta_s'))}[/]"
+            f"Speaking time [bold]{format_duration(answer.speech_seconds)}[/] "
+            f"({answer.speech_start or 0:.1f}–{answer.speech_end or 0:.1f} s into the audio) · "
+            f"[{style}]{describe_verdict(answer.verdict, answer.budget_delta_s)}[/]"
         )
-        text = answer.get("transcript") or "(no words recognised)"
+        text = answer.transcript or "(no words recognised)"
         self.console.print(Text(f"“{plain(text)}”", style="italic dim"))
 
 
@@ -269,94 +254,3 @@ def answer_panel(question, progress) -> Panel:
     return Panel(Text("\n").join(lines), title="Your answer", title_align="left")
 
 
-def timing_table(doc: dict) -> Table:
-    table = Table(title="Timing", title_justify="left")
-    for col, justify in (("#", "right"), ("Question", "left"), ("Speaking", "right"),
-                         ("Budget", "right"), ("Verdict", "left")):
-        table.add_column(col, justify=justify)
-    for a in doc.get("answers", []):
-        budget = a.get("budget") or {}
-        verdict = a.get("verdict")
-        label = describe_verdict(verdict, a.get("budget_delta_s"))
-        if a.get("status") == "failed":
-            label = f"no usable answer: {a.get('error')}"
-        elif a.get("status") in ("recording", "recorded"):
-            label = "not transcribed yet"
-        superseded = a.get("status") == "complete" and not a.get("counts", True)
-        if superseded:
-            label += " (superseded by a later attempt)"
-        table.add_row(
-            str(a["turn"]),
-            a["question_id"] + (f" (attempt {a['attempt']})" if a.get("attempt", 1) > 1 else ""),
-            format_duration(a.get("speech_seconds")),
-            _budget(budget.get("min_s", 0), budget.get("max_s", 0)) if budget else "—",
-            Text(plain(label), style="dim" if superseded else VERDICT_STYLE.get(verdict, "")),
-        )
-    missing = doc.get("unanswered") or []
-    if missing:
-        table.caption = ("Without a usable answer: " + ", ".join(missing)
-                         + " (mock-interview resume asks them again)")
-    return table
-
-
-def scripts_table(entries) -> Table:
-    table = Table(title="Interview scripts")
-    table.add_column("id", no_wrap=True)
-    for col in ("title", "questions", "budget", "file"):
-        table.add_column(col, overflow="fold")
-    for e in entries:
-        if e.loaded is None:
-            table.add_row(e.id, Text(plain(f"invalid: {e.error}"), style="red"), "", "", e.path.name)
-            continue
-        s = e.loaded.script
-        lo, hi = s.total_budget
-        table.add_row(s.id, f"{s.title} ({s.role}, {s.company})", str(len(s.questions)),
-                      _budget(lo, hi), e.path.name)
-    return table
-
-
-def sessions_table(summaries) -> Table:
-    # The id already names the script (<date>-<time>-<script id>), so no separate column.
-    table = Table(title="Saved sessions", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("date", no_wrap=True)
-    for col in ("answers", "time", "over"):
-        table.add_column(col, justify="right", no_wrap=True)
-    table.add_column("status", no_wrap=True)
-    for s in summaries:
-        date = (s.started_at or "")[5:16].replace("T", " ")  # MM-DD HH:MM; the id has the year
-        status_style = {"complete": "green", "unreadable": "red"}.get(s.status, "yellow")
-        table.add_row(
-            s.id, date, f"{s.answers}/{s.questions}", format_duration(s.speaking_seconds),
-            str(s.over_budget),
-            Text(plain(s.status if not s.error else f"{s.status}: {s.error}"), style=status_style),
-        )
-    return table
-
-
-def devices_table(devices) -> Table:
-    table = Table(title="Sound devices", box=box.SIMPLE_HEAD, pad_edge=False)
-    for col, justify in (("#", "right"), ("name", "left"), ("in", "right"), ("out", "right"),
-                         ("rate", "right"), ("default", "left")):
-        table.add_column(col, justify=justify)
-    for d in devices:
-        default = ", ".join(x for x, flag in (("input", d.is_default_input),
-                                              ("output", d.is_default_output)) if flag)
-        table.add_row(str(d.index), d.name, str(d.inputs), str(d.outputs), str(d.default_rate),
-                      default)
-    return table
-
-
-CHECK_MARK = {"ok": "[green]✓[/]", "warning": "[yellow]![/]", "problem": "[red]✗[/]"}
-
-
-def render_check(console: Console, check) -> None:
-    console.print(f"{CHECK_MARK[check.status]} [bold]{check.name}[/]: {_safe(check.found)}",
-                  soft_wrap=True)
-    if check.fix:
-        console.print(f"    → {_safe(check.fix)}", soft_wrap=True)
-
-
-def render_review(console: Console, doc: dict) -> None:
-    console.print(Markdown(plain(render_markdown(doc))))
-    console.print(f"\nSession folder: {doc.get('dir')}")

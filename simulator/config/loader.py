@@ -1,0 +1,133 @@
+"""Strict TOML loading, shared by interview scripts and rubrics: one loader, one error wording.
+
+A file is read as UTF-8, parsed as TOML and validated by a pydantic model that forbids unknown
+keys and coercion. Every problem becomes one :class:`ScriptError` line naming the file, the
+key and the problem, with list entries named by their id where they have one::
+
+    my.toml: questions[2] (id 'data').max_sec: unknown key
+    rubric.toml: criteria[1] (id 'ownership').ask[0]: template has no {quote}
+
+The building blocks of the models (the id pattern, printable text of bounded length) live
+here too, so scripts and rubrics validate text the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from simulator.errors import ScriptError
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+
+# Control characters (an escape sequence, a bell) would reach the terminal and the speech
+# engine as they are; tabs and line breaks are fine.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    found = _CONTROL.search(text)
+    if found:
+        raise ValueError(f"holds a control character ({found.group()!r}) at position "
+                         f"{found.start()}: terminal escape codes are not allowed")
+    return text
+
+
+Printable = AfterValidator(printable)
+# Printable text of bounded length: a name or title, a line the interviewer says (about a
+# minute of speech at most), a long text (a sample answer: several minutes of speech).
+Name = Annotated[str, Field(max_length=200), Printable]
+RequiredName = Annotated[str, Field(min_length=1, max_length=200), Printable]
+Line = Annotated[str, Field(max_length=1000), Printable]
+RequiredLine = Annotated[str, Field(min_length=1, max_length=1000), Printable]
+Long = Annotated[str, Field(max_length=6000), Printable]
+RequiredLong = Annotated[str, Field(min_length=1, max_length=6000), Printable]
+
+
+class Strict(BaseModel):
+    """A configuration model: unknown keys and coerced types are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_toml(path: str | Path, model: type[M], kind: str,
+              lists: tuple[str, ...] = ()) -> tuple[M, Path, str]:
+    """Read, parse and validate one TOML file as ``model``.
+
+    ``kind`` names the file in messages ("script", "rubric"); ``lists`` are the keys whose
+    entries are named by their id in messages. A missing ``id`` is taken from the file name.
+    Returns (model, path, sha256 of the file's bytes).
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScriptError(f"{path}: {kind} file not found") from None
+    except IsADirectoryError:
+        raise ScriptError(f"{path}: is a folder, not a {kind} file") from None
+    except OSError as exc:
+        raise ScriptError(f"{path}: cannot read {kind} file: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ScriptError(f"{path}: not a UTF-8 text file") from None
+    except tomllib.TOMLDecodeError as exc:  # the message carries the line and column
+        raise ScriptError(f"{path}: invalid TOML: {exc}") from None
+    data.setdefault("id", id_from_filename(path))
+    try:
+        validated = model.model_validate(data)
+    except ValidationError as exc:
+        raise ScriptError(f"{path}: {describe_validation_error(exc, data, lists)}") from None
+    return validated, path, hashlib.sha256(raw).hexdigest()
+
+
+def id_from_filename(path: Path) -> str:
+    return re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-") or "file"
+
+
+def describe_validation_error(exc: ValidationError, data: dict,
+                              lists: tuple[str, ...] = ()) -> str:
+    """One line naming the key (with the entry's id where there is one) and the problem."""
+    problems = []
+    for err in exc.errors():
+        key = _format_loc(err["loc"], data, lists)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        problems.append(f"{key}: {msg}" if key else msg)
+    head = problems[0]
+    if len(problems) > 1:
+        head += f" (and {len(problems) - 1} more: " + "; ".join(problems[1:4]) + ")"
+    return head
+
+
+def _format_loc(loc: tuple, data: dict, lists: tuple[str, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
+        else:
+            parts.append(str(item))
+    text_ = ".".join(parts)
+    # Name list entries by their id too: "questions[3] (id 'data')" is easier to find.
+    if len(loc) >= 2 and loc[0] in lists and isinstance(loc[1], int):
+        try:
+            entry_id = data[loc[0]][loc[1]].get("id")
+        except (KeyError, IndexError, AttributeError, TypeError):
+            entry_id = None
+        if isinstance(entry_id, str):
+            text_ = text_.replace(f"{loc[0]}[{loc[1]}]", f"{loc[0]}[{loc[1]}] (id {entry_id!r})", 1)
+    return text_

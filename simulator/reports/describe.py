@@ -1,0 +1,69 @@
+"""Phrasing shared by every report and the terminal: budgets, durations, verdicts, who wrote
+a follow-up. One wording everywhere, so the terminal, Markdown and (later) HTML agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.analysis.timing import describe_verdict, format_duration
+from simulator.sessions.records import AnswerRecord, BudgetRecord, FollowUpInfo
+
+__all__ = ["budget_range", "clock", "describe_verdict", "describe_writer",
+           "describe_writer_setting", "follow_up_origin", "format_duration", "verdict_label"]
+
+
+def budget_range(budget: BudgetRecord | None) -> str:
+    """``1:00–2:00``; an em dash when unknown."""
+    if budget is None:
+        return "—"
+    return f"{format_duration(budget.min_s)}–{format_duration(budget.max_s)}"
+
+
+def clock(seconds: float | None) -> str:
+    """A moment in an answer's audio: ``1:05.2``."""
+    if seconds is None:
+        return "—"
+    minutes, secs = divmod(max(0.0, seconds), 60)
+    return f"{int(minutes)}:{secs:04.1f}"
+
+
+def verdict_label(answer: AnswerRecord) -> str:
+    """The timing verdict of one answer, or why there is none."""
+    if answer.status == "failed":
+        return f"no usable answer: {answer.error}"
+    if answer.status in ("recording", "recorded") and answer.speech_seconds is None:
+        return "not transcribed yet"
+    label = describe_verdict(answer.verdict, answer.budget_delta_s)
+    if answer.status == "complete" and not answer.counts:
+        label += " (superseded by a later attempt)"
+    return label
+
+
+def describe_writer_setting(description: dict[str, Any]) -> str:
+    """The session's follow-up writer, for the set-up lines."""
+    if description.get("writer") == "llm":
+        return (f"{description.get('model')} at {description.get('endpoint')} "
+                f"(offline coach after {description.get('time_limit_s'):g} s)")
+    return "offline coach" + (f" ({description['reason']})" if description.get("reason") else "")
+
+
+def describe_writer(follow_up: FollowUpInfo | dict[str, Any]) -> str:
+    """Who wrote one follow-up and, when an LLM's question was not used, why."""
+    info = follow_up if isinstance(follow_up, FollowUpInfo) else FollowUpInfo(**follow_up)
+    writer = info.writer or {}
+    probing = f" (probing {info.criterion})" if info.criterion and info.criterion != "other" else ""
+    if writer.get("kind") == "llm":
+        return f"written by the LLM {writer.get('model')}{probing}"
+    text = f"written by the offline coach{probing}"
+    if info.fallback:
+        text += f"; LLM not used: {info.fallback}"
+    return text
+
+
+def follow_up_origin(info: FollowUpInfo) -> str:
+    text = describe_writer(info)
+    if info.note:
+        text += f"; {info.note}"
+    if info.delay_s is not None:
+        text += f"; asked {info.delay_s:.1f} s after the answer was transcribed"
+    return text

@@ -1,0 +1,119 @@
+"""A fast list of saved sessions: a SQLite index beside the session folders.
+
+Listing used to read every session in full (300 sessions: 2.3 s). The index keeps one row
+per session with what a listing shows, and the size and modification time of the two files
+it was built from; a listing stats the folders (cheap) and reads again only the sessions that
+changed, appeared or were removed. The folders stay the source of truth: the index is a cache
+that is rebuilt whenever it is missing, stale, of an older layout or unreadable, and a
+sessions folder that cannot be written is simply listed without one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from simulator.errors import StorageError
+from simulator.sessions.records import SessionDocument
+from simulator.sessions.store import SessionStore, read_session
+from simulator.sessions.writer import EVENTS_FILE, SESSION_FILE
+
+INDEX_FILE = ".index.sqlite3"
+INDEX_VERSION = 1  # bump when SessionSummary changes: old indexes are rebuilt
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: str
+    dir: str
+    started_at: str | None
+    script_id: str | None
+    script_title: str | None
+    status: str
+    answers: int  # script questions with a usable answer
+    questions: int
+    speaking_seconds: float  # of the answers that count
+    over_budget: int
+    error: str | None = None
+
+    @classmethod
+    def of(cls, doc: SessionDocument) -> SessionSummary:
+        counting = [a for a in doc.answers if a.counts]
+        return cls(
+            id=doc.id, dir=doc.dir or "", started_at=doc.started_at, script_id=doc.script.id,
+            script_title=doc.script.title, status=doc.status,
+            answers=sum(1 for a in counting if a.kind == "main"),
+            questions=len(doc.script.questions),
+            speaking_seconds=round(sum(a.speech_seconds or 0 for a in counting), 1),
+            over_budget=sum(1 for a in counting if a.verdict == "over"))
+
+    @classmethod
+    def broken(cls, folder: Path, error: str) -> SessionSummary:
+        return cls(folder.name, str(folder), None, None, None, "unreadable", 0, 0, 0.0, 0, error)
+
+
+def _stamp(folder: Path) -> str:
+    """What changes when a session changes: size and mtime of its two files."""
+    parts = []
+    for name in (SESSION_FILE, EVENTS_FILE):
+        try:
+            st = (folder / name).stat()
+            parts.append(f"{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append("-")
+    return "|".join(parts)
+
+
+def _summarise(folder: Path) -> SessionSummary:
+    try:
+        return SessionSummary.of(read_session(folder))
+    except StorageError as exc:
+        return SessionSummary.broken(folder, str(exc))
+
+
+class SessionIndex:
+    """Summaries of every session under a store's root, kept up to date on each listing."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self.store = store
+        self.path = store.root / INDEX_FILE
+
+    def summaries(self) -> list[SessionSummary]:
+        folders = {p.name: p for p in self.store.session_dirs()}
+        try:
+            db = self._open()
+        except sqlite3.Error:
+            return [_summarise(f) for f in folders.values()]  # a read-only folder: no cache
+        try:
+            with db:
+                known = dict(db.execute("SELECT id, stamp FROM sessions").fetchall())
+                for gone in set(known) - set(folders):
+                    db.execute("DELETE FROM sessions WHERE id = ?", (gone,))
+                for name, folder in folders.items():
+                    stamp = _stamp(folder)
+                    if known.get(name) != stamp:
+                        summary = _summarise(folder)
+                        db.execute("INSERT OR REPLACE INTO sessions (id, stamp, summary) "
+                                   "VALUES (?, ?, ?)", (name, stamp, json.dumps(asdict(summary))))
+            rows = db.execute("SELECT summary FROM sessions ORDER BY id").fetchall()
+            return [SessionSummary(**json.loads(row[0])) for row in rows]
+        except (sqlite3.Error, TypeError, ValueError):
+            # A damaged index is only a cache: drop it and list without it this time.
+            self.path.unlink(missing_ok=True)
+            return [_summarise(f) for f in folders.values()]
+        finally:
+            db.close()
+
+    def _open(self) -> sqlite3.Connection:
+        self.store.root.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != INDEX_VERSION:
+            with db:
+                db.execute("DROP TABLE IF EXISTS sessions")
+                db.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY, stamp TEXT NOT NULL, "
+                           "summary TEXT NOT NULL)")
+                db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
+        return db

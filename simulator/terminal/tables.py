@@ -1,0 +1,101 @@
+"""Tables and reviews on the terminal: timing, scripts, sessions, devices, set-up checks."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+from rich.text import Text
+
+from simulator.reports.describe import budget_range, format_duration, verdict_label
+from simulator.reports.markdown import render_markdown
+from simulator.sessions.records import SessionDocument
+from simulator.terminal.text import plain, safe
+
+VERDICT_STYLE = {"under": "yellow", "within": "green", "over": "red"}
+
+
+def timing_table(doc: SessionDocument) -> Table:
+    table = Table(title="Timing", title_justify="left")
+    for col, justify in (("#", "right"), ("Question", "left"), ("Speaking", "right"),
+                         ("Budget", "right"), ("Verdict", "left")):
+        table.add_column(col, justify=justify)
+    for a in doc.answers:
+        superseded = a.status == "complete" and not a.counts
+        table.add_row(
+            str(a.turn),
+            a.question_id + (f" (attempt {a.attempt})" if a.attempt > 1 else ""),
+            format_duration(a.speech_seconds),
+            budget_range(a.budget),
+            Text(plain(verdict_label(a)),
+                 style="dim" if superseded else VERDICT_STYLE.get(a.verdict or "", "")),
+        )
+    missing = doc.unanswered
+    if missing:
+        table.caption = ("Without a usable answer: " + ", ".join(missing)
+                         + " (mock-interview resume asks them again)")
+    return table
+
+
+def scripts_table(entries) -> Table:
+    table = Table(title="Interview scripts")
+    table.add_column("id", no_wrap=True)
+    for col in ("title", "questions", "budget", "file"):
+        table.add_column(col, overflow="fold")
+    for e in entries:
+        if e.loaded is None:
+            table.add_row(e.id, Text(plain(f"invalid: {e.error}"), style="red"), "", "", e.path.name)
+            continue
+        s = e.loaded.script
+        lo, hi = s.total_budget
+        table.add_row(s.id, f"{s.title} ({s.role}, {s.company})", str(len(s.questions)),
+                      f"{format_duration(lo)}–{format_duration(hi)}", e.path.name)
+    return table
+
+
+def sessions_table(summaries) -> Table:
+    # The id already names the script (<date>-<time>-<script id>), so no separate column.
+    table = Table(title="Saved sessions", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    for col in ("answers", "time", "over"):
+        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for s in summaries:
+        date = (s.started_at or "")[5:16].replace("T", " ")  # MM-DD HH:MM; the id has the year
+        status_style = {"complete": "green", "unreadable": "red"}.get(s.status, "yellow")
+        table.add_row(
+            s.id, date, f"{s.answers}/{s.questions}", format_duration(s.speaking_seconds),
+            str(s.over_budget),
+            Text(plain(s.status if not s.error else f"{s.status}: {s.error}"), style=status_style),
+        )
+    return table
+
+
+def devices_table(devices) -> Table:
+    table = Table(title="Sound devices", box=box.SIMPLE_HEAD, pad_edge=False)
+    for col, justify in (("#", "right"), ("name", "left"), ("in", "right"), ("out", "right"),
+                         ("rate", "right"), ("default", "left")):
+        table.add_column(col, justify=justify)
+    for d in devices:
+        default = ", ".join(x for x, flag in (("input", d.is_default_input),
+                                              ("output", d.is_default_output)) if flag)
+        table.add_row(str(d.index), d.name, str(d.inputs), str(d.outputs), str(d.default_rate),
+                      default)
+    return table
+
+
+CHECK_MARK = {"ok": "[green]✓[/]", "warning": "[yellow]![/]", "problem": "[red]✗[/]"}
+
+
+def render_check(console: Console, check) -> None:
+    console.print(f"{CHECK_MARK[check.status]} [bold]{check.name}[/]: {safe(check.found)}",
+                  soft_wrap=True)
+    if check.fix:
+        console.print(f"    → {safe(check.fix)}", soft_wrap=True)
+
+
+def render_review(console: Console, doc: SessionDocument) -> None:
+    console.print(Markdown(plain(render_markdown(doc))))
+    console.print(f"\nSession folder: {safe(doc.dir)}")

@@ -1,0 +1,270 @@
+"""The content detectors on their own (simulator.analysis.content), and the evidence they
+locate in the transcript's timed words (simulator.analysis.text).
+
+Transcripts are written the way Whisper writes speech. No audio, no model: milliseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from simulator.analysis import content
+from simulator.analysis.content import (
+    Finding, assess, keyword_criterion, metrics, numbers, ownership)
+from simulator.analysis.text import AnswerText, Evidence
+from simulator.config.rubric import Criterion, find_rubric
+
+RUBRIC = find_rubric("ml-engineer")
+
+
+def mentions(text: str) -> dict[str, content.NumberMention]:
+    return {n.evidence.quote: n for n in numbers(text)}
+
+
+def kinds(n: content.NumberMention) -> set[str]:
+    return {k for k in ("result", "baseline", "requirement", "duration", "date") if getattr(n, k)}
+
+
+# ----------------------------------------------------------------------------- numbers
+
+
+def test_years_and_dates_are_dates_not_results_and_not_counted_as_figures():
+    text = "I joined in 2019, and in March 2021 I moved to the payments team."
+    found = mentions(text)
+    assert list(found) == ["2019", "March 2021"]  # the month is part of the date
+    assert all(kinds(n) == {"date"} for n in found.values())
+    assert metrics(text).detail == "no numbers"
+    # A year-like figure with a unit is a measure, not a date.
+    assert kinds(mentions("we saved 2019 dollars a month.")["2019 dollars"]) == {"result"}
+
+
+def test_durations_and_counts_are_not_results():
+    assert kinds(mentions("after two years I moved to a fintech.")["two years"]) == {"duration"}
+    assert kinds(mentions("after two days it worked.")["two days"]) == {"duration"}
+    assert kinds(mentions("we were five people on the team.")["five"]) == set()
+    assert mentions("it was one project among many.") == {}  # "one" alone is not a figure
+    f = metrics("after two years I moved to a fintech in 2019.")
+    assert (f.covered, f.detail) == (False, "1 number, none a measured result")
+    # ...but a duration that changed is a result with a baseline.
+    changed = mentions("review went from two days to four hours.")
+    assert kinds(changed["two days"]) == {"result", "baseline", "duration"}
+    assert kinds(changed["four hours"]) == {"result", "baseline"}
+
+
+@pytest.mark.parametrize("text, figure", [
+    ("we had a latency budget of 30 ms.", "30 ms"),
+    ("I kept it under 20 ms for every request.", "20 ms"),
+    ("the SLA was 200 milliseconds.", "200 milliseconds"),
+])
+def test_requirements_are_not_results(text, figure):
+    assert kinds(mentions(text)[figure]) == {"requirement"}
+    assert metrics(text, "gentle").covered  # a figure all the same
+    assert metrics(text).detail == "1 number, none a measured result"
+
+
+def test_results_with_and_without_a_baseline():
+    based = "I cut latency from 80 ms to 30 ms."
+    assert [kinds(n) for n in numbers(based)] == [{"result", "baseline"}] * 2
+    f = metrics(based)
+    assert f.covered and f.detail == "2 result numbers, 2 with a baseline"
+    assert f.counts == (("numbers", 2), ("results", 2), ("with_baseline", 2))
+    assert "80 ms" in f.evidence.quote
+
+    unbased = "I cut latency by 30% last quarter."
+    assert [kinds(n) for n in numbers(unbased)] == [{"result"}]
+    f = metrics(unbased)
+    assert not f.covered and f.detail == "1 result number, none with a baseline"
+    assert "30%" in f.evidence.quote  # the number missing its baseline is what gets quoted
+    assert metrics(unbased, "gentle").covered
+    assert not metrics(unbased, "strict").covered
+    # Strict: every result needs its baseline.
+    mixed = based + " " + unbased
+    assert metrics(mixed, "balanced").covered and not metrics(mixed, "strict").covered
+
+
+def test_comparison_words_and_relative_numbers():
+    assert kinds(mentions("precision was 0.78 compared with 0.6 for the rules.")["0.78"]) == \
+        {"result", "baseline"}
+    assert kinds(mentions("review time was halved.")["halved"]) == {"result"}
+    assert kinds(mentions("we reduced false declines by a third.")["a third"]) == {"result"}
+    # A result word earlier in the sentence makes a bare number a result.
+    assert kinds(mentions("accuracy reached ninety one on the test set.")["ninety one"]) == \
+        {"result"}
+
+
+def test_no_numbers_quotes_a_vague_claim_else_a_metric_named():
+    f = metrics("the new model really improved things for the analysts.")
+    assert (f.covered, f.detail) == (False, "no numbers")
+    assert "improved" in f.evidence.quote and f.ask == f.span
+    f = metrics("we looked at precision mostly.")
+    assert "precision" in f.evidence.quote
+    assert metrics("we shipped it on a friday.").evidence is None
+
+
+# ----------------------------------------------------------------------------- ownership
+
+
+def test_we_about_the_team_and_i_for_own_work():
+    text = ("The team was five people and we met every morning. I built the feature pipeline "
+            "and I trained the model.")
+    f = ownership(text)
+    assert f.covered and f.detail == "we x2, I x2"  # "the team" counts as "we"
+    assert (f.count("we"), f.count("I")) == (2, 2)
+    assert f.evidence.quote == "I built the feature pipeline"  # the richest "I <did>" phrase
+
+
+def test_only_we_is_missing_ownership_and_quotes_a_we_phrase():
+    f = ownership("we built a fraud model and we deployed it behind the api. I think it worked.")
+    assert not f.covered and f.detail == "we x2, I x1"
+    assert f.evidence.quote.startswith("we built") and f.ask == f.span
+
+
+def test_the_us_is_a_country_not_us():
+    country = ownership("We sell in the US and Canada, and I built the pricing model.")
+    assert country.detail == "we x1, I x1" and country.covered
+    pronoun = ownership("we sell to them and they pay us, and I built the pricing model.")
+    assert pronoun.detail == "we x2, I x1" and not pronoun.covered
+
+
+def test_my_team_is_the_team_and_our_team_counts_once():
+    assert ownership("my team built it.").detail == "we x1, I x0"
+    assert ownership("our team built it.").detail == "we x1, I x0"
+
+
+@pytest.mark.parametrize("strictness, covered", [
+    ("gentle", True), ("balanced", False), ("strict", False)])
+def test_ownership_strictness(strictness, covered):
+    text = "we built the pipeline, we trained the model and I tested it."
+    assert ownership(text, strictness).covered is covered
+
+
+# ----------------------------------------------------------------------------- keywords
+
+
+TRADE_OFFS = Criterion(
+    id="trade-offs", title="Trade-offs", look_for="What was given up.",
+    covered_by=["trade-off*", "instead of"], ask=['You said "{quote}". What did it cost?'],
+    ask_plain="What did it cost?", sample_answer="I gave up accuracy.")
+PRODUCTION = Criterion(
+    id="production", title="Production", look_for="How it ran.", applies_when=["model*"],
+    covered_by=["monitor*", "deploy*"], ask=['You said "{quote}". How did it run?'],
+    ask_plain="How did it run?", sample_answer="I deployed it.")
+
+
+@pytest.mark.parametrize("text", [
+    "the main tradeoff was speed.", "there were trade offs.", "the trade-off was speed.",
+    "We used rules Instead Of a model."])
+def test_keywords_match_hyphen_space_and_joined_variants(text):
+    f = keyword_criterion(text, TRADE_OFFS)
+    assert f.covered and f.detail.startswith("mentions "), f
+    assert f.evidence is not None and f.evidence.quote in text
+
+
+@pytest.mark.parametrize("text", [
+    "we traded off nothing.", "the trade was off.", "insteadof nothing.", "no trades."])
+def test_keywords_do_not_match_other_words(text):
+    f = keyword_criterion(text, TRADE_OFFS)
+    assert not f.covered and f.detail == "none of trade-off, instead of"
+
+
+def test_applies_when_decides_whether_a_criterion_is_asked_at_all():
+    f = keyword_criterion("I led the team of five through the launch.", PRODUCTION)
+    assert f.covered and f.detail == "does not apply: no mention of model"
+    f = keyword_criterion("I trained gradient boosted trees as the model.", PRODUCTION)
+    assert not f.covered and f.detail == "mentions 'model' but none of monitor, deploy"
+    assert "gradient boosted trees" in f.evidence.quote
+    assert keyword_criterion("I trained the model and monitored it.", PRODUCTION).covered
+
+
+def test_assess_runs_the_rubric_in_order_and_checks_strictness():
+    text = "we built it. it improved things a lot."
+    found = assess(text, RUBRIC)
+    assert [f.criterion for f in found] == [c.id for c in RUBRIC.criteria]
+    assert all(isinstance(f, Finding) for f in found)
+    assert found[0] == metrics(text, criterion=RUBRIC.criteria[0].id)
+    assert not found[1].covered and found[1].detail == "we x1, I x0"
+    with pytest.raises(ValueError, match="strictness"):
+        assess(text, RUBRIC, "harsh")
+
+
+# ----------------------------------------------------------------------------- evidence
+
+
+@dataclass(frozen=True)
+class Word:  # as audio.transcriber.Word: stripped text, seconds
+    word: str
+    start: float
+    end: float
+
+
+TEXT = "Um, I built the XGBoost model. It cut p99 latency from 80 ms to 30%!"
+# As Whisper gives them: punctuation attached ("Um,", "model."), "XGBoost" split in two,
+# "30%" as "30" and "%", and a filler the text lacks ("uh", dropped from the segment text).
+WORDS = [("Um,", 0.0, 0.2), ("I", 0.3, 0.4), ("built", 0.4, 0.7), ("the", 0.7, 0.8),
+         ("XG", 0.8, 1.0), ("Boost", 1.0, 1.3), ("model.", 1.3, 1.7), ("It", 2.0, 2.1),
+         ("uh", 2.1, 2.2), ("cut", 2.2, 2.4), ("p99", 2.4, 2.7), ("latency", 2.7, 3.0),
+         ("from", 3.0, 3.2), ("80", 3.2, 3.5), ("ms", 3.5, 3.7), ("to", 3.7, 3.8),
+         ("30", 3.8, 4.1), ("%!", 4.1, 4.3)]
+
+
+@pytest.mark.parametrize("as_words", [
+    lambda ws: [Word(*w) for w in ws],
+    lambda ws: [{"word": w, "start": s, "end": e, "probability": 0.9} for w, s, e in ws]],
+    ids=["objects", "dicts"])
+def test_evidence_locates_words_and_seconds(as_words):
+    t = AnswerText(TEXT, as_words(WORDS))
+    by_quote = {n.evidence.quote: n.evidence for n in numbers(t)}
+    assert by_quote["80 ms"] == Evidence("80 ms", TEXT.index("80"), TEXT.index("80") + 5,
+                                         13, 14, 3.2, 3.7)
+    assert by_quote["30%"].first_word == 16 and by_quote["30%"].last_word == 17
+    assert (by_quote["30%"].start_s, by_quote["30%"].end_s) == (3.8, 4.3)
+    # Across the split word and the punctuation attached to "model.".
+    me = ownership(t).evidence
+    assert me.quote == "I built the XGBoost model"
+    assert (me.first_word, me.last_word, me.start_s, me.end_s) == (1, 6, 0.3, 1.7)
+    # Part of a word Whisper split: only that part's word.
+    boost = t.locate(TEXT.index("Boost"), TEXT.index("Boost") + 5)
+    assert (boost.first_word, boost.last_word, boost.start_s) == (5, 5, 1.0)
+    # The filler missing from the text is skipped; the words after it still align.
+    cut = t.locate(TEXT.index("It cut"), TEXT.index("It cut") + 6)
+    assert (cut.first_word, cut.last_word, cut.end_s) == (7, 9, 2.4)
+
+
+def test_evidence_without_words_is_unlocated_but_the_same_quote():
+    plain, timed = AnswerText(TEXT), AnswerText(TEXT, [Word(*w) for w in WORDS])
+    for a, b in zip(numbers(plain), numbers(timed), strict=True):
+        assert (a.evidence.quote, a.evidence.char_start, a.evidence.char_end) == \
+            (b.evidence.quote, b.evidence.char_start, b.evidence.char_end)
+        assert a.evidence.quote == TEXT[a.evidence.char_start:a.evidence.char_end]
+        assert (a.evidence.first_word, a.evidence.last_word, a.evidence.start_s,
+                a.evidence.end_s) == (None, None, None, None)
+    assert ownership(plain).evidence.first_word is None
+    # Findings are the same with or without words, apart from where they were said.
+    assert [(f.covered, f.detail, f.evidence and f.evidence.quote) for f in assess(plain, RUBRIC)] \
+        == [(f.covered, f.detail, f.evidence and f.evidence.quote) for f in assess(timed, RUBRIC)]
+
+
+def test_a_span_no_word_aligns_with_is_unlocated():
+    # The words cover only the first sentence: the second one cannot be located.
+    t = AnswerText("I built it. Then we shipped it.", [Word("I", 0.0, 0.1), Word("built", 0.1, 0.4),
+                                                       Word("it.", 0.4, 0.6)])
+    assert t.locate(0, 8).last_word == 1
+    shipped = t.locate(t.text.index("we"), len(t.text))
+    assert (shipped.quote, shipped.first_word, shipped.start_s) == ("we shipped it.", None, None)
+    # A word that is nowhere in the text does not pull later words out of place.
+    t = AnswerText("we shipped the model", [Word(w, i, i + 0.5) for i, w in
+                                            enumerate(["we", "zebra", "shipped", "the", "model"])])
+    ev = t.locate(t.text.index("shipped"), len(t.text))
+    assert (ev.first_word, ev.last_word) == (2, 4)
+    # A word the words lack ("new") is skipped over.
+    t = AnswerText("we shipped the new model", [Word(w, i, i + 0.5) for i, w in enumerate(
+        ["we", "shipped", "the", "model"])])
+    ev = t.locate(t.text.index("new"), len(t.text))
+    assert (ev.first_word, ev.last_word, ev.start_s) == (3, 3, 3)
+    # Nor does a filler the text lacks match inside a later word ("um" in "maximum").
+    t = AnswerText("we set the maximum batch size", [Word(w, i, i + 0.5) for i, w in enumerate(
+        ["we", "um", "set", "the", "maximum", "batch", "size"])])
+    ev = t.locate(t.text.index("set"), t.text.index("maximum") + 7)
+    assert (ev.first_word, ev.last_word) == (2, 4)
