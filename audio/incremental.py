@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import bisect
 import threading
-from concurrent.futures import Executor, ThreadPoolExecutor
 from collections.abc import Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np

@@ -13,10 +13,17 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from audio.activity import (QUIET, STATE_NAMES, ActivitySettings, StreamingActivity, frame_levels,
-                            level_db, seed_floor)
-from audio.errors import DiskWriteError
+from audio.activity import (
+    QUIET,
+    STATE_NAMES,
+    ActivitySettings,
+    StreamingActivity,
+    frame_levels,
+    level_db,
+    seed_floor,
+)
 from audio.endpointing import EndOfAnswer, EndpointSettings
+from audio.errors import DiskWriteError
 from audio.incremental import ChunkSettings, IncrementalTranscriber
 from audio.microphone import Microphone
 from audio.sources import AnswerRequest, Recording, RecordingProgress

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from audio.io import write_wav
 from audio.devices import Device
+from audio.io import write_wav
 from audio.playback import play
 from audio.tts import Pyttsx3Synthesizer
 

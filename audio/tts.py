@@ -25,10 +25,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from audio.clip import Audio
+from audio.clip import SAMPLE_RATE, Audio
 from audio.errors import SpeechSynthesisError
 from audio.io import read_wav_native, resample
-from audio.clip import SAMPLE_RATE
 
 
 @dataclass(frozen=True)
@@ -111,11 +110,11 @@ def _settle() -> None:
     interviewer spoke at the candidate's rate about one time in three)."""
     try:
         from pyttsx3.drivers import _espeak
-    except Exception:  # noqa: BLE001 - another driver (SAPI5, NSSpeech): nothing to wait for
+    except Exception:
         return
     try:
         _espeak.Synchronize()
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
 
 

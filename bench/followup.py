@@ -31,8 +31,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from llama_server import LlamaServer  # noqa: E402
 from soundserver import PulseServer  # noqa: E402
+from tests_paths import SPEECH_DIR  # noqa: E402
 
-SPEECH = ROOT / "tests" / "data" / "speech"
+SPEECH = SPEECH_DIR
 ANSWERS = [
     "jfk_inaugural_1961.wav", "librispeech_1272-128104-0000.wav",
     "mfa_acoustic_corpus_spontaneous.wav", "librivox_sense_and_sensibility_ch01_0870.wav",

@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from audio.io import read_audio, write_wav  # noqa: E402
-from audio_fixtures import answer_with_pauses, manifest  # noqa: E402
 from bench.wer import word_error_rate  # noqa: E402
+
+from audio_fixtures import answer_with_pauses, manifest  # noqa: E402
 from soundserver import PulseServer  # noqa: E402
 from tests_paths import saved_session  # noqa: E402
 

@@ -26,8 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def default_speech_dir() -> Path:
-    shared = ROOT.parent / "shared" / "speech"
-    return shared if shared.is_dir() else ROOT / "tests" / "data" / "speech"
+    return ROOT.parent / "shared" / "speech"
 
 
 def load_manifest(folder: Path) -> list[dict]:
@@ -36,8 +35,8 @@ def load_manifest(folder: Path) -> list[dict]:
 
 def worker(pipeline: str, speech_dir: Path, model: str | None) -> dict:
     """Runs inside the subprocess: one pipeline, measured."""
-    from audio.transcriber import TranscribeSettings, WhisperTranscriber, resolve_model
     from audio.clip import Audio
+    from audio.transcriber import TranscribeSettings, WhisperTranscriber, resolve_model
 
     entries = load_manifest(speech_dir)
     paths = [speech_dir / e["file"] for e in entries]

@@ -16,6 +16,7 @@ import math
 import shlex
 import sys
 import traceback
+from dataclasses import fields
 
 from rich.console import Console
 
@@ -65,10 +66,12 @@ def _parser() -> argparse.ArgumentParser:
                            help="microphone to record from (see 'mock-interview devices')")
     interview.add_argument("--output-device", metavar="NAME|INDEX",
                            help="sound output device for the interviewer's voice")
-    interview.add_argument("--silence-end", type=_seconds, default=5.0, metavar="SECONDS",
+    interview.add_argument("--silence-end", dest="silence_s", type=_seconds, default=5.0,
+                           metavar="SECONDS",
                            help="end a live answer after this much silence following speech "
                                 "(default 5)")
-    interview.add_argument("--grace", type=_seconds, default=30.0, metavar="SECONDS",
+    interview.add_argument("--grace", dest="grace_s", type=_seconds, default=30.0,
+                           metavar="SECONDS",
                            help="end a live answer this long after its budget's maximum "
                                 "(default 30)")
     interview.add_argument("--json", action="store_true",
@@ -133,7 +136,8 @@ def _llm_arguments(parser: argparse.ArgumentParser) -> None:
                         help="command that prints the API key, e.g. 'secret-tool lookup "
                              "service openai' (default: $OPENAI_API_KEY; local servers need "
                              "none)")
-    parser.add_argument("--llm-timeout", type=_llm_seconds, metavar="SECONDS",
+    parser.add_argument("--llm-timeout", dest="llm_time_limit_s", type=_llm_seconds,
+                        metavar="SECONDS",
                         help="how long to wait for the LLM's question before the offline "
                              "coach asks instead (default: the script's, usually 4)")
 
@@ -223,27 +227,10 @@ def _run(args, console: Console, err: Console, sessions_dir: str | None) -> int:
     from simulator.terminal.tables import timing_table
 
     view = ConsoleView(console)
-    options = RunOptions(
-        script=getattr(args, "script", None),
-        answers=list(args.answers),
-        sample_answers=args.sample_answers,
-        samples_if_no_mic=args.samples_if_no_mic,
-        tts=args.tts,
-        model=args.model,
-        input_device=args.input_device,
-        output_device=args.output_device,
-        silence_s=args.silence_end,
-        grace_s=args.grace,
-        sessions_dir=sessions_dir,
-        follow_ups=args.follow_ups,
-        llm=args.llm,
-        llm_base_url=args.llm_base_url,
-        llm_model=args.llm_model,
-        llm_api_key_command=args.llm_api_key_command,
-        llm_time_limit_s=args.llm_timeout,
-        answers_include_follow_ups=args.answers_include_follow_ups,
-        retake=list(getattr(args, "retake", []) or []),
-    )
+    # The options' names are the arguments' destinations, so none can be forgotten here.
+    options = RunOptions(**{f.name: getattr(args, f.name) for f in fields(RunOptions)
+                            if hasattr(args, f.name)})
+    options.sessions_dir = sessions_dir
     if args.command == "resume":
         outcome = resume_interview(args.session_id, options, view)
     else:
@@ -322,7 +309,7 @@ def _doctor(args, console: Console) -> int:
                             llm=args.llm, llm_base_url=args.llm_base_url,
                             llm_model=args.llm_model,
                             llm_api_key_command=args.llm_api_key_command,
-                            llm_timeout=args.llm_timeout):
+                            llm_timeout=args.llm_time_limit_s):
         render_check(console, check)
         problems += check.status == PROBLEM
     console.print("All good." if not problems else f"{problems} problem(s) found.")

@@ -141,11 +141,11 @@ _CHECK_ANSWER = ("We built a fraud model with gradient boosted trees and it redu
 def check_llm(mode: str = "auto", base_url: str | None = None, model: str | None = None,
               key_command: str | None = None, time_limit_s: float | None = None) -> Check:
     """Is the endpoint there, and does it write a usable follow-up within the time limit?"""
+    from simulator.config.script import find_script
     from simulator.errors import SimulatorError
     from simulator.followups.checks import problem_with
     from simulator.followups.llm import LlmClient, endpoint_from
     from simulator.followups.prompts import FollowUpContext, messages
-    from simulator.config.script import find_script
 
     name = "LLM endpoint"
     if mode == "offline":

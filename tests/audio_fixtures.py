@@ -1,4 +1,5 @@
-"""Answer recordings with a known speaking time, built from the real speech in tests/data.
+"""Answer recordings with a known speaking time, built from the real speech in the shared
+development set (`tests_paths.SPEECH_DIR`; tests skip when it is absent).
 
 The "known" speaking time of a clip is where its energy is within 35 dB of its loudest 20 ms
 frame: an independent measure from the program's Silero VAD. Clips are trimmed to that span
@@ -15,12 +16,10 @@ import numpy as np
 
 from audio.clip import SAMPLE_RATE, Audio
 from audio.io import read_audio
-
-SPEECH_DIR = Path(__file__).parent / "data" / "speech"
-
+from tests_paths import SPEECH_DIR, speech  # noqa: F401  (SPEECH_DIR for the benchmarks)
 
 def manifest() -> list[dict]:
-    lines = (SPEECH_DIR / "manifest.jsonl").read_text().splitlines()
+    lines = speech("manifest.jsonl").read_text().splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
@@ -57,7 +56,7 @@ def answer_with_pauses(
     parts = [room_noise(lead_s, 1)]
     speaking = 0.0
     for i, name in enumerate(clips):
-        clip = energy_trim(read_audio(SPEECH_DIR / name))
+        clip = energy_trim(read_audio(speech(name)))
         if i:
             parts.append(room_noise(pause_s, 10 + i))
             speaking += pause_s
@@ -135,13 +134,13 @@ def weak_vad_answer(soft: str = "mfa_uhum.wav", loud: str = "jfk_inaugural_1961.
     """A soft speaker 20 dB down, over a fan, then a pause and a loud speaker: Silero hears
     almost nothing of the soft one (measured: 8 s without speech, so a VAD-only silence
     timer ends the answer before the loud speaker starts), though it is well above the fan."""
-    quiet = energy_trim(read_audio(SPEECH_DIR / soft)).samples * 10 ** (soft_db / 20)
-    clear = energy_trim(read_audio(SPEECH_DIR / loud)).samples
+    quiet = energy_trim(read_audio(speech(soft))).samples * 10 ** (soft_db / 20)
+    clear = energy_trim(read_audio(speech(loud))).samples
     gap = np.zeros(int(pause_s * SAMPLE_RATE), np.float32)
-    speech = np.concatenate([quiet, gap, clear])
+    voices = np.concatenate([quiet, gap, clear])
     lead = np.zeros(int(lead_s * SAMPLE_RATE), np.float32)
     tail = np.zeros(int(tail_s * SAMPLE_RATE), np.float32)
-    signal = np.concatenate([lead, speech, tail])
+    signal = np.concatenate([lead, voices, tail])
     signal = signal + pink_noise(len(signal) / SAMPLE_RATE, noise_db)[: len(signal)]
-    return WeakVadAnswer(Audio(signal), lead_s, lead_s + len(speech) / SAMPLE_RATE, pause_s,
+    return WeakVadAnswer(Audio(signal), lead_s, lead_s + len(voices) / SAMPLE_RATE, pause_s,
                          reference(soft))

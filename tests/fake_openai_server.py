@@ -84,7 +84,7 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     fake: FakeOpenAIServer
 
-    def handle_error(self, request, client_address) -> None:  # noqa: ANN001
+    def handle_error(self, request, client_address) -> None:
         # A client that gives up (timeout, closed stream) is normal here; stay quiet.
         pass
 
@@ -93,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     # -- plumbing --------------------------------------------------------------------
@@ -169,13 +169,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- endpoints -------------------------------------------------------------------
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._guard(self._get)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._guard(self._post)
 
-    def _guard(self, action) -> None:  # noqa: ANN001
+    def _guard(self, action) -> None:
         try:
             action()
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError):

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from audio.activity import (QUIET, SOUND, SPEECH, ActivitySettings, StreamingActivity,
-                            analyse, spans)
+from audio.activity import QUIET, SOUND, SPEECH, ActivitySettings, StreamingActivity, analyse, spans
 from audio.clip import SAMPLE_RATE
 from audio.endpointing import SILENCE, EndOfAnswer, EndpointSettings
 from audio.vad import FRAME_S
+
 from audio_fixtures import answer_with_pauses, pink_noise, weak_vad_answer
 
 

@@ -4,7 +4,6 @@ a clear message, keeps what was recorded, and can be answered again with ``resum
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,10 +13,10 @@ import pytest
 
 from audio.clip import Audio
 from audio.io import write_wav
+
 from audio_fixtures import answer_with_pauses, pink_noise
 from conftest import mock_interview
-from tests_paths import saved_session
-from tests_paths import TEST_SCRIPT
+from tests_paths import TEST_SCRIPT, saved_session
 
 pytestmark = pytest.mark.slow
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from audio.io import write_wav
-from audio_fixtures import answer_with_pauses, encode, room_noise
 from bench.wer import word_error_rate
+
+from audio_fixtures import answer_with_pauses, encode, room_noise
 from conftest import mock_interview
-from tests_paths import saved_session
-from tests_paths import TEST_SCRIPT
+from tests_paths import TEST_SCRIPT, saved_session
 
 pytestmark = pytest.mark.slow
 

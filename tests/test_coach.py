@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from simulator.analysis.content import assess
-from simulator.followups.coach import CoachQuestion, mentions, next_follow_up
-from simulator.errors import ScriptError
 from simulator.analysis.keywords import find_keywords
 from simulator.config.rubric import bundled_rubrics_dir, find_rubric, load_rubric
+from simulator.errors import ScriptError
+from simulator.followups.coach import CoachQuestion, mentions, next_follow_up
 
 RUBRIC = find_rubric("ml-engineer")
 

@@ -12,7 +12,13 @@ import pytest
 
 from simulator.analysis import content
 from simulator.analysis.content import (
-    Finding, assess, keyword_criterion, metrics, numbers, ownership)
+    Finding,
+    assess,
+    keyword_criterion,
+    metrics,
+    numbers,
+    ownership,
+)
 from simulator.analysis.text import AnswerText, Evidence
 from simulator.config.rubric import Criterion, find_rubric
 

@@ -96,10 +96,9 @@ def test_malformed_stream_raises():
 
 
 def test_close_raises_connection_error():
-    with FakeOpenAIServer("close") as server:
-        with pytest.raises(openai.APIConnectionError):
-            client_for(server.base_url).chat.completions.create(
-                model="fake-model", messages=MESSAGES, stream=True)
+    with FakeOpenAIServer("close") as server, pytest.raises(openai.APIConnectionError):
+        client_for(server.base_url).chat.completions.create(
+            model="fake-model", messages=MESSAGES, stream=True)
     assert len(server.requests) == 1
 
 
@@ -142,7 +141,7 @@ def test_stop_is_prompt_while_a_stall_is_in_progress():
         try:
             for _ in client.chat.completions.create(model="fake-model", messages=MESSAGES, stream=True):
                 started.set()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             outcome.append(exc)
 
     thread = threading.Thread(target=consume, daemon=True)

@@ -16,25 +16,32 @@ from pathlib import Path
 
 import pytest
 
-from audio_fixtures import files_for
 from audio.speaker import TtsSpeaker
 from audio.tts import Pyttsx3Synthesizer, Voice
-from conftest import mock_interview
-from tests_paths import saved_session
-from fake_openai_server import FakeOpenAIServer, refused_base_url
+from simulator.config.script import load_script
+from simulator.followups.llm import endpoint_from
 from simulator.followups.writer import build_writer
 from simulator.interview.loop import Interview
-from simulator.followups.llm import endpoint_from
-from simulator.config.script import load_script
 from simulator.reports.markdown import render_markdown
 from simulator.sessions.store import SessionStore, read_session
-from tests_paths import DATA
+
+from audio_fixtures import files_for
+from conftest import mock_interview
+from fake_openai_server import FakeOpenAIServer, refused_base_url
+from tests_paths import DATA, saved_session
 
 pytestmark = pytest.mark.slow
 
 SCRIPT = DATA / "scripts" / "follow_up.toml"
-MAIN_ANSWER = DATA / "speech" / "jfk_inaugural_1961.wav"
-FOLLOW_UP_ANSWER = DATA / "speech" / "librispeech_1272-128104-0000.wav"
+MAIN_ANSWER = SPEECH_DIR / "jfk_inaugural_1961.wav"
+FOLLOW_UP_ANSWER = SPEECH_DIR / "librispeech_1272-128104-0000.wav"
+
+
+@pytest.fixture(autouse=True)
+def real_speech():
+    """Every test here answers with real speech: skip, saying why, when it is absent."""
+    speech(MAIN_ANSWER.name)
+    speech(FOLLOW_UP_ANSWER.name)
 SLACK_S = 0.5
 
 
@@ -292,8 +299,8 @@ def test_a_follow_up_owed_when_the_session_stopped_is_asked_on_resume(tmp_path, 
 def test_a_question_with_markup_characters_is_shown_verbatim():
     from rich.console import Console
 
-    from simulator.interview.turns import Turn
     from simulator.config.script import Question
+    from simulator.interview.turns import Turn
     from simulator.terminal.live import ConsoleView
 
     console = Console(record=True, width=200)

@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from audio.io import read_audio, write_wav
-from audio_fixtures import answer_with_pauses, weak_vad_answer
 from bench.wer import normalise, word_error_rate
+
+from audio_fixtures import answer_with_pauses, weak_vad_answer
 from soundserver import PulseServer
-from tests_paths import DATA
-from tests_paths import saved_session
+from tests_paths import DATA, saved_session
 
 pytestmark = pytest.mark.slow
 

@@ -12,13 +12,12 @@ import time
 import numpy as np
 import pytest
 
-from audio.clip import SAMPLE_RATE
 from audio.activity import QUIET, SOUND, SPEECH
+from audio.clip import SAMPLE_RATE
 from audio.endpointing import MAX_TIME, NO_SPEECH, SILENCE, EndOfAnswer, EndpointSettings
-from audio.errors import DeviceError
+from audio.errors import DeviceError, DiskWriteError
 from audio.incremental import ChunkSettings, IncrementalTranscriber
 from audio.io import read_audio
-from audio.errors import DiskWriteError
 from audio.sources import StopSignal
 from audio.transcriber import Segment, Transcript, Word
 from audio.vad import FRAME, FRAME_S

@@ -8,25 +8,25 @@ offline coach asks instead, in time, with the reason recorded.
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from test_follow_ups import (FOLLOW_UP_ANSWER, SCRIPT, SLACK_S, real_speech,  # noqa: F401
+                             run_session, the_follow_up)
 
 from audio.io import write_wav
-from audio_fixtures import files_for
 from audio.speaker import TtsSpeaker
 from audio.tts import Pyttsx3Synthesizer, Voice
-from conftest import mock_interview
-from tests_paths import saved_session
-from fake_openai_server import refused_base_url
-from llama_server import LlamaServer
+from simulator.config.script import load_script
 from simulator.followups.checks import problem_with
+from simulator.followups.llm import endpoint_from
 from simulator.followups.writer import build_writer
 from simulator.interview.loop import Interview
-from simulator.followups.llm import endpoint_from
-from simulator.config.script import load_script
 from simulator.sessions.store import SessionStore
-from test_follow_ups import FOLLOW_UP_ANSWER, SCRIPT, SLACK_S, run_session, the_follow_up
+
+from audio_fixtures import files_for
+from conftest import mock_interview
+from fake_openai_server import refused_base_url
+from llama_server import LlamaServer
+from tests_paths import saved_session
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.errors import ScriptError
 from simulator.config.script import DEFAULT_SCRIPT_ID, discover_scripts, find_script, load_script
+from simulator.errors import ScriptError
 
 VALID = """
 title = "T"
@@ -118,8 +118,9 @@ def test_user_scripts_are_discovered_and_broken_ones_reported(tmp_path):
 
 
 def test_follow_up_settings_that_would_do_nothing_are_errors(tmp_path):
-    from simulator.errors import ScriptError
     from simulator.config.script import load_script
+    from simulator.errors import ScriptError
+
     from tests_paths import DATA
 
     base = (DATA / "scripts" / "follow_up.toml").read_text()

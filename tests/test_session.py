@@ -10,21 +10,20 @@ import json
 
 import pytest
 
-from audio.clip import Audio
 from audio.io import write_wav
-from audio_fixtures import files_for
 from audio.speaker import TextOnlySpeaker
 from audio.transcriber import Segment, Transcript, Word
+from simulator.config.script import find_script
 from simulator.errors import InterviewIncomplete, SessionNotFound, StorageError
+from simulator.interview.loop import Interview
 from simulator.reports.markdown import render_markdown
 from simulator.sessions.index import SessionIndex
 from simulator.sessions.log import EventLog
 from simulator.sessions.records import Notice, SessionDocument, event_json
-from simulator.interview.loop import Interview
-from simulator.config.script import find_script
 from simulator.sessions.store import SessionStore, read_session
+
+from audio_fixtures import files_for, room_noise
 from tests_paths import TEST_SCRIPT
-from audio_fixtures import room_noise
 
 
 class FakeClock:
@@ -61,10 +60,11 @@ class EchoTranscriber:
 def speech_answer(tmp_path, name: str, seconds: float = 3.0):
     """Real speech framed by room noise: the VAD needs speech to time."""
     from audio.io import read_audio
-    from audio_fixtures import SPEECH_DIR
 
-    speech = read_audio(SPEECH_DIR / "cmu_goforward.wav")
-    audio = room_noise(1.0).concat(speech, room_noise(1.0))
+    from tests_paths import speech
+
+    clip = read_audio(speech("cmu_goforward.wav"))
+    audio = room_noise(1.0).concat(clip, room_noise(1.0))
     return write_wav(tmp_path / name, audio)
 
 

@@ -12,6 +12,7 @@ from simulator.reports.markdown import render_markdown
 from simulator.sessions.index import SessionIndex
 from simulator.sessions.records import QuestionAsked, TranscriptReady
 from simulator.sessions.store import SessionStore, read_session
+
 from tests_paths import DATA
 
 OLD = DATA / "sessions" / "20261202-154440-follow-up"

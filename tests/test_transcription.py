@@ -8,8 +8,10 @@ from audio.io import read_audio
 from audio.speaker import TtsSpeaker
 from audio.transcriber import DEFAULT_MODEL, TranscribeSettings, resolve_model
 from audio.tts import Pyttsx3Synthesizer, Voice
-from audio_fixtures import SPEECH_DIR, manifest
 from bench.wer import normalise, word_error_rate
+
+from audio_fixtures import manifest
+from tests_paths import speech
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +31,7 @@ def plain_faster_whisper(paths):
 
 def test_word_error_rate_matches_plain_faster_whisper(transcriber):
     entries = manifest()
-    paths = [SPEECH_DIR / m["file"] for m in entries]
+    paths = [speech(m["file"]) for m in entries]
     refs = [m["reference"] for m in entries]
     ours = [transcriber.transcribe(read_audio(p)).text for p in paths]
     baseline = plain_faster_whisper(paths)
@@ -43,7 +45,7 @@ def test_word_error_rate_matches_plain_faster_whisper(transcriber):
 
 
 def test_word_timestamps_are_ordered_and_inside_the_audio(transcriber):
-    audio = read_audio(SPEECH_DIR / "jfk_inaugural_1961.wav")
+    audio = read_audio(speech("jfk_inaugural_1961.wav"))
     transcript = transcriber.transcribe(audio)
     assert "country" in transcript.text.lower()
     starts = [w.start for w in transcript.words]

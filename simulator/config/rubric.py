@@ -20,9 +20,16 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from simulator.config.loader import (
+    Id,
+    Long,
+    RequiredLine,
+    RequiredLong,
+    RequiredName,
+    Strict,
+    load_toml,
+)
 from simulator.errors import ScriptError
-from simulator.config.loader import Id, Long, RequiredLine, RequiredLong, RequiredName, Strict, load_toml
-
 
 # ----------------------------------------------------------------------------- validators
 

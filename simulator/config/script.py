@@ -18,8 +18,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from simulator.config.loader import (Id, Line, Long, Name, RequiredLine, RequiredName, Strict,
-                                     id_from_filename, load_toml)
+from simulator.config.loader import (
+    Id,
+    Line,
+    Long,
+    Name,
+    RequiredLine,
+    RequiredName,
+    Strict,
+    id_from_filename,
+    load_toml,
+)
 from simulator.config.rubric import Rubric, find_rubric
 from simulator.errors import ScriptError
 

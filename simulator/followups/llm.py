@@ -200,7 +200,7 @@ class _Received:
         if stream is not None:
             try:
                 stream.close()
-            except Exception:  # noqa: BLE001 - closing is best effort
+            except Exception:
                 pass
 
 
@@ -256,7 +256,7 @@ class LlmClient:
                 return self.model  # a gateway without a model list; the model is named
             raise SimulatorError(f"LLM endpoint {self.endpoint.display_url} has no model list",
                                  "name the model with --llm-model") from None
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a reason
+        except Exception as exc:
             raise SimulatorError(f"LLM endpoint {self.endpoint.display_url} did not answer: "
                                  f"{describe_error(exc, self.endpoint)}") from None
         if self.model is None:
@@ -280,7 +280,7 @@ class LlmClient:
                     model=self.model, max_tokens=1,
                     messages=[{"role": "system", "content": system_message},
                               {"role": "user", "content": "Ready?"}])
-            except Exception:  # noqa: BLE001 - only an optimisation
+            except Exception:
                 pass
 
         thread = threading.Thread(target=run, name="llm-warm-up", daemon=True)
@@ -361,7 +361,7 @@ class LlmClient:
                         events.put(("token", text, time.monotonic()))
             else:
                 events.put(("end", None, time.monotonic()))
-        except Exception as exc:  # noqa: BLE001 - reported as a reason, never raised
+        except Exception as exc:
             if not cancel.is_set():
                 events.put(("error", describe_error(exc, self.endpoint), time.monotonic()))
         finally:

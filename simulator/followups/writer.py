@@ -13,16 +13,15 @@ used, why; those fields go into the session's event log unchanged.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from simulator.config.rubric import Rubric
+from simulator.config.script import LoadedScript
 from simulator.followups import coach
 from simulator.followups.checks import problem_with
 from simulator.followups.llm import LlmClient, LlmEndpoint
 from simulator.followups.prompts import FollowUpContext, messages, system_message
-from simulator.config.rubric import Rubric
-from simulator.config.script import LoadedScript
 
 # After this many endpoint failures in a row (not merely rejected questions), stop asking the
 # endpoint for the rest of the session: each attempt could cost the candidate the time limit.

@@ -16,8 +16,8 @@ from typing import Protocol
 from audio.errors import DiskWriteError
 from audio.io import read_audio, wav_truncation, write_wav
 from audio.sources import AnswerRequest, AnswerSource, Recording
-from simulator.errors import SimulatorError
 from simulator.config.script import Question, Script
+from simulator.errors import SimulatorError
 from simulator.interview.turns import Turn
 
 Slot = tuple[str, int]  # (main question id, follow-up depth; 0 for the question itself)

@@ -31,19 +31,31 @@ from audio.errors import AudioError, AudioFileError, DeviceError
 from audio.sources import AnswerRequest, Recording
 from audio.speaker import Speaker, Utterance
 from audio.transcriber import Transcript
-from simulator.interview.answers import TurnAnswers
+from simulator.analysis.timing import Budget, measure_audio
+from simulator.config.script import LoadedScript, Question
 from simulator.errors import InterviewIncomplete, StorageError
 from simulator.followups.writer import FollowUpWriter
+from simulator.interview.answers import TurnAnswers
 from simulator.interview.keys import Keyboard
-from simulator.config.script import LoadedScript, Question
-from simulator.sessions.records import (AnswerEnded, AnswerFailed, AnswerMeasured, AnswerRecord,
-                                        AnswerRecovered, AnswerStarted, InterviewerSaid, Notice,
-                                        QuestionAsked, QuestionSkipped, RetakeRequested,
-                                        SessionDocument, SessionEnded, TranscriptReady)
-from simulator.sessions.writer import SessionWriter
 from simulator.interview.signals import SessionSignals, handled
-from simulator.analysis.timing import Budget, measure_audio
 from simulator.interview.turns import Turn
+from simulator.sessions.records import (
+    AnswerEnded,
+    AnswerFailed,
+    AnswerMeasured,
+    AnswerRecord,
+    AnswerRecovered,
+    AnswerStarted,
+    InterviewerSaid,
+    Notice,
+    QuestionAsked,
+    QuestionSkipped,
+    RetakeRequested,
+    SessionDocument,
+    SessionEnded,
+    TranscriptReady,
+)
+from simulator.sessions.writer import SessionWriter
 
 
 class Transcriber(Protocol):
@@ -199,7 +211,7 @@ class Interview:
         """Log how the session ended (complete only with a usable answer to every
         question) and make it durable."""
         missing = self.session.document().unanswered
-        for slot, path in getattr(self.answers, "unused", lambda: [])():
+        for slot, path in getattr(self.answers, "unused", list)():
             self.log.append(Notice, text=f"{path} was not used: its question "
                                            f"({slot[0]}, follow-up {slot[1]}) was not asked")
         if stopped is None and missing:
@@ -462,7 +474,7 @@ class Interview:
                                             asked_criteria=asked_criteria,
                                             focus=main.follow_up_focus, force=force,
                                             ready_at=ready_at or self._transcript_ready_at)
-        except Exception as exc:  # noqa: BLE001 - a follow-up is never worth the session
+        except Exception as exc:
             self.log.append(Notice, text=f"no follow-up after turn {turn.number}: "
                                            f"{type(exc).__name__}")
             return None

@@ -23,8 +23,13 @@ from simulator import paths
 from simulator.config.script import Interviewer, LoadedScript, Question
 from simulator.followups.llm import LlmEndpoint, endpoint_from
 from simulator.followups.writer import FollowUpWriter, build_writer
-from simulator.interview.answers import (FileAnswers, LiveAnswers, TurnAnswers, check_file_count,
-                                         file_slots)
+from simulator.interview.answers import (
+    FileAnswers,
+    LiveAnswers,
+    TurnAnswers,
+    check_file_count,
+    file_slots,
+)
 from simulator.interview.keys import Keyboard
 from simulator.interview.loop import Interview, InterviewView
 from simulator.interview.samples import SampleAnswerSource
@@ -259,7 +264,7 @@ class _Background:
     def _run(self, fn, args) -> None:
         try:
             self._result = fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+        except BaseException as exc:
             self._error = exc
 
     def result(self, timeout: float, late):

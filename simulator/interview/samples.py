@@ -18,10 +18,10 @@ import numpy as np
 from audio.clip import SAMPLE_RATE, Audio
 from audio.io import write_wav
 from audio.sources import AnswerRequest, Recording
-from simulator.interview.answers import answer_from_file
 from audio.tts import Pyttsx3Synthesizer, Voice
-from simulator.errors import ScriptError
 from simulator.config.script import LoadedScript
+from simulator.errors import ScriptError
+from simulator.interview.answers import answer_from_file
 from simulator.interview.turns import Turn
 
 CANDIDATE_VOICE = Voice(voice="en-gb", rate=170)

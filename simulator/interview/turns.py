@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.followups.writer import FollowUp
 from simulator.config.script import Question
+from simulator.followups.writer import FollowUp
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,15 @@ saved session, including those recorded by earlier versions.
 
 from __future__ import annotations
 
-from simulator.reports.describe import (budget_range, clock, describe_verdict,
-                                        describe_writer_setting, follow_up_origin,
-                                        format_duration, verdict_label)
+from simulator.reports.describe import (
+    budget_range,
+    clock,
+    describe_verdict,
+    describe_writer_setting,
+    follow_up_origin,
+    format_duration,
+    verdict_label,
+)
 from simulator.sessions.records import AnswerRecord, SessionDocument
 
 

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from simulator.sessions.records import (AnswerEnded, AnswerFailed, AnswerMeasured,
-                                        AnswerRecord, AnswerRecovered, AnswerStarted, Event,
-                                        FollowUpInfo, QuestionAsked, TranscriptReady)
+from simulator.sessions.records import (
+    AnswerEnded,
+    AnswerFailed,
+    AnswerMeasured,
+    AnswerRecord,
+    AnswerRecovered,
+    AnswerStarted,
+    Event,
+    FollowUpFields,
+    FollowUpInfo,
+    QuestionAsked,
+    TimingFields,
+    TranscriptReady,
+)
 
-_FOLLOW_UP_KEYS = ("depth", "writer", "criterion", "fallback", "note", "delay_s",
-                   "write_seconds", "llm")
-_TIMING_KEYS = ("speech_start", "speech_end", "speech_seconds", "voiced_seconds",
-                "longest_pause", "verdict", "budget_delta_s", "spans", "noise_floor_db",
-                "activity")
+_FOLLOW_UP_KEYS = tuple(FollowUpFields.model_fields)
+_TIMING_KEYS = tuple(TimingFields.model_fields)
 
 
 def answers_from_events(events: Sequence[Event]) -> list[AnswerRecord]:

@@ -100,7 +100,36 @@ class InterviewerSaid(Event):
     tts: str | None = None
 
 
-class QuestionAsked(Event):
+class FollowUpFields(Record):
+    """Who wrote a follow-up question and how long it took (None for main questions)."""
+
+    depth: int | None = None  # 1 for a question's first follow-up
+    writer: dict[str, Any] | None = None
+    criterion: str | None = None
+    fallback: str | None = None
+    note: str | None = None
+    write_seconds: float | None = None
+    delay_s: float | None = None
+    llm: dict[str, Any] | None = None
+
+
+class TimingFields(Record):
+    """An answer's speaking time against its budget, and the speech it was measured on."""
+
+    speech_start: float | None = None
+    speech_end: float | None = None
+    speech_seconds: float | None = None
+    voiced_seconds: float | None = None
+    longest_pause: float | None = None
+    verdict: str | None = None
+    budget_delta_s: float | None = None
+    # The stretches of speech and the settings they were found with (since issue 8).
+    spans: list[tuple[float, float]] = []
+    noise_floor_db: float | None = None
+    activity: dict[str, Any] | None = None
+
+
+class QuestionAsked(FollowUpFields, Event):
     TYPE = "question_asked"
     turn: int
     question_id: str
@@ -114,15 +143,6 @@ class QuestionAsked(Event):
     spoken_seconds: float | None = None
     cut_short: bool | None = None
     thread_turn: int | None = None  # follow-ups: the turn of the main answer they follow
-    # Follow-ups only: who wrote the question and how long it took.
-    depth: int | None = None
-    writer: dict[str, Any] | None = None
-    criterion: str | None = None
-    fallback: str | None = None
-    note: str | None = None
-    write_seconds: float | None = None
-    delay_s: float | None = None
-    llm: dict[str, Any] | None = None
 
 
 class AnswerStarted(Event):
@@ -148,20 +168,9 @@ class AnswerRecovered(Event):
     audio_seconds: float | None = None
 
 
-class AnswerMeasured(Event):
+class AnswerMeasured(TimingFields, Event):
     TYPE = "answer_measured"
     turn: int
-    speech_start: float
-    speech_end: float
-    speech_seconds: float
-    voiced_seconds: float | None = None
-    longest_pause: float | None = None
-    verdict: str | None = None
-    budget_delta_s: float | None = None
-    # The stretches of speech and the settings they were found with (since issue 8).
-    spans: list[tuple[float, float]] = []
-    noise_floor_db: float | None = None
-    activity: dict[str, Any] | None = None
 
 
 class TranscriptReady(Event):
@@ -227,21 +236,14 @@ def event_json(event: Event) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- answers
 
 
-class FollowUpInfo(Record):
-    depth: int | None = None
-    writer: dict[str, Any] | None = None
-    criterion: str | None = None
-    fallback: str | None = None
-    note: str | None = None
-    delay_s: float | None = None
-    write_seconds: float | None = None
-    llm: dict[str, Any] | None = None
+class FollowUpInfo(FollowUpFields):
+    pass
 
 
 AnswerStatus = Literal["recording", "recorded", "complete", "failed"]
 
 
-class AnswerRecord(Record):
+class AnswerRecord(TimingFields):
     """One answered turn: a projection of the events about it (see `sessions.project`)."""
 
     turn: int
@@ -263,16 +265,6 @@ class AnswerRecord(Record):
     transcript: str | None = None
     words: list[WordRecord] = []
     segments: list[SegmentRecord] = []
-    speech_start: float | None = None
-    speech_end: float | None = None
-    speech_seconds: float | None = None
-    voiced_seconds: float | None = None
-    longest_pause: float | None = None
-    verdict: str | None = None
-    budget_delta_s: float | None = None
-    spans: list[tuple[float, float]] = []
-    noise_floor_db: float | None = None
-    activity: dict[str, Any] | None = None
     asked_at: float | None = None
     ended_at: float | None = None
     transcribed_at: float | None = None

@@ -25,11 +25,26 @@ from pydantic import ValidationError
 
 from simulator.config.script import LoadedScript
 from simulator.errors import SessionNotFound, StorageError
-from simulator.sessions.records import (SCHEMA_VERSION, Event, ScriptInfo, SessionDocument,
-                                        SessionResumed, SessionStarted, parse_event)
-from simulator.sessions.writer import (EVENTS_FILE, SESSION_FILE, SessionLock, SessionMeta,
-                                       SessionWriter, build_document, document_json,
-                                       storage_error, write_atomic)
+from simulator.sessions.records import (
+    SCHEMA_VERSION,
+    Event,
+    ScriptInfo,
+    SessionDocument,
+    SessionResumed,
+    SessionStarted,
+    parse_event,
+)
+from simulator.sessions.writer import (
+    EVENTS_FILE,
+    SESSION_FILE,
+    SessionLock,
+    SessionMeta,
+    SessionWriter,
+    build_document,
+    document_json,
+    storage_error,
+    write_atomic,
+)
 
 
 class SessionStore:

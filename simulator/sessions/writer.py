@@ -23,8 +23,15 @@ from typing import Any
 from audio.clip import Audio
 from simulator.errors import StorageError
 from simulator.sessions.log import EventLog
-from simulator.sessions.records import (AnswerRecord, Event, ScriptInfo, SessionDocument,
-                                        SessionResumed, SessionStarted, event_json)
+from simulator.sessions.records import (
+    AnswerRecord,
+    Event,
+    ScriptInfo,
+    SessionDocument,
+    SessionResumed,
+    SessionStarted,
+    event_json,
+)
 
 SESSION_FILE = "session.json"
 EVENTS_FILE = "events.jsonl"

@@ -14,8 +14,12 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
-from simulator.reports.describe import (describe_verdict, describe_writer,
-                                        describe_writer_setting, format_duration)
+from simulator.reports.describe import (
+    describe_verdict,
+    describe_writer,
+    describe_writer_setting,
+    format_duration,
+)
 from simulator.sessions.records import AnswerRecord
 from simulator.terminal.text import plain, safe
 
