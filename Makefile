@@ -15,6 +15,8 @@ rehearse: system-deps $(VENV)/.installed
 	$(BIN)/mock-interview run --samples-if-no-mic $(ARGS)
 
 test: system-deps-test $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: system-deps-test $(VENV)/.installed-test

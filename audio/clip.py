@@ -40,11 +40,11 @@ class Audio:
 
     @classmethod
     def silence(cls, seconds: float) -> Audio:
-        return cls(np.zeros(int(round(seconds * SAMPLE_RATE)), dtype=np.float32))
+        return cls(np.zeros(round(seconds * SAMPLE_RATE), dtype=np.float32))
 
     def slice(self, start_s: float, end_s: float) -> Audio:
-        a = max(0, int(round(start_s * SAMPLE_RATE)))
-        b = min(len(self.samples), int(round(end_s * SAMPLE_RATE)))
+        a = max(0, round(start_s * SAMPLE_RATE))
+        b = min(len(self.samples), round(end_s * SAMPLE_RATE))
         return Audio(self.samples[a:b])
 
     def concat(self, *others: Audio) -> Audio:

@@ -1,10 +1,10 @@
 """Transcribing an answer while it is being spoken, so the transcript is ready when it ends.
 
-The answer is cut into chunks at real pauses (frames in which `audio.activity` found
-nobody speaking, as the recorder already computes them) and each chunk is transcribed on a worker thread while recording
-goes on. Cutting inside words, or re-decoding overlapping windows, cost far more accuracy
-than it saved time in measurements on these machines (see shared/NOTES.md), while cuts at
-pauses with long chunks matched whole-file accuracy. So:
+The answer is cut into chunks at real pauses (frames in which `audio.activity` found nobody
+speaking, as the recorder already computes them) and each chunk is transcribed on a worker
+thread while recording goes on. Cutting inside words, or re-decoding overlapping windows,
+cost far more accuracy than it saved time in measurements on these machines (see
+shared/NOTES.md), while cuts at pauses with long chunks matched whole-file accuracy. So:
 
 - a chunk is *committed* at the first pause of at least ``cut_pause_s`` once it holds
   ``min_chunk_s`` of audio; at ``max_chunk_s`` without such a pause it is cut at the longest
@@ -150,10 +150,11 @@ class IncrementalTranscriber:
                 and spec.end >= self._last_speech_end)
 
     def _commit(self, at_sample: int, speech_after: bool) -> None:
-        if not speech_after and self._spec_covers_all_speech():
+        spec = self._spec
+        if not speech_after and spec is not None and self._spec_covers_all_speech():
             # A speculation already running (or done) ends in this same pause: it becomes the
             # chunk, instead of transcribing the same audio a second time behind it.
-            chunk, at_sample = self._spec, self._spec.end
+            chunk, at_sample = spec, spec.end
             self._spec = None
             self._chunks.append(chunk)
         else:
@@ -245,6 +246,7 @@ class IncrementalTranscriber:
                 raise chunk.error
             offset = chunk.start / SAMPLE_RATE
             result = chunk.result
+            assert result is not None  # done without an error means transcribed
             model = result.model
             words += [Word(w.word, round(w.start + offset, 3), round(w.end + offset, 3),
                            w.probability) for w in result.words]

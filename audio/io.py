@@ -119,7 +119,7 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     """
     if from_rate == to_rate or len(samples) == 0:
         return samples.astype(np.float32, copy=False)
-    n_out = int(round(len(samples) * to_rate / from_rate))
+    n_out = round(len(samples) * to_rate / from_rate)
     x_old = np.arange(len(samples), dtype=np.float64) / from_rate
     x_new = np.arange(n_out, dtype=np.float64) / to_rate
     return np.interp(x_new, x_old, samples).astype(np.float32)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import queue
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -64,8 +65,8 @@ class Microphone:
     def __init__(self, device: Device) -> None:
         self.device = device
         self._queue: queue.Queue[Block] = queue.Queue()
-        self._stream = None
-        self._convert = None
+        self._stream: Any = None  # a sounddevice.InputStream (sounddevice has no type information)
+        self._convert: _Converter | None = None
         self._last_block_at: float | None = None
         self._started_at: float | None = None
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from audio.clip import Audio
 from audio.errors import ModelError
@@ -82,7 +83,7 @@ class TranscribeSettings:
 class WhisperTranscriber:
     """A loaded Whisper model. Build it with :meth:`load`; the constructor does no work."""
 
-    model: object
+    model: Any  # faster_whisper.WhisperModel (untyped)
     spec: ModelSpec
     settings: TranscribeSettings = field(default_factory=TranscribeSettings)
 
@@ -135,9 +136,8 @@ class WhisperTranscriber:
                 continue
             segments.append(Segment(round(seg.start, 3), round(seg.end, 3), text))
             for w in seg.words or ():
-                words.append(
-                    Word(w.word.strip(), round(w.start, 3), round(w.end, 3), round(w.probability, 3))
-                )
+                words.append(Word(w.word.strip(), round(w.start, 3), round(w.end, 3),
+                                  round(w.probability, 3)))
         text = " ".join(s.text for s in segments)
         return Transcript(text=text, words=words, segments=segments, model=self.spec.name)
 

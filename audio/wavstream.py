@@ -33,7 +33,7 @@ class WavAppender:
                  sync_every_s: float = 1.0) -> None:
         self.path = Path(path)
         self.rate = rate
-        self._fh = open(self.path, "wb")
+        self._fh = open(self.path, "wb")  # noqa: SIM115  (appended to until close())
         self._fh.write(_header(0, rate))
         self._data_bytes = 0
         self._unsynced = 0

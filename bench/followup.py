@@ -94,7 +94,8 @@ def median(values: list[float]) -> str:
 
 def report(name: str, follow_ups: list[dict]) -> None:
     print(f"\n== {name}: {len(follow_ups)} follow-ups")
-    print(f"  delay transcript_ready -> first audio: median {median([f['delay_s'] for f in follow_ups])}")
+    print("  delay transcript_ready -> first audio: median "
+          f"{median([f['delay_s'] for f in follow_ups])}")
     first = [f for i, f in enumerate(follow_ups) if i % 3 == 0]
     later = [f for i, f in enumerate(follow_ups) if i % 3 != 0]
     print(f"    first follow-up of a session: {median([f['delay_s'] for f in first])}; "

@@ -130,8 +130,9 @@ def one_run(server: PulseServer, work: Path, run: int, end: str, transcriber,
     onset = first_sound_offset(speaker_wav)
     rows = []
     for n, known, answer in zip(LENGTHS, answers, doc["answers"]):
-        ended = next(e for e in doc["events"] if e["type"] == "answer_ended" and e["turn"] == answer["turn"])
-        ready = next(e for e in doc["events"] if e["type"] == "transcript_ready" and e["turn"] == answer["turn"])
+        ended, ready = (next(e for e in doc["events"]
+                             if e["type"] == kind and e["turn"] == answer["turn"])
+                        for kind in ("answer_ended", "transcript_ready"))
         audio = read_audio(log.parent / answer["audio"])
         started = time.perf_counter()
         whole = transcriber.transcribe(audio)

@@ -30,7 +30,8 @@ def default_speech_dir() -> Path:
 
 
 def load_manifest(folder: Path) -> list[dict]:
-    return [json.loads(x) for x in (folder / "manifest.jsonl").read_text().splitlines() if x.strip()]
+    lines = (folder / "manifest.jsonl").read_text().splitlines()
+    return [json.loads(x) for x in lines if x.strip()]
 
 
 def worker(pipeline: str, speech_dir: Path, model: str | None) -> dict:

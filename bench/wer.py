@@ -22,7 +22,8 @@ def _spell_number(token: str) -> str:
     if not digits.isdigit():
         return token
     n = int(digits)
-    words = num2words(n, to="year") if (len(digits) == 4 and "," not in token and 1100 <= n <= 2099) else num2words(n)
+    is_year = len(digits) == 4 and "," not in token and 1100 <= n <= 2099
+    words = num2words(n, to="year") if is_year else num2words(n)
     return words.replace("-", " ").replace(",", "")
 
 

@@ -159,7 +159,9 @@ def check_llm(mode: str = "auto", base_url: str | None = None, model: str | None
                      "for LLM follow-ups set OPENAI_BASE_URL (e.g. http://127.0.0.1:11434/v1 "
                      "for Ollama) or pass --llm-base-url; OPENAI_API_KEY for OpenAI")
     loaded = find_script(None)
-    limit = time_limit_s or loaded.script.follow_ups.time_limit_s
+    settings, rubric = loaded.script.follow_ups, loaded.rubric
+    assert settings is not None and rubric is not None  # the bundled script has follow-ups
+    limit = time_limit_s or settings.time_limit_s
     client = LlmClient(endpoint, limit)
     try:
         chosen = client.probe()
@@ -172,14 +174,14 @@ def check_llm(mode: str = "auto", base_url: str | None = None, model: str | None
                               answers=[("Tell me about your project.", _CHECK_ANSWER)], asked=[],
                               focus="metrics", focus_detail="a number without a baseline",
                               quote="reduced chargebacks by thirty percent", force=False)
-    request = messages(loaded.script, loaded.rubric, context, loaded.script.follow_ups.max_words)
+    request = messages(loaded.script, rubric, context, settings.max_words)
     result = client.first_question(request, time.monotonic() + limit)
     if result.question is None:
         return Check(name, WARN, f"{where}: no usable question within {limit:g} s "
                      f"({result.error})", _advice(result.error or "") +
                      "; meanwhile the offline coach asks")
     timing = f"first token {result.first_token_s:.1f} s, question {result.question_s:.1f} s"
-    problem = problem_with(result.question, max_words=loaded.script.follow_ups.max_words)
+    problem = problem_with(result.question, max_words=settings.max_words)
     if problem:
         return Check(name, WARN, f"{where}: answers ({timing}) but its test question was "
                      f"rejected: {problem}", "a stronger model writes better follow-ups; "
@@ -191,7 +193,7 @@ def _advice(error: str) -> str:
     """What to do about an endpoint that gave no question: only waiting too long is helped
     by waiting longer."""
     text = error.lower()
-    if text.startswith("http 401") or text.startswith("http 403"):
+    if text.startswith(("http 401", "http 403")):
         return "check the API key (OPENAI_API_KEY or --llm-api-key-command)"
     if text.startswith("http 404"):
         return "check the base URL (it usually ends in /v1) and the model name (--llm-model)"

@@ -16,7 +16,9 @@ import numpy as np
 
 from audio.clip import SAMPLE_RATE, Audio
 from audio.io import read_audio
+
 from tests_paths import SPEECH_DIR, speech  # noqa: F401  (SPEECH_DIR for the benchmarks)
+
 
 def manifest() -> list[dict]:
     lines = speech("manifest.jsonl").read_text().splitlines()

@@ -45,8 +45,9 @@ def mock_interview(*args: str, home: Path, timeout: float = 600, env: dict | Non
     exe = Path(sys.executable).with_name("mock-interview")
     # No sound server in these tests (even on a desktop with one running): speak mode must
     # fall back to files. Live-device tests start their own server (test_live.py).
-    env = {**(os.environ if env is None else env), "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "200",
-           "PULSE_SERVER": f"unix:{home}/no-sound-server", "XDG_RUNTIME_DIR": str(home)}
+    env = {**(os.environ if env is None else env), "MOCK_INTERVIEW_HOME": str(home),
+           "COLUMNS": "200", "PULSE_SERVER": f"unix:{home}/no-sound-server",
+           "XDG_RUNTIME_DIR": str(home)}
     return subprocess.run(
         [str(exe), *args], capture_output=True, text=True, env=env, timeout=timeout, **kwargs
     )

@@ -118,7 +118,8 @@ class _Handler(BaseHTTPRequestHandler):
             }
         )
 
-    def _send_json(self, status: int, payload: Any, extra_headers: dict[str, str] | None = None) -> None:
+    def _send_json(self, status: int, payload: Any,
+                   extra_headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
@@ -359,7 +360,8 @@ class FakeOpenAIServer:
 
     def _set_behaviour(self, behaviour: str) -> None:
         if behaviour not in BEHAVIOURS:
-            raise ValueError(f"unknown behaviour {behaviour!r}; expected one of {sorted(BEHAVIOURS)}")
+            raise ValueError(f"unknown behaviour {behaviour!r}; "
+                             f"expected one of {sorted(BEHAVIOURS)}")
         self._behaviour = behaviour
 
     def _snapshot(self) -> tuple[str, dict[str, Any]]:

@@ -48,7 +48,7 @@ class LlamaServer:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 120) -> LlamaServer:
-        self._log = open(self.log_path, "w")
+        self._log = open(self.log_path, "w")  # noqa: SIM115  (the server's log, while it runs)
         # --logits_all False: otherwise the server keeps logits for every token (2.3 GB).
         self.process = subprocess.Popen(
             [sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path),

@@ -22,11 +22,15 @@ import subprocess
 import time
 from pathlib import Path
 
+# A backslash at the end of a line continues it (Python drops the backslash and the newline).
 CONFIG = """
 load-module module-native-protocol-unix auth-anonymous=1 socket={socket}
-load-module module-null-sink sink_name=mic_feed channels=1 sink_properties=device.description=mic_feed
-load-module module-remap-source source_name=virtual_mic master=mic_feed.monitor channels=1 source_properties=device.description=virtual_mic
-load-module module-null-sink sink_name=speaker channels=1 sink_properties=device.description=virtual_speaker
+load-module module-null-sink sink_name=mic_feed channels=1 \
+sink_properties=device.description=mic_feed
+load-module module-remap-source source_name=virtual_mic master=mic_feed.monitor channels=1 \
+source_properties=device.description=virtual_mic
+load-module module-null-sink sink_name=speaker channels=1 \
+sink_properties=device.description=virtual_speaker
 load-module module-null-sink sink_name=trash sink_properties=device.description=trash
 load-module module-loopback source=mic_feed.monitor sink=trash latency_msec=20
 load-module module-loopback source=speaker.monitor sink=trash latency_msec=20
@@ -60,16 +64,19 @@ class PulseServer:
         self.runtime.chmod(0o700)
         config = self.root / "test.pa"
         config.write_text(CONFIG.format(socket=self.socket))
+        # The server's log: written to for as long as the server runs.
+        log = open(self.root / "pulseaudio.log", "w")  # noqa: SIM115
         self.process = subprocess.Popen(
             ["pulseaudio", "-n", "-F", str(config), "--daemonize=no", "--exit-idle-time=-1",
              "--disallow-exit", "--use-pid-file=no", "--log-target=stderr"],
             env={**os.environ, **self.env}, stdout=subprocess.DEVNULL,
-            stderr=open(self.root / "pulseaudio.log", "w"), start_new_session=True,
+            stderr=log, start_new_session=True,
         )
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("pulseaudio exited: " + (self.root / "pulseaudio.log").read_text())
+                raise RuntimeError("pulseaudio exited: "
+                                   + (self.root / "pulseaudio.log").read_text())
             if self.socket.exists() and self._run("pactl", "info").returncode == 0:
                 break
             time.sleep(0.1)

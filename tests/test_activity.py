@@ -59,7 +59,7 @@ def test_a_soft_voice_the_vad_misses_keeps_the_answer_open_and_is_timed():
     # ...but the soft voice is well above the fan, so the only quiet is the real pause.
     assert longest_run(activity.states[inside] == QUIET) < answer.pause_s + 0.5
     endpoint = EndOfAnswer(EndpointSettings(silence_s=5.0))
-    for i, state in enumerate(activity.states):
+    for state in activity.states:
         if endpoint.update(int(state), FRAME_S) == SILENCE:
             break
     # It ends 5 s after the last word (not inside the answer), and is timed from the soft start.

@@ -26,7 +26,8 @@ def good(tmp_path_factory):
     folder = tmp_path_factory.mktemp("good")
     first = answer_with_pauses(["librispeech_1272-128104-0000.wav"], lead_s=0.5, tail_s=0.5)
     second = answer_with_pauses(["jfk_inaugural_1961.wav"], lead_s=0.5, tail_s=0.5)
-    return write_wav(folder / "first.wav", first.audio), write_wav(folder / "second.wav", second.audio)
+    return (write_wav(folder / "first.wav", first.audio),
+            write_wav(folder / "second.wav", second.audio))
 
 
 def error_line(result) -> str:
@@ -75,7 +76,7 @@ def test_an_answer_without_speech_is_asked_again_by_resume(tmp_path, good, kind)
     assert json.loads(resumed.stdout.strip().splitlines()[-1])["answers"] == 2
     doc = session_doc(home)
     assert doc["status"] == "complete" and doc["unanswered"] == []
-    first, failed, second = doc["answers"]
+    _first, failed, second = doc["answers"]
     assert failed["status"] == "failed" and not failed["counts"]
     assert second["question_id"] == "second" and second["attempt"] == 2 and second["counts"]
     assert "country" in second["transcript"].lower()

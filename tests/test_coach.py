@@ -44,11 +44,11 @@ ALL_WE = (
     "point four percent compared to the old rules. if we did it again we'd probably invest in "
     "labels earlier.")
 NO_TRADE_OFFS = (
-    "the project was a real time fraud scoring system. I designed the features and I went with "
-    "a gradient boosted model trained on six months of card transactions. I deployed it as a service "
-    "behind the checkout api and I set up dashboards and drift alerts, and it retrains every "
-    "week. compared to the old rules engine we cut chargebacks from two percent to about one "
-    "point three percent. if I started again I would build the labelling tool first.")
+    "the project was a real time fraud scoring system. I designed the features and I went with a "
+    "gradient boosted model trained on six months of card transactions. I deployed it as a service "
+    "behind the checkout api and I set up dashboards and drift alerts, and it retrains every week. "
+    "compared to the old rules engine we cut chargebacks from two percent to about one point three "
+    "percent. if I started again I would build the labelling tool first.")
 NO_PRODUCTION = (
     "so for the fraud project I personally owned the modelling. I tried logistic regression "
     "and a random forest, and I went with gradient boosted trees because they handled the "

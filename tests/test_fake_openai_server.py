@@ -55,20 +55,20 @@ def test_ok_without_stream_is_a_plain_completion():
 
 
 def test_status_401_echoes_the_key_and_raises_authentication_error():
-    with FakeOpenAIServer("status", status=401) as server:
-        with pytest.raises(openai.AuthenticationError) as err:
-            client_for(server.base_url).chat.completions.create(
-                model="fake-model", messages=MESSAGES, stream=True)
+    with (FakeOpenAIServer("status", status=401) as server,
+          pytest.raises(openai.AuthenticationError) as err):
+        client_for(server.base_url).chat.completions.create(
+            model="fake-model", messages=MESSAGES, stream=True)
     assert err.value.status_code == 401
     assert "sk-test" in str(err.value)  # deliberately leaked: the client must redact it
     assert server.requests[-1]["headers"]["authorization"] == "Bearer sk-test"
 
 
 def test_status_429_raises_rate_limit_error_without_retrying():
-    with FakeOpenAIServer("status", status=429) as server:
-        with pytest.raises(openai.RateLimitError) as err:
-            client_for(server.base_url).chat.completions.create(
-                model="fake-model", messages=MESSAGES, stream=True)
+    with (FakeOpenAIServer("status", status=429) as server,
+          pytest.raises(openai.RateLimitError) as err):
+        client_for(server.base_url).chat.completions.create(
+            model="fake-model", messages=MESSAGES, stream=True)
     assert err.value.response.headers["retry-after"] == "0"
     assert len(server.requests) == 1
 
@@ -139,7 +139,8 @@ def test_stop_is_prompt_while_a_stall_is_in_progress():
     def consume() -> None:
         client = client_for(server.base_url, timeout=10.0)
         try:
-            for _ in client.chat.completions.create(model="fake-model", messages=MESSAGES, stream=True):
+            for _ in client.chat.completions.create(model="fake-model", messages=MESSAGES,
+                                                    stream=True):
                 started.set()
         except Exception as exc:
             outcome.append(exc)

@@ -28,7 +28,7 @@ from simulator.sessions.store import SessionStore, read_session
 from audio_fixtures import files_for
 from conftest import mock_interview
 from fake_openai_server import FakeOpenAIServer, refused_base_url
-from tests_paths import DATA, saved_session
+from tests_paths import DATA, SPEECH_DIR, saved_session, speech
 
 pytestmark = pytest.mark.slow
 
@@ -42,6 +42,8 @@ def real_speech():
     """Every test here answers with real speech: skip, saying why, when it is absent."""
     speech(MAIN_ANSWER.name)
     speech(FOLLOW_UP_ANSWER.name)
+
+
 SLACK_S = 0.5
 
 
@@ -59,7 +61,8 @@ def run_session(tmp_path, transcriber, synthesizer, base_url: str | None, mode: 
     store = SessionStore(tmp_path / "sessions")
     session = store.create(loaded, {"model": transcriber.name})
     interview = Interview(loaded, speaker=TtsSpeaker(synthesizer, None),
-                          answers=files_for(loaded, [MAIN_ANSWER, FOLLOW_UP_ANSWER], follow_ups=True),
+                          answers=files_for(loaded, [MAIN_ANSWER, FOLLOW_UP_ANSWER],
+                                            follow_ups=True),
                           transcriber=transcriber, session=session, follow_ups=writer)
     assert interview.run().status == "complete"
     # What the session saved, as a user's tools would read it.
@@ -183,14 +186,16 @@ def test_api_key_appears_nowhere_in_the_session_or_the_output(tmp_path, home):
         # First an endpoint that accepts the key, then one that rejects it and echoes it back
         # in its error body (as OpenAI does), on the probe and on the completion.
         ok = mock_interview("run", "--script", str(SCRIPT), "--tts", "off",
-                            "--answers-include-follow-ups", "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER), "--llm-base-url",
-                            server.base_url, home=home, env=env)
+                            "--answers-include-follow-ups",
+                            "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER),
+                            "--llm-base-url", server.base_url, home=home, env=env)
         assert ok.returncode == 0, ok.stderr
         assert any(r["headers"].get("authorization") == f"Bearer {key}" for r in server.requests)
         server.configure("status", status=401)
         rejected = mock_interview("run", "--script", str(SCRIPT), "--tts", "off",
-                                  "--answers-include-follow-ups", "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER), "--llm-base-url",
-                                  server.base_url, home=home, env=env)
+                                  "--answers-include-follow-ups",
+                                  "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER),
+                                  "--llm-base-url", server.base_url, home=home, env=env)
         assert rejected.returncode == 0, rejected.stderr
         doctor = mock_interview("doctor", "--llm-base-url", server.base_url, "--seconds", "0.5",
                                 home=home, env=env)
@@ -290,7 +295,7 @@ def test_a_follow_up_owed_when_the_session_stopped_is_asked_on_resume(tmp_path, 
     assert resumed.returncode == 0, resumed.stderr
     doc = saved_session(session_dir)
     assert doc["status"] == "complete"
-    main, follow_up = doc["answers"]
+    _main, follow_up = doc["answers"]
     assert follow_up["kind"] == "follow_up" and follow_up["follows"] == "project"
     assert follow_up["question"] == first_question  # the coach is deterministic
     assert follow_up["follow_up"]["depth"] == 1 and "gospel" in follow_up["transcript"].lower()

@@ -43,8 +43,9 @@ class LiveRun:
 
     def __init__(self, home: Path, server: PulseServer, *args: str) -> None:
         self.home = home
-        self.out = open(home.parent / f"{home.name}-stdout.txt", "w+")
-        self.err = open(home.parent / f"{home.name}-stderr.txt", "w+")
+        # The program's output files, written while it runs in the background.
+        self.out = open(home.parent / f"{home.name}-stdout.txt", "w+")  # noqa: SIM115
+        self.err = open(home.parent / f"{home.name}-stderr.txt", "w+")  # noqa: SIM115
         env = {**os.environ, **server.env, "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "120"}
         self.process = subprocess.Popen([str(EXE), *args, "--json"], stdin=subprocess.PIPE,
                                         stdout=self.out, stderr=self.err, env=env)
@@ -145,7 +146,8 @@ def test_answer_ends_by_key(pulse, tmp_path):
 
 def test_answer_ends_at_the_maximum_plus_grace_with_a_wrap_up_line(pulse, tmp_path):
     script = tmp_path / "short.toml"
-    script.write_text(ONE.read_text().replace("max_s = 40", "max_s = 4").replace("min_s = 5", "min_s = 2"))
+    script.write_text(ONE.read_text().replace("max_s = 40", "max_s = 4")
+                      .replace("min_s = 5", "min_s = 2"))
     known = answer_with_pauses(["jfk_inaugural_1961.wav", "mfa_uhum.wav"], lead_s=0.2)
     run = LiveRun(tmp_path / "home", pulse, "run", "--script", str(script), "--tts", "file",
                   "--grace", "2")
@@ -159,7 +161,8 @@ def test_answer_ends_at_the_maximum_plus_grace_with_a_wrap_up_line(pulse, tmp_pa
     # 4 s maximum + 2 s grace of speaking time, counted from the first word like the verdict.
     assert 5.7 <= answer["speech_seconds"] <= 6.3
     assert answer["verdict"] == "over"
-    wrap_up = [e for e in doc["events"] if e["type"] == "interviewer_said" and e["what"] == "wrap_up"]
+    wrap_up = [e for e in doc["events"]
+               if e["type"] == "interviewer_said" and e["what"] == "wrap_up"]
     assert wrap_up and wrap_up[0]["text"] == "Thank you, let us stop there."
 
 
@@ -287,7 +290,8 @@ def test_kill_9_mid_answer_then_review_and_resume(pulse, tmp_path):
 
 
 def test_no_microphone_is_explained(tmp_path):
-    env = {**os.environ, "PULSE_SERVER": f"unix:{tmp_path}/none", "MOCK_INTERVIEW_HOME": str(tmp_path)}
+    env = {**os.environ, "PULSE_SERVER": f"unix:{tmp_path}/none",
+           "MOCK_INTERVIEW_HOME": str(tmp_path)}
     result = subprocess.run([str(EXE), "run", "--script", str(ONE), "--tts", "off"], env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
@@ -299,7 +303,8 @@ def test_no_microphone_is_explained(tmp_path):
     assert "No microphone found: rehearsing on the sample answers" in fallback.stdout
     summary = json.loads(fallback.stdout.strip().splitlines()[-1])
     doc = saved_session(Path(summary["session_dir"]))
-    assert {"history", "computing", "cards"} <= set(normalise(doc["answers"][0]["transcript"]).split())
+    said = set(normalise(doc["answers"][0]["transcript"]).split())
+    assert {"history", "computing", "cards"} <= said
 
 
 def test_unknown_input_device_lists_devices(pulse, tmp_path):
@@ -342,7 +347,8 @@ def test_live_follow_up_is_spoken_in_time_when_the_llm_stalls(pulse, tmp_path, t
     answer = doc["answers"][1]
     assert answer["kind"] == "follow_up" and "gospel" in normalise(answer["transcript"]).split()
     # The follow-up really came out of the speaker.
-    spoken = set(normalise(transcriber.transcribe(read_audio(tmp_path / "speaker.wav")).text).split())
+    heard = transcriber.transcribe(read_audio(tmp_path / "speaker.wav"))
+    spoken = set(normalise(heard.text).split())
     expected = {w for w in normalise(follow_up["question"]).split() if len(w) > 4}
     assert len(spoken & expected) >= len(expected) // 2, (spoken, expected)
 

@@ -119,7 +119,7 @@ def run_incremental(pattern, settings=ChunkSettings(), delay=0.0, pace=0.0):
     echo = SlowEcho(delay)
     inc = IncrementalTranscriber(echo, settings)
     samples, probs = speech_pattern(pattern)
-    for i, p in enumerate(probs):
+    for i in range(len(probs)):
         inc.feed(samples[i * FRAME:(i + 1) * FRAME], list(probs[i:i + 1] > 0.5))
         if pace:
             time.sleep(pace)
@@ -140,7 +140,7 @@ def test_without_pauses_a_chunk_is_cut_at_the_longest_short_pause_near_its_end()
     settings = ChunkSettings(min_chunk_s=5, max_chunk_s=10, cut_pause_s=0.5,
                              speculate_pause_s=10, fallback_pause_s=0.1)
     pattern = [(True, 6), (False, 0.15), (True, 1), (False, 0.3), (True, 4), (False, 0.1)]
-    inc, _, echo = run_incremental(pattern, settings)
+    _, _, echo = run_incremental(pattern, settings)
     assert echo.calls[0] == pytest.approx(6 + 0.15 + 1 + 0.15, abs=0.07)  # mid 0.3 s pause
 
 

@@ -9,8 +9,6 @@ offline coach asks instead, in time, with the reason recorded.
 from __future__ import annotations
 
 import pytest
-from test_follow_ups import (FOLLOW_UP_ANSWER, SCRIPT, SLACK_S, real_speech,  # noqa: F401
-                             run_session, the_follow_up)
 
 from audio.io import write_wav
 from audio.speaker import TtsSpeaker
@@ -26,6 +24,14 @@ from audio_fixtures import files_for
 from conftest import mock_interview
 from fake_openai_server import refused_base_url
 from llama_server import LlamaServer
+from test_follow_ups import (  # noqa: F401  (real_speech: its autouse fixture, used here too)
+    FOLLOW_UP_ANSWER,
+    SCRIPT,
+    SLACK_S,
+    real_speech,
+    run_session,
+    the_follow_up,
+)
 from tests_paths import saved_session
 
 pytestmark = pytest.mark.slow

@@ -113,7 +113,7 @@ def test_user_scripts_are_discovered_and_broken_ones_reported(tmp_path):
     assert entries["mine"].loaded is not None
     assert entries["broken"].loaded is None and "invalid TOML" in entries["broken"].error
     assert find_script("mine", tmp_path).script.title == "T"
-    with pytest.raises(ScriptError, match="broken.toml"):
+    with pytest.raises(ScriptError, match=r"broken\.toml"):
         find_script("broken", tmp_path)
 
 
@@ -137,5 +137,6 @@ def test_follow_up_settings_that_would_do_nothing_are_errors(tmp_path):
             load_script(path)
     no_table = base.split("[follow_ups]")[0] + base.split("time_limit_s = 2.0\n")[1]
     path.write_text(no_table.replace('section = "Project"', 'section = "Project"\nfollow_ups = 2'))
-    with pytest.raises(ScriptError, match=r"questions\[0\] \(id 'project'\).*no \[follow_ups\] table"):
+    with pytest.raises(ScriptError,
+                       match=r"questions\[0\] \(id 'project'\).*no \[follow_ups\] table"):
         load_script(path)

@@ -131,7 +131,7 @@ def test_running_out_of_answers_is_incomplete_but_saved(tmp_path):
 
 def test_crash_leaves_a_reviewable_session_rebuilt_from_the_event_log(tmp_path):
     answers = [speech_answer(tmp_path, "a1.wav"), speech_answer(tmp_path, "a2.wav")]
-    store, session, interview = make_interview(tmp_path, answers)
+    _store, session, interview = make_interview(tmp_path, answers)
     interview.run()
     # Simulate a crash after the first answer: session.json is older than the log, and the
     # log's last line was cut in half.
@@ -171,7 +171,8 @@ def test_unknown_and_ambiguous_session_ids(tmp_path):
     store = SessionStore(tmp_path)
     for name in ("20260101-100000-x", "20260101-110000-x"):
         (tmp_path / name).mkdir()
-        (tmp_path / name / "session.json").write_text(json.dumps({"id": name, "answers": [], "events": []}))
+        (tmp_path / name / "session.json").write_text(
+            json.dumps({"id": name, "answers": [], "events": []}))
     assert store.load("20260101-10").id == "20260101-100000-x"
     with pytest.raises(SessionNotFound, match="matches 2 sessions"):
         store.load("20260101")

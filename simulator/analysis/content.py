@@ -34,10 +34,29 @@ PLURAL = frozenset({"we", "we're", "we've", "we'd", "we'll", "our", "ours", "us"
 WE_SUBJECTS = frozenset({"we", "we've", "we'd", "we'll"})
 I_SUBJECTS = frozenset({"i", "i've", "i'd", "i'll"})
 # Skipped between a subject and its verb: "we basically just built".
-ADVERBS = frozenset(["also", "then", "basically", "just", "actually", "eventually", "finally", "really", "first", "initially", "quickly", "kind", "sort", "of", "all", "together", "later", "originally", "mostly", "mainly", "um", "uh", "like", "ultimately", "even", "did"])
-WEAK_VERBS = frozenset(["were", "was", "are", "is", "had", "have", "has", "got", "get", "did", "do", "could", "would", "should", "can", "will", "need", "needed", "wanted", "want", "know", "think", "thought", "mean", "said", "say", "felt", "feel", "saw", "see", "be", "been", "being", "might", "must"])
+ADVERBS = frozenset(["also", "then", "basically", "just", "actually", "eventually", "finally",
+                     "really", "first", "initially", "quickly", "kind", "sort", "of", "all",
+                     "together", "later", "originally", "mostly", "mainly", "um", "uh", "like",
+                     "ultimately", "even", "did"])
+WEAK_VERBS = frozenset(["were", "was", "are", "is", "had", "have", "has", "got", "get", "did", "do",
+                        "could", "would", "should", "can", "will", "need", "needed", "wanted",
+                        "want", "know", "think", "thought", "mean", "said", "say", "felt", "feel",
+                        "saw", "see", "be", "been", "being", "might", "must"])
 # Verbs that make a "we ..." phrase worth quoting in an ownership question.
-WORK_VERBS = frozenset(["built", "build", "chose", "choose", "decided", "decide", "trained", "train", "designed", "design", "wrote", "write", "created", "developed", "implemented", "deployed", "shipped", "launched", "migrated", "picked", "added", "set", "ran", "rewrote", "replaced", "introduced", "switched", "used", "tuned", "collected", "labelled", "labeled", "cleaned", "engineered", "came", "found", "fixed", "settled", "selected", "automated", "integrated", "refactored", "scaled", "reduced", "improved", "cut", "optimized", "optimised", "evaluated", "tested", "measured", "monitored", "retrained", "served", "defined", "led", "owned", "drove", "delivered", "prototyped", "compared", "tried", "figured", "made", "went", "moved", "kept", "dropped", "adopted", "opted", "stuck", "ended", "argued", "proposed", "pushed", "convinced", "recommended", "suggested", "investigated", "analysed", "analyzed", "debugged", "profiled", "benchmarked"])
+WORK_VERBS = frozenset(["built", "build", "chose", "choose", "decided", "decide", "trained",
+                        "train", "designed", "design", "wrote", "write", "created", "developed",
+                        "implemented", "deployed", "shipped", "launched", "migrated", "picked",
+                        "added", "set", "ran", "rewrote", "replaced", "introduced", "switched",
+                        "used", "tuned", "collected", "labelled", "labeled", "cleaned",
+                        "engineered", "came", "found", "fixed", "settled", "selected", "automated",
+                        "integrated", "refactored", "scaled", "reduced", "improved", "cut",
+                        "optimized", "optimised", "evaluated", "tested", "measured", "monitored",
+                        "retrained", "served", "defined", "led", "owned", "drove", "delivered",
+                        "prototyped", "compared", "tried", "figured", "made", "went", "moved",
+                        "kept", "dropped", "adopted", "opted", "stuck", "ended", "argued",
+                        "proposed", "pushed", "convinced", "recommended", "suggested",
+                        "investigated", "analysed", "analyzed", "debugged", "profiled",
+                        "benchmarked"])
 # Verbs of choosing: the best phrase to quote in a trade-off or reflection question.
 CHOICE_VERBS = frozenset({"chose", "choose", "picked", "decided", "settled", "opted", "selected",
                           "switched", "kept", "dropped", "stuck", "replaced", "adopted", "ended",
@@ -75,7 +94,17 @@ CLAIMS = ("improv*", "reduc*", "increas*", "decreas*", "cut", "cutting", "saved"
 METRIC_NOUNS = ("precision", "recall", "accuracy", "auc", "conversion", "revenue", "latency",
                 "false positive*", "false decline*", "error rate*")
 # Technical words: a phrase with them is specific (worth quoting, worth probing deeper).
-TECH = frozenset(["model", "models", "feature", "features", "pipeline", "pipelines", "latency", "service", "serving", "embedding", "embeddings", "threshold", "thresholds", "precision", "recall", "drift", "label", "labels", "labelling", "labeling", "store", "streaming", "stream", "batch", "gradient", "boosted", "trees", "regression", "network", "neural", "inference", "cache", "kafka", "spark", "airflow", "kubernetes", "api", "schema", "percentile", "milliseconds", "distribution", "holdout", "validation", "training", "retraining", "accuracy", "auc", "loss", "calibration", "sampling", "dataset", "data", "queue", "sql", "index", "vector", "transformer", "xgboost", "lightgbm", "pytorch", "tensorflow", "gpu", "cluster", "shard", "rollout", "monitoring", "alerts", "dashboard", "evaluation", "metric", "metrics", "loop"])
+TECH = frozenset(["model", "models", "feature", "features", "pipeline", "pipelines", "latency",
+                  "service", "serving", "embedding", "embeddings", "threshold", "thresholds",
+                  "precision", "recall", "drift", "label", "labels", "labelling", "labeling",
+                  "store", "streaming", "stream", "batch", "gradient", "boosted", "trees",
+                  "regression", "network", "neural", "inference", "cache", "kafka", "spark",
+                  "airflow", "kubernetes", "api", "schema", "percentile", "milliseconds",
+                  "distribution", "holdout", "validation", "training", "retraining", "accuracy",
+                  "auc", "loss", "calibration", "sampling", "dataset", "data", "queue", "sql",
+                  "index", "vector", "transformer", "xgboost", "lightgbm", "pytorch", "tensorflow",
+                  "gpu", "cluster", "shard", "rollout", "monitoring", "alerts", "dashboard",
+                  "evaluation", "metric", "metrics", "loop"])
 
 # Whisper writes numbers as digits or as words ("thirty percent", "a third"), so both count.
 # The lookahead lists every first character a number can start with: the regex then skips
@@ -298,6 +327,8 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion) -> Finding:
     """
     t = _text(text)
     applies = t.find(criterion.applies_when)
+    quote: Span | None
+    forced: Span | None
     if applies:
         # Quote the richest mention ("I went with gradient boosted trees"), not merely the
         # first ("I owned the modelling"): the question then points at the model itself.

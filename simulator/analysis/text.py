@@ -117,7 +117,11 @@ class AnswerText:
         if len(low) != len(text):  # a few letters grow when lowercased ("İ"): keep those as is
             low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
         self.low = low  # same positions as text; all regexes run on it without IGNORECASE
-        start, end, word, sent, cend = [], [], [], [], []
+        start: list[int] = []  # character offsets of each token
+        end: list[int] = []
+        word: list[str] = []
+        sent: list[int] = []  # sentence number of each token
+        cend: list[bool] = []  # token ends a clause
         sentence, prev_end, stop = 0, 0, False
         for m in re.finditer(r"\S+", low):
             s, e = m.span()
@@ -319,15 +323,17 @@ def _align(low: str, words: Sequence[Any]) -> tuple[list[int], list[int], list[i
     if not words:
         return [], [], []
     to_char: list[int] = []  # key position -> character offset in the text
-    run_starts = set()  # key positions where a run of letters/digits starts
-    parts = []
+    run_starts: set[int] = set()  # key positions where a run of letters/digits starts
+    parts: list[str] = []
     for m in _ALNUM.finditer(low):
         run_starts.add(len(to_char))
         to_char.extend(range(m.start(), m.end()))
         parts.append(m.group())
     key = "".join(parts)  # the text's letters and digits, run together
 
-    index, starts, ends = [], [], []
+    index: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
     cursor = 0
     for n, w in enumerate(words):
         raw = str(_field(w, "word")).strip()

@@ -8,15 +8,25 @@ silence never count, pauses inside the answer do (the candidate is still holding
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Protocol
+from itertools import pairwise
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # only for annotations: this module itself stays free of numpy
+    import numpy as np
+
+    from audio.activity import Activity, ActivitySettings, Span
 
 UNDER, WITHIN, OVER = "under", "within", "over"
 
 
 class _Span(Protocol):
-    start: float
-    end: float
+    # Read-only, so frozen dataclasses (audio.activity.Span) match too.
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -54,14 +64,14 @@ def judge(seconds: float, budget: Budget) -> tuple[str, float]:
     return WITHIN, 0.0
 
 
-def measure(segments: list[_Span], budget: Budget) -> AnswerTiming | None:
+def measure(segments: Sequence[_Span], budget: Budget) -> AnswerTiming | None:
     """Time an answer from its speech segments; None when there is no speech at all."""
     if not segments:
         return None
     start, end = segments[0].start, segments[-1].end
     speaking = end - start
     voiced = sum(s.end - s.start for s in segments)
-    pauses = [b.start - a.end for a, b in zip(segments, segments[1:])]
+    pauses = [b.start - a.end for a, b in pairwise(segments)]
     verdict, delta = judge(speaking, budget)
     return AnswerTiming(
         speech_start=round(start, 3),
@@ -80,8 +90,8 @@ class Measured:
     speech spans it is computed from, and the frame-by-frame activity behind them."""
 
     timing: AnswerTiming | None
-    spans: list
-    activity: object
+    spans: list[Span]
+    activity: Activity
 
     def event_fields(self) -> dict:
         """What ``answer_measured`` records: enough to re-measure without the audio."""
@@ -93,7 +103,8 @@ class Measured:
                 "activity": activity.settings.to_dict()}
 
 
-def measure_audio(samples, budget: Budget, settings=None, activity=None) -> Measured:
+def measure_audio(samples: np.ndarray, budget: Budget, settings: ActivitySettings | None = None,
+                  activity: Activity | None = None) -> Measured:
     """Speech spans and timing of an answer's audio (``activity``: already computed while
     it was recorded, else computed here with ``settings``)."""
     from audio.activity import ActivitySettings, analyse, spans
@@ -108,7 +119,7 @@ def format_duration(seconds: float | None) -> str:
     """``75.4`` -> ``1:15``; None -> an em dash."""
     if seconds is None:
         return "—"
-    total = int(round(abs(seconds)))
+    total = round(abs(seconds))
     sign = "-" if seconds < 0 else ""
     return f"{sign}{total // 60}:{total % 60:02d}"
 

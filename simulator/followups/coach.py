@@ -162,7 +162,7 @@ def _depth(t: AnswerText, seen: set[str]) -> CoachQuestion:
 def _specific_phrases(t: AnswerText, n: int) -> list[Span]:
     """Up to n phrases with the most result numbers and technical words (``TECH``, acronyms),
     one per clause, best first: what a "one level deeper" question should quote."""
-    numbered = set()
+    numbered: set[int] = set()
     for num in content.numbers(t):
         if num.result:  # "a two tower model" is a name, not a figure
             numbered.update(range(num.first, num.last + 1))

@@ -26,11 +26,17 @@ import shlex
 import subprocess
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 from simulator.errors import SimulatorError
 from simulator.followups.checks import count_questions, first_question
+
+if TYPE_CHECKING:  # openai itself is imported only when an endpoint is used
+    from openai import Stream
+    from openai.types.chat import ChatCompletionChunk, ChatCompletionMessageParam
 
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
 OPENAI_DEFAULT_MODEL = "gpt-4o-mini"
@@ -97,9 +103,10 @@ def _may_carry_key(url: str) -> bool:
 
 def endpoint_from(base_url: str | None = None, model: str | None = None,
                   key_command: str | None = None,
-                  env: dict[str, str] | None = None) -> LlmEndpoint | None:
+                  env: Mapping[str, str] | None = None) -> LlmEndpoint | None:
     """The configured endpoint, or None when nothing points at one."""
-    env = os.environ if env is None else env
+    if env is None:
+        env = os.environ
     url = base_url or env.get("OPENAI_BASE_URL") or None
     env_key = env.get("OPENAI_API_KEY") or None
     if url is None and env_key is None and key_command is None:
@@ -113,7 +120,8 @@ def endpoint_from(base_url: str | None = None, model: str | None = None,
     elif env_key:
         # OPENAI_API_KEY is usually an OpenAI key: never send it in clear text to another
         # machine (a LAN server over http). An explicit key command is the user's choice.
-        key, key_from = LOCAL_PLACEHOLDER_KEY, "placeholder (OPENAI_API_KEY is not sent over plain http)"
+        key, key_from = (LOCAL_PLACEHOLDER_KEY,
+                         "placeholder (OPENAI_API_KEY is not sent over plain http)")
     else:
         key, key_from = LOCAL_PLACEHOLDER_KEY, "placeholder"
     if model is None and urlsplit(url).hostname == "api.openai.com":
@@ -128,12 +136,12 @@ def check_url(url: str) -> None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SimulatorError(f"LLM base URL {_shown(url)!r} is not an http(s) URL", example)
     try:
-        parts.port
+        port = parts.port  # raises ValueError for a port that is not a number up to 65535
     except ValueError:
-        port = parts.netloc.rsplit(":", 1)[-1]
-        raise SimulatorError(f"LLM base URL {_shown(url)!r} has an invalid port {port!r} "
+        bad = parts.netloc.rsplit(":", 1)[-1]
+        raise SimulatorError(f"LLM base URL {_shown(url)!r} has an invalid port {bad!r} "
                              "(ports are 1-65535)", example) from None
-    if parts.port == 0:
+    if port == 0:
         raise SimulatorError(f"LLM base URL {_shown(url)!r} has port 0 (ports are 1-65535)",
                              example)
 
@@ -193,7 +201,7 @@ class _Received:
     def __init__(self) -> None:
         self.text = ""
         self.drain_until: float | None = None
-        self.stream = None
+        self.stream: Stream[ChatCompletionChunk] | None = None
 
     def close(self) -> None:
         stream = self.stream
@@ -275,6 +283,8 @@ class LlmClient:
         follow-up of a session, so reading it while Whisper loads takes most of that cost off
         the first follow-up. Hosted APIs cache on their own, so they are not sent this."""
         def run() -> None:
+            if self.model is None:  # cannot happen: probe() settles the model first
+                return
             try:
                 self._client.with_options(timeout=60).chat.completions.create(
                     model=self.model, max_tokens=1,
@@ -287,7 +297,8 @@ class LlmClient:
         thread.start()
         return thread
 
-    def first_question(self, messages: list[dict], deadline: float) -> LlmResult:
+    def first_question(self, messages: list[ChatCompletionMessageParam],
+                       deadline: float) -> LlmResult:
         """Stream a completion until its first complete question, an error or ``deadline``
         (a ``time.monotonic()`` value), whichever comes first. Never raises; the caller's
         thread only ever waits on a queue."""
@@ -297,7 +308,7 @@ class LlmClient:
         cancel = threading.Event()
         result = LlmResult(model=self.model)
         worker = threading.Thread(target=self._stream,
-                                  args=(messages, events, cancel, result.received),
+                                  args=(self.model, messages, events, cancel, result.received),
                                   name="llm-follow-up", daemon=True)
         started = time.monotonic()
         worker.start()
@@ -338,15 +349,18 @@ class LlmClient:
                     "the reply held no question"
                 return result
 
-    def _stream(self, messages: list[dict], events: queue.Queue, cancel: threading.Event,
-                received: _Received) -> None:
-        # Hosted OpenAI models take max_completion_tokens (its reasoning models reject
-        # max_tokens and a temperature); other servers know max_tokens.
-        limits = ({"max_completion_tokens": MAX_TOKENS} if self.endpoint.is_openai
-                  else {"max_tokens": MAX_TOKENS, "temperature": 0.4})
+    def _stream(self, model: str, messages: list[ChatCompletionMessageParam],
+                events: queue.Queue, cancel: threading.Event, received: _Received) -> None:
         try:
-            received.stream = self._client.chat.completions.create(
-                model=self.model, messages=messages, stream=True, **limits)
+            create = self._client.chat.completions.create
+            # Hosted OpenAI models take max_completion_tokens (its reasoning models reject
+            # max_tokens and a temperature); other servers know max_tokens.
+            if self.endpoint.is_openai:
+                received.stream = create(model=model, messages=messages, stream=True,
+                                         max_completion_tokens=MAX_TOKENS)
+            else:
+                received.stream = create(model=model, messages=messages, stream=True,
+                                         max_tokens=MAX_TOKENS, temperature=0.4)
             if cancel.is_set():
                 return
             for chunk in received.stream:

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from simulator.config.rubric import Rubric
 from simulator.config.script import Script
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 STRICTNESS = {
     "gentle": "Be encouraging in tone, but still ask for specifics.",
@@ -97,7 +101,8 @@ def user_message(context: FollowUpContext, rubric: Rubric) -> str:
     return "\n\n".join(parts)
 
 
-def messages(script: Script, rubric: Rubric, context: FollowUpContext, max_words: int) -> list[dict]:
+def messages(script: Script, rubric: Rubric, context: FollowUpContext,
+             max_words: int) -> list[ChatCompletionMessageParam]:
     return [
         {"role": "system", "content": system_message(script, rubric, max_words)},
         {"role": "user", "content": user_message(context, rubric)},

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simulator.config.rubric import Rubric
-from simulator.config.script import LoadedScript
+from simulator.config.script import FollowUpSettings, LoadedScript
 from simulator.followups import coach
 from simulator.followups.checks import problem_with
 from simulator.followups.llm import LlmClient, LlmEndpoint
@@ -73,7 +73,8 @@ class FollowUpWriter:
         return self.loaded.rubric
 
     @property
-    def settings(self):
+    def settings(self) -> FollowUpSettings:
+        assert self.loaded.script.follow_ups is not None
         return self.loaded.script.follow_ups
 
     def describe(self) -> dict:
@@ -151,15 +152,17 @@ def build_writer(loaded: LoadedScript, mode: str, endpoint: LlmEndpoint | None,
     answers a quick probe at start-up, else the offline coach.
     """
     settings = loaded.script.follow_ups
-    if settings is None or not any(loaded.script.follow_up_count(q) for q in loaded.script.questions):
+    if settings is None or not any(loaded.script.follow_up_count(q)
+                                   for q in loaded.script.questions):
         return None, None
     if time_limit_s is not None:
-        loaded = _with_time_limit(loaded, time_limit_s)
+        settings = settings.model_copy(update={"time_limit_s": time_limit_s})
+        loaded = replace(loaded, script=loaded.script.model_copy(update={"follow_ups": settings}))
     if mode == "offline":
         return FollowUpWriter(loaded, unavailable=None), None
     if endpoint is None:
         return FollowUpWriter(loaded, unavailable=None), None
-    client = LlmClient(endpoint, loaded.script.follow_ups.time_limit_s)
+    client = LlmClient(endpoint, settings.time_limit_s)
     from simulator.errors import SimulatorError
 
     try:
@@ -168,15 +171,7 @@ def build_writer(loaded: LoadedScript, mode: str, endpoint: LlmEndpoint | None,
         return (FollowUpWriter(loaded, unavailable=exc.message),
                 f"{exc.message}. Follow-up questions come from the offline coach "
                 "(start the server, or choose --llm offline to skip this check).")
+    writer = FollowUpWriter(loaded, client=client)
     if endpoint.is_local:  # hosted APIs would bill it and cache prompts on their own
-        client.warm_up(system_message(loaded.script, loaded.rubric,
-                                      loaded.script.follow_ups.max_words))
-    return FollowUpWriter(loaded, client=client), None
-
-
-def _with_time_limit(loaded: LoadedScript, seconds: float) -> LoadedScript:
-    from dataclasses import replace
-
-    script = loaded.script
-    follow_ups = script.follow_ups.model_copy(update={"time_limit_s": seconds})
-    return replace(loaded, script=script.model_copy(update={"follow_ups": follow_ups}))
+        client.warm_up(system_message(loaded.script, writer.rubric, settings.max_words))
+    return writer, None

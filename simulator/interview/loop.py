@@ -21,24 +21,25 @@ import datetime as dt
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from dataclasses import replace
-from typing import Protocol
 
 from audio.activity import ActivitySettings
 from audio.clip import Audio
-from audio.errors import AudioError, AudioFileError, DeviceError
+from audio.errors import AudioError
 from audio.sources import AnswerRequest, Recording
-from audio.speaker import Speaker, Utterance
-from audio.transcriber import Transcript
+from audio.speaker import Speaker
 from simulator.analysis.timing import Budget, measure_audio
 from simulator.config.script import LoadedScript, Question
 from simulator.errors import InterviewIncomplete, StorageError
 from simulator.followups.writer import FollowUpWriter
 from simulator.interview.answers import TurnAnswers
 from simulator.interview.keys import Keyboard
+from simulator.interview.outcomes import describe_turn, device_lost, no_speech
 from simulator.interview.signals import SessionSignals, handled
+from simulator.interview.threads import FollowUpPlanner
 from simulator.interview.turns import Turn
+from simulator.interview.view import InterviewView, QuietView, Transcriber
 from simulator.sessions.records import (
     AnswerEnded,
     AnswerFailed,
@@ -56,39 +57,6 @@ from simulator.sessions.records import (
     TranscriptReady,
 )
 from simulator.sessions.writer import SessionWriter
-
-
-class Transcriber(Protocol):
-    name: str
-
-    def transcribe(self, audio: Audio) -> Transcript: ...
-
-
-class InterviewView(Protocol):
-    """What the person sees. The CLI renders with rich; tests can pass a quiet view."""
-
-    def interviewer_line(self, text: str, utterance: Utterance) -> None: ...
-    def question(self, turn: Turn, total: int) -> None: ...
-    def notice(self, text: str) -> None: ...
-    def answering(self, turn: Turn, request: AnswerRequest, live: bool) -> AbstractContextManager: ...
-    def answer_received(self, turn: Turn, recording: Recording) -> None: ...
-    def transcribing(self, turn: Turn, audio_seconds: float) -> AbstractContextManager: ...
-    def answer_done(self, turn: Turn, answer: AnswerRecord) -> None: ...
-    def offer_retake(self, turn: Turn, seconds_left: float, unusable: bool = False) -> None: ...
-    def writing_follow_up(self, turn: Turn) -> AbstractContextManager: ...
-
-
-class QuietView:
-    def interviewer_line(self, text, utterance): pass
-    def question(self, turn, total): pass
-    def notice(self, text): pass
-    def answering(self, turn, request, live): return nullcontext()
-    def answer_received(self, turn, recording): pass
-    def transcribing(self, turn, audio_seconds): return nullcontext()
-    def answer_done(self, turn, answer): pass
-    def offer_retake(self, turn, seconds_left, unusable=False): pass
-    def writing_follow_up(self, turn): return nullcontext()
-
 
 DEFAULT_WRAP_UP = "Let's stop there so we can keep moving."
 RESUME_LINE = "Let's pick up where we left off."
@@ -130,6 +98,7 @@ class Interview:
         self.view = view or QuietView()
         self.activity = activity
         self.follow_ups = follow_ups
+        self._planner = FollowUpPlanner(self.script, follow_ups, session)
         self.keyboard = keyboard or Keyboard()
         self.retake_window_s = retake_window_s
         self.unusable_window_s = unusable_window_s
@@ -188,7 +157,7 @@ class Interview:
                 else:
                     self._interviewer_line(self.script.interviewer.closing, "closing")
         except AudioError as exc:
-            stopped = f"{_describe_turn(self._turn)}: {exc}" if self._turn else str(exc)
+            stopped = f"{describe_turn(self._turn)}: {exc}" if self._turn else str(exc)
             raise InterviewIncomplete(stopped) from exc
         except KeyboardInterrupt:
             stopped = self.signals.end_session or "interrupted by the user (Ctrl-C)"
@@ -333,7 +302,7 @@ class Interview:
             self._interviewer_line(self.script.interviewer.wrap_up or DEFAULT_WRAP_UP, "wrap_up")
         usable = self._process(turn, recording, strict=not source.live)
         if recording.end_reason == "device_lost":
-            raise _device_lost(self.session.id)
+            raise device_lost(self.session.id)
         if recording.end_reason == "retake" and not self.signals.end_session:
             return "retake", recording.end_reason
         return ("answered" if usable else "unanswered"), recording.end_reason
@@ -406,7 +375,7 @@ class Interview:
         measured = measure_audio(recording.audio.samples, Budget(q.min_s, q.max_s),
                                  self.activity, recording.activity)
         if measured.timing is None:
-            error = _no_speech(recording, measured.activity)
+            error = no_speech(recording, measured.activity)
             self.log.append(AnswerFailed, turn=turn.number, error=error.message,
                             hint=error.hint)
             self.session.checkpoint()
@@ -440,108 +409,10 @@ class Interview:
         assert answer is not None, f"turn {turn.number} has no answer record"
         return answer
 
-    # ------------------------------------------------------------------ follow-ups
-
-    def _follow_up(self, turn: Turn, pending: deque, ready_at: float | None = None) -> Turn | None:
-        """Write the next follow-up in ``turn``'s thread, if the script wants one and the
-        answer gave something to follow up on. Runs on a worker thread (the loop offers a
-        retake meanwhile); it only reads the session."""
-        if self.follow_ups is None or self.follow_up_answers is None:
+    def _follow_up(self, turn: Turn, pending: deque[Turn],
+                   ready_at: float | None = None) -> Turn | None:
+        """The next follow-up in ``turn``'s thread, or None (none wanted, nothing said, or
+        follow-ups are not answered in this run)."""
+        if self.follow_up_answers is None:
             return None
-        main = self._main_question(turn.thread)
-        count = self.script.follow_up_count(main) if main else 0
-        if turn.depth >= count:
-            return None
-        thread_turn = turn.number if turn.kind == "main" else turn.thread_turn
-        answers = self.session.document().answers
-        thread = [(a.question, a.transcript) for a in answers
-                  if (a.turn == thread_turn or a.thread_turn == thread_turn)
-                  and a.status == "complete" and a.transcript]
-        latest = next((a for a in answers if a.turn == turn.number), None)
-        if latest is None or latest.status != "complete" or not latest.transcript:
-            return None  # nothing was said: nothing to follow up on
-        asked = [e.question for e in self.log.of(QuestionAsked)]
-        asked_criteria = [e.criterion for e in self.log.of(QuestionAsked) if e.criterion]
-        settings = self.script.follow_ups
-        force = None
-        if settings.always_ask and settings.always_ask not in asked_criteria:
-            later_slots = (count - turn.depth - 1) + sum(
-                self.script.follow_up_count(t.question) for t in pending if t.kind == "main")
-            if later_slots == 0:
-                force = settings.always_ask
-        try:
-            written = self.follow_ups.write(answers=thread, asked=asked,
-                                            asked_criteria=asked_criteria,
-                                            focus=main.follow_up_focus, force=force,
-                                            ready_at=ready_at or self._transcript_ready_at)
-        except Exception as exc:
-            self.log.append(Notice, text=f"no follow-up after turn {turn.number}: "
-                                           f"{type(exc).__name__}")
-            return None
-        depth = turn.depth + 1
-        question = Question(
-            id=f"{turn.thread}-follow-up-{depth}", prompt=written.text,
-            min_s=settings.min_s, max_s=settings.max_s, section=main.section,
-            sample_answer=self._sample_answer(written.criterion))
-        return Turn(0, question, kind="follow_up", follows=turn.thread, depth=depth,
-                    follow_up=written, ready_at=ready_at or self._transcript_ready_at,
-                    thread_turn=thread_turn)
-
-    def _main_question(self, question_id: str) -> Question | None:
-        return next((q for q in self.script.questions if q.id == question_id), None)
-
-    def _sample_answer(self, criterion: str) -> str:
-        rubric = self.follow_ups.rubric
-        known = {c.id: c.sample_answer for c in rubric.criteria}
-        return known.get(criterion) or GENERIC_SAMPLE_FOLLOW_UP
-
-
-# What the built-in sample candidate says to a follow-up the rubric has no sample answer for.
-GENERIC_SAMPLE_FOLLOW_UP = (
-    "Sure. The detail that mattered most was how we checked each change: I compared it "
-    "against the previous version on the same held-out data before anything went live, "
-    "and I wrote down why we kept or dropped it. That log turned out to be useful later, "
-    "when a new teammate asked why the model looked the way it did, and when we had to "
-    "explain a drop in approvals to the business.")
-
-
-def _no_speech(recording: Recording, activity) -> AudioFileError:
-    """Why an answer holds no speech, in words that say what to do: silence, steady noise and
-    sounds that are not speech are different problems."""
-    what = recording.source or "the answer"
-    live = recording.source is None
-    loud = activity.loudest_db
-    floor = activity.initial_floor_db
-    if recording.end_reason == "key" and live and loud < (floor or -90) + activity.settings.sound_db:
-        return AudioFileError("no answer recorded: Enter was pressed before anything was said",
-                              "press r to answer again")
-    if loud <= -60:
-        hint = ("is the microphone muted or its input volume at zero?" if live
-                else "is the recording silent?")
-        return AudioFileError(f"no speech found in {what}: it is silent (loudest moment "
-                              f"{loud:.0f} dBFS)", hint)
-    if floor is None or loud < floor + activity.settings.sound_db:
-        return AudioFileError(
-            f"no speech found in {what}: it holds only steady background noise (about "
-            f"{loud:.0f} dBFS)",
-            "is the microphone picking up only a fan or a hum?" if live
-            else "is it the right recording?")
-    return AudioFileError(
-        f"no speech found in {what}: it holds sound (up to {loud:.0f} dBFS over a background "
-        f"of {floor:.0f} dBFS) but nothing recognisable as speech",
-        "is it the right recording?" if not live else
-        "is the microphone picking up only noise? Speak closer to it")
-
-
-def _describe_turn(turn: Turn) -> str:
-    if turn.kind == "main":
-        return f"question {turn.position or turn.number} ({turn.question.id})"
-    return f"follow-up {turn.depth} to {turn.follows}"
-
-
-def _device_lost(session_id: str) -> DeviceError:
-    return DeviceError(
-        "the microphone stopped delivering audio (unplugged, or the sound server stopped)",
-        f"the answer so far is saved; reconnect it and continue with: "
-        f"mock-interview resume {session_id}",
-    )
+        return self._planner.next_turn(turn, pending, ready_at or self._transcript_ready_at)

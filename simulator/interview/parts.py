@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from audio.devices import Device
 from audio.errors import DeviceError
 from audio.playback import find_output_device
 from audio.speaker import Speaker, TextOnlySpeaker, TtsSpeaker
@@ -31,8 +34,9 @@ from simulator.interview.answers import (
     file_slots,
 )
 from simulator.interview.keys import Keyboard
-from simulator.interview.loop import Interview, InterviewView
+from simulator.interview.loop import Interview
 from simulator.interview.samples import SampleAnswerSource
+from simulator.interview.view import InterviewView
 from simulator.sessions.records import Notice
 from simulator.sessions.writer import SessionWriter
 
@@ -80,12 +84,12 @@ class RunOptions:
     retake: list[str] = field(default_factory=list)  # resume: question ids to answer again
 
 
-class RunView(InterviewView):
+class RunView(InterviewView, Protocol):
     """The interview view plus the set-up steps shown before the first question."""
 
     def starting(self, loaded: LoadedScript) -> None: ...
     def notice(self, text: str) -> None: ...
-    def loading_model(self, name: str): ...
+    def loading_model(self, name: str) -> AbstractContextManager[None]: ...
     def model_ready(self, name: str, seconds: float) -> None: ...
     def session_created(self, session: SessionWriter) -> None: ...
     def follow_ups_ready(self, description: dict) -> None: ...
@@ -121,7 +125,7 @@ def _answer_source(options: RunOptions, loaded: LoadedScript, view: RunView):
 
 
 def file_answers(options: RunOptions, loaded: LoadedScript, questions: list[Question],
-                  owed: list[tuple[str, int]] = ()) -> FileAnswers:
+                 owed: Sequence[tuple[str, int]] = ()) -> FileAnswers:
     """Assign the --answers files to the questions that will be asked (after ``owed``:
     follow-ups a resumed session still owes), refusing too few or too many before anything
     is recorded."""
@@ -177,16 +181,17 @@ class Parts:
     """The loop's parts, chosen and loaded; the microphone (if any) is opened later."""
 
     answers_from: str
-    source: object
-    speaker: object
+    source: Device | SampleAnswerSource | None  # the microphone's device, or sample answers
+    speaker: Speaker
     notices: list[str]
     transcriber: WhisperTranscriber
     follow_ups: FollowUpWriter | None
     keyboard: Keyboard = field(default_factory=Keyboard)
 
     def settings(self) -> dict:
-        settings = {"model": self.transcriber.name, "tts": self.speaker.mode,
-                    "answers_from": self.answers_from}
+        settings: dict[str, object] = {"model": self.transcriber.name,
+                                       "tts": self.speaker.mode,
+                                       "answers_from": self.answers_from}
         if self.follow_ups is not None:
             settings["follow_ups"] = self.follow_ups.describe()
         return settings
@@ -216,11 +221,15 @@ class Parts:
         interview.follow_up_answers = follow_up_answers
 
     def open_answers(self, options: RunOptions, stack: ExitStack, loaded: LoadedScript,
-                     questions: list[Question], owed: list[tuple[str, int]] = ()) -> TurnAnswers:
+                     questions: list[Question],
+                     owed: Sequence[tuple[str, int]] = ()) -> TurnAnswers:
+        # prepare() pairs each kind of answers with its source (see _answer_source).
         if self.answers_from == "microphone":
+            assert isinstance(self.source, Device)
             return LiveAnswers(_live_source(self.source, self.transcriber, options, stack))
         if self.answers_from == "files":
             return file_answers(options, loaded, questions, owed)
+        assert isinstance(self.source, SampleAnswerSource)
         return self.source
 
 
@@ -282,7 +291,9 @@ def _llm_endpoint(options: RunOptions) -> LlmEndpoint | None:
     return endpoint_from(options.llm_base_url, options.llm_model, options.llm_api_key_command)
 
 
-def _probe_too_slow(options: RunOptions, loaded: LoadedScript, endpoint: LlmEndpoint):
+def _probe_too_slow(options: RunOptions, loaded: LoadedScript, endpoint: LlmEndpoint | None):
+    # Only probing an endpoint can take this long: without one the writer is built at once.
+    assert endpoint is not None
     reason = (f"LLM endpoint {endpoint.display_url} did not answer within {PROBE_LIMIT_S:g} s "
               "(name lookup or connection)")
     writer, _ = build_writer(loaded, "offline", None, options.llm_time_limit_s)

@@ -3,9 +3,10 @@
 They let the full interview run on a machine with no microphone (``make rehearse`` there) and
 show what a rehearsal looks like. Follow-up questions are only known during the interview, so
 :class:`SampleAnswerSource` answers each turn with its question's sample text (for a
-follow-up: the rubric's sample answer for what it probes), synthesising it on first use. The audio is real synthesised speech (pyttsx3/espeak-ng, in
-a voice different from the interviewer's), framed by a little quiet room noise the way a real
-recording is, and cached under ``<home>/cache/samples`` keyed by text and voice.
+follow-up: the rubric's sample answer for what it probes), synthesising it on first use. The
+audio is real synthesised speech (pyttsx3/espeak-ng, in a voice different from the
+interviewer's), framed by a little quiet room noise the way a real recording is, and cached
+under ``<home>/cache/samples`` keyed by text and voice.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ def _timing(doc: SessionDocument) -> list[str]:
     answers = doc.answers
     lines = ["## Timing", ""]
     if not answers:
-        return lines + ["No answers were recorded.", ""]
+        return [*lines, "No answers were recorded.", ""]
     lines.append("| # | Question | Speaking time | Budget | Verdict |")
     lines.append("|---|---|---|---|---|")
     for a in answers:

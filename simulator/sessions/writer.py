@@ -116,7 +116,7 @@ def build_document(meta: SessionMeta, events: Sequence[Event]) -> SessionDocumen
     answers = answers_from_events(events)
     return SessionDocument(
         id=meta.id, started_at=meta.started_at, script=meta.script, settings=meta.settings,
-        status=ended.status if ended else "in_progress",  # type: ignore[arg-type]
+        status=ended.status if ended else "in_progress",
         incomplete_reason=ended.reason if ended else None,
         ended_at=ended.at if ended else None,
         answers=answers, unanswered=unanswered_questions(meta.script.questions, answers),
@@ -135,7 +135,8 @@ class SessionWriter:
         self._lock = lock or SessionLock(folder)
         self._events_path = folder / EVENTS_FILE
         try:
-            self._events_fh = open(self._events_path, "a", encoding="utf-8")
+            # Stays open for the whole session: every event is appended as it happens.
+            self._events_fh = open(self._events_path, "a", encoding="utf-8")  # noqa: SIM115
         except OSError as exc:
             self._lock.release()
             raise storage_error("create", self._events_path, exc) from None

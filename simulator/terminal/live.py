@@ -8,7 +8,9 @@ All output goes through an injected :class:`rich.console.Console`, so tests can 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.panel import Panel
@@ -23,6 +25,14 @@ from simulator.reports.describe import (
 from simulator.sessions.records import AnswerRecord
 from simulator.terminal.text import plain, safe
 
+if TYPE_CHECKING:
+    from audio.sources import AnswerRequest, Recording, RecordingProgress
+    from audio.speaker import Utterance
+    from simulator.config.script import LoadedScript, Question
+    from simulator.interview.turns import Turn
+    from simulator.interview.view import ProgressSink
+    from simulator.sessions.writer import SessionWriter
+
 VERDICT_STYLE = {"under": "yellow", "within": "green", "over": "red"}
 
 
@@ -31,15 +41,16 @@ def _budget(min_s: float, max_s: float) -> str:
 
 
 class ConsoleView:
-    """Implements the interview view (see `simulator.interview.InterviewView`) with rich."""
+    """Implements the interview view (`simulator.interview.loop.InterviewView`, and the set-up
+    steps of `simulator.interview.parts.RunView`) with rich."""
 
     def __init__(self, console: Console) -> None:
         self.console = console
-        self.session = None
+        self.session: SessionWriter | None = None
         self._offer_shown = False
 
     # -- set-up
-    def starting(self, loaded) -> None:
+    def starting(self, loaded: LoadedScript) -> None:
         s = loaded.script
         lo, hi = s.total_budget
         follow_ups = sum(s.follow_up_count(q) for q in s.questions)
@@ -61,14 +72,14 @@ class ConsoleView:
         self.console.print(f"[yellow]note:[/] {safe(text)}")
 
     @contextmanager
-    def loading_model(self, name: str):
+    def loading_model(self, name: str) -> Iterator[None]:
         with self.console.status(f"Loading Whisper model {name} and warming it up…"):
             yield
 
     def model_ready(self, name: str, seconds: float) -> None:
         self.console.print(f"Whisper {name} ready in {seconds:.1f} s.")
 
-    def session_created(self, session) -> None:
+    def session_created(self, session: SessionWriter) -> None:
         self.session = session
         self.console.print(f"Saving this session to [bold]{safe(str(session.dir))}[/]")
 
@@ -76,10 +87,10 @@ class ConsoleView:
         self.console.print(f"Follow-up questions: {safe(describe_writer_setting(description))}.")
 
     # -- the interview
-    def interviewer_line(self, text: str, utterance) -> None:
+    def interviewer_line(self, text: str, utterance: Utterance) -> None:
         self.console.print(f"\n[cyan]Interviewer:[/] {safe(text)}")
 
-    def question(self, turn, total: int) -> None:
+    def question(self, turn: Turn, total: int) -> None:
         q = turn.question
         again = f" · attempt {turn.attempt}" if turn.attempt > 1 else ""
         if turn.kind == "follow_up":
@@ -98,12 +109,13 @@ class ConsoleView:
             self.console.print(f"[cyan]Interviewer:[/] {safe(q.prompt)}")
 
     @contextmanager
-    def writing_follow_up(self, turn):
+    def writing_follow_up(self, turn: Turn) -> Iterator[None]:
         with self.console.status("The interviewer is thinking of a follow-up…"):
             yield
 
     @contextmanager
-    def answering(self, turn, request, live: bool):
+    def answering(self, turn: Turn, request: AnswerRequest,
+                  live: bool) -> Iterator[ProgressSink | None]:
         """For a live answer: a panel redrawn as it is recorded (the keys belong to the loop)."""
         if not live:
             yield None
@@ -117,7 +129,7 @@ class ConsoleView:
         if not self.console.is_terminal:
             self.console.print()  # rich leaves the final frame without a line end off-terminal
 
-    def offer_retake(self, turn, seconds_left: float, unusable: bool = False) -> None:
+    def offer_retake(self, turn: Turn, seconds_left: float, unusable: bool = False) -> None:
         """Shown right after a live answer: a key to answer the same question again."""
         if seconds_left <= 0:
             if self._offer_shown:
@@ -135,7 +147,7 @@ class ConsoleView:
     def notice_line(self, text: str) -> None:
         self.console.print(f"[dim]{safe(text)}[/]")
 
-    def answer_received(self, turn, recording) -> None:
+    def answer_received(self, turn: Turn, recording: Recording) -> None:
         if recording.source:
             self.console.print(
                 f"[dim]Answer: {safe(recording.source)} "
@@ -144,7 +156,8 @@ class ConsoleView:
                 self.notice(note)
             return
         reason = END_REASONS.get(recording.end_reason, recording.end_reason)
-        self.console.print(f"[dim]Answer ended ({reason}) after {recording.audio.duration:.1f} s.[/]")
+        self.console.print(f"[dim]Answer ended ({reason}) after "
+                           f"{recording.audio.duration:.1f} s.[/]")
         if recording.end_reason == "interrupted":
             self.console.print("[yellow]Ctrl-C ended this answer; press it twice to end the "
                                "whole session.[/]")
@@ -152,11 +165,11 @@ class ConsoleView:
             self.notice(note)
 
     @contextmanager
-    def transcribing(self, turn, audio_seconds: float):
+    def transcribing(self, turn: Turn, audio_seconds: float) -> Iterator[None]:
         with self.console.status(f"Transcribing {audio_seconds:.0f} s of audio…"):
             yield
 
-    def answer_done(self, turn, answer: AnswerRecord) -> None:
+    def answer_done(self, turn: Turn, answer: AnswerRecord) -> None:
         if answer.status == "failed":
             self.console.print(f"[yellow]No usable answer: {safe(answer.error)}[/]")
             if answer.hint:
@@ -210,7 +223,7 @@ def _meter(level_db: float, width: int = 16) -> Text:
     return Text.assemble(("▮" * filled, colour), ("▯" * (width - filled), "grey35"))
 
 
-def _listening_state(progress) -> Text:
+def _listening_state(progress: RecordingProgress) -> Text:
     """Why the program is still listening, or how soon it will stop: ending by silence must
     never be a surprise."""
     if not progress.speech_started:
@@ -229,17 +242,19 @@ def _listening_state(progress) -> Text:
                 "go on; Enter to finish now", style="yellow" if left < 2.5 else "dim")
 
 
-def answer_panel(question, progress) -> Panel:
+def answer_panel(question: Question, progress: RecordingProgress | None) -> Panel:
     """The live answer display: timer and budget bar (counting from the first word, like the
     verdict), time left, input level, why it is still listening, transcript so far."""
     elapsed = progress.speaking_s if progress else 0.0
     lo, hi = question.min_s, question.max_s
+    left: str | Text
     if elapsed <= hi:
         left = f"{format_duration(hi - elapsed)} left"
         if elapsed < lo:
             left += f" · {format_duration(lo - elapsed)} to the minimum"
     else:
-        left = Text(f"over the maximum by {format_duration(elapsed - hi)}: wrap up", style="bold red")
+        left = Text(f"over the maximum by {format_duration(elapsed - hi)}: wrap up",
+                    style="bold red")
     timer = Text.assemble((f"{format_duration(elapsed)} ", "bold"), _bar(elapsed, lo, hi),
                           f"  budget {_budget(lo, hi)}")
     lines = [timer, Text.assemble("   ", left)]

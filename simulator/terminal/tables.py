@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
@@ -18,8 +18,10 @@ VERDICT_STYLE = {"under": "yellow", "within": "green", "over": "red"}
 
 def timing_table(doc: SessionDocument) -> Table:
     table = Table(title="Timing", title_justify="left")
-    for col, justify in (("#", "right"), ("Question", "left"), ("Speaking", "right"),
-                         ("Budget", "right"), ("Verdict", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("#", "right"), ("Question", "left"), ("Speaking", "right"), ("Budget", "right"),
+        ("Verdict", "left"))
+    for col, justify in columns:
         table.add_column(col, justify=justify)
     for a in doc.answers:
         superseded = a.status == "complete" and not a.counts
@@ -45,7 +47,8 @@ def scripts_table(entries) -> Table:
         table.add_column(col, overflow="fold")
     for e in entries:
         if e.loaded is None:
-            table.add_row(e.id, Text(plain(f"invalid: {e.error}"), style="red"), "", "", e.path.name)
+            table.add_row(e.id, Text(plain(f"invalid: {e.error}"), style="red"), "", "",
+                          e.path.name)
             continue
         s = e.loaded.script
         lo, hi = s.total_budget
@@ -56,7 +59,8 @@ def scripts_table(entries) -> Table:
 
 def sessions_table(summaries) -> Table:
     # The id already names the script (<date>-<time>-<script id>), so no separate column.
-    table = Table(title="Saved sessions", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table = Table(title="Saved sessions", box=box.SIMPLE_HEAD, pad_edge=False,
+                  collapse_padding=True)
     table.add_column("id", no_wrap=True)
     table.add_column("date", no_wrap=True)
     for col in ("answers", "time", "over"):
@@ -75,8 +79,10 @@ def sessions_table(summaries) -> Table:
 
 def devices_table(devices) -> Table:
     table = Table(title="Sound devices", box=box.SIMPLE_HEAD, pad_edge=False)
-    for col, justify in (("#", "right"), ("name", "left"), ("in", "right"), ("out", "right"),
-                         ("rate", "right"), ("default", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("#", "right"), ("name", "left"), ("in", "right"), ("out", "right"), ("rate", "right"),
+        ("default", "left"))
+    for col, justify in columns:
         table.add_column(col, justify=justify)
     for d in devices:
         default = ", ".join(x for x, flag in (("input", d.is_default_input),
