@@ -9,6 +9,8 @@ shared/NOTES.md), while cuts at pauses with long chunks matched whole-file accur
 - a chunk is *committed* at the first pause of at least ``cut_pause_s`` once it holds
   ``min_chunk_s`` of audio; at ``max_chunk_s`` without such a pause it is cut at the longest
   shorter pause in its last part (through speech only if there is no pause at all);
+- every chunk's transcript is checked against where someone spoke, and speech it left out is
+  decoded again (`audio.coverage`: Whisper sometimes skips the rest of a chunk);
 - at every shorter pause (``speculate_pause_s``) the open chunk is transcribed
   *speculatively* when the worker has time. When the answer ends, the latest speculation
   is adopted as a chunk (it ends at a pause, so it is a clean cut) and only the speech
@@ -18,8 +20,12 @@ Transcription runs on one long-lived worker thread per session (an executor pass
 a new thread per answer made CTranslate2 and glibc keep a fresh set of buffers per thread,
 and peak memory grew with every answer.
 
-Previous-chunk text is deliberately not passed to Whisper as a prompt: with tiny.en that
-made decoding loop and repeat itself (corpus WER 5% -> 52%).
+Previous-chunk text is deliberately not passed to Whisper as a prompt. With a prompt, the
+0.2-1 s of pause a chunk keeps after its last word decodes to ". . ." or "Thank you." (kept:
+faster-whisper drops a window only below avg_logprob -1.0), that junk becomes the next
+chunk's prompt, the next chunk loops, fails the compression check, and every temperature
+fallback loops too; the loop wins on log-probability. Every prompted variant measured was
+worse than none, for tiny.en and base, and cost twice the work.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from audio.clip import SAMPLE_RATE, Audio
+from audio.coverage import covered
 from audio.transcriber import Segment, Transcript, Word
 from audio.vad import FRAME, FRAME_S
 
@@ -45,6 +52,8 @@ class ChunkSettings:
     speculate_pause_s: float = 0.3
     # On reaching max_chunk_s, pauses this short still beat cutting through a word.
     fallback_pause_s: float = 0.12
+    # Decode again what a chunk's transcript left out where someone spoke (audio.coverage).
+    cover: bool = True
 
 
 @dataclass(eq=False)
@@ -80,6 +89,7 @@ class IncrementalTranscriber:
         self._executor = executor or ThreadPoolExecutor(1, thread_name_prefix="transcriber")
         self._inflight = 0
         self._lock = threading.Lock()
+        self._voiced: list[bool] = []  # per frame of the answer: someone speaking
         self.speculative_hits = 0
 
     # ------------------------------------------------------------------ feeding
@@ -93,6 +103,7 @@ class IncrementalTranscriber:
         self._samples += len(samples)
         for is_voiced in voiced:
             self._frames += 1
+            self._voiced.append(bool(is_voiced))
             if is_voiced:
                 if self._silence_frames:
                     self._pauses.append((self._frames - 1 - self._silence_frames,
@@ -176,7 +187,11 @@ class IncrementalTranscriber:
     def _job(self, chunk: _Chunk) -> None:
         try:
             if not chunk.cancelled:
-                chunk.result = self._transcriber.transcribe(self._slice(chunk))
+                result = self._transcriber.transcribe(self._slice(chunk))
+                if self.settings.cover and not chunk.cancelled:
+                    result = covered(result, chunk.start, chunk.end, self._voiced,
+                                     self._transcriber.transcribe, self._audio_between)
+                chunk.result = result
         except BaseException as exc:  # reported by finish(), never lost in the thread
             chunk.error = exc
         finally:
@@ -185,20 +200,23 @@ class IncrementalTranscriber:
             chunk.done.set()
 
     def _slice(self, chunk: _Chunk) -> Audio:
-        """The chunk's samples, joining only the blocks it overlaps (not the whole answer).
+        return self._audio_between(chunk.start, chunk.end)
+
+    def _audio_between(self, start: int, end: int) -> Audio:
+        """Samples start..end of the answer, joining only the blocks they overlap.
 
         Blocks and offsets are only appended by the feeding thread; reading a prefix of
         both without a lock is safe (list append is atomic in CPython)."""
         count = min(len(self._offsets), len(self._blocks))
         offsets = self._offsets[:count]
-        first = max(0, bisect.bisect_right(offsets, chunk.start) - 1)
-        last = bisect.bisect_left(offsets, chunk.end)
+        first = max(0, bisect.bisect_right(offsets, start) - 1)
+        last = bisect.bisect_left(offsets, end)
         parts = self._blocks[first:last]
         if not parts:
             return Audio(np.zeros(0, np.float32))
         data = np.concatenate(parts)
         base = offsets[first]
-        return Audio(data[chunk.start - base : chunk.end - base])
+        return Audio(data[start - base : end - base])
 
     def audio(self) -> Audio:
         """Everything fed so far, as one clip."""

@@ -115,7 +115,7 @@ def speech_pattern(pattern: list[tuple[bool, float]]):
     return np.concatenate(samples), np.array(probs, dtype=np.float32)
 
 
-def run_incremental(pattern, settings=ChunkSettings(), delay=0.0, pace=0.0):
+def run_incremental(pattern, settings=ChunkSettings(cover=False), delay=0.0, pace=0.0):
     echo = SlowEcho(delay)
     inc = IncrementalTranscriber(echo, settings)
     samples, probs = speech_pattern(pattern)
@@ -127,7 +127,8 @@ def run_incremental(pattern, settings=ChunkSettings(), delay=0.0, pace=0.0):
 
 
 def test_chunks_are_cut_at_pauses_once_long_enough_and_word_times_are_shifted():
-    settings = ChunkSettings(min_chunk_s=5, max_chunk_s=20, cut_pause_s=0.5, speculate_pause_s=10)
+    settings = ChunkSettings(min_chunk_s=5, max_chunk_s=20, cut_pause_s=0.5, speculate_pause_s=10,
+                             cover=False)
     pattern = [(True, 3), (False, 0.6), (True, 3), (False, 0.6), (True, 3), (False, 0.2)]
     inc, transcript, echo = run_incremental(pattern, settings)
     # First cut 0.5 s into the second pause (the first came before 5 s), then the rest.
@@ -137,7 +138,7 @@ def test_chunks_are_cut_at_pauses_once_long_enough_and_word_times_are_shifted():
 
 
 def test_without_pauses_a_chunk_is_cut_at_the_longest_short_pause_near_its_end():
-    settings = ChunkSettings(min_chunk_s=5, max_chunk_s=10, cut_pause_s=0.5,
+    settings = ChunkSettings(min_chunk_s=5, max_chunk_s=10, cut_pause_s=0.5, cover=False,
                              speculate_pause_s=10, fallback_pause_s=0.1)
     pattern = [(True, 6), (False, 0.15), (True, 1), (False, 0.3), (True, 4), (False, 0.1)]
     _, _, echo = run_incremental(pattern, settings)
@@ -145,7 +146,7 @@ def test_without_pauses_a_chunk_is_cut_at_the_longest_short_pause_near_its_end()
 
 
 def test_speculation_at_the_last_pause_leaves_only_the_last_words():
-    settings = ChunkSettings(min_chunk_s=30, max_chunk_s=40, speculate_pause_s=0.3)
+    settings = ChunkSettings(min_chunk_s=30, max_chunk_s=40, speculate_pause_s=0.3, cover=False)
     pattern = [(True, 6), (False, 0.4), (True, 6), (False, 0.4), (True, 1.0), (False, 0.3)]
     inc, transcript, echo = run_incremental(pattern, settings, pace=0.0005)
     assert inc.speculative_hits == 1
@@ -247,3 +248,61 @@ def test_missing_sounddevice_package_is_explained(monkeypatch):
     monkeypatch.setitem(sys.modules, "sounddevice", None)
     with pytest.raises(DeviceError, match="sounddevice package is not installed"):
         list_devices()
+
+
+class Skipping:
+    """Pretends to be Whisper stopping early: it hears only the first two seconds of whatever
+    it is given, and reports one word per second there."""
+
+    name = "skipping"
+
+    def __init__(self):
+        self.calls: list[float] = []
+
+    def transcribe(self, audio):
+        self.calls.append(audio.duration)
+        words = [Word(f"w{len(self.calls)}-{i}", i + 0.1, i + 0.6, 1.0)
+                 for i in range(int(min(2, audio.duration)))]
+        text = " ".join(w.word for w in words)
+        return Transcript(text, words, [Segment(0.1, words[-1].end, text)] if words else [],
+                          "skipping")
+
+
+def test_speech_a_chunk_decode_left_out_is_decoded_again():
+    from audio.clip import Audio
+    from audio.coverage import covered
+
+    # 8 s of speech in one chunk; the decoder stops after 2 s (as Whisper does after a
+    # lone timestamp): the rest is decoded again, at most twice, and joined in order.
+    voiced = [True] * round(8 / FRAME_S)
+    model = Skipping()
+    first = model.transcribe(Audio(np.zeros(8 * SAMPLE_RATE, np.float32)))
+    result = covered(first, 0, 8 * SAMPLE_RATE, voiced, model.transcribe,
+                     lambda a, b: Audio(np.zeros(b - a, np.float32)))
+    assert len(model.calls) == 3
+    starts = [w.start for w in result.words]
+    assert starts == sorted(starts) and len(result.words) == 6
+    assert result.words[2].start == pytest.approx(1.6 + 0.1, abs=0.05)  # after the first stop
+    # Where nobody spoke after the last word, nothing is decoded again.
+    quiet_after = [True] * round(2 / FRAME_S) + [False] * round(6 / FRAME_S)
+    model = Skipping()
+    first = model.transcribe(Audio(np.zeros(8 * SAMPLE_RATE, np.float32)))
+    result = covered(first, 0, 8 * SAMPLE_RATE, quiet_after, model.transcribe,
+                     lambda a, b: Audio(np.zeros(b - a, np.float32)))
+    assert len(model.calls) == 1 and result is first
+
+
+def test_words_decoded_again_over_silence_are_dropped():
+    from audio.clip import Audio
+    from audio.coverage import covered
+
+    # Speech 0-2 s and 4-5 s; the decoder's extra pass "hears" words in the silence too.
+    voiced = ([True] * round(2 / FRAME_S) + [False] * round(2 / FRAME_S)
+              + [True] * round(1 / FRAME_S) + [False] * round(3 / FRAME_S))
+    model = Skipping()
+    first = model.transcribe(Audio(np.zeros(8 * SAMPLE_RATE, np.float32)))
+    result = covered(first, 0, 8 * SAMPLE_RATE, voiced, model.transcribe,
+                     lambda a, b: Audio(np.zeros(b - a, np.float32)))
+    # The extra decode starts at 1.6 s: its words at 1.7 s (voiced) and 2.7 s (silence);
+    # only the voiced one is kept.
+    assert [round(w.start, 1) for w in result.words] == [0.1, 1.1, 1.7]
