@@ -108,6 +108,22 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("scripts", parents=[common], help="list interview scripts")
 
+    analyze = sub.add_parser(
+        "analyze", parents=[common], help="coaching analysis of a recording made elsewhere",
+        description="Analyse a recorded answer against a script's question, without an "
+                    "interview: the timeline of its parts, pace, pauses, fillers and the "
+                    "content signals.")
+    analyze.add_argument("recording", metavar="RECORDING",
+                         help="the answer's audio (WAV/FLAC/MP3/M4A, any rate)")
+    analyze.add_argument("--script", metavar="NAME|PATH",
+                         help="interview script id or TOML file (default: the default script)")
+    analyze.add_argument("--question", metavar="ID",
+                         help="the question it answers (default: the script's first question "
+                              "with parts, else its first)")
+    analyze.add_argument("--model", metavar="NAME|PATH", help="Whisper model (as for run)")
+    analyze.add_argument("--json", action="store_true",
+                         help="print one JSON object (format: docs/analysis-format.md)")
+
     review = sub.add_parser("review", parents=[common],
                             help="list saved sessions, or show one session's report")
     review.add_argument("session_id", nargs="?", metavar="ID",
@@ -201,6 +217,8 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
             return _doctor(args, console)
         if args.command == "scripts":
             return _scripts(console)
+        if args.command == "analyze":
+            return _analyze(args, console, err)
         if args.command == "review":
             return _review(args, console, sessions_dir)
     except KeyboardInterrupt:
@@ -351,4 +369,28 @@ def _review(args, console: Console, sessions_dir: str | None) -> int:
         return 0
     console.print(sessions_table(summaries))
     console.print("Show one with: mock-interview review ID")
+    return 0
+
+
+def _analyze(args, console: Console, err: Console) -> int:
+    from contextlib import contextmanager
+
+    from simulator.commands import analyze_recording
+    from simulator.terminal.tables import render_analysis
+
+    @contextmanager
+    def transcribing(seconds: float):
+        with err.status(f"Transcribing {seconds:.0f} s of audio…"):
+            yield
+
+    question, timing, analysis = analyze_recording(args.recording, args.script, args.question,
+                                                   args.model, transcribing)
+    if args.json:
+        data = analysis.to_json()
+        data.update(recording=args.recording, speech_start=timing.speech_start,
+                    speech_end=timing.speech_end, verdict=timing.verdict,
+                    budget={"min_s": question.min_s, "max_s": question.max_s})
+        print(json.dumps(data), flush=True)
+        return 0
+    render_analysis(console, question, timing, analysis)
     return 0

@@ -127,11 +127,13 @@ def resume_interview(session_id: str, options: RunOptions, view: RunView) -> Out
 def write_report(session: SessionWriter) -> None:
     """report.md beside the session, rendered from what was saved (best effort: a full disk
     must not hide the error that stopped the session)."""
+    from simulator.reports.analysis import analyze_session
     from simulator.reports.markdown import render_markdown
     from simulator.sessions.writer import REPORT_FILE, write_atomic
 
+    doc = session.document()
     try:
-        write_atomic(session.dir / REPORT_FILE, render_markdown(session.document()))
+        write_atomic(session.dir / REPORT_FILE, render_markdown(doc, analyze_session(doc)))
     except OSError:
         pass
 
@@ -221,3 +223,43 @@ def review_document(session_id: str, sessions_dir: str | None, model: str | None
             reviewed[answer.turn] = AnswerRecord.model_validate(
                 {**answer.model_dump(), **update})
     return doc.model_copy(update={"answers": [reviewed.get(a.turn, a) for a in doc.answers]})
+
+
+def analyze_recording(path: str, script: str | None, question_id: str | None,
+                      model: str | None = None, on_transcribing=None):
+    """The coaching analysis of a recording made elsewhere, against a script's question,
+    without an interview. Returns (question, analysis)."""
+    from contextlib import nullcontext
+
+    from audio.io import read_audio
+    from audio.sources import Recording
+    from simulator.analysis.answer import AnswerInput, analyze
+    from simulator.analysis.parts import parts_of
+    from simulator.analysis.timing import Budget, measure_audio
+    from simulator.interview.outcomes import no_speech
+
+    loaded = find_script(script, paths.user_scripts_dir())
+    questions = {q.id: q for q in loaded.script.questions}
+    wanted = question_id or next((q.id for q in loaded.script.questions if q.parts),
+                                 loaded.script.questions[0].id)
+    question = questions.get(wanted)
+    if question is None:
+        raise SimulatorError(f"--question {wanted!r}: no such question in script "
+                             f"{loaded.script.id!r}", "its questions: " + ", ".join(questions))
+    resolve_model(model)
+    audio = read_audio(path)
+    measured = measure_audio(audio.samples, Budget(question.min_s, question.max_s))
+    if measured.timing is None:
+        raise no_speech(Recording(audio=audio, end_reason="end_of_file", source=str(path)),
+                        measured.activity)
+    with (on_transcribing(audio.duration) if on_transcribing else nullcontext()):
+        transcriber = WhisperTranscriber.load(model)
+        transcript = transcriber.transcribe(audio)
+    timing = measured.timing
+    words = transcript.to_dict()["words"]
+    answer = AnswerInput(transcript.text, words, [[s.start, s.end] for s in measured.spans],
+                         timing.speech_start, timing.speech_end, question.id, question.min_s,
+                         question.max_s)
+    analysis = analyze(answer, parts_of(question), loaded.rubric,
+                       loaded.script.interviewer.strictness)
+    return question, timing, analysis

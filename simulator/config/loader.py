@@ -50,6 +50,21 @@ Long = Annotated[str, Field(max_length=6000), Printable]
 RequiredLong = Annotated[str, Field(min_length=1, max_length=6000), Printable]
 
 
+def keyword(text: str) -> str:
+    core = text.strip()
+    if core != text or not core:
+        raise ValueError(f"keyword {text!r} is empty or has spaces around it")
+    if "*" in core[:-1]:
+        raise ValueError(f"keyword {text!r}: '*' is only allowed at the end (prefix match)")
+    if not re.search(r"\w", core):
+        raise ValueError(f"keyword {text!r} has no letters or digits")
+    return text
+
+
+Keyword = Annotated[str, AfterValidator(keyword)]
+"""A word or phrase to find in a transcript: "monitor*" matches any ending (analysis.keywords)."""
+
+
 class Strict(BaseModel):
     """A configuration model: unknown keys and coerced types are errors, values are frozen."""
 
@@ -59,12 +74,11 @@ class Strict(BaseModel):
 M = TypeVar("M", bound=BaseModel)
 
 
-def load_toml(path: str | Path, model: type[M], kind: str,
-              lists: tuple[str, ...] = ()) -> tuple[M, Path, str]:
+def load_toml(path: str | Path, model: type[M], kind: str) -> tuple[M, Path, str]:
     """Read, parse and validate one TOML file as ``model``.
 
-    ``kind`` names the file in messages ("script", "rubric"); ``lists`` are the keys whose
-    entries are named by their id in messages. A missing ``id`` is taken from the file name.
+    ``kind`` names the file in messages ("script", "rubric"). A missing ``id`` is taken from
+    the file name.
     Returns (model, path, sha256 of the file's bytes).
     """
     path = Path(path)
@@ -86,7 +100,7 @@ def load_toml(path: str | Path, model: type[M], kind: str,
     try:
         validated = model.model_validate(data)
     except ValidationError as exc:
-        raise ScriptError(f"{path}: {describe_validation_error(exc, data, lists)}") from None
+        raise ScriptError(f"{path}: {describe_validation_error(exc, data)}") from None
     return validated, path, hashlib.sha256(raw).hexdigest()
 
 
@@ -94,12 +108,11 @@ def id_from_filename(path: Path) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-") or "file"
 
 
-def describe_validation_error(exc: ValidationError, data: dict,
-                              lists: tuple[str, ...] = ()) -> str:
+def describe_validation_error(exc: ValidationError, data: dict) -> str:
     """One line naming the key (with the entry's id where there is one) and the problem."""
     problems = []
     for err in exc.errors():
-        key = _format_loc(err["loc"], data, lists)
+        key = _format_loc(err["loc"], data)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
@@ -114,20 +127,20 @@ def describe_validation_error(exc: ValidationError, data: dict,
     return head
 
 
-def _format_loc(loc: tuple, data: dict, lists: tuple[str, ...]) -> str:
+def _format_loc(loc: tuple, data: dict) -> str:
+    """``questions[3] (id 'data').parts[1] (id 'why-ml').max_s``: every list entry on the way
+    that has an id is named by it, so a key is easy to find in the file."""
     parts: list[str] = []
+    node: object = data
     for item in loc:
         if isinstance(item, int):
-            parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
+            entry = node[item] if isinstance(node, list) and item < len(node) else None
+            label = f"[{item}]"
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                label += f" (id {entry['id']!r})"
+            parts[-1] = parts[-1] + label if parts else label
+            node = entry
         else:
             parts.append(str(item))
-    text_ = ".".join(parts)
-    # Name list entries by their id too: "questions[3] (id 'data')" is easier to find.
-    if len(loc) >= 2 and loc[0] in lists and isinstance(loc[1], int):
-        try:
-            entry_id = data[loc[0]][loc[1]].get("id")
-        except (KeyError, IndexError, AttributeError, TypeError):
-            entry_id = None
-        if isinstance(entry_id, str):
-            text_ = text_.replace(f"{loc[0]}[{loc[1]}]", f"{loc[0]}[{loc[1]}] (id {entry_id!r})", 1)
-    return text_
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts)

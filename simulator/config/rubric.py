@@ -13,7 +13,6 @@ script errors do: ``x.toml: criteria[1] (id 'ownership').ask[0]: template has no
 
 from __future__ import annotations
 
-import re
 import string
 from pathlib import Path
 from typing import Annotated, Literal
@@ -22,6 +21,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from simulator.config.loader import (
     Id,
+    Keyword,
     Long,
     RequiredLine,
     RequiredLong,
@@ -65,19 +65,7 @@ def _plain(text: str) -> str:
     return text
 
 
-def _keyword(text: str) -> str:
-    core = text.strip()
-    if core != text or not core:
-        raise ValueError(f"keyword {text!r} is empty or has spaces around it")
-    if "*" in core[:-1]:
-        raise ValueError(f"keyword {text!r}: '*' is only allowed at the end (prefix match)")
-    if not re.search(r"\w", core):
-        raise ValueError(f"keyword {text!r} has no letters or digits")
-    return text
-
-
 Template = Annotated[str, AfterValidator(_template)]
-Keyword = Annotated[str, AfterValidator(_keyword)]
 
 
 # ----------------------------------------------------------------------------- models
@@ -131,7 +119,7 @@ class Rubric(Strict):
 
 def load_rubric(path: str | Path) -> Rubric:
     """Read and validate one rubric file. Raises :class:`ScriptError` naming file and key."""
-    rubric, _, _ = load_toml(path, Rubric, "rubric", lists=("criteria",))
+    rubric, _, _ = load_toml(path, Rubric, "rubric")
     return rubric
 
 

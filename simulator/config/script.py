@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 
 from simulator.config.loader import (
     Id,
+    Keyword,
     Line,
     Long,
     Name,
@@ -70,6 +71,27 @@ class FollowUpSettings(Strict):
         return self
 
 
+class Part(Strict):
+    """One part of an open answer (the deep dive's "problem", "why ML", ...), in the order
+    the script recommends, with its own time budget. The analysis finds where each part was
+    said and times it (`simulator.analysis.parts`)."""
+
+    id: Id
+    title: RequiredName  # a short label: "The problem"
+    min_s: Annotated[float, Field(ge=0)]
+    max_s: Annotated[float, Field(gt=0)]
+    covers: RequiredLine  # what this part is about: the analysis and the LLM read it
+    # Words that show the candidate is in this part (prefix "*" allowed); with `covers`,
+    # what the analysis matches the transcript against.
+    cues: list[Keyword] = []
+
+    @model_validator(mode="after")
+    def _budget_order(self) -> Part:
+        if self.min_s > self.max_s:
+            raise ValueError(f"min_s ({self.min_s:g}) is greater than max_s ({self.max_s:g})")
+        return self
+
+
 class Question(Strict):
     id: Id
     prompt: RequiredLine
@@ -81,11 +103,28 @@ class Question(Strict):
     follow_ups: Annotated[int, Field(ge=0, le=3)] | None = None
     # Rubric criteria most worth probing after this question, most useful first.
     follow_up_focus: list[str] = []
+    # An open answer's parts, in the recommended order (none: the answer is one part).
+    parts: list[Part] = []
 
     @model_validator(mode="after")
     def _budget_order(self) -> Question:
         if self.min_s > self.max_s:
             raise ValueError(f"min_s ({self.min_s:g}) is greater than max_s ({self.max_s:g})")
+        return self
+
+    @model_validator(mode="after")
+    def _parts_fit(self) -> Question:
+        seen: set[str] = set()
+        for i, part in enumerate(self.parts):
+            if part.id in seen:
+                raise ValueError(f"parts[{i}]: duplicate part id {part.id!r}")
+            seen.add(part.id)
+        if self.parts and len(self.parts) < 2:
+            raise ValueError("parts: an answer with parts needs at least two of them")
+        low = sum(p.min_s for p in self.parts)
+        if low > self.max_s:
+            raise ValueError(f"parts: their minimums add up to {low:g} s, more than the "
+                             f"question's max_s ({self.max_s:g} s)")
         return self
 
 
@@ -153,7 +192,7 @@ class LoadedScript:
 
 def load_script(path: str | Path) -> LoadedScript:
     """Read and validate one script file. Raises :class:`ScriptError` naming file and key."""
-    script, path, sha256 = load_toml(path, Script, "script", lists=("questions",))
+    script, path, sha256 = load_toml(path, Script, "script")
     return LoadedScript(script=script, path=path, sha256=sha256, rubric=_rubric_of(script, path))
 
 

@@ -25,17 +25,17 @@ from contextlib import nullcontext
 from dataclasses import replace
 
 from audio.activity import ActivitySettings
-from audio.clip import Audio
 from audio.errors import AudioError
-from audio.sources import AnswerRequest, Recording
+from audio.sources import AnswerRequest
 from audio.speaker import Speaker
-from simulator.analysis.timing import Budget, measure_audio
+from simulator.analysis.timing import Budget
 from simulator.config.script import LoadedScript, Question
 from simulator.errors import InterviewIncomplete, StorageError
 from simulator.followups.writer import FollowUpWriter
 from simulator.interview.answers import TurnAnswers
 from simulator.interview.keys import Keyboard
-from simulator.interview.outcomes import describe_turn, device_lost, no_speech
+from simulator.interview.outcomes import describe_turn, device_lost
+from simulator.interview.processing import ProcessesAnswers
 from simulator.interview.signals import SessionSignals, handled
 from simulator.interview.threads import FollowUpPlanner
 from simulator.interview.turns import Turn
@@ -43,9 +43,6 @@ from simulator.interview.view import InterviewView, QuietView, Transcriber
 from simulator.sessions.records import (
     AnswerEnded,
     AnswerFailed,
-    AnswerMeasured,
-    AnswerRecord,
-    AnswerRecovered,
     AnswerStarted,
     InterviewerSaid,
     Notice,
@@ -54,7 +51,6 @@ from simulator.sessions.records import (
     RetakeRequested,
     SessionDocument,
     SessionEnded,
-    TranscriptReady,
 )
 from simulator.sessions.writer import SessionWriter
 
@@ -68,7 +64,7 @@ UNUSABLE_WINDOW_S = 10.0
 _SAME = object()
 
 
-class Interview:
+class Interview(ProcessesAnswers):
     def __init__(
         self,
         loaded: LoadedScript,
@@ -88,6 +84,7 @@ class Interview:
         """``follow_up_answers``: where follow-ups are answered (default: like the main
         questions); None skips follow-ups (answers from files without files for them)."""
         self.script = loaded.script
+        self.rubric = loaded.rubric
         self.speaker = speaker
         self.answers = answers
         self.follow_up_answers: TurnAnswers | None = (
@@ -355,59 +352,6 @@ class Interview:
             with self.view.writing_follow_up(turn):
                 return future.result()
         return future.result()
-
-    def recover(self, turn: Turn, audio: Audio) -> None:
-        """Finish an answer a crash cut off: its audio is on disk; measure and transcribe it."""
-        self.log.append(AnswerRecovered, turn=turn.number, reason="recovered",
-                        audio=self.session.relative(
-                            self.session.answer_audio_path(turn.number, turn.question.id)),
-                        audio_seconds=round(audio.duration, 3))
-        self._process(turn, Recording(audio=audio, end_reason="recovered"), strict=False)
-
-    def _process(self, turn: Turn, recording: Recording, strict: bool) -> bool:
-        """Measure speaking time and transcribe; log both and checkpoint. Returns whether
-        the answer is usable (holds speech).
-
-        ``strict``: an answer without speech is an error (a bad input file) rather than an
-        unanswered question (a live candidate who said nothing: they can retake it).
-        """
-        q = turn.question
-        measured = measure_audio(recording.audio.samples, Budget(q.min_s, q.max_s),
-                                 self.activity, recording.activity)
-        if measured.timing is None:
-            error = no_speech(recording, measured.activity)
-            self.log.append(AnswerFailed, turn=turn.number, error=error.message,
-                            hint=error.hint)
-            self.session.checkpoint()
-            if strict and recording.end_reason != "device_lost":
-                raise error
-            self.view.answer_done(turn, self._answer(turn))
-            return False
-        self.log.append(AnswerMeasured, turn=turn.number, **measured.event_fields())
-
-        with self.view.transcribing(turn, recording.audio.duration):
-            started = time.perf_counter()
-            if recording.finish_transcript is not None:
-                transcript = recording.finish_transcript()
-            else:
-                transcript = self.transcriber.transcribe(recording.audio)
-            elapsed = time.perf_counter() - started
-        self._transcript_ready_at = time.monotonic()
-        self.log.append(
-            TranscriptReady,
-            turn=turn.number,
-            model=transcript.model,
-            transcribe_seconds=round(elapsed, 3),
-            **{k: v for k, v in transcript.to_dict().items() if k != "model"},
-        )
-        self.session.checkpoint()
-        self.view.answer_done(turn, self._answer(turn))
-        return True
-
-    def _answer(self, turn: Turn) -> AnswerRecord:
-        answer = self.session.document().answer(turn.number)
-        assert answer is not None, f"turn {turn.number} has no answer record"
-        return answer
 
     def _follow_up(self, turn: Turn, pending: deque[Turn],
                    ready_at: float | None = None) -> Turn | None:

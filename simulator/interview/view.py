@@ -12,6 +12,7 @@ from audio.clip import Audio
 from audio.sources import AnswerRequest, Recording, RecordingProgress
 from audio.speaker import Utterance
 from audio.transcriber import Transcript
+from simulator.analysis.answer import AnswerAnalysis
 from simulator.interview.turns import Turn
 from simulator.sessions.records import AnswerRecord
 
@@ -38,7 +39,8 @@ class InterviewView(Protocol):
                   live: bool) -> AbstractContextManager[ProgressSink | None]: ...
     def answer_received(self, turn: Turn, recording: Recording) -> None: ...
     def transcribing(self, turn: Turn, audio_seconds: float) -> AbstractContextManager[None]: ...
-    def answer_done(self, turn: Turn, answer: AnswerRecord) -> None: ...
+    def answer_done(self, turn: Turn, answer: AnswerRecord,
+                    analysis: AnswerAnalysis | None = None) -> None: ...
     def offer_retake(self, turn: Turn, seconds_left: float, unusable: bool = False) -> None: ...
     def writing_follow_up(self, turn: Turn) -> AbstractContextManager[None]: ...
 
@@ -50,6 +52,6 @@ class QuietView:
     def answering(self, turn, request, live): return nullcontext()
     def answer_received(self, turn, recording): pass
     def transcribing(self, turn, audio_seconds): return nullcontext()
-    def answer_done(self, turn, answer): pass
+    def answer_done(self, turn, answer, analysis=None): pass
     def offer_retake(self, turn, seconds_left, unusable=False): pass
     def writing_follow_up(self, turn): return nullcontext()

@@ -8,6 +8,9 @@ saved session, including those recorded by earlier versions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from simulator.analysis.answer import AnswerAnalysis
 from simulator.reports.describe import (
     budget_range,
     clock,
@@ -24,7 +27,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(doc: SessionDocument) -> str:
+def render_markdown(doc: SessionDocument,
+                    analyses: Mapping[int, AnswerAnalysis] | None = None) -> str:
+    """The report; ``analyses`` (turn -> coaching analysis, `reports.analysis`) adds each
+    answer's parts, delivery and content signals."""
+    analyses = analyses or {}
     script = doc.script
     lines = [f"# Mock interview: {script.title or 'untitled'}", ""]
     lines.append(f"- **Role:** {script.role or '—'} at {script.company or '—'}  "
@@ -39,10 +46,23 @@ def render_markdown(doc: SessionDocument) -> str:
             lines.append(f"- **Follow-ups:** {describe_writer_setting(settings['follow_ups'])}")
     lines.append("")
     lines += _timing(doc)
+    lines += _highlights(doc, analyses)
     lines += ["## Transcript", ""]
     for a in doc.answers:
-        lines += _transcript(a)
+        lines += _transcript(a, analyses.get(a.turn))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _highlights(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis]) -> list[str]:
+    """The most useful remarks of the session: the first of each counting answer."""
+    picked = []
+    for a in doc.answers:
+        analysis = analyses.get(a.turn)
+        if a.counts and analysis is not None and analysis.remarks:
+            picked.append(f"- **{a.question_id}:** {analysis.remarks[0]}")
+    if not picked:
+        return []
+    return ["## What to work on", "", *picked[:3], ""]
 
 
 def _timing(doc: SessionDocument) -> list[str]:
@@ -76,7 +96,7 @@ def _timing(doc: SessionDocument) -> list[str]:
     return lines
 
 
-def _transcript(a: AnswerRecord) -> list[str]:
+def _transcript(a: AnswerRecord, analysis: AnswerAnalysis | None = None) -> list[str]:
     lines = []
     if a.kind == "follow_up":
         lines += [f"### {a.turn}. Follow-up: {a.question}", ""]
@@ -100,6 +120,8 @@ def _transcript(a: AnswerRecord) -> list[str]:
     if a.review_note:
         details.append(a.review_note)
     lines += ["*" + "; ".join(details) + "*", ""]
+    if analysis is not None:
+        lines += analysis_lines(analysis)
     if a.segments:
         lines += [f"- `{clock(seg.start)}` {seg.text}" for seg in a.segments]
     elif a.status == "failed":
@@ -107,4 +129,52 @@ def _transcript(a: AnswerRecord) -> list[str]:
     else:
         lines.append("_Not transcribed yet (`mock-interview resume` transcribes it)._")
     lines.append("")
+    return lines
+
+
+def analysis_lines(an: AnswerAnalysis) -> list[str]:
+    """An answer's coaching analysis as Markdown lines: parts, delivery, content signals."""
+    lines: list[str] = []
+    if an.timeline is not None:
+        lines += ["| Part | From | To | Seconds | Budget | Verdict |", "|---|---|---|---|---|---|"]
+        for p in an.timeline.parts:
+            lines.append(f"| {p.id} | {clock(p.start_s)} | {clock(p.end_s)} | {p.seconds:.0f} "
+                         f"| {p.min_s:.0f}–{p.max_s:.0f} | "
+                         f"{describe_verdict(p.verdict, p.delta_s)} |")
+        notes = []
+        if an.timeline.missing:
+            notes.append("missing: " + ", ".join(an.timeline.missing))
+        if an.timeline.out_of_order:
+            notes.append("out of the recommended order: " + ", ".join(an.timeline.out_of_order))
+        lines += ["", f"*Parts {'; '.join(notes)}.*" if notes else "*Every part, in order.*", ""]
+    delivery = []
+    if an.pace.wpm is not None:
+        delivery.append(f"{an.pace.wpm:.0f} words a minute")
+    longest = an.longest_pause
+    if an.pauses and longest is not None:
+        delivery.append(f"{len(an.pauses)} pause{'s' if len(an.pauses) != 1 else ''} of 0.5 s "
+                        f"or more, the longest {longest.seconds:.1f} s at {clock(longest.start_s)}")
+    fillers = [f for f in an.fillers if f.kind == "filler"]
+    hedges = [f for f in an.fillers if f.kind == "hedge"]
+    if fillers:
+        delivery.append(f"{len(fillers)} filler{'s' if len(fillers) != 1 else ''} ("
+                        + ", ".join(f"“{f.text}” {clock(f.start_s)}" for f in fillers[:5])
+                        + (", ..." if len(fillers) > 5 else "") + ")")
+    if hedges:
+        delivery.append(f"{len(hedges)} hedge{'s' if len(hedges) != 1 else ''} ("
+                        + ", ".join(f"“{f.text}” {clock(f.start_s)}" for f in hedges[:3])
+                        + (", ..." if len(hedges) > 3 else "") + ")")
+    if delivery:
+        lines += ["**Delivery:** " + "; ".join(delivery) + ".", ""]
+    for sig in an.signals:
+        good = sig.found != (sig.kind == "mistake")
+        mark = "✓" if good else "✗"
+        text = f"- {mark} **{sig.title}:** {sig.detail}"
+        if sig.missing and not good:
+            text += f". Missing: {sig.missing}"
+        if sig.evidence:
+            text += " — " + ", ".join(f"“{e.quote}” ({clock(e.start_s)})" for e in sig.evidence[:2])
+        lines.append(text)
+    if an.signals:
+        lines.append("")
     return lines

@@ -48,6 +48,10 @@ class ScriptInfo(Record):
     path: str | None = None
     sha256: str | None = None
     questions: list[str] = []
+    # The script and its rubric as they were when the session started (since the coaching
+    # analysis): budgets, parts and criteria are read from here, whatever became of the file.
+    definition: dict[str, Any] | None = None
+    rubric: dict[str, Any] | None = None
 
 
 # ----------------------------------------------------------------------------- events

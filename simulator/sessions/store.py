@@ -86,7 +86,9 @@ class SessionStore:
         script = ScriptInfo(id=loaded.script.id, title=loaded.script.title,
                             role=loaded.script.role, company=loaded.script.company,
                             path=str(loaded.path), sha256=loaded.sha256,
-                            questions=[q.id for q in loaded.script.questions])
+                            questions=[q.id for q in loaded.script.questions],
+                            definition=loaded.script.model_dump(mode="json"),
+                            rubric=loaded.rubric.model_dump(mode="json") if loaded.rubric else None)
         meta = SessionMeta(session_id, started.isoformat(timespec="seconds"), script, settings)
         return SessionWriter(folder, meta, clock=clock)
 

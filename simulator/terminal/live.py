@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
+from simulator.analysis.answer import AnswerAnalysis
 from simulator.reports.describe import (
     describe_verdict,
     describe_writer,
@@ -169,7 +170,8 @@ class ConsoleView:
         with self.console.status(f"Transcribing {audio_seconds:.0f} s of audio…"):
             yield
 
-    def answer_done(self, turn: Turn, answer: AnswerRecord) -> None:
+    def answer_done(self, turn: Turn, answer: AnswerRecord,
+                    analysis: AnswerAnalysis | None = None) -> None:
         if answer.status == "failed":
             self.console.print(f"[yellow]No usable answer: {safe(answer.error)}[/]")
             if answer.hint:
@@ -183,6 +185,22 @@ class ConsoleView:
         )
         text = answer.transcript or "(no words recognised)"
         self.console.print(Text(f"“{plain(text)}”", style="italic dim"))
+        if analysis is not None:
+            self._summary(analysis)
+
+    def _summary(self, analysis: AnswerAnalysis) -> None:
+        """The parts' timeline of an open answer and the one or two most useful remarks;
+        the report has the rest."""
+        timeline = analysis.timeline
+        if timeline is not None:
+            cells = []
+            for p in timeline.parts:
+                style = VERDICT_STYLE.get(p.verdict or "", "white")
+                cells.append(f"[{style}]{safe(p.id)} {format_duration(p.seconds)}[/]")
+            cells += [f"[red]{safe(m)} missing[/]" for m in timeline.missing]
+            self.console.print("Parts: " + " · ".join(cells))
+        for remark in analysis.remarks[:2]:
+            self.console.print(f"[yellow]→[/] {safe(remark)}")
 
 
 END_REASONS = {

@@ -103,5 +103,23 @@ def render_check(console: Console, check) -> None:
 
 
 def render_review(console: Console, doc: SessionDocument) -> None:
-    console.print(Markdown(plain(render_markdown(doc))))
+    from simulator.reports.analysis import analyze_session
+
+    console.print(Markdown(plain(render_markdown(doc, analyze_session(doc)))))
     console.print(f"\nSession folder: {safe(doc.dir)}")
+
+
+def render_analysis(console: Console, question, timing, analysis) -> None:
+    """One analysed recording: its timing against the question, then the analysis as in the
+    report."""
+    from simulator.reports.describe import describe_verdict
+    from simulator.reports.markdown import analysis_lines
+
+    console.print(f"[bold]{safe(question.id)}[/]: {safe(question.prompt)}")
+    console.print(f"Speaking time {format_duration(timing.speech_seconds)} "
+                  f"({timing.speech_start:.1f}–{timing.speech_end:.1f} s into the recording), "
+                  f"budget {format_duration(question.min_s)}–{format_duration(question.max_s)}: "
+                  f"{describe_verdict(timing.verdict, timing.budget_delta_s)}")
+    if analysis.remarks:
+        console.print("\n[bold]Most useful:[/] " + safe(" ".join(analysis.remarks[:2])))
+    console.print(Markdown(plain("\n".join(analysis_lines(analysis)))))

@@ -1,0 +1,163 @@
+"""The coaching analysis of one answer: parts, delivery and content, and the remarks worth
+making, as a pure function of what was saved (transcript words, speech spans, the question
+and the rubric). Nothing here is written to the session: old sessions get the same analysis.
+
+:func:`analyze` is the one entry point; :meth:`AnswerAnalysis.to_json` is the documented
+format (docs/analysis-format.md) printed by ``mock-interview analyze --json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.analysis.delivery import (
+    Occurrence,
+    Pace,
+    Pause,
+    fillers_and_hedges,
+    pace,
+    pauses,
+    words_per_minute,
+)
+from simulator.analysis.parts import PartSpec, Timeline, locate_parts
+from simulator.analysis.signals import Signal, signals
+from simulator.analysis.text import AnswerText
+from simulator.config.rubric import Rubric
+
+FORMAT_VERSION = 1
+SLOW_WPM, FAST_WPM = 110, 190  # outside this band a listener notices the pace
+FILLERS_PER_MINUTE = 4.0  # more than this and fillers are worth a remark
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """What the analysis reads from a saved answer (or a recording analysed on its own)."""
+
+    transcript: str
+    words: Sequence[Any]  # timed words: objects or dicts with word/start/end
+    spans: Sequence[Sequence[float]]  # stretches of speech, seconds into the audio
+    speech_start: float | None
+    speech_end: float | None
+    question_id: str | None = None
+    min_s: float | None = None
+    max_s: float | None = None
+
+
+@dataclass(frozen=True)
+class AnswerAnalysis:
+    question_id: str | None
+    speech_seconds: float | None
+    words: int
+    pace: Pace
+    timeline: Timeline | None
+    part_wpm: dict[str, float | None]
+    pauses: tuple[Pause, ...]
+    fillers: tuple[Occurrence, ...]  # fillers and hedges, in order
+    signals: tuple[Signal, ...]
+    remarks: tuple[str, ...] = field(default=())  # most useful first
+
+    @property
+    def longest_pause(self) -> Pause | None:
+        return max(self.pauses, key=lambda p: p.seconds, default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        timeline = self.timeline
+        return {
+            "format": FORMAT_VERSION,
+            "question_id": self.question_id,
+            "speech_seconds": self.speech_seconds,
+            "words": self.words,
+            "wpm": self.pace.wpm,
+            "wpm_over_time": [{"start_s": a, "end_s": b, "wpm": w}
+                              for a, b, w in self.pace.windows],
+            "parts": [] if timeline is None else [
+                {"id": p.id, "start_s": p.start_s, "end_s": p.end_s, "seconds": p.seconds,
+                 "budget": {"min_s": p.min_s, "max_s": p.max_s}, "verdict": p.verdict,
+                 "wpm": self.part_wpm.get(p.id),
+                 "segments": [{"start_s": a, "end_s": b} for a, b in p.segments]}
+                for p in timeline.parts],
+            "missing": list(timeline.missing) if timeline else [],
+            "out_of_order": list(timeline.out_of_order) if timeline else [],
+            "pauses": [{"start_s": p.start_s, "end_s": p.end_s, "seconds": p.seconds}
+                       for p in self.pauses],
+            "fillers": [{"text": f.text, "kind": f.kind, "start_s": f.start_s, "end_s": f.end_s}
+                        for f in self.fillers],
+            "signals": [{"id": s.id, "title": s.title, "kind": s.kind, "found": s.found,
+                         "detail": s.detail, "missing": s.missing, "why": s.why,
+                         "evidence": [{"quote": e.quote, "start_s": e.start_s, "end_s": e.end_s}
+                                      for e in s.evidence]}
+                        for s in self.signals],
+            "remarks": list(self.remarks),
+        }
+
+
+def analyze(answer: AnswerInput, parts: Sequence[PartSpec] = (), rubric: Rubric | None = None,
+            strictness: str = "balanced") -> AnswerAnalysis:
+    """Everything the coaching report says about one answer."""
+    text = AnswerText(answer.transcript, answer.words)
+    start = answer.speech_start if answer.speech_start is not None else _first_start(answer)
+    end = answer.speech_end if answer.speech_end is not None else _last_end(answer)
+    speaking = None if start is None or end is None else round(end - start, 3)
+    spoken = [w for w in answer.words if str(_get(w, "word")).strip(" .,;:!?-")]
+    timeline = locate_parts(text, parts, end) if parts else None
+    part_wpm: dict[str, float | None] = {}
+    if timeline is not None:
+        for p in timeline.parts:
+            part_wpm[p.id] = words_per_minute(p.words, p.seconds)
+    found_signals = signals(text, rubric, strictness, timeline)
+    occurrences = fillers_and_hedges(answer.words)
+    delivery = pace(answer.words, start or 0.0, end or 0.0)
+    result = AnswerAnalysis(answer.question_id, speaking, len(spoken), delivery, timeline,
+                            part_wpm, tuple(pauses(answer.spans)), tuple(occurrences),
+                            tuple(found_signals))
+    return AnswerAnalysis(**{**result.__dict__, "remarks": tuple(remarks(result))})
+
+
+def remarks(a: AnswerAnalysis) -> list[str]:
+    """What is most worth saying about the answer, most useful first."""
+    out: list[str] = []
+    t = a.timeline
+    if t is not None:
+        for part_id in t.missing:
+            out.append(f"The {part_id} part was missing.")
+        for p in sorted((p for p in t.parts if p.verdict == "over"), key=lambda p: -p.delta_s):
+            out.append(f"{p.id} ran {p.seconds:.0f} s, {p.delta_s:.0f} s over its "
+                       f"{p.min_s:.0f}-{p.max_s:.0f} s budget.")
+        if t.out_of_order:
+            out.append("Told out of the recommended order: " + ", ".join(t.out_of_order) + ".")
+    for s in a.signals:
+        if s.kind == "mistake" and s.found and s.id != "time-balance":
+            out.append(f"{s.title}: {s.detail}.")
+    for s in a.signals:
+        if s.kind == "quality" and not s.found and s.missing:
+            out.append(f"{s.title}: missing {s.missing}.")
+    fillers = [f for f in a.fillers if f.kind == "filler"]
+    minutes = (a.speech_seconds or 0) / 60
+    if minutes > 0 and len(fillers) / minutes > FILLERS_PER_MINUTE:
+        common = max({f.text for f in fillers}, key=lambda x: sum(f.text == x for f in fillers))
+        out.append(f"{len(fillers)} fillers ({len(fillers) / minutes:.1f} a minute), most often "
+                   f"\"{common}\".")
+    if a.pace.wpm is not None and a.words >= 40:
+        if a.pace.wpm < SLOW_WPM:
+            out.append(f"Slow pace: {a.pace.wpm:.0f} words a minute.")
+        elif a.pace.wpm > FAST_WPM:
+            out.append(f"Fast pace: {a.pace.wpm:.0f} words a minute.")
+    return out
+
+
+def _get(w: Any, name: str) -> Any:
+    return w[name] if isinstance(w, dict) else getattr(w, name)
+
+
+def _first_start(a: AnswerInput) -> float | None:
+    if a.spans:
+        return float(a.spans[0][0])
+    return float(_get(a.words[0], "start")) if a.words else None
+
+
+def _last_end(a: AnswerInput) -> float | None:
+    if a.spans:
+        return float(a.spans[-1][1])
+    return float(_get(a.words[-1], "end")) if a.words else None

@@ -1,0 +1,274 @@
+"""Where each part of an open answer was said: a timeline of parts from the transcript.
+
+The script declares an open answer's parts in the recommended order, each with a budget, a
+line saying what it covers and, optionally, cue words (`config.script.Part`). Here the
+transcript is cut into units (sentences, long ones split at clauses), every unit is scored
+against every part, and the most likely sequence of parts is found with the Viterbi
+algorithm over a small hidden Markov model:
+
+- **emissions**: how well a unit matches a part: its cue words and the content words of its
+  title and description, each weighted by how specific it is to that part (a word every
+  part shares says nothing); a unit matching nothing leaves the decision to the neighbours;
+- **transitions**: a candidate usually stays in a part for several sentences, usually moves
+  on to a later part, and only rarely goes back (which is allowed: that is a part told out of
+  the recommended order).
+
+Each unit then owns the time from its first word to the next unit's first word (pauses belong
+to the part they follow), so the parts' seconds add up to the answer's speaking time. A part
+with no unit is missing; parts visited outside the longest run in the recommended order are
+out of order. Pure and fast: a 3-minute answer takes a few milliseconds; nothing leaves the
+machine.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.analysis.keywords import keywords_pattern
+from simulator.analysis.text import AnswerText
+from simulator.analysis.timing import Budget, judge
+
+MAX_UNIT_TOKENS = 28  # a longer sentence is split at its clauses
+STAY, FORWARD, BACK = 0.86, 0.12, 0.02  # transition weights (normalised per state)
+SKIP_DECAY = 0.55  # moving forward past a part is less likely than to the next one
+SMOOTHING = 0.25  # added to every part's score: a unit that matches nothing is undecided
+SHARPNESS = 1.6  # how strongly a matching word pulls a unit towards its part
+
+_STOP = frozenset([
+    "a", "about", "above", "after", "again", "all", "also", "an", "and", "any", "are", "as",
+    "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can",
+    "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
+    "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his",
+    "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more",
+    "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or",
+    "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some",
+    "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these",
+    "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was",
+    "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will",
+    "with", "would", "you", "your", "yours",
+])
+_WORD = re.compile(r"[a-z][a-z0-9'-]+")
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """A part as the analysis needs it (built from a script's `Part`)."""
+
+    id: str
+    title: str
+    min_s: float
+    max_s: float
+    covers: str = ""
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence (or clause) of the answer with when it was said."""
+
+    text: str
+    start_s: float
+    end_s: float
+    words: int
+
+
+@dataclass(frozen=True)
+class PartTiming:
+    id: str
+    segments: tuple[tuple[float, float], ...]  # where it was said, in order
+    seconds: float
+    words: int
+    min_s: float
+    max_s: float
+    verdict: str | None  # under / within / over; None when the part is missing
+    delta_s: float = 0.0
+
+    @property
+    def start_s(self) -> float:
+        return self.segments[0][0]
+
+    @property
+    def end_s(self) -> float:
+        return self.segments[-1][1]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The parts in the order they were first said; ``missing`` in script order."""
+
+    parts: tuple[PartTiming, ...]
+    missing: tuple[str, ...]
+    out_of_order: tuple[str, ...]
+    units: tuple[tuple[str, Unit], ...] = field(default=(), repr=False)  # (part id, unit)
+
+    def part(self, part_id: str) -> PartTiming | None:
+        return next((p for p in self.parts if p.id == part_id), None)
+
+
+def parts_of(question: Any) -> list[PartSpec]:
+    """The parts a script question declares (`config.script.Question.parts`)."""
+    return [PartSpec(p.id, p.title, p.min_s, p.max_s, p.covers, tuple(p.cues))
+            for p in question.parts]
+
+
+def units_of(text: AnswerText, speech_end: float | None = None) -> list[Unit]:
+    """The transcript's sentences, long ones split at clause ends, located in time (units
+    whose words cannot be located are left out)."""
+    units: list[Unit] = []
+    first = 0
+    for k in range(text.n):
+        last_of_sentence = k + 1 == text.n or text.sent[k + 1] != text.sent[k]
+        long_clause = text.cend[k] and k - first + 1 >= MAX_UNIT_TOKENS // 2
+        if not (last_of_sentence or long_clause or k - first + 1 >= MAX_UNIT_TOKENS):
+            continue
+        where = text.locate(text.start[first], text.end[k])
+        if where.start_s is not None and where.end_s is not None:
+            units.append(Unit(where.quote, where.start_s, where.end_s, k - first + 1))
+        first = k + 1
+    return units
+
+
+def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
+                 speech_end: float | None = None) -> Timeline:
+    """The timeline of ``parts`` in an answer (``text`` built with its timed words)."""
+    units = units_of(text)
+    if not units or not parts:
+        return Timeline((), tuple(p.id for p in parts), ())
+    scores = [_scores(u.text, parts) for u in units]
+    path = _viterbi(scores, len(parts))
+    end = speech_end if speech_end is not None else units[-1].end_s
+    spans: dict[int, list[tuple[float, float]]] = {}
+    words: dict[int, int] = {}
+    for i, (state, unit) in enumerate(zip(path, units)):
+        until = units[i + 1].start_s if i + 1 < len(units) else max(end, unit.end_s)
+        segs = spans.setdefault(state, [])
+        if segs and abs(segs[-1][1] - unit.start_s) < 1e-6:
+            segs[-1] = (segs[-1][0], until)
+        else:
+            segs.append((unit.start_s, until))
+        words[state] = words.get(state, 0) + unit.words
+    first_seen = sorted(spans, key=lambda s: spans[s][0][0])
+    timings = []
+    for state in first_seen:
+        spec = parts[state]
+        seconds = round(sum(b - a for a, b in spans[state]), 2)
+        verdict, delta = judge(seconds, Budget(spec.min_s, spec.max_s))
+        timings.append(PartTiming(spec.id, tuple((round(a, 2), round(b, 2))
+                                                 for a, b in spans[state]),
+                                  seconds, words[state], spec.min_s, spec.max_s, verdict, delta))
+    missing = tuple(p.id for i, p in enumerate(parts) if i not in spans)
+    in_order = set(_longest_increasing(first_seen))
+    out_of_order = tuple(parts[s].id for s in first_seen if s not in in_order)
+    return Timeline(tuple(timings), missing, out_of_order,
+                    tuple((parts[s].id, u) for s, u in zip(path, units)))
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to match "monitoring" with "monitored" and "labels" with "label"."""
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s", "ly"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _content_stems(text: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+_VOCAB_CACHE: dict[tuple[PartSpec, ...], list[tuple[Any, dict[str, float]]]] = {}
+
+
+def _vocabulary(parts: Sequence[PartSpec]) -> list[tuple[Any, dict[str, float]]]:
+    """Per part: its cue pattern, and its description's content stems with their weight
+    (inverse part frequency: a stem in every part's description weighs nothing)."""
+    key = tuple(parts)
+    if key in _VOCAB_CACHE:
+        return _VOCAB_CACHE[key]
+    stems = [_content_stems(f"{p.title} {p.covers}") for p in parts]
+    n = len(parts)
+    out = []
+    for p, own in zip(parts, stems):
+        weights = {s: math.log((n + 1) / (1 + sum(s in other for other in stems))) for s in own}
+        pattern = keywords_pattern(tuple(p.cues)) if p.cues else None
+        out.append((pattern, weights))
+    _VOCAB_CACHE[key] = out
+    return out
+
+
+def _scores(text: str, parts: Sequence[PartSpec]) -> list[float]:
+    """Log-probabilities that ``text`` belongs to each part."""
+    low = text.lower()
+    unit_stems = _content_stems(low)
+    vocab = _vocabulary(parts)
+    # Cue words count by how many parts share them: a cue only one part has is decisive.
+    cue_hits = [{m.group() for m in pattern.finditer(low)} if pattern else set()
+                for pattern, _ in vocab]
+    shared: dict[str, int] = {}
+    for hits in cue_hits:
+        for h in hits:
+            shared[h] = shared.get(h, 0) + 1
+    raw = []
+    for hits, (_, weights) in zip(cue_hits, vocab):
+        score = sum(1.0 / shared[h] * (1.5 if " " in h else 1.0) for h in hits)
+        score += 0.5 * sum(w for s, w in weights.items() if s in unit_stems)
+        raw.append(score)
+    weights_ = [math.exp(SHARPNESS * r) - 1 + SMOOTHING for r in raw]
+    total = sum(weights_)
+    return [math.log(w / total) for w in weights_]
+
+
+# ----------------------------------------------------------------------------- decoding
+
+
+def _transitions(n: int) -> list[list[float]]:
+    """log P(next part | part), in the recommended order."""
+    table = []
+    for i in range(n):
+        row = []
+        for j in range(n):
+            if j == i:
+                w = STAY
+            elif j > i:
+                w = FORWARD * SKIP_DECAY ** (j - i - 1)
+            else:
+                w = BACK / max(1, i)
+            row.append(w)
+        total = sum(row)
+        table.append([math.log(w / total) for w in row])
+    return table
+
+
+def _viterbi(scores: list[list[float]], n: int) -> list[int]:
+    trans = _transitions(n)
+    start = [math.log(SKIP_DECAY ** j) for j in range(n)]  # most answers open with part one
+    best = [start[j] + scores[0][j] for j in range(n)]
+    back: list[list[int]] = []
+    for row in scores[1:]:
+        step, prev = [], []
+        for j in range(n):
+            i = max(range(n), key=lambda k: best[k] + trans[k][j])
+            step.append(best[i] + trans[i][j] + row[j])
+            prev.append(i)
+        best, back = step, [*back, prev]
+    state = max(range(n), key=lambda j: best[j])
+    path = [state]
+    for prev in reversed(back):
+        state = prev[state]
+        path.append(state)
+    return path[::-1]
+
+
+def _longest_increasing(seq: Sequence[int]) -> list[int]:
+    """The longest strictly increasing subsequence (the parts told in the recommended order)."""
+    best: list[list[int]] = []
+    for x in seq:
+        candidates = [b for b in best if b[-1] < x]
+        best.append([*max(candidates, key=len, default=[]), x])
+    return max(best, key=len, default=[])

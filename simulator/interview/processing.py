@@ -1,0 +1,114 @@
+"""Turning a recording into a saved answer: its speech measured on the audio, its transcript
+finished, both logged and made durable, and the short summary the candidate sees after it.
+
+A part of the interview loop (`interview.loop.Interview` inherits it), kept apart because it
+is the one step that depends on the analysis; the loop itself only sequences turns.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from audio.activity import ActivitySettings
+from audio.clip import Audio
+from audio.sources import Recording
+from simulator.analysis.answer import AnswerAnalysis, AnswerInput, analyze
+from simulator.analysis.parts import parts_of
+from simulator.analysis.timing import Budget, measure_audio
+from simulator.config.rubric import Rubric
+from simulator.config.script import Script
+from simulator.interview.outcomes import no_speech
+from simulator.interview.turns import Turn
+from simulator.interview.view import InterviewView, Transcriber
+from simulator.sessions.records import (
+    AnswerFailed,
+    AnswerMeasured,
+    AnswerRecord,
+    AnswerRecovered,
+    Notice,
+    TranscriptReady,
+)
+from simulator.sessions.writer import SessionWriter
+
+if TYPE_CHECKING:
+    from simulator.sessions.log import EventLog
+
+
+class ProcessesAnswers:
+    script: Script
+    rubric: Rubric | None
+    session: SessionWriter
+    log: EventLog
+    view: InterviewView
+    transcriber: Transcriber
+    activity: ActivitySettings
+    _transcript_ready_at: float | None
+
+    def recover(self, turn: Turn, audio: Audio) -> None:
+        """Finish an answer a crash cut off: its audio is on disk; measure and transcribe it."""
+        self.log.append(AnswerRecovered, turn=turn.number, reason="recovered",
+                        audio=self.session.relative(
+                            self.session.answer_audio_path(turn.number, turn.question.id)),
+                        audio_seconds=round(audio.duration, 3))
+        self._process(turn, Recording(audio=audio, end_reason="recovered"), strict=False)
+
+    def _process(self, turn: Turn, recording: Recording, strict: bool) -> bool:
+        """Measure speaking time and transcribe; log both and checkpoint. Returns whether
+        the answer is usable (holds speech).
+
+        ``strict``: an answer without speech is an error (a bad input file) rather than an
+        unanswered question (a live candidate who said nothing: they can retake it).
+        """
+        q = turn.question
+        measured = measure_audio(recording.audio.samples, Budget(q.min_s, q.max_s),
+                                 self.activity, recording.activity)
+        if measured.timing is None:
+            error = no_speech(recording, measured.activity)
+            self.log.append(AnswerFailed, turn=turn.number, error=error.message,
+                            hint=error.hint)
+            self.session.checkpoint()
+            if strict and recording.end_reason != "device_lost":
+                raise error
+            self.view.answer_done(turn, self._answer(turn))
+            return False
+        self.log.append(AnswerMeasured, turn=turn.number, **measured.event_fields())
+
+        with self.view.transcribing(turn, recording.audio.duration):
+            started = time.perf_counter()
+            if recording.finish_transcript is not None:
+                transcript = recording.finish_transcript()
+            else:
+                transcript = self.transcriber.transcribe(recording.audio)
+            elapsed = time.perf_counter() - started
+        self._transcript_ready_at = time.monotonic()
+        self.log.append(
+            TranscriptReady,
+            turn=turn.number,
+            model=transcript.model,
+            transcribe_seconds=round(elapsed, 3),
+            **{k: v for k, v in transcript.to_dict().items() if k != "model"},
+        )
+        self.session.checkpoint()
+        answer = self._answer(turn)
+        self.view.answer_done(turn, answer, self._analysis(turn, answer))
+        return True
+
+    def _analysis(self, turn: Turn, answer: AnswerRecord) -> AnswerAnalysis | None:
+        """The coaching analysis shown after the answer (the report has the whole of it);
+        a failure here must never cost the interview."""
+        try:
+            parts = parts_of(turn.question) if turn.kind == "main" else []
+            return analyze(AnswerInput(answer.transcript or "", answer.words, answer.spans,
+                                       answer.speech_start, answer.speech_end, answer.question_id),
+                           parts, self.rubric, self.script.interviewer.strictness)
+        except Exception as exc:  # only a summary is lost, never the interview
+            self.log.append(Notice, turn=turn.number,
+                            text=f"no summary after this answer: {type(exc).__name__}")
+            return None
+
+    def _answer(self, turn: Turn) -> AnswerRecord:
+        answer = self.session.document().answer(turn.number)
+        assert answer is not None, f"turn {turn.number} has no answer record"
+        return answer
+

@@ -1,0 +1,83 @@
+"""The coaching analysis of a saved session: each usable answer analysed against its
+question as the script defined it when the session was recorded.
+
+Pure glue between `sessions` (what was saved) and `analysis` (what it means): nothing is
+written to the session, so sessions recorded by earlier versions get the same analysis. The
+script and rubric come from the snapshot saved with the session; sessions from before the
+snapshot use the script file they name (or the bundled script of that id) when it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from simulator.analysis.answer import AnswerAnalysis, AnswerInput, analyze
+from simulator.analysis.parts import parts_of
+from simulator.config.rubric import Rubric
+from simulator.config.script import Question, Script, find_script, load_script
+from simulator.errors import ScriptError
+from simulator.sessions.records import AnswerRecord, SessionDocument
+
+
+@dataclass(frozen=True)
+class ScriptContext:
+    script: Script | None
+    rubric: Rubric | None
+
+    def question(self, question_id: str) -> Question | None:
+        if self.script is None:
+            return None
+        return next((q for q in self.script.questions if q.id == question_id), None)
+
+    @property
+    def strictness(self) -> str:
+        return self.script.interviewer.strictness if self.script else "balanced"
+
+
+def script_context(doc: SessionDocument, user_scripts: Path | None = None) -> ScriptContext:
+    """The script and rubric a session was recorded with (best effort for old sessions)."""
+    info = doc.script
+    if info.definition is not None:
+        try:
+            script = Script.model_validate(info.definition)
+            rubric = Rubric.model_validate(info.rubric) if info.rubric else None
+            return ScriptContext(script, rubric)
+        except ValidationError:
+            pass  # a snapshot this version cannot read: fall back to the file
+    try:
+        path = Path(info.path or "")
+        loaded = load_script(path) if path.is_file() else find_script(info.id, user_scripts)
+    except ScriptError:
+        return ScriptContext(None, None)
+    return ScriptContext(loaded.script, loaded.rubric)
+
+
+def answer_input(answer: AnswerRecord) -> AnswerInput:
+    return AnswerInput(answer.transcript or "", answer.words, answer.spans, answer.speech_start,
+                       answer.speech_end, answer.question_id, answer.budget.min_s,
+                       answer.budget.max_s)
+
+
+def analyze_answer(answer: AnswerRecord, context: ScriptContext) -> AnswerAnalysis | None:
+    """The analysis of one saved answer; None when it has no transcript to analyse."""
+    if answer.status != "complete" or not answer.words:
+        return None
+    question = context.question(answer.follows or answer.question_id) \
+        if answer.kind == "main" else None
+    parts = parts_of(question) if question is not None else []
+    return analyze(answer_input(answer), parts, context.rubric, context.strictness)
+
+
+def analyze_session(doc: SessionDocument,
+                    context: ScriptContext | None = None) -> dict[int, AnswerAnalysis]:
+    """Turn -> analysis, for every answer that can be analysed."""
+    context = context or script_context(doc)
+    out = {}
+    for answer in doc.answers:
+        result = analyze_answer(answer, context)
+        if result is not None:
+            out[answer.turn] = result
+    return out
