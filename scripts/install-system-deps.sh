@@ -5,7 +5,8 @@
 #            libportaudio2 (PortAudio, for sounddevice)
 #   tests:   pulseaudio + pulseaudio-utils + libasound2-plugins + alsa-utils
 #            (a private sound server with virtual devices for the audio-stack tests),
-#            g++ + cmake (to build llama-cpp-python, the local LLM server the tests use)
+#            g++ + cmake (to build llama-cpp-python, the local LLM server the tests use),
+#            chromium (the browser the HTML-report tests drive through Playwright)
 #
 # Only missing packages are installed; on a machine that has them this is a no-op.
 # On systems without apt-get it prints what to install and carries on.
@@ -13,7 +14,7 @@ set -euo pipefail
 
 packages=(espeak-ng libportaudio2)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils g++ cmake)
+  packages+=(pulseaudio pulseaudio-utils libasound2-plugins alsa-utils g++ cmake chromium)
 fi
 
 missing=()

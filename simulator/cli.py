@@ -22,6 +22,7 @@ from rich.console import Console
 
 from audio.models import DEFAULT_MODEL
 from simulator import __version__
+from simulator.cli_review import add_review_parser, run_review
 from simulator.errors import UserFacingError
 from simulator.terminal.text import safe
 
@@ -124,14 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--json", action="store_true",
                          help="print one JSON object (format: docs/analysis-format.md)")
 
-    review = sub.add_parser("review", parents=[common],
-                            help="list saved sessions, or show one session's report")
-    review.add_argument("session_id", nargs="?", metavar="ID",
-                        help="session id (or a unique prefix) to show")
-    review.add_argument("--repair", action="store_true",
-                        help="fix what a crash left in the session's files (audio headers, the "
-                             "session document) without continuing it; reading alone never "
-                             "changes a session")
+    add_review_parser(sub, common)
     return parser
 
 
@@ -220,7 +214,7 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
         if args.command == "analyze":
             return _analyze(args, console, err)
         if args.command == "review":
-            return _review(args, console, sessions_dir)
+            return run_review(args, console, err, sessions_dir)
     except KeyboardInterrupt:
         err.print("Interrupted. Everything recorded so far is saved.")
         return 130
@@ -339,36 +333,6 @@ def _scripts(console: Console) -> int:
     from simulator.terminal.tables import scripts_table
 
     console.print(scripts_table(list_scripts()))
-    return 0
-
-
-def _review(args, console: Console, sessions_dir: str | None) -> int:
-    from contextlib import contextmanager
-
-    from simulator.commands import list_sessions, review_document
-    from simulator.terminal.tables import render_review, sessions_table
-
-    @contextmanager
-    def transcribing(count: int, seconds: float):
-        with console.status(f"Transcribing {seconds:.0f} s of audio that was recorded but not "
-                            "transcribed (the session itself is not changed)…"):
-            yield
-
-    if args.session_id:
-        render_review(console, review_document(args.session_id, sessions_dir,
-                                               on_transcribing=transcribing,
-                                               repair=args.repair))
-        return 0
-    if args.repair:
-        console.print("--repair needs a session id: mock-interview review ID --repair")
-        return 2
-    store, summaries = list_sessions(sessions_dir)
-    if not summaries:
-        console.print(f"No saved sessions in {safe(store.root)} yet. Start one with: "
-                      "mock-interview run")
-        return 0
-    console.print(sessions_table(summaries))
-    console.print("Show one with: mock-interview review ID")
     return 0
 
 

@@ -16,7 +16,7 @@ ALLOWED = {
     "analysis": {"config", "audio", "errors"},
     "sessions": {"config", "errors", "audio", "analysis"},
     "followups": {"analysis", "config", "errors", "sessions"},
-    "reports": {"analysis", "sessions", "config", "errors"},
+    "reports": {"analysis", "sessions", "config", "errors", "audio"},
     "terminal": {"reports", "sessions", "analysis", "config", "interview", "audio"},
     "interview": {"analysis", "audio", "config", "errors", "followups", "sessions", "paths"},
 }

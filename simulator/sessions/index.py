@@ -21,7 +21,7 @@ from simulator.sessions.store import SessionStore, read_session
 from simulator.sessions.writer import EVENTS_FILE, SESSION_FILE
 
 INDEX_FILE = ".index.sqlite3"
-INDEX_VERSION = 1  # bump when SessionSummary changes: old indexes are rebuilt
+INDEX_VERSION = 2  # bump when what is stored changes: old indexes are rebuilt
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,14 @@ def _stamp(folder: Path) -> str:
     return "|".join(parts)
 
 
-def _summarise(folder: Path) -> SessionSummary:
+def _summarise(folder: Path) -> tuple[SessionSummary, list[tuple[int, str, str]]]:
+    """A session's summary and its transcripts (turn, question id, text) for searching."""
     try:
-        return SessionSummary.of(read_session(folder))
+        doc = read_session(folder)
     except StorageError as exc:
-        return SessionSummary.broken(folder, str(exc))
+        return SessionSummary.broken(folder, str(exc)), []
+    return SessionSummary.of(doc), [(a.turn, a.question_id, a.transcript or "")
+                                    for a in doc.answers if a.transcript]
 
 
 class SessionIndex:
@@ -85,26 +88,59 @@ class SessionIndex:
         try:
             db = self._open()
         except sqlite3.Error:
-            return [_summarise(f) for f in folders.values()]  # a read-only folder: no cache
+            return [_summarise(f)[0] for f in folders.values()]  # read-only folder: no cache
         try:
-            with db:
-                known = dict(db.execute("SELECT id, stamp FROM sessions").fetchall())
-                for gone in set(known) - set(folders):
-                    db.execute("DELETE FROM sessions WHERE id = ?", (gone,))
-                for name, folder in folders.items():
-                    stamp = _stamp(folder)
-                    if known.get(name) != stamp:
-                        summary = _summarise(folder)
-                        db.execute("INSERT OR REPLACE INTO sessions (id, stamp, summary) "
-                                   "VALUES (?, ?, ?)", (name, stamp, json.dumps(asdict(summary))))
+            self._refresh(db, folders)
             rows = db.execute("SELECT summary FROM sessions ORDER BY id").fetchall()
             return [SessionSummary(**json.loads(row[0])) for row in rows]
         except (sqlite3.Error, TypeError, ValueError):
             # A damaged index is only a cache: drop it and list without it this time.
             self.path.unlink(missing_ok=True)
-            return [_summarise(f) for f in folders.values()]
+            return [_summarise(f)[0] for f in folders.values()]
         finally:
             db.close()
+
+    def search(self, text: str, limit: int = 50) -> list[tuple[str, int, str, str]]:
+        """(session id, turn, question id, snippet) of transcripts holding ``text``,
+        newest session first."""
+        folders = {p.name: p for p in self.store.session_dirs()}
+        needle = text.strip().lower()
+        try:
+            db = self._open()
+        except sqlite3.Error:
+            rows = [(name, turn, qid, transcript) for name, f in folders.items()
+                    for turn, qid, transcript in _summarise(f)[1]
+                    if needle in transcript.lower()]
+        else:
+            try:
+                self._refresh(db, folders)
+                rows = db.execute(
+                    "SELECT session, turn, question, transcript FROM answers "
+                    "WHERE instr(lower(transcript), ?) > 0 ORDER BY session DESC, turn",
+                    (needle,)).fetchall()
+            finally:
+                db.close()
+        rows = sorted(rows, key=lambda r: (r[0], -r[1]), reverse=True)[:limit]
+        return [(sid, turn, qid, _snippet(transcript, needle)) for sid, turn, qid, transcript
+                in rows]
+
+    def _refresh(self, db: sqlite3.Connection, folders: dict[str, Path]) -> None:
+        """Bring the index up to date with the folders: read again only what changed."""
+        with db:
+            known = dict(db.execute("SELECT id, stamp FROM sessions").fetchall())
+            for gone in set(known) - set(folders):
+                db.execute("DELETE FROM sessions WHERE id = ?", (gone,))
+                db.execute("DELETE FROM answers WHERE session = ?", (gone,))
+            for name, folder in folders.items():
+                stamp = _stamp(folder)
+                if known.get(name) == stamp:
+                    continue
+                summary, transcripts = _summarise(folder)
+                db.execute("INSERT OR REPLACE INTO sessions (id, stamp, summary) VALUES (?, ?, ?)",
+                           (name, stamp, json.dumps(asdict(summary))))
+                db.execute("DELETE FROM answers WHERE session = ?", (name,))
+                db.executemany("INSERT INTO answers (session, turn, question, transcript) "
+                               "VALUES (?, ?, ?, ?)", [(name, *t) for t in transcripts])
 
     def _open(self) -> sqlite3.Connection:
         self.store.root.mkdir(parents=True, exist_ok=True)
@@ -113,7 +149,19 @@ class SessionIndex:
         if version != INDEX_VERSION:
             with db:
                 db.execute("DROP TABLE IF EXISTS sessions")
+                db.execute("DROP TABLE IF EXISTS answers")
                 db.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY, stamp TEXT NOT NULL, "
                            "summary TEXT NOT NULL)")
+                db.execute("CREATE TABLE answers (session TEXT NOT NULL, turn INTEGER NOT NULL, "
+                           "question TEXT NOT NULL, transcript TEXT NOT NULL)")
+                db.execute("CREATE INDEX answers_session ON answers (session)")
                 db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
         return db
+
+
+def _snippet(transcript: str, needle: str, width: int = 60) -> str:
+    at = transcript.lower().find(needle)
+    if at < 0:
+        return transcript[: 2 * width]
+    start, end = max(0, at - width), min(len(transcript), at + len(needle) + width)
+    return ("…" if start else "") + transcript[start:end] + ("…" if end < len(transcript) else "")

@@ -123,3 +123,48 @@ def render_analysis(console: Console, question, timing, analysis) -> None:
     if analysis.remarks:
         console.print("\n[bold]Most useful:[/] " + safe(" ".join(analysis.remarks[:2])))
     console.print(Markdown(plain("\n".join(analysis_lines(analysis)))))
+
+
+def comparison_table(comparison) -> Table:
+    """Rehearsals of a script side by side: each question's (and part's) speaking time per
+    rehearsal, the trends where there are enough rehearsals, what changed between them."""
+    sessions = comparison.sessions[-6:]  # the latest six fit a terminal
+    offset = len(comparison.sessions) - len(sessions)
+    title = f"Rehearsals of {comparison.script_id}"
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Question / part")
+    table.add_column("Budget", justify="right")
+    for sid, _started in sessions:
+        table.add_column(sid[4:13].replace("-", " "), justify="right")
+    table.add_column("Trend")
+    for q in comparison.questions:
+        trend = next((t for t in q.trends if t.metric == "speaking seconds"), None)
+        cells = [_cell(v, q.min_s, q.max_s, sid == q.best)
+                 for v, (sid, _) in zip(q.seconds[offset:], sessions)]
+        table.add_row(Text(plain(q.question_id), style="bold"),
+                      f"{format_duration(q.min_s)}–{format_duration(q.max_s)}", *cells,
+                      (trend.direction if trend and trend.direction else "—"))
+        for part, values in q.parts.items():
+            lo, hi = q.part_budgets.get(part, (0.0, 0.0))
+            table.add_row(f"  {plain(part)}", f"{lo:.0f}–{hi:.0f} s",
+                          *[_cell(v, lo, hi, False, missing=True) for v in values[offset:]], "")
+    notes = []
+    if comparison.note:
+        notes.append(comparison.note)
+    for q in comparison.questions:
+        for n in q.numbers_changed:
+            told = ", ".join(f"{t.value:g} ({t.session_id[4:13]})" for t in n.tellings)
+            notes.append(f"{q.question_id}: {n.topic} changed between tellings: {told}")
+        for what, covered, dropped in q.dropped[:4]:
+            notes.append(f"{q.question_id}: {what} in {covered[4:13]}, dropped in {dropped[4:13]}")
+    if notes:
+        table.caption = plain("\n".join(notes))
+        table.caption_justify = "left"
+    return table
+
+
+def _cell(value: float | None, lo: float, hi: float, best: bool, missing: bool = False) -> Text:
+    if value is None:
+        return Text("missing" if missing else "—", style="red" if missing else "dim")
+    style = "green" if lo <= value <= hi else ("red" if value > hi else "yellow")
+    return Text(format_duration(value) + (" ★" if best else ""), style=style)

@@ -1,0 +1,202 @@
+"""The HTML report: one self-contained file (no network, no external assets), rendered from a
+saved session and its analysis with a Jinja2 template (autoescaping on: transcripts,
+questions and LLM text are untrusted and always rendered as text).
+
+Charts are inline SVG drawn from numbers computed here: a few kilobytes in the file and no
+script library to load (docs/architecture.md compares the options). The audio of each answer
+is embedded as Opus (`audio.compress`), so a 20-minute session stays a file people can email.
+A Content-Security-Policy in the page forbids every network request.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from simulator.analysis.answer import AnswerAnalysis
+from simulator.reports.describe import (
+    budget_range,
+    describe_verdict,
+    describe_writer,
+    describe_writer_setting,
+    format_duration,
+    verdict_label,
+)
+from simulator.sessions.records import AnswerRecord, SessionDocument
+
+UNSURE_BELOW = 0.5  # Whisper's word probability under which a word is marked as unsure
+TEMPLATES = Path(__file__).parent / "templates"
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+       "media-src data:; img-src data:; connect-src 'none'; form-action 'none'; "
+       "base-uri 'none'")
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+                      autoescape=select_autoescape(["html", "j2"], default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["duration"] = format_duration
+    env.filters["clock"] = _clock
+    return env
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes, secs = divmod(max(0.0, seconds), 60)
+    return f"{int(minutes)}:{secs:04.1f}"
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A horizontal bar against a budget, in chart units (0-100)."""
+
+    actual: float
+    min_at: float
+    max_at: float
+    over: bool
+    under: bool
+
+
+def _bar(seconds: float | None, min_s: float, max_s: float, scale: float) -> Bar:
+    actual = min(100.0, (seconds or 0) / scale * 100)
+    return Bar(round(actual, 2), round(min_s / scale * 100, 2), round(max_s / scale * 100, 2),
+               (seconds or 0) > max_s, (seconds or 0) < min_s)
+
+
+def render_html(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis],
+                audio: Mapping[int, bytes] | None = None) -> str:
+    """The report as one HTML page; ``audio``: turn -> Ogg Opus bytes to embed."""
+    audio = audio or {}
+    answers = [_answer_view(a, analyses.get(a.turn), audio.get(a.turn)) for a in doc.answers]
+    counting = [a for a in doc.answers if a.counts]
+    over = [a for a in counting if a.verdict == "over"]
+    worst = max(over, key=lambda a: a.budget_delta_s or 0, default=None)
+    remarks = [(a.question_id, analyses[a.turn].remarks[0]) for a in counting
+               if a.turn in analyses and analyses[a.turn].remarks][:3]
+    scale = max([a.budget.max_s * 1.25 for a in doc.answers] +
+                [(a.speech_seconds or 0) * 1.05 for a in doc.answers] + [1.0])
+    glance = [{"label": a.question_id + (f" (attempt {a.attempt})" if a.attempt > 1 else ""),
+               "seconds": a.speech_seconds, "budget": budget_range(a.budget),
+               "verdict": verdict_label(a), "bar": _bar(a.speech_seconds, a.budget.min_s,
+                                                        a.budget.max_s, scale),
+               "turn": a.turn}
+              for a in doc.answers]
+    context = {
+        "csp": CSP,
+        "doc": doc,
+        "title": doc.script.title or "Mock interview",
+        "writer": describe_writer_setting(doc.settings["follow_ups"])
+        if doc.settings.get("follow_ups") else None,
+        "total": format_duration(sum(a.speech_seconds or 0 for a in counting)),
+        "within": sum(1 for a in counting if a.verdict == "within"),
+        "timed": sum(1 for a in counting if a.verdict is not None),
+        "worst": worst,
+        "remarks": remarks,
+        "glance": glance,
+        "answers": answers,
+    }
+    return environment().get_template("session.html.j2").render(**context)
+
+
+def _answer_view(a: AnswerRecord, analysis: AnswerAnalysis | None,
+                 audio: bytes | None) -> dict[str, Any]:
+    scale = max(a.budget.max_s * 1.25, (a.speech_seconds or 0) * 1.05, 1.0)
+    view: dict[str, Any] = {
+        "a": a,
+        "verdict": verdict_label(a),
+        "verdict_class": a.verdict or ("failed" if a.status == "failed" else "pending"),
+        "bar": _bar(a.speech_seconds, a.budget.min_s, a.budget.max_s, scale),
+        "scale": scale,
+        "budget": budget_range(a.budget),
+        "writer": describe_writer(a.follow_up) if a.follow_up else None,
+        "audio": ("data:audio/ogg;base64," + base64.b64encode(audio).decode()) if audio else None,
+        "analysis": analysis,
+        "paragraphs": _paragraphs(a, analysis),
+        "timeline": _timeline(a, analysis),
+    }
+    return view
+
+
+def _paragraphs(a: AnswerRecord, analysis: AnswerAnalysis | None) -> list[dict[str, Any]]:
+    """The transcript as paragraphs (Whisper's segments) of words, each word with its time
+    and what to mark it with: filler, hedge, unsure, quoted as evidence, a pause before it."""
+    words = a.words
+    if not words:
+        return []
+    marks: dict[int, set[str]] = {}
+    if analysis is not None:
+        for f in analysis.fillers:
+            for i in range(f.first_word, f.last_word + 1):
+                marks.setdefault(i, set()).add(f.kind)
+        for s in analysis.signals:
+            for e in s.evidence:
+                if e.first_word is not None and e.last_word is not None:
+                    for i in range(e.first_word, e.last_word + 1):
+                        marks.setdefault(i, set()).add("evidence")
+    pauses = {round(p.end_s, 1): p.seconds for p in (analysis.pauses if analysis else ())}
+    bounds = [s.end for s in a.segments] or [words[-1].end]
+    paragraphs: list[dict[str, Any]] = []
+    current: list[dict[str, Any]] = []
+    seg = 0
+    for i, w in enumerate(words):
+        while seg < len(bounds) - 1 and w.start >= bounds[seg] - 0.01 and current:
+            paragraphs.append({"start": current[0]["start"], "words": current})
+            current = []
+            seg += 1
+        classes = sorted(marks.get(i, set()))
+        if w.probability < UNSURE_BELOW:
+            classes.append("unsure")
+        pause = next((secs for end, secs in pauses.items() if abs(end - w.start) < 0.6), None)
+        current.append({"text": w.word.strip(), "start": round(w.start, 2),
+                        "end": round(w.end, 2), "classes": " ".join(classes),
+                        "probability": round(w.probability, 2), "pause": pause})
+    if current:
+        paragraphs.append({"start": current[0]["start"], "words": current})
+    return paragraphs
+
+
+def _timeline(a: AnswerRecord, analysis: AnswerAnalysis | None) -> dict[str, Any] | None:
+    if analysis is None or analysis.timeline is None:
+        return None
+    tl = analysis.timeline
+    start = a.speech_start or 0.0
+    end = max([a.speech_end or 0.0] + [p.end_s for p in tl.parts])
+    span = max(end - start, 1.0)
+    parts = []
+    for n, p in enumerate(tl.parts):
+        parts.append({
+            "p": p, "hue": (n * 47) % 360,
+            "segments": [{"x": round((s0 - start) / span * 100, 2),
+                          "w": round(max(0.4, (s1 - s0) / span * 100), 2)}
+                         for s0, s1 in p.segments],
+            "verdict": describe_verdict(p.verdict, p.delta_s),
+        })
+    scale = max([p.max_s * 1.2 for p in tl.parts] + [p.seconds * 1.05 for p in tl.parts] + [1.0])
+    budgets = [{"id": p.id, "seconds": p.seconds, "min_s": p.min_s, "max_s": p.max_s,
+                "verdict": p.verdict or "missing", "bar": _bar(p.seconds, p.min_s, p.max_s, scale)}
+               for p in tl.parts]
+    return {"parts": parts, "budgets": budgets, "missing": tl.missing,
+            "out_of_order": tl.out_of_order, "start": start, "end": end}
+
+
+def answer_audio(doc: SessionDocument, folder: Path,
+                 turns: Sequence[int] | None = None) -> dict[int, bytes]:
+    """turn -> the answer's audio as Opus, for the answers whose WAV can be read."""
+    from audio.compress import opus
+    from audio.errors import AudioFileError
+    from audio.io import read_audio
+
+    out = {}
+    for a in doc.answers:
+        if a.audio and (turns is None or a.turn in turns):
+            try:
+                out[a.turn] = opus(read_audio(folder / a.audio))
+            except (AudioFileError, OSError, ValueError):
+                continue  # the report says the audio is missing; the rest still renders
+    return out

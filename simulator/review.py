@@ -1,0 +1,163 @@
+"""The Python API behind ``mock-interview review``: one session as HTML, Markdown, JSON or
+captions; exporting sessions to share; deleting one; searching transcripts; comparing the
+rehearsals of a script. Everything is rendered from the saved sessions (plus the analysis
+computed from them), so it works for sessions recorded by earlier versions too.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator import paths
+from simulator.errors import SimulatorError, StorageError
+from simulator.reports.analysis import analyze_session, script_context
+from simulator.reports.captions import cues, srt, webvtt
+from simulator.reports.html import answer_audio, render_html
+from simulator.reports.markdown import render_markdown
+from simulator.sessions.index import SessionIndex
+from simulator.sessions.records import SessionDocument
+from simulator.sessions.store import SessionStore, read_session
+from simulator.sessions.writer import write_atomic
+
+JSON_FORMAT = 1
+
+
+def store_of(sessions_dir: str | None) -> SessionStore:
+    return SessionStore(paths.sessions_dir(sessions_dir))
+
+
+def html_report(doc: SessionDocument, with_audio: bool = True) -> str:
+    """The self-contained HTML report of a saved session."""
+    analyses = analyze_session(doc, script_context(doc, paths.user_scripts_dir()))
+    audio = answer_audio(doc, Path(doc.dir or "")) if with_audio else {}
+    return render_html(doc, analyses, audio)
+
+
+def markdown_report(doc: SessionDocument) -> str:
+    return render_markdown(doc, analyze_session(doc, script_context(doc, paths.user_scripts_dir())))
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write a report file atomically, saying clearly when the place is not writable."""
+    path = Path(path).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}",
+                           "choose a writable folder") from None
+    return path
+
+
+def report_json(doc: SessionDocument) -> dict[str, Any]:
+    """The session and its analysis as one JSON object (docs/review-format.md)."""
+    analyses = analyze_session(doc, script_context(doc, paths.user_scripts_dir()))
+    data = doc.model_dump(mode="json", exclude={"events"})
+    data["format"] = JSON_FORMAT
+    for answer in data["answers"]:
+        analysis = analyses.get(answer["turn"])
+        answer["analysis"] = analysis.to_json() if analysis is not None else None
+    return data
+
+
+def write_captions(doc: SessionDocument, folder: Path) -> list[Path]:
+    """One WebVTT and one SRT file per transcribed answer: ``NN-<question>.vtt/.srt``."""
+    written = []
+    for answer in doc.answers:
+        captions = cues(answer)
+        if not captions:
+            continue
+        stem = Path(answer.audio or f"answers/{answer.turn:02d}-{answer.question_id}.wav").stem
+        written.append(write_text(Path(folder) / f"{stem}.vtt", webvtt(captions)))
+        written.append(write_text(Path(folder) / f"{stem}.srt", srt(captions)))
+    return written
+
+
+def export(session_ids: list[str], dest: Path, sessions_dir: str | None) -> list[Path]:
+    """Everything about each session, to share with a mentor: the HTML report (with its
+    audio), the Markdown report, captions and the answers' audio, one folder per session."""
+    store = store_of(sessions_dir)
+    folders = []
+    for session_id in session_ids:
+        doc = store.load(session_id)
+        target = Path(dest).expanduser() / doc.id
+        write_text(target / "report.html", html_report(doc))
+        write_text(target / "report.md", markdown_report(doc))
+        write_captions(doc, target / "captions")
+        source = Path(doc.dir or "")
+        try:
+            (target / "audio").mkdir(parents=True, exist_ok=True)
+            for answer in doc.answers:
+                if answer.audio and (source / answer.audio).is_file():
+                    shutil.copy2(source / answer.audio, target / "audio" / Path(answer.audio).name)
+        except OSError as exc:
+            raise StorageError(f"cannot copy the audio to {target}: {exc.strerror or exc}",
+                               "choose a writable folder with enough space") from None
+        folders.append(target)
+    return folders
+
+
+def delete(session_id: str, sessions_dir: str | None) -> Path:
+    """Remove a session's folder completely (after the caller asked for confirmation)."""
+    from simulator.sessions.writer import SessionLock
+
+    store = store_of(sessions_dir)
+    folder = store.resolve(session_id)
+    lock = SessionLock(folder)  # not while a run or resume writes it
+    try:
+        shutil.rmtree(folder)
+    except OSError as exc:
+        raise StorageError(f"cannot delete {folder}: {exc.strerror or exc}") from None
+    finally:
+        lock.release()
+    return folder
+
+
+@dataclass(frozen=True)
+class Hit:
+    session_id: str
+    turn: int
+    question_id: str
+    snippet: str
+
+
+def search(text: str, sessions_dir: str | None, limit: int = 50) -> list[Hit]:
+    """Sessions whose transcripts contain ``text`` (case-insensitive), newest first."""
+    if not text.strip():
+        raise SimulatorError("--search needs some text to look for")
+    index = SessionIndex(store_of(sessions_dir))
+    return [Hit(*row) for row in index.search(text, limit)]
+
+
+def compare(script_id: str | None, sessions_dir: str | None):
+    """The rehearsals of one script compared (see `reports.compare`)."""
+    from simulator.reports.compare import compare_sessions
+
+    store = store_of(sessions_dir)
+    index = SessionIndex(store)
+    summaries = index.summaries()
+    if script_id is None:
+        counts: dict[str, int] = {}
+        for s in summaries:
+            if s.script_id:
+                counts[s.script_id] = counts.get(s.script_id, 0) + 1
+        if not counts:
+            raise SimulatorError(f"no saved sessions in {store.root} to compare",
+                                 "rehearse first: mock-interview run")
+        script_id = max(counts, key=lambda k: (counts[k], k))
+    chosen = [s for s in summaries if s.script_id == script_id and s.status != "unreadable"]
+    if not chosen:
+        known = sorted({s.script_id for s in summaries if s.script_id})
+        raise SimulatorError(f"no saved sessions of script {script_id!r}",
+                             "scripts with sessions: " + (", ".join(known) or "none"))
+    docs = [read_session(Path(s.dir)) for s in chosen]
+    contexts = [script_context(d, paths.user_scripts_dir()) for d in docs]
+    return compare_sessions(script_id, [(d, analyze_session(d, c)) for d, c in zip(docs, contexts)])
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)
