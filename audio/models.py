@@ -25,7 +25,9 @@ from pathlib import Path
 from audio.errors import ModelError
 
 TINY_EN, BASE = "tiny.en", "base"
-DEFAULT_MODEL = TINY_EN
+# base: lower WER live than whole-file at every length and no invented fillers, for ~0.3-1.7 s
+# more wait after an answer than tiny.en (bench/latency.py; docs/architecture.md "Whisper model").
+DEFAULT_MODEL = BASE
 BUNDLED = (TINY_EN, BASE)
 
 _MODEL_FILES = ("model.bin", "config.json")

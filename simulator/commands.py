@@ -7,7 +7,7 @@ sees during an interview goes through the injected view.
 from __future__ import annotations
 
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from audio.transcriber import WhisperTranscriber, resolve_model
@@ -80,6 +80,8 @@ def resume_interview(session_id: str, options: RunOptions, view: RunView) -> Out
         raise SimulatorError(f"--retake {unknown[0]!r}: no such question in script "
                              f"{loaded.script.id!r}", "its questions: " + ", ".join(by_id))
     if doc.status == "complete" and not options.retake:
+        if any(a.fillers_pending and a.audio for a in doc.answers):
+            return _listen_only(doc, store, options, view)
         raise SimulatorError(
             f"session {doc.id} is already complete (every question has a usable answer)",
             f"answer a question again with: mock-interview resume {doc.id} --retake "
@@ -122,6 +124,27 @@ def resume_interview(session_id: str, options: RunOptions, view: RunView) -> Out
         return _finish(session, lambda: interview.run(
             questions, first_turn=first_turn, resumed=True,
             open_thread=open_thread if owes_follow_up else None))
+
+
+def _listen_only(doc: SessionDocument, store: SessionStore, options: RunOptions,
+                 view: RunView) -> Outcome:
+    """Resume of a complete session whose verbatim pass was cut short: run only the pass."""
+    from simulator.interview.parts import load_transcriber
+    from simulator.interview.verbatim import listen_again
+
+    if options.model is None and doc.settings.get("model"):
+        # The pass aligns its decoding with the saved one: the same model agrees best.
+        options = replace(options, model=str(doc.settings["model"]))
+    transcriber = load_transcriber(options, view)
+    with ExitStack() as stack:
+        session = store.reopen(doc.id, {**doc.settings, "resumed_for": "verbatim pass"})
+        stack.callback(session.close)
+        stack.callback(write_report, session)
+        try:
+            listen_again(session, transcriber, view.notice)
+        except KeyboardInterrupt as exc:
+            return Outcome(session.dir, session.document(), exc)
+        return Outcome(session.dir, session.document())
 
 
 def write_report(session: SessionWriter) -> None:

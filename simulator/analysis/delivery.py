@@ -8,8 +8,9 @@
 - **Fillers and hedges**: from the timed words. Hesitation sounds ("um", "uh", "er", "hmm")
   are fillers wherever they occur; "like" only where it is a filler, not a verb or a
   comparison ("I like", "looks like", "like a rules engine"); hedges are phrases that soften
-  a claim ("sort of", "I guess", "you know", "kind of", "probably"). A transcriber that drops
-  "um" cannot be made to count it, but nothing is counted that was not transcribed.
+  a claim ("sort of", "I guess", "you know", "kind of", "probably"). Whisper drops most "um"s;
+  the verbatim pass (`audio.fillers`) adds back those it can hear, and nothing is counted that
+  was not transcribed by one pass or the other.
 """
 
 from __future__ import annotations
@@ -20,12 +21,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from audio.fillers import HESITATIONS  # hesitation sounds, as Whisper writes them
+
 MIN_PAUSE_S = 0.5
 PACE_WINDOW_S = 30.0
 
-# Hesitation sounds, as Whisper writes them (lowercase, punctuation stripped).
-HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm", "hm",
-                         "mm", "mmm", "eh"})
 # Phrases that soften or fill, matched on consecutive words: (words, kind).
 PHRASES: tuple[tuple[tuple[str, ...], str], ...] = (
     (("you", "know"), "filler"), (("i", "mean"), "filler"),

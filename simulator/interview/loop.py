@@ -28,6 +28,7 @@ from audio.activity import ActivitySettings
 from audio.errors import AudioError
 from audio.sources import AnswerRequest
 from audio.speaker import Speaker
+from audio.transcriber import WhisperTranscriber
 from simulator.analysis.timing import Budget
 from simulator.config.script import LoadedScript, Question
 from simulator.errors import InterviewIncomplete, StorageError
@@ -39,6 +40,7 @@ from simulator.interview.processing import ProcessesAnswers
 from simulator.interview.signals import SessionSignals, handled
 from simulator.interview.threads import FollowUpPlanner
 from simulator.interview.turns import Turn
+from simulator.interview.verbatim import listen_again
 from simulator.interview.view import InterviewView, QuietView, Transcriber
 from simulator.sessions.records import (
     AnswerEnded,
@@ -153,6 +155,7 @@ class Interview(ProcessesAnswers):
                         pending.appendleft(next_turn)
                 else:
                     self._interviewer_line(self.script.interviewer.closing, "closing")
+            self._listen_again()
         except AudioError as exc:
             stopped = f"{describe_turn(self._turn)}: {exc}" if self._turn else str(exc)
             raise InterviewIncomplete(stopped) from exc
@@ -168,6 +171,12 @@ class Interview(ProcessesAnswers):
         if doc.status != "complete":
             raise InterviewIncomplete(doc.incomplete_reason or "the interview stopped early")
         return doc
+
+    def _listen_again(self) -> None:
+        """The verbatim pass over the session's answers, now that nobody waits for a
+        question (Ctrl-C skips it; `resume` finishes it)."""
+        if isinstance(self.transcriber, WhisperTranscriber):
+            listen_again(self.session, self.transcriber, self.view.notice)
 
     def _stop_if_asked(self) -> None:
         if self.signals.end_session:

@@ -160,6 +160,11 @@ def _load_transcriber(options: RunOptions, view: RunView, warm_up: bool) -> Whis
     return transcriber
 
 
+def load_transcriber(options: RunOptions, view: RunView) -> WhisperTranscriber:
+    """The model alone, for work on this thread after an interview (the verbatim pass)."""
+    return _load_transcriber(options, view, warm_up=False)
+
+
 def _live_source(device, transcriber, options: RunOptions, stack: ExitStack):
     from audio.microphone import Microphone
     from audio.recorder import LiveAnswerSource

@@ -56,7 +56,8 @@ def script_context(doc: SessionDocument, user_scripts: Path | None = None) -> Sc
 
 
 def answer_input(answer: AnswerRecord) -> AnswerInput:
-    return AnswerInput(answer.transcript or "", answer.words, answer.spans, answer.speech_start,
+    return AnswerInput(answer.transcript or "", answer.verbatim_words, answer.spans,
+                       answer.speech_start,
                        answer.speech_end, answer.question_id, answer.budget.min_s,
                        answer.budget.max_s)
 

@@ -19,6 +19,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from simulator.analysis.answer import AnswerAnalysis
+from simulator.analysis.delivery import Pause
 from simulator.reports.describe import (
     budget_range,
     describe_verdict,
@@ -27,7 +28,7 @@ from simulator.reports.describe import (
     format_duration,
     verdict_label,
 )
-from simulator.sessions.records import AnswerRecord, SessionDocument
+from simulator.sessions.records import AnswerRecord, SessionDocument, WordRecord
 
 UNSURE_BELOW = 0.5  # Whisper's word probability under which a word is marked as unsure
 TEMPLATES = Path(__file__).parent / "templates"
@@ -126,9 +127,10 @@ def _answer_view(a: AnswerRecord, analysis: AnswerAnalysis | None,
 def _paragraphs(a: AnswerRecord, analysis: AnswerAnalysis | None) -> list[dict[str, Any]]:
     """The transcript as paragraphs (Whisper's segments) of words, each word with its time
     and what to mark it with: filler, hedge, unsure, quoted as evidence, a pause before it."""
-    words = a.words
+    words = a.verbatim_words  # the indices the analysis uses
     if not words:
         return []
+    heard = {id(w) for w in a.fillers_added or ()}
     marks: dict[int, set[str]] = {}
     if analysis is not None:
         for f in analysis.fillers:
@@ -139,7 +141,7 @@ def _paragraphs(a: AnswerRecord, analysis: AnswerAnalysis | None) -> list[dict[s
                 if e.first_word is not None and e.last_word is not None:
                     for i in range(e.first_word, e.last_word + 1):
                         marks.setdefault(i, set()).add("evidence")
-    pauses = {round(p.end_s, 1): p.seconds for p in (analysis.pauses if analysis else ())}
+    pauses = _pause_before(words, analysis.pauses if analysis else ())
     bounds = [s.end for s in a.segments] or [words[-1].end]
     paragraphs: list[dict[str, Any]] = []
     current: list[dict[str, Any]] = []
@@ -150,15 +152,27 @@ def _paragraphs(a: AnswerRecord, analysis: AnswerAnalysis | None) -> list[dict[s
             current = []
             seg += 1
         classes = sorted(marks.get(i, set()))
-        if w.probability < UNSURE_BELOW:
+        if id(w) in heard:
+            classes.append("heard")  # added by the verbatim pass
+        elif w.probability < UNSURE_BELOW:
             classes.append("unsure")
-        pause = next((secs for end, secs in pauses.items() if abs(end - w.start) < 0.6), None)
         current.append({"text": w.word.strip(), "start": round(w.start, 2),
                         "end": round(w.end, 2), "classes": " ".join(classes),
-                        "probability": round(w.probability, 2), "pause": pause})
+                        "probability": round(w.probability, 2), "pause": pauses.get(i)})
     if current:
         paragraphs.append({"start": current[0]["start"], "words": current})
     return paragraphs
+
+
+def _pause_before(words: Sequence[WordRecord], pauses: Sequence[Pause]) -> dict[int, float]:
+    """word index -> the seconds of the pause shown before that word: each pause (measured on
+    the audio, not on Whisper's word times) goes before the one word starting nearest to its
+    end; when two land on one word, the longer is shown."""
+    out: dict[int, float] = {}
+    for p in pauses:
+        i = min(range(len(words)), key=lambda k: abs(words[k].start - p.end_s))
+        out[i] = max(out.get(i, 0.0), p.seconds)
+    return out
 
 
 def _timeline(a: AnswerRecord, analysis: AnswerAnalysis | None) -> dict[str, Any] | None:
@@ -171,7 +185,7 @@ def _timeline(a: AnswerRecord, analysis: AnswerAnalysis | None) -> dict[str, Any
     parts = []
     for n, p in enumerate(tl.parts):
         parts.append({
-            "p": p, "hue": (n * 47) % 360,
+            "p": p, "hue": (210 + n * 47) % 360,  # not red first: red is "over"
             "segments": [{"x": round((s0 - start) / span * 100, 2),
                           "w": round(max(0.4, (s1 - s0) / span * 100), 2)}
                          for s0, s1 in p.segments],

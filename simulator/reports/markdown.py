@@ -122,6 +122,10 @@ def _transcript(a: AnswerRecord, analysis: AnswerAnalysis | None = None) -> list
     lines += ["*" + "; ".join(details) + "*", ""]
     if analysis is not None:
         lines += analysis_lines(analysis)
+        if a.fillers_pending:
+            lines += ["_Fillers may be undercounted: the verbatim pass (listening again for "
+                      "“um” and “uh”) has not run for this answer yet; `mock-interview resume` "
+                      "runs it._", ""]
     if a.segments:
         lines += [f"- `{clock(seg.start)}` {seg.text}" for seg in a.segments]
     elif a.status == "failed":

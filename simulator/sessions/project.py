@@ -13,6 +13,7 @@ from simulator.sessions.records import (
     AnswerRecovered,
     AnswerStarted,
     Event,
+    FillersHeard,
     FollowUpFields,
     FollowUpInfo,
     QuestionAsked,
@@ -59,7 +60,9 @@ def answers_from_events(events: Sequence[Event]) -> list[AnswerRecord]:
             record.update({key: getattr(ev, key) for key in _TIMING_KEYS})
         elif isinstance(ev, TranscriptReady):
             record.update(transcript=ev.text, words=ev.words, segments=ev.segments,
-                          transcribed_at=ev.t, status="complete")
+                          transcribed_at=ev.t, status="complete", fillers_added=None)
+        elif isinstance(ev, FillersHeard):
+            record["fillers_added"] = ev.added
         elif isinstance(ev, AnswerFailed):
             record.update(status="failed", error=ev.error, hint=ev.hint)
     _mark_counting([fields[k] for k in sorted(fields)])

@@ -187,6 +187,18 @@ class TranscriptReady(Event):
     segments: list[SegmentRecord] = []
 
 
+class FillersHeard(Event):
+    """The verbatim pass over an answer (`audio.fillers`): the fillers Whisper's default
+    decoding left out and a second, filler-primed decoding heard, to add to its words."""
+
+    TYPE = "fillers_heard"
+    turn: int
+    model: str | None = None
+    version: int = 1
+    seconds: float | None = None
+    added: list[WordRecord] = []
+
+
 class AnswerFailed(Event):
     TYPE = "answer_failed"
     turn: int | None = None
@@ -217,7 +229,7 @@ class SessionEnded(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.TYPE: cls for cls in (
     SessionStarted, SessionResumed, Notice, InterviewerSaid, QuestionAsked, AnswerStarted,
-    AnswerEnded, AnswerRecovered, AnswerMeasured, TranscriptReady, AnswerFailed,
+    AnswerEnded, AnswerRecovered, AnswerMeasured, TranscriptReady, FillersHeard, AnswerFailed,
     RetakeRequested, QuestionSkipped, SessionEnded)}
 
 
@@ -269,6 +281,9 @@ class AnswerRecord(TimingFields):
     transcript: str | None = None
     words: list[WordRecord] = []
     segments: list[SegmentRecord] = []
+    # The verbatim pass: None until it ran (the report says it is pending), then the
+    # fillers it added (often none). ``words`` stays Whisper's default decoding.
+    fillers_added: list[WordRecord] | None = None
     asked_at: float | None = None
     ended_at: float | None = None
     transcribed_at: float | None = None
@@ -279,6 +294,17 @@ class AnswerRecord(TimingFields):
     @property
     def usable(self) -> bool:
         return self.status == "complete"
+
+    @property
+    def verbatim_words(self) -> list[WordRecord]:
+        """The words with the fillers the verbatim pass heard, in time order."""
+        if not self.fillers_added:
+            return list(self.words)
+        return sorted([*self.words, *self.fillers_added], key=lambda w: w.start)
+
+    @property
+    def fillers_pending(self) -> bool:
+        return self.status == "complete" and bool(self.words) and self.fillers_added is None
 
 
 # ----------------------------------------------------------------------------- the document

@@ -5,12 +5,13 @@
   "use strict";
   var active = null; // the audio element the keyboard controls
   function audioOf(turn) { return document.getElementById("audio-" + turn); }
-  function seek(turn, t, play) {
+  function play(audio) { var p = audio.play(); if (p && p.catch) { p.catch(function () {}); } }
+  function seek(turn, t, andPlay) {
     var audio = audioOf(turn);
     if (!audio) { return; }
     active = audio;
     audio.currentTime = Math.max(0, t);
-    if (play) { var p = audio.play(); if (p && p.catch) { p.catch(function () {}); } }
+    if (andPlay) { play(audio); }
   }
   // Words: one handler per transcript, words found by binary search while playing.
   document.querySelectorAll(".transcript").forEach(function (section) {
@@ -20,8 +21,7 @@
     var current = null;
     section.addEventListener("click", function (event) {
       var w = event.target.closest(".w[data-s]");
-      if (w && audio) { active = audio; audio.currentTime = parseFloat(w.getAttribute("data-s"));
-        var p = audio.play(); if (p && p.catch) { p.catch(function () {}); } }
+      if (w && audio) { active = audio; audio.currentTime = parseFloat(w.getAttribute("data-s")); play(audio); }
     });
     if (!audio) { return; }
     audio.addEventListener("play", function () { active = audio; });
@@ -46,15 +46,17 @@
   });
   document.addEventListener("keydown", function (event) {
     var tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "button" || tag === "input" || tag === "textarea" || tag === "audio" || event.target.isContentEditable) { return; }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (tag === "button" || tag === "input" || tag === "textarea" || tag === "select" || tag === "audio" || event.target.isContentEditable) { return; }
     var audio = active || document.querySelector("audio.player");
     if (!audio) { return; }
-    if (event.key === " ") { event.preventDefault(); if (audio.paused) { audio.play(); } else { audio.pause(); } }
+    if (event.key === " ") { event.preventDefault(); if (audio.paused) { play(audio); } else { audio.pause(); } }
     else if (event.key === "ArrowRight") { event.preventDefault(); audio.currentTime = Math.min(audio.duration || 1e9, audio.currentTime + 5); }
     else if (event.key === "ArrowLeft") { event.preventDefault(); audio.currentTime = Math.max(0, audio.currentTime - 5); }
   });
   function fromHash() {
-    var hash = decodeURIComponent(location.hash.slice(1));
+    var hash;
+    try { hash = decodeURIComponent(location.hash.slice(1)); } catch (e) { return; } // a malformed link
     if (!hash) { return; }
     var turn = null, t = null;
     hash.split("&").forEach(function (part) {

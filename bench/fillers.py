@@ -1,0 +1,174 @@
+"""Benchmark: filler recall and precision of each Whisper model, without and with the verbatim
+pass (`audio.fillers`), per file, on real speech whose references write the fillers out.
+
+    .venv/bin/python bench/fillers.py [--models tiny.en base] [--holdout]
+
+Development files: the two spontaneous recordings of ../shared/speech and all of
+../shared/speech_fillers (tuned on); with --holdout also ../shared/holdout/fillers, reported
+separately (never tuned on). The read-speech recordings of ../shared/speech are a side check:
+a filler "found" there was not said.
+
+Counting: the reference and the transcript are lower-cased, punctuation removed, and aligned
+word by word (jiwer). A filler is a hesitation sound of `audio.fillers.HESITATIONS` (um, uh,
+er, erm, ah, hmm, mm, ...); "mm-hmm" and "uh-huh" are answers, not fillers, and "you know" is
+a phrase the text analysis finds, not a sound. A reference filler is *kept* when it is aligned
+to a transcript filler; a transcript filler is *true* when aligned to a reference filler.
+Recall = kept / reference fillers; precision = true / transcript fillers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from audio.fillers import HESITATIONS  # noqa: E402
+
+SPONTANEOUS = ("mfa_acoustic_corpus_spontaneous.wav", "mfa_uhum.wav")
+READ_PREFIXES = ("librispeech", "librivox", "ljspeech", "jfk", "cmu")
+
+
+def tokens(text: str) -> list[str]:
+    text = re.sub(r"\[[^\]]*\]|<[^>]*>", " ", text.lower())  # [cutoff], <VOCNOISE>
+    text = re.sub(r"(^|\s)'er\b", r"\1her", text)  # "I hardly know 'er": the word "her"
+    text = re.sub(r"\b(mm-hmm|uh-huh|mhm)\b", "backchannel", text)
+    text = re.sub(r"[^a-z0-9' ]+", " ", text.replace("-", " "))
+    return [w.strip("'") for w in text.split() if w.strip("'")]
+
+
+def is_filler(token: str) -> bool:
+    return token in HESITATIONS
+
+
+@dataclass
+class Score:
+    reference: int = 0  # fillers in the reference
+    kept: int = 0
+    found: int = 0  # fillers in the transcript
+    true: int = 0
+    files: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        self.reference += other.reference
+        self.kept += other.kept
+        self.found += other.found
+        self.true += other.true
+
+    @property
+    def recall(self) -> float | None:
+        return self.kept / self.reference if self.reference else None
+
+    @property
+    def precision(self) -> float | None:
+        return self.true / self.found if self.found else None
+
+
+def score(reference: str, transcript: str) -> Score:
+    import jiwer
+
+    ref, hyp = tokens(reference), tokens(transcript)
+    s = Score(reference=sum(map(is_filler, ref)), found=sum(map(is_filler, hyp)))
+    if ref and hyp:
+        out = jiwer.process_words(" ".join(ref), " ".join(hyp))
+        for chunk in out.alignments[0]:
+            if chunk.type not in ("equal", "substitute"):
+                continue
+            pairs = zip(ref[chunk.ref_start_idx:chunk.ref_end_idx],
+                        hyp[chunk.hyp_start_idx:chunk.hyp_end_idx], strict=False)
+            hits = sum(is_filler(a) and is_filler(b) for a, b in pairs)
+            s.kept += hits
+            s.true += hits
+    return s
+
+
+def recordings(holdout: bool) -> list[tuple[str, Path, str]]:
+    """(set, path, reference) of every recording to score."""
+    shared = ROOT.parent / "shared"
+    out = []
+
+    def manifest(folder: Path) -> list[dict]:
+        lines = (folder / "manifest.jsonl").read_text().splitlines()
+        return [json.loads(x) for x in lines if x.strip()]
+
+    for m in manifest(shared / "speech"):
+        if m["file"] in SPONTANEOUS:
+            out.append(("dev", shared / "speech" / m["file"], m["reference"]))
+        elif m["file"].startswith(READ_PREFIXES):
+            out.append(("read", shared / "speech" / m["file"], m["reference"]))
+    if (shared / "speech_fillers").is_dir():
+        out += [("dev", shared / "speech_fillers" / m["file"], m["reference"])
+                for m in manifest(shared / "speech_fillers")]
+    if holdout and (shared / "holdout" / "fillers").is_dir():
+        out += [("holdout", shared / "holdout" / "fillers" / m["file"], m["reference"])
+                for m in manifest(shared / "holdout" / "fillers")]
+    return out
+
+
+def _pct(x: float | None) -> str:
+    return "   -" if x is None else f"{x:4.0%}"
+
+
+def evaluate(model: str, holdout: bool) -> dict[str, dict[str, Score]]:
+    from audio.fillers import listen_for_fillers, with_fillers
+    from audio.io import read_audio
+    from audio.transcriber import WhisperTranscriber
+
+    transcriber = WhisperTranscriber.load(model)
+    transcriber.warm_up()
+    totals: dict[str, dict[str, Score]] = {}
+    pass_seconds = audio_seconds = 0.0
+    print(f"\nWhisper {model}: per file, fillers in reference / kept / found / true "
+          "(default decoding -> with the verbatim pass)")
+    for kind, path, reference in recordings(holdout):
+        audio = read_audio(path)
+        default = transcriber.transcribe(audio)
+        started = time.perf_counter()
+        found = listen_for_fillers(transcriber, audio, default.words)
+        pass_seconds += time.perf_counter() - started
+        audio_seconds += audio.duration
+        verbatim = " ".join(w.word for w in with_fillers(default.words, found.added))
+        before, after = score(reference, default.text), score(reference, verbatim)
+        for variant, s in (("default", before), ("verbatim", after)):
+            totals.setdefault(kind, {}).setdefault(variant, Score()).add(s)
+        print(f"  {kind:7} {path.name:44} ref {before.reference:2}  "
+              f"kept {before.kept:2} -> {after.kept:2}  found {before.found:2} -> {after.found:2}"
+              f"  true {before.true:2} -> {after.true:2}"
+              + (f"   added: {', '.join(f'{w.word}@{w.start:.1f}s' for w in found.added)}"
+                 if found.added else ""))
+    print(f"  verbatim pass: {pass_seconds:.1f} s for {audio_seconds:.0f} s of audio "
+          f"(real-time factor {pass_seconds / max(audio_seconds, 1e-9):.2f})")
+    return totals
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
+    parser.add_argument("--holdout", action="store_true",
+                        help="also score ../shared/holdout/fillers (reported separately)")
+    args = parser.parse_args()
+    if not recordings(False):
+        sys.exit(f"no recordings found under {ROOT.parent / 'shared'}")
+    summary = []
+    for model in args.models:
+        for kind, variants in evaluate(model, args.holdout).items():
+            for variant, s in variants.items():
+                summary.append((model, kind, variant, s))
+    print("\nmodel    set      variant   ref fillers  kept  recall  found  true  precision")
+    for model, kind, variant, s in summary:
+        if kind == "read":
+            print(f"{model:8} {kind:8} {variant:9} {s.reference:11}     -       -  {s.found:5}"
+                  f"     -  (fillers on read speech: {s.found})")
+        else:
+            print(f"{model:8} {kind:8} {variant:9} {s.reference:11} {s.kept:5}  "
+                  f"{_pct(s.recall)}  {s.found:5} {s.true:5}  {_pct(s.precision)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""The verbatim pass over a session's answers, run when the interview is over.
+
+`audio.fillers` listens to an answer again for the "um"s and "uh"s Whisper's default decoding
+left out. It is a second full decode (about a quarter of the audio's length with base on two
+cores), so it never runs while the candidate waits for the next question: `run` and `resume`
+call :func:`listen_again` after the last answer, before the report is written. Each answer's
+result is saved as an event the moment it is known, so Ctrl-C (or a crash) loses none of it;
+answers not reached stay *pending*, the report says so, and `mock-interview resume ID` runs
+the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from audio.fillers import listen_for_fillers
+from audio.transcriber import WhisperTranscriber, Word
+from simulator.sessions.records import AnswerRecord, FillersHeard, WordRecord
+from simulator.sessions.writer import SessionWriter
+
+# Seconds of work per second of audio, measured with base on two cores (bench/fillers.py).
+_WORK_PER_AUDIO_S = 0.3
+
+
+def pending(answers: list[AnswerRecord]) -> list[AnswerRecord]:
+    return [a for a in answers if a.fillers_pending and a.audio]
+
+
+def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
+                 notice: Callable[[str], None]) -> int:
+    """Run the verbatim pass over every answer of ``session`` that has not had it. Returns
+    how many fillers it added; Ctrl-C stops it between answers' results, keeping them."""
+    todo = pending(session.document().answers)
+    if not todo:
+        return 0
+    audio_s = sum(a.audio_seconds or 0.0 for a in todo)
+    notice(f"Listening to {_count(len(todo), 'answer')} again for “um” and “uh” "
+           f"(about {max(1, round(audio_s * _WORK_PER_AUDIO_S))} s; Ctrl-C skips it, "
+           f"`mock-interview resume {session.id}` finishes it later).")
+    added = 0
+    done = 0
+    try:
+        for answer in todo:
+            audio = session.recorded_audio(answer)
+            words = [Word(w.word, w.start, w.end, w.probability) for w in answer.words]
+            result = listen_for_fillers(transcriber, audio, words)
+            session.log.append(FillersHeard, turn=answer.turn, model=result.model,
+                               version=result.version, seconds=result.seconds,
+                               added=[WordRecord(word=w.word, start=w.start, end=w.end,
+                                                 probability=w.probability)
+                                      for w in result.added])
+            added += len(result.added)
+            done += 1
+    except KeyboardInterrupt:
+        notice(f"Stopped listening again after {done} of {len(todo)} answers; "
+               f"`mock-interview resume {session.id}` finishes it.")
+        return added
+    session.checkpoint()
+    notice(f"Second listen: added {_count(added, 'filler')} Whisper had left out." if added
+           else "Second listen: no filler was left out.")
+    return added
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -1,0 +1,161 @@
+"""The verbatim pass (audio.fillers): the merging rules on their own, then the real model on
+real speech whose reference writes the fillers out, then through the CLI: the pass runs when
+the session ends, its fillers reach the analysis, and `resume` finishes a pass cut short."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from audio.fillers import is_hesitation, merge_fillers, with_fillers
+from audio.transcriber import Word
+from audio.vad import FRAME_S
+
+from tests_paths import TEST_SCRIPT, speech
+
+
+def w(text: str, start: float, end: float, p: float = 0.9) -> Word:
+    return Word(text, start, end, p)
+
+
+def voiced_between(*ranges: tuple[float, float], total_s: float = 10.0) -> list[bool]:
+    frames = int(total_s / FRAME_S)
+    return [any(a <= k * FRAME_S < b for a, b in ranges) for k in range(frames)]
+
+
+DEFAULT = [w("So", 0.5, 0.8), w("we", 1.6, 1.8), w("built", 2.0, 2.3), w("it.", 2.3, 2.6)]
+SPEECH = [(0.5, 2.6)]
+
+
+def test_a_filler_between_words_that_both_decodings_agree_on_is_added():
+    primed = [w("So,", 0.5, 0.8), w("um,", 1.2, 1.6), w("we", 1.6, 1.8), w("built", 2.0, 2.3),
+              w("it.", 2.3, 2.6)]
+    added = merge_fillers(DEFAULT, primed, voiced_between((0.5, 2.6)), SPEECH)
+    assert [(x.word, x.start) for x in added] == [("um,", 1.2)]
+    merged = with_fillers(DEFAULT, added)
+    assert [x.word for x in merged] == ["So", "um,", "we", "built", "it."]
+
+
+def test_a_filler_over_silence_is_not_added():
+    primed = [w("So", 0.5, 0.8), w("uh,", 1.0, 1.4), w("we", 1.6, 1.8), w("built", 2.0, 2.3),
+              w("it.", 2.3, 2.6)]
+    # Nobody was heard between 0.8 and 1.6 s.
+    assert merge_fillers(DEFAULT, primed, voiced_between((0.5, 0.8), (1.6, 2.6)), SPEECH) == []
+
+
+def test_a_filler_in_place_of_a_real_word_is_not_added():
+    # The default decoding heard "built" where the primed one wrote "um": which is right is
+    # unknown, so nothing is counted.
+    primed = [w("So", 0.5, 0.8), w("we", 1.6, 1.8), w("um", 2.0, 2.3), w("it.", 2.3, 2.6)]
+    assert merge_fillers(DEFAULT, primed, voiced_between((0.5, 2.6)), SPEECH) == []
+
+
+def test_a_guess_is_not_added():
+    primed = [w("So,", 0.5, 0.8), w("um,", 1.2, 1.6, p=0.02), w("we", 1.6, 1.8),
+              w("built", 2.0, 2.3), w("it.", 2.3, 2.6)]
+    assert merge_fillers(DEFAULT, primed, voiced_between((0.5, 2.6)), SPEECH) == []
+
+
+def test_a_decoding_loop_adds_no_more_fillers_than_the_gap_holds():
+    loop = [w("uh,", 1.3, 1.3, p=0.98) for _ in range(40)]
+    primed = [w("So", 0.5, 0.8), *loop, w("we", 1.6, 1.8), w("built", 2.0, 2.3),
+              w("it.", 2.3, 2.6)]
+    added = merge_fillers(DEFAULT, primed, voiced_between((0.5, 2.6)), SPEECH)
+    assert 1 <= len(added) <= 4  # a 0.8 s gap holds a few fillers, not 40
+
+
+def test_a_filler_timed_away_from_where_the_text_puts_it_is_not_added():
+    # The text puts "um" between "So" and "we"; its time says after "built": a misalignment.
+    primed = [w("So,", 0.5, 0.8), w("um,", 2.1, 2.2), w("we", 1.6, 1.8), w("built", 2.0, 2.3),
+              w("it.", 2.3, 2.6)]
+    assert merge_fillers(DEFAULT, primed, voiced_between((0.5, 2.6)), SPEECH) == []
+
+
+def test_a_filler_the_default_already_has_is_not_added_twice():
+    default = [w("So", 0.5, 0.8), w("um", 1.2, 1.6), w("we", 1.6, 1.8)]
+    primed = [w("So,", 0.5, 0.8), w("um,", 1.2, 1.6), w("we", 1.6, 1.8)]
+    assert merge_fillers(default, primed, voiced_between((0.5, 1.8)), [(0.5, 1.8)]) == []
+
+
+def test_mm_hmm_split_by_whisper_is_an_answer_not_a_filler():
+    primed = [w("So", 0.5, 0.8), w("mm", 1.0, 1.2), w("-hmm.", 1.2, 1.4), w("we", 1.6, 1.8),
+              w("built", 2.0, 2.3), w("it.", 2.3, 2.6)]
+    assert merge_fillers(DEFAULT, primed, voiced_between((0.5, 2.6)), SPEECH) == []
+    assert is_hesitation("Um,") and is_hesitation("uh.") and not is_hesitation("mm-hmm")
+
+
+@pytest.mark.slow
+def test_the_real_model_hears_an_um_the_default_decoding_left_out(transcriber):
+    """mfa_crossword: "but um montreal but um but montreal forced aligner" (the MFA project's
+    test recording); base's default decoding writes no "um"."""
+    from audio.fillers import listen_for_fillers
+    from audio.io import read_audio
+
+    audio = read_audio(speech("../speech_fillers/mfa_crossword.wav"))
+    default = transcriber.transcribe(audio)
+    found = listen_for_fillers(transcriber, audio, default.words)
+    words = [x.word.strip(",.").lower() for x in with_fillers(default.words, found.added)]
+    assert words.count("um") >= 1, words
+    # Read speech has none, and none are invented there.
+    jfk = read_audio(speech("jfk_inaugural_1961.wav"))
+    assert listen_for_fillers(transcriber, jfk, transcriber.transcribe(jfk).words).added == []
+
+
+def _run(*args: str, home) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True,
+                          text=True, timeout=600, env={"MOCK_INTERVIEW_HOME": str(home),
+                                                       "PATH": "/usr/bin:/bin",
+                                                       "HOME": str(home)})
+
+
+@pytest.mark.slow
+def test_the_pass_runs_when_the_session_ends_and_its_fillers_reach_the_analysis(tmp_path):
+    uhum = speech("mfa_uhum.wav")  # "montreal forced uh um uh hm hm um forced aligner"
+    crossword = speech("../speech_fillers/mfa_crossword.wav")
+    result = _run("run", "--script", str(TEST_SCRIPT), "--answers", str(uhum), str(crossword),
+                  "--tts", "off", "--no-follow-ups", "--json", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "again for “um” and “uh”" in result.stdout + result.stderr
+    session = next((tmp_path / "sessions").iterdir())
+    events = [json.loads(x) for x in (session / "events.jsonl").read_text().splitlines()]
+    heard = [e for e in events if e["type"] == "fillers_heard"]
+    assert sorted(e["turn"] for e in heard) == [1, 2]
+    added = sum(len(e["added"]) for e in heard)
+    review = _run("review", session.name, "--json", home=tmp_path)
+    assert review.returncode == 0, review.stderr
+    data = json.loads(review.stdout)
+    assert all(a["fillers_added"] is not None for a in data["answers"])
+    fillers = [f for a in data["answers"] for f in a["analysis"]["fillers"]
+               if f["kind"] == "filler"]
+    default_fillers = sum(
+        1 for e in events if e["type"] == "transcript_ready"
+        for x in e["words"] if is_hesitation(x["word"]))
+    assert len(fillers) >= default_fillers + added > 0
+
+
+@pytest.mark.slow
+def test_resume_finishes_a_pass_that_was_cut_short(tmp_path):
+    uhum = speech("mfa_uhum.wav")
+    result = _run("run", "--script", str(TEST_SCRIPT), "--answers", str(uhum), str(uhum),
+                  "--tts", "off", "--no-follow-ups", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    session = next((tmp_path / "sessions").iterdir())
+    log = session / "events.jsonl"
+    # As if Ctrl-C had stopped the pass after the first answer.
+    lines = log.read_text().splitlines()
+    cut = [x for x in lines if not (json.loads(x)["type"] == "fillers_heard"
+                                    and json.loads(x)["turn"] == 2)]
+    log.write_text("\n".join(cut) + "\n")
+    review = _run("review", session.name, "--md", str(tmp_path / "r.md"), home=tmp_path)
+    assert review.returncode == 0, review.stderr
+    assert "verbatim pass" in (tmp_path / "r.md").read_text()  # the report says it is pending
+    resumed = _run("resume", session.name, "--tts", "off", home=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    heard = [json.loads(x) for x in log.read_text().splitlines()
+             if json.loads(x)["type"] == "fillers_heard"]
+    assert sorted(e["turn"] for e in heard) == [1, 2]
+    again = _run("resume", session.name, "--tts", "off", home=tmp_path)
+    assert again.returncode != 0 and "already complete" in again.stderr
