@@ -133,7 +133,9 @@ class NoiseFloor:
     """The room's noise floor, frame by frame (causal, deterministic).
 
     Frames of digital silence are skipped: they would sink the floor to nothing, and the
-    first real room noise after them would then count as sound for a long time."""
+    first real room noise after them would then count as sound for a long time. A quarter of
+    a second of it after real sound does say the gaps are silent: the floor drops to the
+    quietest real level of the window (and rises slowly from there, as always)."""
 
     def __init__(self, settings: ActivitySettings, initial_db: float | None = None) -> None:
         self._s = settings
@@ -141,12 +143,22 @@ class NoiseFloor:
         self._seed_frames = max(1, round(settings.seed_s / FRAME_S))
         self._rise = settings.floor_rise_db_per_s * FRAME_S
         self._recent: list[float] = []
+        self._digital_run = 0  # consecutive frames of digital silence
+        self._gated_frames = MIN_SEED_FRAMES
         self.initial_db = initial_db
         self.db = initial_db
 
     def update(self, level: float) -> float | None:
         if level <= DIGITAL_SILENCE_DB:
+            self._digital_run += 1
+            if self._digital_run == self._gated_frames and self._recent and self.db is not None:
+                # Digital silence between sounds (a noise-suppressed microphone, a joined
+                # file): the room is silent there, so the floor is no higher than the
+                # quietest real sound around it, or soft word endings would be trimmed as
+                # if they were room noise.
+                self.db = min(self.db, min(self._recent))
             return self.db
+        self._digital_run = 0
         self._recent.append(level)
         if len(self._recent) > self._window:
             del self._recent[0]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.analysis.content import assess
+from simulator.analysis.criteria import assess
 from simulator.analysis.keywords import find_keywords
 from simulator.config.rubric import bundled_rubrics_dir, find_rubric, load_rubric
 from simulator.errors import ScriptError

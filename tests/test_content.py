@@ -11,14 +11,8 @@ from dataclasses import dataclass
 import pytest
 
 from simulator.analysis import content
-from simulator.analysis.content import (
-    Finding,
-    assess,
-    keyword_criterion,
-    metrics,
-    numbers,
-    ownership,
-)
+from simulator.analysis.content import Finding, metrics, numbers, ownership
+from simulator.analysis.criteria import assess, keyword_criterion
 from simulator.analysis.text import AnswerText, Evidence
 from simulator.config.rubric import Criterion, find_rubric
 

@@ -20,7 +20,6 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from simulator.analysis.text import NUM_WORD, PUNCT, AnswerText, Evidence, Span
-from simulator.config.rubric import Criterion, Rubric
 
 STRICTNESS = ("gentle", "balanced", "strict")
 
@@ -316,60 +315,6 @@ def ownership(text: AnswerText | str, strictness: str = "balanced", *,
 
 
 # ----------------------------------------------------------------------------- keywords
-
-
-def keyword_criterion(text: AnswerText | str, criterion: Criterion) -> Finding:
-    """A rubric criterion checked by its keywords (``covered_by``, and ``applies_when``).
-
-    Covered when a ``covered_by`` keyword is said, or when ``applies_when`` lists keywords
-    and none is said (the criterion does not apply: no model, no question about serving it).
-    Keywords match whole words, with spelling variants ("trade-off", "trade off", "tradeoff").
-    """
-    t = _text(text)
-    applies = t.find(criterion.applies_when)
-    quote: Span | None
-    forced: Span | None
-    if applies:
-        # Quote the richest mention ("I went with gradient boosted trees"), not merely the
-        # first ("I owned the modelling"): the question then points at the model itself.
-        spans = [t.phrase_around(m.start(), m.end(), 6, 5) for m in applies[:12]]
-        quote = forced = max(spans, key=lambda s: (richness(t, s), -s[0]))
-    else:
-        # Without a mention to point at, quote a decision ("we went with boosted trees"):
-        # "what did you give up" fits a choice, not "I owned the pipeline". A question that
-        # must be asked anyway (forced) may also look back on a piece of work.
-        subjects = WE_SUBJECTS | I_SUBJECTS
-        quote = subject_phrase(t, subjects, choice_score, min_score=3)
-        forced = quote or subject_phrase(t, subjects, choice_score, min_score=2)
-    cid = criterion.id
-    if criterion.applies_when and not applies:
-        return _finding(t, cid, True, "does not apply: no mention of " +
-                        _listing(criterion.applies_when), None, forced)
-    hits = t.find(criterion.covered_by)
-    if hits:
-        return _finding(t, cid, True, f"mentions {hits[0].group()!r}",
-                        t.phrase_around(hits[0].start(), hits[0].end(), 4, 4), forced,
-                        (("hits", len(hits)),))
-    lead = f"mentions {applies[0].group()!r} but " if applies else ""
-    return _finding(t, cid, False, lead + "none of " + _listing(criterion.covered_by), quote,
-                    forced, (("hits", 0),))
-
-
-# The rubric's built-in checks by name; any other check is a keyword check.
-CHECKS: dict[str, Callable[[AnswerText, Criterion, str], Finding]] = {
-    "metrics": lambda t, c, strictness: metrics(t, strictness, criterion=c.id),
-    "ownership": lambda t, c, strictness: ownership(t, strictness, criterion=c.id),
-    "keywords": lambda t, c, strictness: keyword_criterion(t, c),
-}
-
-
-def assess(text: AnswerText | str, rubric: Rubric, strictness: str = "balanced"
-           ) -> list[Finding]:
-    """One finding per rubric criterion, in rubric order."""
-    if strictness not in STRICTNESS:
-        raise ValueError(f"strictness must be one of {', '.join(STRICTNESS)}, not {strictness!r}")
-    t = _text(text)
-    return [CHECKS.get(c.check, CHECKS["keywords"])(t, c, strictness) for c in rubric.criteria]
 
 
 # ----------------------------------------------------------------------------- phrase finders

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simulator.analysis.content import assess, numbers, pronoun_counts
+from simulator.analysis.content import numbers, pronoun_counts
+from simulator.analysis.criteria import assess
 from simulator.analysis.parts import Timeline
 from simulator.analysis.text import AnswerText, Evidence
 from simulator.config.rubric import Rubric

@@ -160,6 +160,11 @@ class AnswerText:
         """Every match of the keywords (see :mod:`simulator.analysis.keywords`), in order."""
         return list(keywords_pattern(tuple(keywords)).finditer(self.low)) if keywords else []
 
+    def find_in(self, keywords: Sequence[str], start: int, end: int) -> bool:
+        """Whether one of the keywords matches exactly characters start..end."""
+        pattern = keywords_pattern(tuple(keywords))
+        return bool(keywords) and pattern.fullmatch(self.low, start, end) is not None
+
     def tok_range(self, start: int, end: int) -> tuple[int, int]:
         """The tokens covering characters start..end of the text."""
         first = max(bisect.bisect_right(self.start, start) - 1, 0)

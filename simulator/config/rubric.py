@@ -79,6 +79,9 @@ class Criterion(Strict):
     check: Literal["metrics", "ownership", "keywords"] = "keywords"
     covered_by: list[Keyword] = []  # phrases showing the answer covers it
     applies_when: list[Keyword] = []  # assess only if one of these appears ([] = always)
+    # covered_by phrases that only name the thing ("some trade-offs"): they count only with
+    # something specific in their sentence (simulator.analysis.criteria)
+    in_passing: list[Keyword] = []
     ask: Annotated[list[Template], Field(min_length=1)]  # coach questions quoting {quote}
     ask_plain: Annotated[str, AfterValidator(_plain)]  # when nothing can be quoted
     sample_answer: RequiredLong  # the sample candidate's reply
@@ -87,6 +90,10 @@ class Criterion(Strict):
     def _keywords_needed(self) -> Criterion:
         if self.check == "keywords" and not self.covered_by:
             raise ValueError("covered_by: a keywords check needs at least one phrase")
+        stray = [k for k in self.in_passing if k not in self.covered_by]
+        if stray:
+            raise ValueError(f"in_passing: {stray[0]!r} is not one of covered_by (list it "
+                             "there too)")
         return self
 
 

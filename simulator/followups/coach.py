@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.analysis import content
-from simulator.analysis.content import STRICTNESS, Finding, assess
+from simulator.analysis.content import STRICTNESS, Finding
+from simulator.analysis.criteria import assess
 from simulator.analysis.keywords import find_keywords
 from simulator.analysis.text import MAX_QUOTE_WORDS, AnswerText, Span
 from simulator.config.rubric import Criterion, Rubric

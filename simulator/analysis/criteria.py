@@ -1,0 +1,122 @@
+"""Rubric criteria read in an answer: the keyword check, and :func:`assess`, which runs a
+whole rubric through the built-in checks (`simulator.analysis.content`: metrics, ownership)
+and the keyword check.
+
+A keyword check is covered when a ``covered_by`` phrase is said. Some phrases only *name*
+the thing ("there were some trade-offs", "we considered a few options"): a rubric lists them
+in ``in_passing``, and such a phrase covers the criterion only when its sentence also says
+something specific: another ``covered_by`` phrase, or a link to what was weighed
+("the trade-off *between* latency and recall", "the downside *was* the cost"). Otherwise
+the finding says the criterion was mentioned only in passing, quoting it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from simulator.analysis.content import (
+    I_SUBJECTS,
+    STRICTNESS,
+    WE_SUBJECTS,
+    Finding,
+    _finding,
+    _listing,
+    _text,
+    choice_score,
+    metrics,
+    ownership,
+    richness,
+    subject_phrase,
+)
+from simulator.analysis.text import AnswerText, Span
+from simulator.config.rubric import Criterion, Rubric
+
+# After an in-passing phrase, these (within a few words, in its sentence) link it to what
+# was weighed: "trade-off between", "downside was", "compromise on", "considered X over Y".
+LINKS = frozenset(["between", "against", "versus", "vs", "was", "were", "is", "of", "on",
+                   "over", "meant", "cost", "costs", "means"])
+LINK_WINDOW = 3
+
+
+def keyword_criterion(text: AnswerText | str, criterion: Criterion) -> Finding:
+    """A rubric criterion checked by its keywords (``covered_by``, and ``applies_when``).
+
+    Covered when a ``covered_by`` keyword is said, or when ``applies_when`` lists keywords
+    and none is said (the criterion does not apply: no model, no question about serving it).
+    Keywords match whole words, with spelling variants ("trade-off", "trade off", "tradeoff").
+    A phrase of ``in_passing`` counts only with something specific in its sentence.
+    """
+    t = _text(text)
+    applies = t.find(criterion.applies_when)
+    quote: Span | None
+    forced: Span | None
+    if applies:
+        # Quote the richest mention ("I went with gradient boosted trees"), not merely the
+        # first ("I owned the modelling"): the question then points at the model itself.
+        spans = [t.phrase_around(m.start(), m.end(), 6, 5) for m in applies[:12]]
+        quote = forced = max(spans, key=lambda s: (richness(t, s), -s[0]))
+    else:
+        # Without a mention to point at, quote a decision ("we went with boosted trees"):
+        # "what did you give up" fits a choice, not "I owned the pipeline". A question that
+        # must be asked anyway (forced) may also look back on a piece of work.
+        subjects = WE_SUBJECTS | I_SUBJECTS
+        quote = subject_phrase(t, subjects, choice_score, min_score=3)
+        forced = quote or subject_phrase(t, subjects, choice_score, min_score=2)
+    cid = criterion.id
+    if criterion.applies_when and not applies:
+        return _finding(t, cid, True, "does not apply: no mention of " +
+                        _listing(criterion.applies_when), None, forced)
+    hits = t.find(criterion.covered_by)
+    specific = [m for m in hits if not _only_in_passing(t, m.start(), m.end(), criterion)]
+    if specific:
+        return _finding(t, cid, True, f"mentions {specific[0].group()!r}",
+                        t.phrase_around(specific[0].start(), specific[0].end(), 4, 4), forced,
+                        (("hits", len(specific)),))
+    if hits:
+        return _finding(t, cid, False, f"only in passing: {hits[0].group()!r}, without "
+                        "saying what was weighed",
+                        t.phrase_around(hits[0].start(), hits[0].end(), 4, 4), forced,
+                        (("hits", 0), ("in passing", len(hits))))
+    lead = f"mentions {applies[0].group()!r} but " if applies else ""
+    return _finding(t, cid, False, lead + "none of " + _listing(criterion.covered_by), quote,
+                    forced, (("hits", 0),))
+
+
+# The rubric's built-in checks by name; any other check is a keyword check.
+CHECKS: dict[str, Callable[[AnswerText, Criterion, str], Finding]] = {
+    "metrics": lambda t, c, strictness: metrics(t, strictness, criterion=c.id),
+    "ownership": lambda t, c, strictness: ownership(t, strictness, criterion=c.id),
+    "keywords": lambda t, c, strictness: keyword_criterion(t, c),
+}
+
+
+def assess(text: AnswerText | str, rubric: Rubric, strictness: str = "balanced"
+           ) -> list[Finding]:
+    """One finding per rubric criterion, in rubric order."""
+    if strictness not in STRICTNESS:
+        raise ValueError(f"strictness must be one of {', '.join(STRICTNESS)}, not {strictness!r}")
+    t = _text(text)
+    return [CHECKS.get(c.check, CHECKS["keywords"])(t, c, strictness) for c in rubric.criteria]
+
+
+def _only_in_passing(t: AnswerText, start: int, end: int, criterion: Criterion) -> bool:
+    """Whether the match start..end is an ``in_passing`` phrase with nothing specific
+    in its sentence (no other ``covered_by`` phrase, no link to what was weighed)."""
+    if not criterion.in_passing or not t.find_in(criterion.in_passing, start, end):
+        return False
+    first, last = t.tok_range(start, end)
+    sentence = t.sent[first]
+    lo = first
+    while lo > 0 and t.sent[lo - 1] == sentence:
+        lo -= 1
+    hi = last
+    while hi + 1 < t.n and t.sent[hi + 1] == sentence:
+        hi += 1
+    following = [t.word[k] for k in range(last + 1, min(last + 1 + LINK_WINDOW, hi + 1))]
+    if LINKS.intersection(following):
+        return False
+    others = [m for m in t.find(criterion.covered_by)
+              if t.start[lo] <= m.start() and m.end() <= t.end[hi]
+              and not (m.start() < end and start < m.end())
+              and not t.find_in(criterion.in_passing, m.start(), m.end())]
+    return not others

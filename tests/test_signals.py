@@ -1,0 +1,181 @@
+"""Each content signal of the coaching analysis, found and not found, on answers written for
+the case (simulator.analysis.signals with the bundled ml-engineer rubric), including the
+tricky ones: numbers that are years or dates, "we" in a part about the team, a trade-off
+mentioned only in passing. Every found signal quotes the words behind it."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.analysis.parts import PartTiming, Timeline, Unit
+from simulator.analysis.signals import Signal, signals
+from simulator.analysis.text import AnswerText
+from simulator.config.rubric import find_rubric
+
+RUBRIC = find_rubric("ml-engineer")
+
+
+def timed(text: str, seconds_per_word: float = 0.4) -> AnswerText:
+    """The text with a word every 0.4 s, as Whisper's timed words would give it."""
+    words = [{"word": w, "start": k * seconds_per_word, "end": (k + 0.8) * seconds_per_word}
+             for k, w in enumerate(text.split())]
+    return AnswerText(text, words)
+
+
+def by_id(text: str, timeline: Timeline | None = None) -> dict[str, Signal]:
+    return {s.id: s for s in signals(timed(text), RUBRIC, "balanced", timeline)}
+
+
+def quotes(signal: Signal) -> list[str]:
+    return [e.quote for e in signal.evidence]
+
+
+# ----------------------------------------------------------------------------- metrics
+
+
+def test_a_result_with_its_baseline_is_a_metric_and_is_quoted_with_its_time():
+    s = by_id("I rebuilt the ranking model and it lifted click-through from 3.1% to 3.6% "
+              "against the old heuristic.")["metrics"]
+    assert s.found
+    assert any("3.6%" in q or "3.1%" in q for q in quotes(s))
+    assert all(e.start_s is not None for e in s.evidence)
+
+
+def test_years_and_dates_are_not_results():
+    s = by_id("I joined in 2019 and on March 3rd 2021 we launched the new model, which "
+              "improved things a lot.")["metrics"]
+    assert not s.found
+    assert not any("2019" in q or "2021" in q for q in quotes(s))
+
+
+def test_a_result_without_a_baseline_is_missing_its_baseline():
+    s = by_id("The model reached 92% precision and we shipped it.")["metrics"]
+    assert not s.found and "baseline" in (s.missing or "")
+
+
+# ----------------------------------------------------------------------------- ownership
+
+
+def test_i_for_own_work_is_ownership():
+    s = by_id("I designed the feature pipeline, I wrote the training code and I owned the "
+              "rollout plan with the platform team.")["ownership"]
+    assert s.found and quotes(s)
+
+
+def test_only_we_is_missing_ownership():
+    s = by_id("We built the pipeline, we trained the model, we deployed it and we "
+              "monitored it for months.")["ownership"]
+    assert not s.found and quotes(s)  # quotes a "we" phrase to ask about
+
+
+def unit(text: str, start: float) -> Unit:
+    return Unit(text, start, start + 10.0, len(text.split()))
+
+
+def timeline_of(*parts: tuple[str, str]) -> Timeline:
+    units = tuple((pid, unit(text, 10.0 * k)) for k, (pid, text) in enumerate(parts))
+    timings = tuple(PartTiming(pid, ((u.start_s, u.end_s),), 10.0, u.words, 5.0, 30.0, "within")
+                    for pid, u in units)
+    return Timeline(timings, (), (), units)
+
+
+TEAM_PROBLEM = ("problem", "We were a team of six and we had a fraud problem that our rules "
+                "could not catch, so we agreed we needed a model.")
+
+
+def test_we_in_a_part_about_the_team_is_not_team_without_individual():
+    own = ("modeling", "I chose gradient boosted trees and I tuned them myself.")
+    text = TEAM_PROBLEM[1] + " " + own[1]
+    assert "team-without-individual" not in by_id(text, timeline_of(TEAM_PROBLEM, own))
+
+
+def test_we_in_the_parts_about_own_work_is_team_without_individual():
+    own = ("modeling", "We chose gradient boosted trees, we tuned them and we trained them "
+           "again every week, and we served them.")
+    text = TEAM_PROBLEM[1] + " " + own[1]
+    s = by_id(text, timeline_of(TEAM_PROBLEM, own))["team-without-individual"]
+    assert s.found and s.kind == "mistake"
+    # The quotes come from the part about the work, not the part about the team.
+    assert s.evidence and all((e.start_s or 0) >= 10.0 for e in s.evidence)
+
+
+# ----------------------------------------------------------------------------- trade-offs
+
+
+@pytest.mark.parametrize("text", [
+    "I went with boosted trees instead of a neural network, which cost a little recall.",
+    "The main trade-off was latency against accuracy, so I kept the model small.",
+    "We gave up some accuracy to stay under thirty milliseconds.",
+])
+def test_a_trade_off_named_explicitly(text):
+    s = by_id(text)["trade-offs"]
+    assert s.found and quotes(s)
+
+
+@pytest.mark.parametrize("text", [
+    "There were some trade-offs, but overall the project went well and I learned a lot.",
+    "We considered a few things and then we built the model.",
+])
+def test_a_trade_off_mentioned_only_in_passing_is_not_enough(text):
+    s = by_id(text)["trade-offs"]
+    assert not s.found
+    assert "in passing" in s.detail and quotes(s)
+
+
+def test_no_trade_off_at_all():
+    s = by_id("I built the model and it worked well in production for two years.")["trade-offs"]
+    assert not s.found and "in passing" not in s.detail
+
+
+# ----------------------------------------------------------------------------- production
+
+
+def test_production_language_is_production():
+    s = by_id("I trained the model, served it behind an API at 20 ms p99 and set up drift "
+              "alerts and weekly retraining.")["production"]
+    assert s.found and quotes(s)
+    assert "accuracy-without-deployment" not in by_id(
+        "I trained the model to 91% accuracy, served it behind an API and monitored drift.")
+
+
+def test_accuracy_without_deployment_is_the_seed_s_mistake():
+    found = by_id("I trained a model and got 91% accuracy on the test set, then tuned it to "
+                  "94% accuracy with better features.")
+    assert not found["production"].found
+    mistake = found["accuracy-without-deployment"]
+    assert mistake.found and mistake.kind == "mistake"
+    assert any("accuracy" in q for q in quotes(mistake))
+
+
+def test_production_does_not_apply_without_a_model():
+    s = by_id("I moved from the analytics team to the platform team to be closer to users.")
+    assert s["production"].found and "does not apply" in s["production"].detail
+    assert "accuracy-without-deployment" not in s
+
+
+# ----------------------------------------------------------------------------- reflection
+
+
+def test_what_they_would_do_differently_is_reflection():
+    s = by_id("Looking back, I would invest in label quality from the first week.")
+    assert s["reflection"].found and quotes(s["reflection"])
+
+
+def test_no_reflection():
+    assert not by_id("I built the model and then I moved to another team.")["reflection"].found
+
+
+# ----------------------------------------------------------------------------- time balance
+
+
+def test_a_part_over_budget_while_another_is_missing_is_time_balance():
+    over = PartTiming("problem", ((0.0, 90.0),), 90.0, 200, 15.0, 40.0, "over", 50.0)
+    ok = PartTiming("modeling", ((90.0, 120.0),), 30.0, 70, 20.0, 45.0, "within")
+    s = {x.id: x for x in signals(timed("x"), None, "balanced",
+                                  Timeline((over, ok), ("impact",), ()))}["time-balance"]
+    assert s.found and "problem" in s.detail and "impact (missing)" in (s.missing or "")
+
+
+def test_balanced_parts_are_not_time_balance():
+    ok = PartTiming("problem", ((0.0, 30.0),), 30.0, 70, 15.0, 40.0, "within")
+    assert signals(timed("x"), None, "balanced", Timeline((ok,), (), ())) == []
