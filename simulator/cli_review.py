@@ -55,9 +55,11 @@ def add_review_parser(sub, common: argparse.ArgumentParser) -> None:
 
 
 def run_review(args, console: Console, err: Console, sessions_dir: str | None) -> int:
+    ids = args.session_ids
+    if not (ids or args.compare or args.search or args.export or args.delete):
+        return _list(console, sessions_dir)  # first: the listing needs none of the reports
     from simulator import review
 
-    ids = args.session_ids
     if args.compare:
         return _compare(args, console, sessions_dir)
     if args.search:
@@ -78,8 +80,6 @@ def run_review(args, console: Console, err: Console, sessions_dir: str | None) -
         return 0
     if args.delete:
         return _delete(args, console, err, sessions_dir)
-    if not ids:
-        return _list(console, sessions_dir)
     if len(ids) > 1:
         err.print("[red]error:[/] show one session at a time (several ids go with --export)")
         return 2
@@ -87,10 +87,14 @@ def run_review(args, console: Console, err: Console, sessions_dir: str | None) -
 
 
 def _list(console: Console, sessions_dir: str | None) -> int:
-    from simulator.commands import list_sessions
+    # Not through simulator.commands: it imports the interview (0.2 s more before the list).
+    from simulator import paths
+    from simulator.sessions.index import SessionIndex
+    from simulator.sessions.store import SessionStore
     from simulator.terminal.tables import sessions_table
 
-    store, summaries = list_sessions(sessions_dir)
+    store = SessionStore(paths.sessions_dir(sessions_dir))
+    summaries = SessionIndex(store).summaries()
     if not summaries:
         console.print(f"No saved sessions in {safe(store.root)} yet. Start one with: "
                       "mock-interview run")
@@ -157,6 +161,7 @@ def _delete(args, console: Console, err: Console, sessions_dir: str | None) -> i
         err.print("[red]error:[/] --delete takes exactly one session id")
         return 2
     folder = review.store_of(sessions_dir).resolve(args.session_ids[0])
+    review.ensure_not_in_use(folder)
     if not args.yes:
         if not sys.stdin.isatty():
             err.print(f"[red]error:[/] not deleting {safe(folder.name)} without confirmation: "

@@ -81,9 +81,12 @@ def export(session_ids: list[str], dest: Path, sessions_dir: str | None) -> list
     """Everything about each session, to share with a mentor: the HTML report (with its
     audio), the Markdown report, captions and the answers' audio, one folder per session."""
     store = store_of(sessions_dir)
+    # Every id is resolved before anything is written: a typo in the third id must not leave
+    # two sessions exported and a confusing half-done folder.
+    found = [store.resolve(session_id) for session_id in session_ids]
     folders = []
-    for session_id in session_ids:
-        doc = store.load(session_id)
+    for folder in dict.fromkeys(found):
+        doc = read_session(folder)
         target = Path(dest).expanduser() / doc.id
         write_text(target / "report.html", html_report(doc))
         write_text(target / "report.md", markdown_report(doc))
@@ -99,6 +102,14 @@ def export(session_ids: list[str], dest: Path, sessions_dir: str | None) -> list
                                "choose a writable folder with enough space") from None
         folders.append(target)
     return folders
+
+
+def ensure_not_in_use(folder: Path) -> None:
+    """Raise the clear error of a session a run or resume is writing (before asking the user
+    to confirm its deletion, so the answer is not wasted)."""
+    from simulator.sessions.writer import SessionLock
+
+    SessionLock(folder).release()
 
 
 def delete(session_id: str, sessions_dir: str | None) -> Path:
@@ -134,8 +145,11 @@ def search(text: str, sessions_dir: str | None, limit: int = 50) -> list[Hit]:
 
 
 def compare(script_id: str | None, sessions_dir: str | None):
-    """The rehearsals of one script compared (see `reports.compare`)."""
-    from simulator.reports.compare import compare_sessions
+    """The rehearsals of one script compared (see `reports.compare`). What each session's
+    analysis says is kept in the session index (`reports.compare_facts`), so a comparison
+    analyses again only the sessions that changed since the last one."""
+    from simulator.reports.compare import compare_rehearsals
+    from simulator.reports.compare_facts import RehearsalFacts, code_version, rehearsal_facts
 
     store = store_of(sessions_dir)
     index = SessionIndex(store)
@@ -149,14 +163,36 @@ def compare(script_id: str | None, sessions_dir: str | None):
             raise SimulatorError(f"no saved sessions in {store.root} to compare",
                                  "rehearse first: mock-interview run")
         script_id = max(counts, key=lambda k: (counts[k], k))
-    chosen = [s for s in summaries if s.script_id == script_id and s.status != "unreadable"]
+    chosen = [Path(s.dir) for s in summaries
+              if s.script_id == script_id and s.status != "unreadable"]
     if not chosen:
         known = sorted({s.script_id for s in summaries if s.script_id})
         raise SimulatorError(f"no saved sessions of script {script_id!r}",
                              "scripts with sessions: " + (", ".join(known) or "none"))
-    docs = [read_session(Path(s.dir)) for s in chosen]
-    contexts = [script_context(d, paths.user_scripts_dir()) for d in docs]
-    return compare_sessions(script_id, [(d, analyze_session(d, c)) for d, c in zip(docs, contexts)])
+    uncached: dict[str, RehearsalFacts] = {}
+
+    def facts_of(folder: Path) -> str | None:
+        try:
+            doc = read_session(folder)
+        except StorageError:
+            return None  # unreadable since it was listed: left out
+        facts = rehearsal_facts(doc, analyze_session(
+            doc, script_context(doc, paths.user_scripts_dir())))
+        if not doc.script.definition:
+            # Analysed against the script file as it is today, not the session's own copy
+            # of the script: not kept, as the file may change.
+            uncached[folder.name] = facts
+            return None
+        return dump_json(facts.to_json())
+
+    stored = index.derived(f"compare-facts-{code_version()}", chosen, facts_of)
+    rehearsals = []
+    for folder in chosen:
+        if folder.name in uncached:
+            rehearsals.append(uncached[folder.name])
+        elif folder.name in stored:
+            rehearsals.append(RehearsalFacts.from_json(json.loads(stored[folder.name])))
+    return compare_rehearsals(script_id, rehearsals)
 
 
 def dump_json(data: Any) -> str:

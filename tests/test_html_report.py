@@ -189,10 +189,15 @@ def test_real_report_is_offline_with_charts_transcripts_and_a_screenshot(browser
         for a in doc.answers:
             assert a.words, a.question_id
             shown = words_of(page, a.turn)
-            assert [w["text"] for w in shown] == [w.word.strip() for w in a.words]
-            assert [w["s"] for w in shown] == [round(w.start, 2) for w in a.words]
+            # The verbatim words: the transcript's, plus the fillers the second listen heard.
+            verbatim = a.verbatim_words
+            assert [w["text"] for w in shown] == [w.word.strip() for w in verbatim]
+            assert [w["s"] for w in shown] == [round(w.start, 2) for w in verbatim]
             assert all(w["visible"] for w in shown)
-            assert "".join(w["text"] for w in shown) == "".join((a.transcript or "").split())
+            first_pass = [w for w, v in zip(shown, verbatim, strict=True)
+                          if not any(v is f for f in a.fillers_added or ())]
+            assert "".join(w["text"] for w in first_pass) == "".join(
+                (a.transcript or "").split())
             # A pause mark in the transcript per pause the delivery counts, never more (two
             # pauses nearest one word share its mark).
             delivery = page.locator(f"#turn-{a.turn} .delivery").inner_text()

@@ -111,8 +111,9 @@ def test_answer_with_thinking_pauses_ends_by_silence(pulse, tmp_path, transcribe
     # 3-second thinking pauses did not cut the answer: every part of it is there.
     assert abs(answer["speech_seconds"] - known.speech_seconds) <= 0.3
     assert answer["longest_pause"] >= 2.5
+    # ("aligner" is the last word; base hears the first, "montreal", as "on trail" here.)
     words = normalise(answer["transcript"]).split()
-    for word in ("gospel", "americans", "country", "montreal"):
+    for word in ("gospel", "americans", "country", "aligner"):
         assert word in words
     assert word_error_rate([known.text], [answer["transcript"]]) < 25
     # Ended by 5 s of silence after the last word (plus the 0.5 s tail), not earlier.
@@ -189,6 +190,7 @@ def test_the_interviewers_voice_does_not_end_up_in_the_answer(pulse, tmp_path, t
     assert "book" in mic_heard, mic_heard
     # ...but the answer holds only the candidate.
     answer = run.document()["answers"][0]
+    # ("aligner" is the last word; base hears the first, "montreal", as "on trail" here.)
     words = normalise(answer["transcript"]).split()
     assert "book" not in words and "sentences" not in words
     assert "quilter" in words or "gospel" in words

@@ -30,7 +30,7 @@ class Cue:
 
 def cues(answer: AnswerRecord) -> list[Cue]:
     """The answer's captions: from its timed words when it has them, else its segments."""
-    words = [w for w in answer.words if w.word.strip()]
+    words = [w for w in answer.verbatim_words if w.word.strip()]
     if not words:
         return [Cue(s.start, s.end, _clean(s.text)) for s in answer.segments if s.text.strip()]
     out: list[Cue] = []
@@ -76,12 +76,12 @@ def _stamp(seconds: float, separator: str) -> str:
 
 
 def webvtt(captions: Sequence[Cue]) -> str:
-    """A WebVTT file; cue text escaped as the format requires (&, <, >)."""
+    """A WebVTT file; cue text escaped as the format requires (&, <, >). Escaping ">" also
+    keeps "-->", which cue text may not hold, out of it ("--&gt;" still reads "-->"); cue text
+    has no line breaks (`_clean`), so no empty line can end a cue early."""
     lines = ["WEBVTT", ""]
     for n, c in enumerate(captions, 1):
         text = c.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        # "-->" may not appear in cue text; an empty line would end the cue.
-        text = text.replace("-->", "->")
         lines += [str(n), f"{_stamp(c.start, '.')} --> {_stamp(c.end, '.')}", text, ""]
     return "\n".join(lines)
 

@@ -2,63 +2,60 @@
 budget across rehearsals, pace and fillers, points covered in one rehearsal and dropped in a
 later one, numbers that changed between tellings of the same story, and the personal best.
 
-A pure function of saved sessions and their analyses. Trends are honest: with fewer than
-``MIN_FOR_TREND`` rehearsals there is no trend, only the values, and the output says so.
+A pure function of the rehearsals' facts (`reports.compare_facts`: what each session's
+analysis says, cacheable). The rules, also printed with the JSON (``definitions``):
+
+- **Trends** need at least ``MIN_FOR_TREND`` rehearsals with a value; with fewer there is no
+  trend, only the values, and the output says so. The direction is read from a least-squares
+  line over the latest ``TREND_WINDOW`` values: "steady" when it changes the value by less
+  than ``STEADY`` (a share of the mean), "uneven" when the line explains less than half of
+  the variation (ups and downs, no direction), else "rising" or "falling".
+- **Dropped points**: a part of the answer, or a quality of the rubric, found in one
+  rehearsal and not in a later one; said once per point, with the latest drop, whether it
+  is still missing in the latest rehearsal (those first), and how often it was covered.
+- **Numbers that changed**: the same figure told with different values (`reports.figures`).
+- **Personal best**, per question: see ``BEST_RULE``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.analysis.answer import AnswerAnalysis
-from simulator.analysis.content import NUMBER, UNIT
-from simulator.sessions.records import AnswerRecord, SessionDocument
+from simulator.reports.compare_facts import AnswerFacts, RehearsalFacts, rehearsal_facts
+from simulator.reports.figures import ChangedNumber, changed_numbers
+from simulator.sessions.records import SessionDocument
 
 MIN_FOR_TREND = 3
-STEADY = 0.08  # a change of less than 8 % from first to last is "steady"
-_NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-                 "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-                 "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-                 "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-                 "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_UNIT_NAMES = {"%": "percent", "percent": "percent", "per cent": "percent", "ms": "ms",
-               "millisecond": "ms", "milliseconds": "ms", "x": "x", "times": "x",
-               "points": "points", "point": "points"}
-_CONTEXT_STOP = frozenset([
-    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and",
-    "or", "but", "was", "were", "is", "are", "be", "been", "it", "its", "this", "that",
-    "these", "those", "we", "i", "our", "my", "they", "their", "about", "around",
-    "roughly", "nearly", "almost", "just", "only", "over", "under", "more", "less",
-    "than", "fell", "dropped", "rose", "went", "cut", "reduced", "improved",
-    "increased", "up", "down", "so", "like", "um", "uh",
-])
-
-
-@dataclass(frozen=True)
-class Telling:
-    """A figure as told in one rehearsal: the value and the words around it."""
-
-    session_id: str
-    value: float
-    quote: str
-    start_s: float | None
-
-
-@dataclass(frozen=True)
-class ChangedNumber:
-    topic: str  # e.g. "latency (ms)"
-    tellings: tuple[Telling, ...]
+TREND_WINDOW = 10
+STEADY = 0.08  # a change of less than 8 % over the window is "steady"
+UNEVEN_R2 = 0.5
+BEST_RULE = ("the rehearsal with the fewest faults, a fault being: the answer outside its time "
+             "budget, a part of the answer missing, a quality of the rubric missing; on a tie, "
+             "the one nearest its budget, then the fewest fillers a minute, then the earliest "
+             "(when that level was first reached)")
 
 
 @dataclass(frozen=True)
 class Trend:
     metric: str
-    values: tuple[float | None, ...]
-    direction: str | None  # "rising", "falling", "steady"; None with too few rehearsals
+    values: tuple[float | None, ...]  # one per rehearsal (None: no value)
+    direction: str | None  # "rising", "falling", "steady", "uneven"; None: too few values
+    note: str | None = None  # why there is no direction
+
+
+@dataclass(frozen=True)
+class Dropped:
+    kind: str  # "part" or "quality"
+    id: str
+    what: str  # e.g. "part lessons", "Numbers with a baseline"
+    covered_in: str  # the last rehearsal that had it before it was dropped
+    dropped_in: str  # the first rehearsal after that without it
+    still_missing: bool  # not in the latest rehearsal with an answer
+    covered: int  # how many rehearsals had it
+    of: int  # of how many rehearsals with an answer
 
 
 @dataclass(frozen=True)
@@ -71,9 +68,12 @@ class QuestionComparison:
     parts: dict[str, tuple[float | None, ...]]  # part -> seconds per rehearsal (None: missing)
     part_budgets: dict[str, tuple[float, float]]
     trends: tuple[Trend, ...]
-    dropped: tuple[tuple[str, str, str], ...]  # (what, covered in session, dropped in session)
+    dropped: tuple[Dropped, ...]
     numbers_changed: tuple[ChangedNumber, ...]
     best: str | None  # the session id of the personal best
+
+    def trend(self, metric: str) -> Trend:
+        return next(t for t in self.trends if t.metric == metric)
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,9 @@ class Comparison:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "format": 1, "script_id": self.script_id, "note": self.note,
+            "format": 2, "script_id": self.script_id, "note": self.note,
+            "definitions": {"trend_min_rehearsals": MIN_FOR_TREND, "trend_window": TREND_WINDOW,
+                            "steady_below": STEADY, "personal_best": BEST_RULE},
             "sessions": [{"id": i, "started_at": s} for i, s in self.sessions],
             "questions": [{
                 "question_id": q.question_id, "budget": {"min_s": q.min_s, "max_s": q.max_s},
@@ -94,11 +96,12 @@ class Comparison:
                 "part_budgets": {p: {"min_s": a, "max_s": b}
                                  for p, (a, b) in q.part_budgets.items()},
                 "trends": [{"metric": t.metric, "values": list(t.values),
-                            "direction": t.direction} for t in q.trends],
-                "dropped": [{"what": w, "covered_in": c, "dropped_in": d} for w, c, d in q.dropped],
-                "numbers_changed": [{"topic": n.topic, "tellings": [
-                    {"session_id": t.session_id, "value": t.value, "quote": t.quote,
-                     "start_s": t.start_s} for t in n.tellings]} for n in q.numbers_changed],
+                            "direction": t.direction, "note": t.note} for t in q.trends],
+                "dropped": [{"kind": d.kind, "id": d.id, "what": d.what,
+                             "covered_in": d.covered_in, "dropped_in": d.dropped_in,
+                             "still_missing": d.still_missing, "covered": d.covered,
+                             "of": d.of} for d in q.dropped],
+                "numbers_changed": [n.to_json() for n in q.numbers_changed],
                 "best": q.best,
             } for q in self.questions],
         }
@@ -107,166 +110,106 @@ class Comparison:
 def compare_sessions(script_id: str,
                      sessions: Sequence[tuple[SessionDocument, Mapping[int, AnswerAnalysis]]]
                      ) -> Comparison:
-    ordered = sorted(sessions, key=lambda s: (s[0].started_at or "", s[0].id))
-    ids = tuple((d.id, d.started_at) for d, _ in ordered)
+    """The rehearsals compared, from saved sessions and their analyses."""
+    return compare_rehearsals(script_id, [rehearsal_facts(d, a) for d, a in sessions])
+
+
+def compare_rehearsals(script_id: str, rehearsals: Sequence[RehearsalFacts]) -> Comparison:
+    """The rehearsals compared, from their facts (`reports.compare_facts`)."""
+    ordered = sorted(rehearsals, key=lambda r: (r.started_at or "", r.id))
     question_ids: list[str] = []
-    for doc, _ in ordered:
-        for qid in doc.script.questions:
+    for r in ordered:
+        for qid in r.questions:
             if qid not in question_ids:
                 question_ids.append(qid)
     questions = tuple(_question(qid, ordered) for qid in question_ids)
     note = None if len(ordered) >= MIN_FOR_TREND else (
         f"{len(ordered)} rehearsal{'s' if len(ordered) != 1 else ''} so far: trends need at "
         f"least {MIN_FOR_TREND}, so only the values are shown")
-    return Comparison(script_id, ids, questions, note)
+    return Comparison(script_id, tuple((r.id, r.started_at) for r in ordered), questions, note)
 
 
-def _counting(doc: SessionDocument, question_id: str) -> AnswerRecord | None:
-    return next((a for a in doc.answers
-                 if a.question_id == question_id and a.kind == "main" and a.counts), None)
-
-
-def _question(qid: str, ordered: Sequence[tuple[SessionDocument, Mapping[int, AnswerAnalysis]]]
-              ) -> QuestionComparison:
-    answers = [_counting(doc, qid) for doc, _ in ordered]
-    analyses = [an.get(a.turn) if a is not None else None for (_, an), a in zip(ordered, answers)]
-    budget = next((a.budget for a in answers if a is not None), None)
-    seconds = tuple(a.speech_seconds if a else None for a in answers)
-    verdicts = tuple(a.verdict if a else None for a in answers)
-    parts: dict[str, list[float | None]] = {}
-    part_budgets: dict[str, tuple[float, float]] = {}
-    for n, an in enumerate(analyses):
-        if an is None or an.timeline is None:
-            continue
-        for p in an.timeline.parts:
-            parts.setdefault(p.id, [None] * len(ordered))[n] = p.seconds
-            part_budgets[p.id] = (p.min_s, p.max_s)
-        for m in an.timeline.missing:
-            parts.setdefault(m, [None] * len(ordered))
-    ids = [doc.id for doc, _ in ordered]
-    minutes = [(a.speech_seconds or 0) / 60 if a else 0 for a in answers]
-    fillers = tuple(round(sum(f.kind == "filler" for f in an.fillers) / m, 2)
-                    if an is not None and m > 0 else None for an, m in zip(analyses, minutes))
-    wpm = tuple(an.pace.wpm if an is not None else None for an in analyses)
-    trends = (_trend("speaking seconds", seconds), _trend("words a minute", wpm),
-              _trend("fillers a minute", fillers))
+def _question(qid: str, ordered: Sequence[RehearsalFacts]) -> QuestionComparison:
+    n = len(ordered)
+    ids = [r.id for r in ordered]
+    answers = [r.answers.get(qid) for r in ordered]
+    budget = next((a.budget for a in reversed(answers) if a is not None), (0.0, 0.0))
+    # The parts as the latest script declares them (in its order), then any others found.
+    part_budgets = dict(next((r.declared[qid] for r in reversed(ordered) if qid in r.declared),
+                             {}))
+    parts: dict[str, list[float | None]] = {p: [None] * n for p in part_budgets}
+    for k, a in enumerate(answers):
+        for part, part_s in (a.parts.items() if a is not None else ()):
+            parts.setdefault(part, [None] * n)[k] = part_s
+    seconds = tuple(a.seconds if a else None for a in answers)
+    analysed = [a if a is not None and a.analysed else None for a in answers]
+    trends = (_trend("speaking seconds", seconds),
+              _trend("words a minute", [a.wpm if a else None for a in analysed]),
+              _trend("fillers a minute", [a.fillers if a else None for a in analysed]))
     return QuestionComparison(
-        qid, budget.min_s if budget else 0.0, budget.max_s if budget else 0.0, seconds, verdicts,
+        qid, budget[0], budget[1], seconds, tuple(a.verdict if a else None for a in answers),
         {p: tuple(v) for p, v in parts.items()}, part_budgets, trends,
-        _dropped(ids, analyses), _numbers_changed(ids, answers), _best(ids, answers, analyses))
+        _dropped(ids, analysed), changed_numbers(ids, [a.told if a else None for a in answers]),
+        _best(ids, answers))
 
 
 def _trend(metric: str, values: Sequence[float | None]) -> Trend:
     present = [v for v in values if v is not None]
     if len(present) < MIN_FOR_TREND:
-        return Trend(metric, tuple(values), None)
-    # Least-squares slope over the rehearsals, as a share of the mean: honest about noise
-    # without a model of it, and insensitive to one odd rehearsal in the middle.
-    n = len(present)
-    mean_x, mean_y = (n - 1) / 2, sum(present) / n
-    slope = sum((i - mean_x) * (v - mean_y) for i, v in enumerate(present)) / \
-        sum((i - mean_x) ** 2 for i in range(n))
+        return Trend(metric, tuple(values), None,
+                     f"{len(present)} rehearsal{'' if len(present) == 1 else 's'} with a value: "
+                     f"a trend needs at least {MIN_FOR_TREND}")
+    window = present[-TREND_WINDOW:]
+    n = len(window)
+    mean_x, mean_y = (n - 1) / 2, sum(window) / n
+    sxx = sum((i - mean_x) ** 2 for i in range(n))
+    sxy = sum((i - mean_x) * (v - mean_y) for i, v in enumerate(window))
+    syy = sum((v - mean_y) ** 2 for v in window)
+    slope = sxy / sxx
     change = slope * (n - 1) / mean_y if mean_y else 0.0
-    direction = "steady" if abs(change) < STEADY else ("rising" if change > 0 else "falling")
+    if abs(change) < STEADY:
+        direction = "steady"
+    elif syy and sxy * sxy / (sxx * syy) < UNEVEN_R2:
+        direction = "uneven"
+    else:
+        direction = "rising" if change > 0 else "falling"
     return Trend(metric, tuple(values), direction)
 
 
-def _dropped(ids: Sequence[str], analyses: Sequence[AnswerAnalysis | None]
-             ) -> tuple[tuple[str, str, str], ...]:
-    """Points (parts told, qualities shown) present in one rehearsal and absent in a later one."""
-    seen: dict[str, str] = {}  # point -> the last session that had it
+def _dropped(ids: Sequence[str], answers: Sequence[AnswerFacts | None]) -> tuple[Dropped, ...]:
+    """Per point: the latest time it was dropped after being covered (still missing first)."""
+    answered = [(sid, a.points) for sid, a in zip(ids, answers) if a is not None]
+    if not answered:
+        return ()
+    labels: dict[str, str] = {}
+    for _, have in answered:
+        labels.update(have)
+    latest = answered[-1][1]
     out = []
-    for sid, an in zip(ids, analyses):
-        if an is None:
-            continue
-        have = set()
-        if an.timeline is not None:
-            have |= {f"part {p.id}" for p in an.timeline.parts}
-        have |= {s.title for s in an.signals if s.kind == "quality" and s.found}
-        for point, where in list(seen.items()):
-            if point not in have:
-                out.append((point, where, sid))
-                del seen[point]
-        for point in have:
-            seen[point] = sid
+    for point, label in labels.items():
+        last_drop: tuple[str, str] | None = None
+        covered_in: str | None = None
+        for sid, have in answered:
+            if point in have:
+                covered_in = sid
+            elif covered_in is not None and (last_drop is None or last_drop[0] != covered_in):
+                last_drop = (covered_in, sid)
+        if last_drop is not None:
+            kind, _, pid = point.partition(":")
+            covered = sum(point in have for _, have in answered)
+            out.append(Dropped(kind, pid, label, last_drop[0], last_drop[1],
+                               point not in latest, covered, len(answered)))
+    out.sort(key=lambda d: (not d.still_missing, -ids.index(d.dropped_in), d.kind, d.id))
     return tuple(out)
 
 
-def _value(text: str) -> float | None:
-    text = text.replace(",", "").replace("$", "").strip()
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    total, current = 0.0, 0.0
-    for word in re.split(r"[\s-]+", text):
-        if word in _NUMBER_WORDS:
-            current += _NUMBER_WORDS[word]
-        elif word in _SCALES:
-            current = max(current, 1) * _SCALES[word]
-            total, current = total + current, 0.0
-        elif word in ("and", "point"):
-            continue
-        else:
-            return None
-    return total + current
-
-
-def _figures(answer: AnswerRecord) -> dict[str, tuple[float, str, float | None]]:
-    """topic -> (value, quote, time) of each figure with a unit and a topic word before it."""
-    text = answer.transcript or ""
-    low = text.lower()
-    out: dict[str, tuple[float, str, float | None]] = {}
-    for m in NUMBER.finditer(low):
-        unit = UNIT.match(low, m.end())
-        if not unit or not (unit.group(1) or unit.group(2)):
-            continue
-        value = _value(m.group())
-        if value is None:
-            continue
-        before = re.findall(r"[a-z][a-z'-]+", low[max(0, m.start() - 60): m.start()])
-        topic = next((w for w in reversed(before[-6:]) if w not in _CONTEXT_STOP), None)
-        if topic is None:
-            continue
-        unit_text = (unit.group(1) or unit.group(2)).strip()
-        key = f"{topic} ({_UNIT_NAMES.get(unit_text, unit_text.rstrip('s'))})"
-        quote = text[max(0, m.start() - 40): unit.end()].strip()
-        out.setdefault(key, (value, quote, _time_at(answer, m.start())))
-    return out
-
-
-def _time_at(answer: AnswerRecord, char: int) -> float | None:
-    """When the word at character ``char`` of the transcript was said (approximately)."""
-    text = answer.transcript or ""
-    count = len(text[:char].split())
-    return answer.words[count].start if count < len(answer.words) else None
-
-
-def _numbers_changed(ids: Sequence[str], answers: Sequence[AnswerRecord | None]
-                     ) -> tuple[ChangedNumber, ...]:
-    by_topic: dict[str, list[Telling]] = {}
-    for sid, answer in zip(ids, answers):
-        if answer is None:
-            continue
-        for topic, (value, quote, at) in _figures(answer).items():
-            by_topic.setdefault(topic, []).append(Telling(sid, value, quote, at))
-    changed = [ChangedNumber(topic, tuple(t)) for topic, t in by_topic.items()
-               if len({x.value for x in t}) > 1]
-    return tuple(sorted(changed, key=lambda c: c.topic))
-
-
-def _best(ids: Sequence[str], answers: Sequence[AnswerRecord | None],
-          analyses: Sequence[AnswerAnalysis | None]) -> str | None:
-    """The rehearsal closest to what the question asks: within its budget (else the least
-    outside), then the fewest parts missing, qualities missing, fillers a minute."""
+def _best(ids: Sequence[str], answers: Sequence[AnswerFacts | None]) -> str | None:
+    """See ``BEST_RULE``."""
     scored = []
-    for sid, a, an in zip(ids, answers, analyses):
-        if a is None or a.speech_seconds is None:
+    for k, (sid, a) in enumerate(zip(ids, answers)):
+        if a is None or a.seconds is None:
             continue
-        outside = abs(a.budget_delta_s or 0)
-        missing = len(an.timeline.missing) if an and an.timeline else 0
-        lacking = sum(1 for s in an.signals if s.kind == "quality" and not s.found) if an else 0
-        minutes = a.speech_seconds / 60
-        fillers = sum(f.kind == "filler" for f in an.fillers) / minutes if an and minutes else 0
-        scored.append(((outside > 0, missing, lacking, outside, fillers), sid))
+        faults = int(a.outside_s > 0) + len(a.missing) + a.lacking
+        # Fillers to one decimal, as shown: a difference of 0.01 a minute decides nothing.
+        scored.append(((faults, a.outside_s, round(a.fillers or 0.0, 1), k), sid))
     return min(scored)[1] if scored else None

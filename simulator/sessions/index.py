@@ -3,15 +3,18 @@
 Listing used to read every session in full (300 sessions: 2.3 s). The index keeps one row
 per session with what a listing shows, and the size and modification time of the two files
 it was built from; a listing stats the folders (cheap) and reads again only the sessions that
-changed, appeared or were removed. The folders stay the source of truth: the index is a cache
-that is rebuilt whenever it is missing, stale, of an older layout or unreadable, and a
-sessions folder that cannot be written is simply listed without one.
+changed, appeared or were removed. It also keeps what others derive from a session and ask it
+to keep (`derived`: the comparison's facts of each rehearsal), under the same rule. The
+folders stay the source of truth: the index is a cache that is rebuilt whenever it is
+missing, stale, of an older layout or unreadable, and a sessions folder that cannot be
+written is simply listed without one.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -21,7 +24,7 @@ from simulator.sessions.store import SessionStore, read_session
 from simulator.sessions.writer import EVENTS_FILE, SESSION_FILE
 
 INDEX_FILE = ".index.sqlite3"
-INDEX_VERSION = 2  # bump when what is stored changes: old indexes are rebuilt
+INDEX_VERSION = 3  # bump when what is stored changes: old indexes are rebuilt
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,43 @@ class SessionIndex:
         return [(sid, turn, qid, _snippet(transcript, needle)) for sid, turn, qid, transcript
                 in rows]
 
+    def derived(self, kind: str, folders: Sequence[Path],
+                compute: Callable[[Path], str | None]) -> dict[str, str]:
+        """folder name -> ``compute(folder)`` for each of ``folders``, kept in the index until
+        the session changes (or ``kind`` does: put a version in it). ``compute`` returns None
+        for a result that must not be kept; it is computed again the next time."""
+        out: dict[str, str] = {}
+        try:
+            db = self._open()
+        except sqlite3.Error:
+            db = None
+        try:
+            stored = {} if db is None else {
+                name: (stamp, data) for name, stamp, data in db.execute(
+                    "SELECT session, stamp, data FROM derived WHERE kind = ?", (kind,))}
+            fresh = []
+            for folder in folders:
+                stamp = _stamp(folder)
+                if stored.get(folder.name, ("", ""))[0] == stamp:
+                    out[folder.name] = stored[folder.name][1]
+                    continue
+                data = compute(folder)
+                if data is not None:
+                    out[folder.name] = data
+                    fresh.append((folder.name, kind, stamp, data))
+            if db is not None and fresh:
+                with db:
+                    # Results of other kinds (an older version of the code) are not read again.
+                    db.execute("DELETE FROM derived WHERE kind != ?", (kind,))
+                    db.executemany("INSERT OR REPLACE INTO derived (session, kind, stamp, data) "
+                                   "VALUES (?, ?, ?, ?)", fresh)
+        except sqlite3.Error:
+            self.path.unlink(missing_ok=True)  # only a cache: rebuilt next time
+        finally:
+            if db is not None:
+                db.close()
+        return out
+
     def _refresh(self, db: sqlite3.Connection, folders: dict[str, Path]) -> None:
         """Bring the index up to date with the folders: read again only what changed."""
         with db:
@@ -131,6 +171,7 @@ class SessionIndex:
             for gone in set(known) - set(folders):
                 db.execute("DELETE FROM sessions WHERE id = ?", (gone,))
                 db.execute("DELETE FROM answers WHERE session = ?", (gone,))
+                db.execute("DELETE FROM derived WHERE session = ?", (gone,))
             for name, folder in folders.items():
                 stamp = _stamp(folder)
                 if known.get(name) == stamp:
@@ -150,11 +191,15 @@ class SessionIndex:
             with db:
                 db.execute("DROP TABLE IF EXISTS sessions")
                 db.execute("DROP TABLE IF EXISTS answers")
+                db.execute("DROP TABLE IF EXISTS derived")
                 db.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY, stamp TEXT NOT NULL, "
                            "summary TEXT NOT NULL)")
                 db.execute("CREATE TABLE answers (session TEXT NOT NULL, turn INTEGER NOT NULL, "
                            "question TEXT NOT NULL, transcript TEXT NOT NULL)")
                 db.execute("CREATE INDEX answers_session ON answers (session)")
+                db.execute("CREATE TABLE derived (session TEXT NOT NULL, kind TEXT NOT NULL, "
+                           "stamp TEXT NOT NULL, data TEXT NOT NULL, "
+                           "PRIMARY KEY (session, kind))")
                 db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
         return db
 

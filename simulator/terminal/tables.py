@@ -125,42 +125,86 @@ def render_analysis(console: Console, question, timing, analysis) -> None:
     console.print(Markdown(plain("\n".join(analysis_lines(analysis)))))
 
 
-def comparison_table(comparison) -> Table:
-    """Rehearsals of a script side by side: each question's (and part's) speaking time per
-    rehearsal, the trends where there are enough rehearsals, what changed between them."""
-    sessions = comparison.sessions[-6:]  # the latest six fit a terminal
+def comparison_table(comparison, shown: int = 6) -> Table:
+    """Rehearsals of a script side by side, the latest ``shown``: each question's and part's
+    speaking time, pace and fillers per rehearsal, the trends where there are enough
+    rehearsals; below, what changed between them and which rehearsal was the best."""
+    sessions = comparison.sessions[-shown:]
     offset = len(comparison.sessions) - len(sessions)
-    title = f"Rehearsals of {comparison.script_id}"
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    total = len(comparison.sessions)
+    title = f"Rehearsals of {comparison.script_id}: {total}" + \
+        (f", the latest {len(sessions)} shown" if offset else "")
+    table = Table(title=plain(title), title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Question / part")
     table.add_column("Budget", justify="right")
-    for sid, _started in sessions:
-        table.add_column(sid[4:13].replace("-", " "), justify="right")
+    for sid, started in sessions:
+        table.add_column(_when(sid, started), justify="right")
     table.add_column("Trend")
     for q in comparison.questions:
-        trend = next((t for t in q.trends if t.metric == "speaking seconds"), None)
+        answered = q.seconds[offset:]
         cells = [_cell(v, q.min_s, q.max_s, sid == q.best)
-                 for v, (sid, _) in zip(q.seconds[offset:], sessions)]
+                 for v, (sid, _) in zip(answered, sessions)]
         table.add_row(Text(plain(q.question_id), style="bold"),
                       f"{format_duration(q.min_s)}–{format_duration(q.max_s)}", *cells,
-                      (trend.direction if trend and trend.direction else "—"))
+                      _direction(q.trend("speaking seconds")))
         for part, values in q.parts.items():
             lo, hi = q.part_budgets.get(part, (0.0, 0.0))
             table.add_row(f"  {plain(part)}", f"{lo:.0f}–{hi:.0f} s",
-                          *[_cell(v, lo, hi, False, missing=True) for v in values[offset:]], "")
-    notes = []
-    if comparison.note:
-        notes.append(comparison.note)
-    for q in comparison.questions:
-        for n in q.numbers_changed:
-            told = ", ".join(f"{t.value:g} ({t.session_id[4:13]})" for t in n.tellings)
-            notes.append(f"{q.question_id}: {n.topic} changed between tellings: {told}")
-        for what, covered, dropped in q.dropped[:4]:
-            notes.append(f"{q.question_id}: {what} in {covered[4:13]}, dropped in {dropped[4:13]}")
-    if notes:
-        table.caption = plain("\n".join(notes))
-        table.caption_justify = "left"
+                          *[_cell(v, lo, hi, False, missing=a is not None)
+                            for v, a in zip(values[offset:], answered)], "")
+        for metric, label, fmt in (("words a minute", "  pace, words a minute", "{:.0f}"),
+                                   ("fillers a minute", "  fillers a minute", "{:.1f}")):
+            trend = q.trend(metric)
+            table.add_row(Text(label, style="dim"), "",
+                          *[Text("—" if v is None else fmt.format(v), style="dim")
+                            for v in trend.values[offset:]], _direction(trend))
+    table.caption = plain("\n".join(_comparison_notes(comparison, {s for s, _ in sessions})))
+    table.caption_justify = "left"
     return table
+
+
+def _when(session_id: str, started: str | None) -> str:
+    """A rehearsal's column: its start as MM-DD HH:MM (the id's date when it has none)."""
+    return started[5:16].replace("T", " ") if started and len(started) >= 16 else session_id[:13]
+
+
+def _direction(trend) -> Text:
+    if trend.direction is None:
+        return Text("too few", style="dim")
+    return Text(trend.direction)
+
+
+def _comparison_notes(comparison, shown: set[str]) -> list[str]:
+    from simulator.reports.compare import BEST_RULE, MIN_FOR_TREND
+
+    started = dict(comparison.sessions)
+
+    def when(sid: str) -> str:
+        return _when(sid, started.get(sid))
+
+    notes = [comparison.note] if comparison.note else []
+    for q in comparison.questions:
+        if q.best:
+            notes.append(f"{q.question_id}: personal best {when(q.best)} ({q.best})"
+                         + ("" if q.best in shown else ", not among the columns"))
+        for n in q.numbers_changed:
+            runs = n.runs[-4:]
+            told = " → ".join(f"{v:g} ({when(t.session_id)}" + (f", ×{k})" if k > 1 else ")")
+                              for v, t, k in runs)
+            notes.append(f"{q.question_id}: {n.topic} told differently: "
+                         + ("… " if len(n.runs) > len(runs) else "") + told
+                         + f"; latest: “{n.tellings[-1].quote}”")
+        for d in q.dropped[:4]:
+            notes.append(f"{q.question_id}: {d.what} " + (
+                f"still missing since {when(d.dropped_in)} (last in {when(d.covered_in)})"
+                if d.still_missing else
+                f"dropped in {when(d.dropped_in)} (was in {when(d.covered_in)}), back since")
+                + f"; covered in {d.covered} of {d.of}")
+        if len(q.dropped) > 4:
+            notes.append(f"{q.question_id}: {len(q.dropped) - 4} more points dropped at "
+                         "some time (--json or --html lists them)")
+    notes.append(f"Trends need {MIN_FOR_TREND} rehearsals. Personal best (★): {BEST_RULE}.")
+    return notes
 
 
 def _cell(value: float | None, lo: float, hi: float, best: bool, missing: bool = False) -> Text:

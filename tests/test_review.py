@@ -1,0 +1,615 @@
+"""Reviewing many sessions: comparing the rehearsals of a script, exporting, deleting,
+searching, the session index, and captions parsed back with the captions libraries.
+
+Sessions are written by the real session writer (tests/session_factory.py) with made-up
+timed transcripts, so these tests need neither Whisper nor speech and stay fast; the CLI
+tests run the installed ``mock-interview`` as a user would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import json
+import os
+import pty
+import random
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from part_answers import corpus
+from session_factory import (
+    Rehearsal,
+    Said,
+    long_session,
+    make_sessions,
+    record_answer,
+    timed,
+    told,
+    write_session,
+    writer_of,
+)
+
+from simulator import review
+from simulator.errors import SessionNotFound, SimulatorError, StorageError
+from simulator.reports.analysis import analyze_session
+from simulator.reports.compare import MIN_FOR_TREND, compare_sessions
+from simulator.reports.compare_html import render_comparison
+from simulator.reports.html import CSP
+from simulator.sessions.index import INDEX_FILE, SessionIndex
+from simulator.sessions.store import SessionStore, read_session
+
+from conftest import mock_interview
+
+SCRIPT_ID = "ml-engineer-open"
+DAY = dt.datetime(2026, 2, 2, 9, 0, tzinfo=dt.UTC)
+# The serving part of the story, with the speed told as a figure: the number that changes.
+FIFTEEN = {"and it runs in about fifteen.": "and it runs in about fifteen milliseconds."}
+THIRTY = {"and it runs in about fifteen.": "and it runs in about thirty milliseconds."}
+
+
+def rehearsal(day: int, deep_dive: Said, seed: int) -> Rehearsal:
+    career = told("career", "career-logistics", wpm=150, fillers_per_minute=2.0)
+    return Rehearsal(DAY + dt.timedelta(days=day), (career, deep_dive), seed=seed)
+
+
+def known_differences(root: Path, count: int = 3) -> list[Path]:
+    """Rehearsals of the same story with known differences: the second has more fillers;
+    the third drops the lessons part, says 30 ms where the others said 15, and is faster."""
+    dives = [
+        told("deep-dive", "search-ranking", replace_text=FIFTEEN, wpm=130,
+             fillers_per_minute=1.0),
+        told("deep-dive", "search-ranking", replace_text=FIFTEEN, wpm=150,
+             fillers_per_minute=3.0),
+        told("deep-dive", "search-ranking", replace_text=THIRTY, wpm=175, drop=["lessons"],
+             fillers_per_minute=5.0),
+    ]
+    return [write_session(root, rehearsal(k, dive, seed=k + 1))
+            for k, dive in enumerate(dives[:count])]
+
+
+def comparison_of(root: Path):
+    docs = [read_session(f) for f in sorted(root.iterdir()) if f.is_dir()]
+    return compare_sessions(SCRIPT_ID, [(d, analyze_session(d)) for d in docs])
+
+
+def question(comparison, question_id: str):
+    return next(q for q in comparison.questions if q.question_id == question_id)
+
+
+# ----------------------------------------------------------------------------- compare
+
+
+def test_compare_finds_the_known_differences(tmp_path):
+    s1, s2, s3 = (f.name for f in known_differences(tmp_path))
+    comparison = comparison_of(tmp_path)
+    assert comparison.note is None
+    assert [sid for sid, _ in comparison.sessions] == [s1, s2, s3]
+    dive = question(comparison, "deep-dive")
+
+    # The part dropped in the third rehearsal, still missing in the latest: said first.
+    lessons = next(d for d in dive.dropped if d.kind == "part" and d.id == "lessons")
+    assert (lessons.covered_in, lessons.dropped_in, lessons.still_missing) == (s2, s3, True)
+    assert (lessons.covered, lessons.of) == (2, 3)
+    assert dive.dropped[0].still_missing
+    assert dive.parts["lessons"][2] is None and dive.parts["lessons"][0] is not None
+
+    # Exactly one number changed: the speed, 15 ms twice and then 30 ms. The 50 ms budget in
+    # the same sentence, told the same each time, is not reported; nor is any other figure.
+    assert len(dive.numbers_changed) == 1, [n.topic for n in dive.numbers_changed]
+    changed = dive.numbers_changed[0]
+    assert changed.unit == "ms"
+    assert [(t.session_id, t.value) for t in changed.tellings] == [(s1, 15), (s2, 15), (s3, 30)]
+    assert "thirty milliseconds" in changed.tellings[-1].quote
+    assert all(t.start_s is not None and t.start_s > 0 for t in changed.tellings)
+    assert [v for v, _, _ in changed.runs] == [15, 30]
+
+    # Faster each time, more fillers each time: both trends drawn (three rehearsals).
+    assert dive.trend("words a minute").direction == "rising"
+    wpm = dive.trend("words a minute").values
+    assert wpm[0] == pytest.approx(130, abs=8) and wpm[2] == pytest.approx(175, abs=8)
+    assert dive.trend("fillers a minute").direction == "rising"
+    # The third is shorter (faster, and a part less) but still within the deep dive's budget.
+    assert dive.seconds[2] < dive.seconds[0]
+    assert dive.verdicts == ("within", "within", "within")
+
+    # Personal best: the first (no part missing; fewest fillers among those tied on faults).
+    assert dive.best == s1
+    career = question(comparison, "career")
+    assert career.numbers_changed == () and career.dropped == ()
+
+
+def test_fewer_than_three_rehearsals_draw_no_trend_and_say_so(tmp_path):
+    known_differences(tmp_path, count=2)
+    comparison = comparison_of(tmp_path)
+    assert comparison.note is not None and f"at least {MIN_FOR_TREND}" in comparison.note
+    for q in comparison.questions:
+        for trend in q.trends:
+            assert trend.direction is None
+            assert trend.note == \
+                f"2 rehearsals with a value: a trend needs at least {MIN_FOR_TREND}"
+            assert None not in trend.values  # the values are still there
+    # The HTML report says it too, and draws no direction.
+    page = render_comparison(comparison)
+    assert "trends need at least 3" in page
+    assert not re.search(r"\b(rising|falling|steady|uneven)\b", page.split("</header>")[1])
+
+
+def test_a_question_answered_in_fewer_than_three_rehearsals_has_no_trend(tmp_path):
+    known_differences(tmp_path)
+    stopped = Rehearsal(DAY + dt.timedelta(days=5), (told("career", "career-logistics"),),
+                        status="incomplete", seed=9)
+    write_session(tmp_path, stopped)
+    comparison = comparison_of(tmp_path)
+    assert comparison.note is None  # four rehearsals
+    assert question(comparison, "career").trend("words a minute").direction is not None
+    dive = question(comparison, "deep-dive")
+    assert dive.seconds[3] is None and dive.parts["lessons"][3] is None
+    assert dive.trend("speaking seconds").direction is not None  # three answers: enough
+
+
+def test_compare_keeps_each_rehearsals_facts_in_the_index(tmp_path):
+    import sqlite3
+
+    s1, s2, s3 = (f.name for f in known_differences(tmp_path))
+    first = review.compare(None, str(tmp_path))  # analyses every session, keeps the facts
+    with sqlite3.connect(tmp_path / INDEX_FILE) as db:
+        kept = [row[0] for row in db.execute("SELECT session FROM derived ORDER BY session")]
+    assert kept == [s1, s2, s3]
+    again = review.compare(None, str(tmp_path))  # from the index
+    assert first.to_json() == again.to_json() == comparison_of(tmp_path).to_json()
+
+    # The latest rehearsal retakes the deep dive with the lessons told: that session is
+    # analysed again, and the lessons were never dropped.
+    writer = SessionStore(tmp_path).reopen(s3)
+    record_answer(writer, told("deep-dive", "search-ranking", replace_text=THIRTY, wpm=175),
+                  audio=None)
+    writer.close()
+    after = review.compare(None, str(tmp_path))
+    assert after.to_json() == comparison_of(tmp_path).to_json()
+    dive = question(after, "deep-dive")
+    assert "lessons" not in {d.id for d in dive.dropped} and dive.parts["lessons"][2]
+
+
+def test_compare_json_through_the_cli(tmp_path):
+    root = tmp_path / "sessions"
+    s1, s2, s3 = (f.name for f in known_differences(root))
+    result = mock_interview("review", "--compare", "--json", "--sessions-dir", str(root),
+                            home=tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["script_id"] == SCRIPT_ID and data["note"] is None
+    assert [s["id"] for s in data["sessions"]] == [s1, s2, s3]
+    assert "fewest faults" in data["definitions"]["personal_best"]
+    dive = next(q for q in data["questions"] if q["question_id"] == "deep-dive")
+    assert dive["budget"] == {"min_s": 180.0, "max_s": 360.0}
+    assert dive["best"] == s1
+    assert [n["unit"] for n in dive["numbers_changed"]] == ["ms"]
+    assert [t["value"] for t in dive["numbers_changed"][0]["tellings"]] == [15, 15, 30]
+    assert {"kind": "part", "id": "lessons", "what": "part lessons", "covered_in": s2,
+            "dropped_in": s3, "still_missing": True, "covered": 2, "of": 3} in dive["dropped"]
+    trends = {t["metric"]: t["direction"] for t in dive["trends"]}
+    assert trends["words a minute"] == "rising"
+    assert dive["parts"]["lessons"][2] is None
+    assert dive["part_budgets"]["lessons"] == {"min_s": 15.0, "max_s": 30.0}
+
+    # Two rehearsals of another script's id: asked for by --script, with the note.
+    (root / s3).rename(tmp_path / "elsewhere")
+    result = mock_interview("review", "--compare", "--script", SCRIPT_ID, "--json",
+                            "--sessions-dir", str(root), home=tmp_path / "home")
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "trends need at least 3" in data["note"]
+    assert all(t["direction"] is None for q in data["questions"] for t in q["trends"])
+    unknown = mock_interview("review", "--compare", "--script", "nope", "--sessions-dir",
+                             str(root), home=tmp_path / "home")
+    assert unknown.returncode != 0
+    assert "no saved sessions of script 'nope'" in unknown.stderr
+    assert SCRIPT_ID in unknown.stderr  # the scripts that do have sessions
+
+
+def test_compare_table_in_the_terminal(tmp_path):
+    root = tmp_path / "sessions"
+    known_differences(root)
+    result = mock_interview("review", "--compare", "--sessions-dir", str(root),
+                            home=tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"Rehearsals of {SCRIPT_ID}: 3" in out
+    for row in ("career", "deep-dive", "lessons", "pace, words a minute", "fillers a minute"):
+        assert row in out
+    assert "02-02 09:00" in out and "02-04 09:00" in out  # columns: when each was rehearsed
+    assert "★" in out and "missing" in out and "rising" in out
+    assert re.search(r"told differently: 15 \(02-02 09:00, ×2\) → 30 \(02-04 09:00\)", out)
+    assert "part lessons still missing since 02-04 09:00" in out
+    assert "fewest faults" in out
+
+
+def test_compare_table_with_many_rehearsals_shows_the_latest(tmp_path):
+    from rich.console import Console
+
+    from simulator.terminal.tables import comparison_table
+
+    make_sessions(tmp_path, 9, report=False)
+    comparison = review.compare(None, str(tmp_path))
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(comparison_table(comparison))
+    text = console.export_text()
+    assert "Rehearsals of ml-engineer-open: 9, the latest 6 shown" in text
+    assert "personal best" in text
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_compare_html_is_self_contained_with_its_csp(tmp_path):
+    root = tmp_path / "sessions"
+    known_differences(root)
+    # A transcript holding markup: rendered as text in the list of changed numbers.
+    dive = told("deep-dive", "search-ranking", wpm=160,
+                replace_text={"and it runs in about fifteen.":
+                              "and it runs in about twenty milliseconds <b>flat</b>."})
+    write_session(root, rehearsal(4, dive, seed=7))
+    out = tmp_path / "compare.html"
+    result = mock_interview("review", "--compare", "--html", str(out), "--sessions-dir",
+                            str(root), home=tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    page = out.read_text()
+    parser = _Page()
+    parser.feed(page)
+    meta = [a for t, a in parser.tags if t == "meta" and a.get("http-equiv")]
+    assert meta == [{"http-equiv": "Content-Security-Policy", "content": CSP}]
+    assert "default-src 'none'" in CSP and "connect-src 'none'" in CSP
+    # Nothing loaded from anywhere: no src or href to another place, no script at all.
+    for tag, attrs in parser.tags:
+        assert tag != "script"
+        for name in ("src", "href"):
+            assert not attrs.get(name) or attrs[name].startswith(("#", "data:")), (tag, attrs)
+    assert "<b>flat" not in page and "&lt;b&gt;flat&lt;/b&gt;" in page
+    assert page.count("<svg") >= 2 + 2 * 2 + 3 + 9  # time, pace and fillers, every part
+    assert "Numbers that changed between tellings" in page
+    assert "part lessons: in 2026-02-03 09:00, not in 2026-02-04 09:00 (told again since)" in page
+    assert "fewest faults" in page
+
+
+def _told(*texts: str) -> list:
+    """Each text as a telling: timed as the factory times it, read for its figures."""
+    from simulator.reports.figures import Told
+    from simulator.sessions.records import AnswerRecord
+
+    out = []
+    for n, text in enumerate(texts):
+        t = timed(Said("deep-dive", ((None, text),), fillers_per_minute=0), random.Random(n))
+        out.append(Told.of(AnswerRecord(turn=1, question_id="deep-dive", question="?",
+                                        budget={"min_s": 1, "max_s": 2},
+                                        transcript=t.transcript, words=t.words)))
+    return out
+
+
+@pytest.mark.parametrize(("said", "value"), [
+    ("1,200", 1200), ("$3.5", 3.5), ("one point four", 1.4), ("zero point three", 0.3),
+    ("twenty two", 22), ("two hundred thousand", 200_000), ("three million", 3_000_000),
+    ("a third", 1 / 3), ("two thirds", 2 / 3), ("halved", 0.5), ("doubled", 2),
+    ("a few", None)])
+def test_figure_values_as_said(said, value):
+    from simulator.reports.figures import value_of
+
+    assert value_of(said) == (pytest.approx(value, abs=1e-3) if value is not None else None)
+
+
+def test_numbers_changed_are_real_figures_of_the_same_story():
+    from simulator.reports.figures import changed_numbers
+
+    def changed(*texts: str) -> list[tuple[str, list[float]]]:
+        found = changed_numbers([f"s{k}" for k in range(len(texts))], _told(*texts))
+        return [(n.topic, [t.value for t in n.tellings]) for n in found]
+
+    # Reworded between tellings, still the same figure.
+    assert changed(
+        "The p99 latency of the service was 15 ms at launch, and we kept it there.",
+        "At launch the service had a p99 latency of about 30 milliseconds, which we kept.",
+        "We got the latency of the service down to twenty ms at the ninety ninth percentile.",
+    ) == [("latency (ms)", [15, 30, 20])]
+    # Years, dates and labels are not figures; a figure told the same is not a change.
+    assert changed(
+        "In 2019 I joined, and in question two I said the test ran for three weeks. Step "
+        "three was the hard one, in March 2020.",
+        "In 2021 I joined, and as I said the test ran for three weeks. Step four was the hard "
+        "one, in March 2022.") == []
+    # From and to, told twice: forty is paired with forty, thirty one with twenty eight.
+    assert changed(
+        "Searches without a click went from about forty percent to thirty one percent.",
+        "Searches without a click went from about forty percent to twenty eight percent.",
+    ) == [("searches (percent)", [31, 28])]
+    # Another project told for the same question: its figures are other facts.
+    stories = [a for a in corpus() if a.question == "deep-dive"]
+    assert changed(*(a.text for a in stories)) == []
+
+
+# ----------------------------------------------------------------------------- captions
+
+
+def test_captions_parse_back_with_the_captions_libraries(tmp_path):
+    import srt
+    import webvtt
+
+    tricky = ("We compared A & B, and the p99 was < 30 ms & > 10 ms --> fine. "
+              "Then <i>nothing</i> & more -- and a very long sentence that keeps going well past "
+              "the length of one caption, so that it has to be split on a word boundary "
+              "somewhere in the middle of it. Short one. " * 3).strip()
+    said = Said("career", (("path", tricky),), wpm=160, fillers_per_minute=0)
+    folder = write_session(tmp_path / "s", Rehearsal(DAY, (said,), "incomplete", seed=3))
+    doc = read_session(folder)
+    answer = doc.answers[0]
+    files = review.write_captions(doc, tmp_path / "captions")
+    assert sorted(p.name for p in files) == ["01-career.srt", "01-career.vtt"]
+
+    vtt = list(webvtt.read(str(tmp_path / "captions" / "01-career.vtt")))
+    subs = list(srt.parse((tmp_path / "captions" / "01-career.srt").read_text()))
+    assert len(vtt) == len(subs) > 3
+
+    def seconds(stamp: str) -> float:
+        h, m, s = stamp.split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s)
+
+    for cues in ([(seconds(c.start), seconds(c.end)) for c in vtt],
+                 [(c.start.total_seconds(), c.end.total_seconds()) for c in subs]):
+        assert all(a < b for a, b in cues)
+        assert all(b <= c for (_, b), (c, _) in pairwise(cues))  # in order, no overlap
+        assert cues[0][0] == pytest.approx(answer.words[0].start, abs=0.001)
+        assert cues[-1][1] <= (answer.audio_seconds or 0)
+    # The text, read back, is the transcript: WebVTT escaped (the library leaves the
+    # entities), SRT as said.
+    spoken = " ".join(answer.transcript.split())
+    assert " ".join(html.unescape(c.text) for c in vtt) == spoken
+    assert " ".join(c.content for c in subs) == spoken
+    raw = (tmp_path / "captions" / "01-career.vtt").read_text()
+    cue_text = [line for line in raw.splitlines()[2:] if line and "-->" in line and
+                not re.match(r"\d\d:\d\d:\d\d\.\d{3} --> ", line)]
+    assert cue_text == [] and "&lt;i&gt;" in raw and "&amp; B" in raw
+
+
+# ----------------------------------------------------------------------------- export
+
+
+def test_export_writes_everything_to_share(tmp_path):
+    root = tmp_path / "sessions"
+    folders = make_sessions(root, 3, report=False)
+    dest = tmp_path / "to-mentor"
+    result = mock_interview("review", "--export", str(dest), folders[0].name,
+                            folders[2].name[:15], "--sessions-dir", str(root),
+                            home=tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in dest.iterdir()) == [folders[0].name, folders[2].name]
+    for folder in (folders[0], folders[2]):
+        doc = read_session(folder)
+        out = dest / folder.name
+        page = (out / "report.html").read_text()
+        assert page.count("data:audio/ogg;base64,") == len(doc.answers)
+        assert doc.answers[0].transcript.split()[5] in (out / "report.md").read_text()
+        captions = sorted(p.name for p in (out / "captions").iterdir())
+        audio = sorted(p.name for p in (out / "audio").iterdir())
+        stems = [Path(a.audio).stem for a in doc.answers]
+        assert captions == sorted([f"{s}.srt" for s in stems] + [f"{s}.vtt" for s in stems])
+        assert audio == sorted(f"{s}.wav" for s in stems)
+        assert (out / "audio" / f"{stems[0]}.wav").read_bytes() == \
+            (folder / doc.answers[0].audio).read_bytes()
+
+
+def test_export_with_an_unknown_id_writes_nothing(tmp_path):
+    folders = make_sessions(tmp_path / "sessions", 1, report=False)
+    with pytest.raises(SessionNotFound, match="no saved session 'nope'"):
+        review.export([folders[0].name, "nope"], tmp_path / "out", str(tmp_path / "sessions"))
+    assert not (tmp_path / "out").exists()
+
+
+# ----------------------------------------------------------------------------- delete
+
+
+def test_delete_with_yes_removes_the_session_completely(tmp_path):
+    root = tmp_path / "sessions"
+    folders = make_sessions(root, 2)
+    assert len(SessionIndex(SessionStore(root)).summaries()) == 2  # the index knows it
+    result = mock_interview("review", "--delete", folders[0].name, "--yes",
+                            "--sessions-dir", str(root), home=tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    assert "Deleted" in result.stdout
+    assert not folders[0].exists() and folders[1].exists()
+    assert [s.id for s in SessionIndex(SessionStore(root)).summaries()] == [folders[1].name]
+    assert review.search("search", str(root))  # the other is still searchable...
+    assert {h.session_id for h in review.search("search", str(root))} == {folders[1].name}
+
+
+def _delete_on_a_terminal(root: Path, session_id: str, home: Path, answer: bytes):
+    """``review --delete ID`` with a terminal on standard input, answering the question."""
+    exe = Path(sys.executable).with_name("mock-interview")
+    master, slave = pty.openpty()
+    env = {**os.environ, "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "200"}
+    try:
+        process = subprocess.Popen([str(exe), "review", "--delete", session_id,
+                                    "--sessions-dir", str(root)], stdin=slave,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        os.write(master, answer)
+        out, err = process.communicate(timeout=120)
+    finally:
+        os.close(master)
+        os.close(slave)
+    return process.returncode, out.decode(), err.decode()
+
+
+def test_delete_asks_first_and_declining_keeps_the_session(tmp_path):
+    root = tmp_path / "sessions"
+    folder = make_sessions(root, 1)[0]
+    code, out, _ = _delete_on_a_terminal(root, folder.name, tmp_path / "home", b"no\n")
+    assert "Type 'yes' to confirm" in out and "Nothing deleted." in out
+    assert code == 1 and (folder / "session.json").exists()
+    code, out, _ = _delete_on_a_terminal(root, folder.name, tmp_path / "home", b"yes\n")
+    assert code == 0 and not folder.exists()
+
+
+def test_delete_without_a_terminal_needs_yes(tmp_path):
+    root = tmp_path / "sessions"
+    folder = make_sessions(root, 1)[0]
+    result = mock_interview("review", "--delete", folder.name, "--sessions-dir", str(root),
+                            home=tmp_path / "home", stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert "without confirmation: add --yes" in result.stderr
+    assert folder.exists()
+
+
+def test_delete_of_a_running_or_unknown_session_is_a_clear_error(tmp_path):
+    root = tmp_path / "sessions"
+    running = write_session(root, Rehearsal(DAY, (told("career", "career-logistics"),),
+                                            status=None, seed=2))
+    try:
+        result = mock_interview("review", "--delete", running.name, "--yes", "--sessions-dir",
+                                str(root), home=tmp_path / "home")
+        assert result.returncode != 0
+        assert f"session {running.name} is in use by another mock-interview" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert (running / "events.jsonl").exists()
+        with pytest.raises(StorageError, match="in use"):
+            review.delete(running.name, str(root))
+    finally:
+        writer_of(running).close()
+    unknown = mock_interview("review", "--delete", "20990101-nothing", "--yes",
+                             "--sessions-dir", str(root), home=tmp_path / "home")
+    assert unknown.returncode != 0
+    assert "no saved session '20990101-nothing'" in unknown.stderr
+    assert running.exists()
+
+
+# ----------------------------------------------------------------------------- search
+
+
+def test_search_finds_text_in_transcripts(tmp_path):
+    root = tmp_path / "sessions"
+    make_sessions(root, 2, report=False)
+    odd = told("deep-dive", "search-ranking",
+               replace_text={"a tracking bug": "a Kafka consumer bug"})
+    special = write_session(root, rehearsal(30, odd, seed=5))
+    hits = review.search("kafka CONSUMER", str(root))
+    assert [(h.session_id, h.question_id) for h in hits] == [(special.name, "deep-dive")]
+    assert "Kafka consumer bug" in hits[0].snippet and hits[0].snippet.startswith("…")
+    assert len(review.search("position", str(root))) == 3  # every telling
+    assert review.search("zebra", str(root)) == []
+    with pytest.raises(SimulatorError, match="needs some text"):
+        review.search("  ", str(root))
+    result = mock_interview("review", "--search", "kafka consumer", "--sessions-dir",
+                            str(root), home=tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    assert special.name in result.stdout and "Kafka consumer bug" in result.stdout
+    none = mock_interview("review", "--search", "zebra", "--sessions-dir", str(root),
+                          home=tmp_path / "home")
+    assert "No transcript says zebra" in none.stdout
+
+
+# ----------------------------------------------------------------------------- the index
+
+
+def test_the_index_follows_the_session_folders(tmp_path):
+    root = tmp_path / "sessions"
+    store = SessionStore(root)
+    folders = make_sessions(root, 3, report=False)
+    index = SessionIndex(store)
+    assert [s.id for s in index.summaries()] == [f.name for f in folders]
+    assert (root / INDEX_FILE).exists()
+
+    # Added after the index was built: listed and searchable.
+    running = write_session(root, Rehearsal(DAY, (told("career", "career-logistics"),),
+                                            status=None, seed=4))
+    summaries = {s.id: s for s in index.summaries()}
+    assert summaries[running.name].status == "interrupted"  # not closed yet
+    assert summaries[running.name].answers == 1
+
+    # Changed: the same session answers its retake and the deep dive, then ends.
+    writer = writer_of(running)
+    record_answer(writer, Said("career", ((None, "I retook it and talked about wombats."),),
+                               attempt=2))
+    record_answer(writer, told("deep-dive", "search-ranking"))
+    from simulator.sessions.records import SessionEnded
+
+    writer.log.append(SessionEnded, status="complete", unanswered=[])
+    writer.checkpoint()
+    writer.close()
+    summaries = {s.id: s for s in index.summaries()}
+    assert summaries[running.name].status == "complete"
+    assert summaries[running.name].answers == 2
+    assert [h.session_id for h in review.search("wombats", str(root))] == [running.name]
+
+    # Removed: gone from the listing and from search.
+    import shutil
+
+    shutil.rmtree(folders[0])
+    assert folders[0].name not in {s.id for s in index.summaries()}
+    assert folders[0].name not in {h.session_id for h in review.search("position", str(root))}
+
+    # The index missing, or damaged: rebuilt from the folders.
+    expected = [s.id for s in index.summaries()]
+    (root / INDEX_FILE).unlink()
+    assert [s.id for s in index.summaries()] == expected and (root / INDEX_FILE).exists()
+    (root / INDEX_FILE).write_bytes(b"this is not a database" * 100)
+    assert [s.id for s in index.summaries()] == expected
+    assert [s.id for s in index.summaries()] == expected  # and rebuilt for the next time
+
+
+def test_the_index_is_rebuilt_when_a_session_is_edited_in_place(tmp_path):
+    """A session whose event log changed without its size changing (the same number of
+    bytes) is read again: the index compares modification times too."""
+    root = tmp_path / "sessions"
+    folder = make_sessions(root, 1, report=False)[0]
+    index = SessionIndex(SessionStore(root))
+    assert review.search("wombats", str(root)) == []
+    events = folder / "events.jsonl"
+    text = events.read_text()
+    assert "position" in text
+    edited = text.replace("position", "wombatss", 1)
+    assert len(edited) == len(text)
+    stat = events.stat()
+    events.write_text(edited)
+    os.utime(events, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert [h.session_id for h in review.search("wombats", str(root))] == [folder.name]
+    assert [s.id for s in index.summaries()] == [folder.name]
+
+
+# ----------------------------------------------------------------------------- the factory
+
+
+def test_the_session_factory_writes_real_sessions(tmp_path):
+    folders = make_sessions(tmp_path, 4)
+    for folder in folders:
+        doc = read_session(folder)
+        assert doc.script.id == SCRIPT_ID and (folder / "report.md").exists()
+        for a in doc.answers:
+            assert a.status == "complete" and a.counts and a.words and a.verdict
+            assert a.transcript == " ".join(s.text for s in a.segments)
+            assert (folder / a.audio).is_file()
+    # What the analysis measures is what was asked for.
+    said = told("deep-dive", "search-ranking", wpm=140, fillers_per_minute=4.0)
+    folder = write_session(tmp_path / "one", Rehearsal(DAY, (said,), "incomplete", seed=1))
+    doc = read_session(folder)
+    analysis = analyze_session(doc)[1]
+    assert analysis.pace.wpm == pytest.approx(140, rel=0.05)
+    fillers = sum(f.kind == "filler" for f in analysis.fillers)
+    assert fillers / (analysis.speech_seconds / 60) == pytest.approx(4.0, abs=1.0)
+
+
+def test_a_long_session_has_twenty_minutes_of_answers(tmp_path):
+    folder = long_session(tmp_path, minutes=20, audio=None)
+    doc = read_session(folder)
+    total = sum(a.audio_seconds or 0 for a in doc.answers)
+    assert 19 * 60 <= total <= 22 * 60
+    assert [a.kind for a in doc.answers].count("follow_up") == 4
+    assert [a.attempt for a in doc.answers if a.question_id == "deep-dive"] == [1, 2]
+    assert all(a.counts for a in doc.answers if a.kind == "follow_up")
