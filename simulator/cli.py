@@ -264,7 +264,12 @@ def _run(args, console: Console, err: Console, sessions_dir: str | None) -> int:
     if doc.answers:
         console.print()
         console.print(timing_table(doc))
-    console.print(f"Report: {safe(outcome.session_dir / 'report.md')}")
+    html = outcome.session_dir / "report.html"
+    if html.exists():
+        console.print(f"Report: {safe(html)} (open it in a browser; Markdown beside it: "
+                      "report.md)", soft_wrap=True)
+    else:
+        console.print(f"Report: {safe(outcome.session_dir / 'report.md')}", soft_wrap=True)
     console.print(f"Review it later with: {safe(_command('review', doc.id, sessions_dir))}")
     if args.json:
         summary = {

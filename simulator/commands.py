@@ -148,15 +148,23 @@ def _listen_only(doc: SessionDocument, store: SessionStore, options: RunOptions,
 
 
 def write_report(session: SessionWriter) -> None:
-    """report.md beside the session, rendered from what was saved (best effort: a full disk
-    must not hide the error that stopped the session)."""
+    """report.md and report.html beside the session, rendered from what was saved (best
+    effort: a full disk must not hide the error that stopped the session).
+
+    The HTML report embeds the answers' audio (Opus): about 0.4 s per minute of answers, so
+    it is written once, when the session ends, never at a checkpoint.
+    """
     from simulator.reports.analysis import analyze_session
+    from simulator.reports.html import answer_audio, render_html
     from simulator.reports.markdown import render_markdown
-    from simulator.sessions.writer import REPORT_FILE, write_atomic
+    from simulator.sessions.writer import HTML_REPORT_FILE, REPORT_FILE, write_atomic
 
     doc = session.document()
+    analyses = analyze_session(doc)
     try:
-        write_atomic(session.dir / REPORT_FILE, render_markdown(doc, analyze_session(doc)))
+        write_atomic(session.dir / REPORT_FILE, render_markdown(doc, analyses))
+        write_atomic(session.dir / HTML_REPORT_FILE,
+                     render_html(doc, analyses, answer_audio(doc, session.dir)))
     except OSError:
         pass
 

@@ -41,14 +41,25 @@ def error_of(path: Path) -> str:
 
 
 def test_default_script_follows_the_seed_structure():
-    loaded = find_script(None)
-    script = loaded.script
-    assert script.id == DEFAULT_SCRIPT_ID
+    """The default asks the seed's screen as an interviewer would: the career in 1-2 minutes,
+    then the flagship project as one open answer whose parts follow the seed's order."""
+    script = find_script(None).script
+    assert script.id == DEFAULT_SCRIPT_ID == "ml-engineer-open"
     assert script.role == "Machine Learning Engineer"
+    assert [q.id for q in script.questions] == ["career", "deep-dive"]
+    career, deep = script.questions
+    assert (career.min_s, career.max_s) == (60, 120)  # the seed's "1-2 minutes"
+    assert [p.id for p in deep.parts] == ["problem", "why-ml", "ownership", "data", "modeling",
+                                          "serving", "trade-offs", "impact", "lessons"]
+    assert all(q.sample_answer for q in script.questions)
+
+
+def test_the_screen_script_asks_one_question_per_part():
+    script = find_script("ml-engineer-screen").script
     ids = [q.id for q in script.questions]
     assert ids[0] == "career-walkthrough"
     first = script.questions[0]
-    assert (first.min_s, first.max_s) == (60, 120)  # the seed's "1-2 minutes"
+    assert (first.min_s, first.max_s) == (60, 120)
     for topic in ("problem", "why-ml", "ownership", "data", "modeling", "serving", "trade-offs",
                   "impact", "lessons"):
         assert any(topic in i for i in ids), topic

@@ -33,7 +33,10 @@ from simulator.config.loader import (
 from simulator.config.rubric import Rubric, find_rubric
 from simulator.errors import ScriptError
 
-DEFAULT_SCRIPT_ID = "ml-engineer-screen"
+# The seed's screen as a real interviewer asks it: the career walk-through, then the flagship
+# project as one open answer whose parts the analysis finds and times. (ml-engineer-screen asks
+# one question per part.)
+DEFAULT_SCRIPT_ID = "ml-engineer-open"
 
 class Interviewer(Strict):
     name: Name = "Interviewer"

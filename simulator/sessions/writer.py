@@ -36,6 +36,7 @@ from simulator.sessions.records import (
 SESSION_FILE = "session.json"
 EVENTS_FILE = "events.jsonl"
 REPORT_FILE = "report.md"
+HTML_REPORT_FILE = "report.html"  # written when a session ends (commands.write_report)
 
 
 def storage_error(action: str, path: Path, exc: OSError,
