@@ -105,18 +105,20 @@ def test_resume_retake_answers_a_question_again_and_the_new_attempt_counts(tmp_p
     assert "superseded by a later attempt" in report and "Attempt 2 at `first` (counts)" in report
 
 
-def test_the_default_script_takes_one_file_per_question_and_says_so(tmp_path, good):
+def test_the_screen_script_takes_one_file_per_question_and_says_so(tmp_path, good):
+    """The case of the issue: 11 questions, each of the deep dive's followed up."""
     files = [str(good[i % 2]) for i in range(11)]
-    refused = mock_interview("run", "--tts", "off", "--llm", "offline",
+    screen = ("--script", "ml-engineer-screen")
+    refused = mock_interview("run", *screen, "--tts", "off", "--llm", "offline",
                              "--answers-include-follow-ups", "--answers", *files, home=tmp_path)
     assert refused.returncode == 2
     line = error_line(refused)
     assert "--answers needs 20 files here" in line and "4: follow-up 1 to question 3" in line
-    too_many = mock_interview("run", "--tts", "off", "--answers", *files, files[0],
+    too_many = mock_interview("run", *screen, "--tts", "off", "--answers", *files, files[0],
                               home=tmp_path)
     assert "--answers needs 11 files here" in error_line(too_many)
     assert "follow-up questions are skipped" in too_many.stderr
-    done = mock_interview("run", "--tts", "off", "--llm", "offline", "--json",
+    done = mock_interview("run", *screen, "--tts", "off", "--llm", "offline", "--json",
                           "--answers", *files, home=tmp_path / "ok")
     assert done.returncode == 0, done.stderr
     assert "the follow-up questions are skipped" in done.stdout
