@@ -42,6 +42,7 @@ from audio.clip import SAMPLE_RATE, Audio
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).parent / "data" / "answers" / "open_answers.toml"
+HOLDOUT = Path(__file__).parent / "data" / "answers" / "open_answers_holdout.toml"  # never tuned on
 SCRIPT = ROOT / "configs" / "ml_engineer_open.toml"
 CACHE = Path(tempfile.gettempdir()) / "mock-interview-part-answers"
 LEAD_S, TAIL_S = 1.5, 2.0  # room noise before the first and after the last word
@@ -83,8 +84,9 @@ class CorpusAnswer:
 
 
 @cache
-def corpus() -> tuple[CorpusAnswer, ...]:
-    data = tomllib.loads(CORPUS.read_text())
+def corpus(path: Path = CORPUS) -> tuple[CorpusAnswer, ...]:
+    """The answers of a corpus file: the development corpus by default, or ``HOLDOUT``."""
+    data = tomllib.loads(path.read_text())
     return tuple(
         CorpusAnswer(a["id"], a["question"], a["voice"], int(a["rate"]), tuple(a["kinds"]),
                      tuple(a["out_of_order"]),

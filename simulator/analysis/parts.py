@@ -33,10 +33,15 @@ from simulator.analysis.text import AnswerText
 from simulator.analysis.timing import Budget, judge
 
 MAX_UNIT_TOKENS = 28  # a longer sentence is split at its clauses
-STAY, FORWARD, BACK = 0.86, 0.12, 0.02  # transition weights (normalised per state)
+STAY, FORWARD, BACK = 0.86, 0.12, 0.05  # transition weights (normalised per state); going
+# back costs the same from any part: a part told late is no less likely late in the answer
+MIN_TAIL_TOKENS = 6  # a clause split never leaves a shorter rest of the sentence
 SKIP_DECAY = 0.55  # moving forward past a part is less likely than to the next one
 SMOOTHING = 0.25  # added to every part's score: a unit that matches nothing is undecided
-SHARPNESS = 1.6  # how strongly a matching word pulls a unit towards its part
+SHARPNESS = 1.3  # how strongly a matching word pulls a unit towards its part
+PHRASE_WEIGHT = 1.5  # a cue of several words weighs this much more than a single word
+COVERS_WEIGHT = 0.25  # a content word of a part's title or description, against a cue
+ANSWER_IDF = 1.0  # a cue said in k units of the answer weighs 1 / k ** ANSWER_IDF
 
 _STOP = frozenset([
     "a", "about", "above", "after", "again", "all", "also", "an", "and", "any", "are", "as",
@@ -122,7 +127,8 @@ def units_of(text: AnswerText, speech_end: float | None = None) -> list[Unit]:
     first = 0
     for k in range(text.n):
         last_of_sentence = k + 1 == text.n or text.sent[k + 1] != text.sent[k]
-        long_clause = text.cend[k] and k - first + 1 >= MAX_UNIT_TOKENS // 2
+        long_clause = (text.cend[k] and k - first + 1 >= MAX_UNIT_TOKENS // 2
+                       and _rest_of_sentence(text, k) >= MIN_TAIL_TOKENS)
         if not (last_of_sentence or long_clause or k - first + 1 >= MAX_UNIT_TOKENS):
             continue
         where = text.locate(text.start[first], text.end[k])
@@ -132,13 +138,21 @@ def units_of(text: AnswerText, speech_end: float | None = None) -> list[Unit]:
     return units
 
 
+def _rest_of_sentence(text: AnswerText, k: int) -> int:
+    """How many tokens of token ``k``'s sentence come after it."""
+    rest = k + 1
+    while rest < text.n and text.sent[rest] == text.sent[k]:
+        rest += 1
+    return rest - (k + 1)
+
+
 def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
                  speech_end: float | None = None) -> Timeline:
     """The timeline of ``parts`` in an answer (``text`` built with its timed words)."""
     units = units_of(text)
     if not units or not parts:
         return Timeline((), tuple(p.id for p in parts), ())
-    scores = [_scores(u.text, parts) for u in units]
+    scores = _answer_scores([u.text for u in units], parts)
     path = _viterbi(scores, len(parts))
     end = speech_end if speech_end is not None else units[-1].end_s
     spans: dict[int, list[tuple[float, float]]] = {}
@@ -202,26 +216,38 @@ def _vocabulary(parts: Sequence[PartSpec]) -> list[tuple[Any, dict[str, float]]]
     return out
 
 
-def _scores(text: str, parts: Sequence[PartSpec]) -> list[float]:
-    """Log-probabilities that ``text`` belongs to each part."""
-    low = text.lower()
-    unit_stems = _content_stems(low)
+def _answer_scores(texts: Sequence[str], parts: Sequence[PartSpec]) -> list[list[float]]:
+    """Log-probabilities that each unit (``texts``) belongs to each part.
+
+    A cue counts less the more parts it belongs to (a cue only one part has is decisive) and
+    the more units of this answer say it: "model" said in every other sentence tells nothing
+    about where the modelling part is; "refitted" said once does. The content words of a
+    part's title and description add their weight (`_vocabulary`)."""
     vocab = _vocabulary(parts)
-    # Cue words count by how many parts share them: a cue only one part has is decisive.
-    cue_hits = [{m.group() for m in pattern.finditer(low)} if pattern else set()
-                for pattern, _ in vocab]
-    shared: dict[str, int] = {}
-    for hits in cue_hits:
-        for h in hits:
-            shared[h] = shared.get(h, 0) + 1
-    raw = []
-    for hits, (_, weights) in zip(cue_hits, vocab):
-        score = sum(1.0 / shared[h] * (1.5 if " " in h else 1.0) for h in hits)
-        score += 0.5 * sum(w for s, w in weights.items() if s in unit_stems)
-        raw.append(score)
-    weights_ = [math.exp(SHARPNESS * r) - 1 + SMOOTHING for r in raw]
-    total = sum(weights_)
-    return [math.log(w / total) for w in weights_]
+    lows = [t.lower() for t in texts]
+    hits = [[{m.group() for m in pattern.finditer(low)} if pattern else set()
+             for pattern, _ in vocab] for low in lows]
+    said_in: dict[str, int] = {}  # cue -> how many units say it
+    for unit in hits:
+        for h in set().union(*unit):
+            said_in[h] = said_in.get(h, 0) + 1
+    out = []
+    for low, unit in zip(lows, hits):
+        stems = _content_stems(low)
+        shared: dict[str, int] = {}  # cue -> how many parts it is a cue of
+        for part_hits in unit:
+            for h in part_hits:
+                shared[h] = shared.get(h, 0) + 1
+        raw = []
+        for part_hits, (_, weights) in zip(unit, vocab):
+            score = sum((PHRASE_WEIGHT if " " in h else 1.0) / shared[h] / said_in[h] ** ANSWER_IDF
+                        for h in part_hits)
+            score += COVERS_WEIGHT * sum(w for s, w in weights.items() if s in stems)
+            raw.append(score)
+        likely = [math.exp(SHARPNESS * r) - 1 + SMOOTHING for r in raw]
+        total = sum(likely)
+        out.append([math.log(w / total) for w in likely])
+    return out
 
 
 # ----------------------------------------------------------------------------- decoding
@@ -238,7 +264,7 @@ def _transitions(n: int) -> list[list[float]]:
             elif j > i:
                 w = FORWARD * SKIP_DECAY ** (j - i - 1)
             else:
-                w = BACK / max(1, i)
+                w = BACK
             row.append(w)
         total = sum(row)
         table.append([math.log(w / total) for w in row])

@@ -1,0 +1,158 @@
+"""Benchmark: the coaching analysis of open answers (simulator/analysis/answer.py).
+
+Prints, on two corpora of answers with known part boundaries (tests/part_answers.py): the
+development corpus (tests/data/answers/open_answers.toml, which the locator's cues and
+constants were tuned on) and the held-out corpus (tests/data/answers/open_answers_holdout.toml,
+never tuned on), each reported separately:
+
+- **Parts**: where each part was said, against the known boundaries, per answer and overall:
+  the share of speaking time given to the right part (per answer, median, minimum), the
+  boundary errors, whether the missing and out-of-order parts reported are the true ones.
+  First on the transcripts alone (words timed at 170 wpm: the locator with a perfect
+  transcript), then on the answers spoken by the project's TTS and run through the real
+  pipeline (speech measure, Whisper, analysis) for each model asked for. Targets (from the
+  issue): >= 85 % of each answer's time right, median boundary error <= 3 s, every missing
+  and out-of-order part named.
+- **Analysis time**: ``analyze(...)`` alone on a transcribed answer of about three minutes
+  (the development answer closest to 180 s of speech), median of ``--runs`` calls.
+
+    .venv/bin/python bench/analysis.py [--model default tiny.en] [--text-only] [--runs 20]
+                                       [--corpus dev holdout]
+
+``--model``: Whisper models to run, ``default`` being the program's default (base).
+Synthesised parts are cached in the system temp folder, so reruns only transcribe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+import part_answers as pa  # noqa: E402
+
+THREE_MINUTES_S = 180.0
+
+
+def time_analysis(data, question_id: str, runs: int) -> tuple[float, float, float]:
+    """(first call, median, max) of ``analyze`` on ``data``, in milliseconds."""
+    from simulator.analysis.answer import analyze
+    from simulator.analysis.parts import parts_of
+
+    loaded = pa.script()
+    parts = parts_of(pa.question(question_id))
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        analyze(data, parts, loaded.rubric, loaded.script.interviewer.strictness)
+        times.append((time.perf_counter() - started) * 1000)
+    return times[0], statistics.median(times), max(times)
+
+
+def closest_to_three_minutes(inputs: dict) -> tuple[str, Any]:
+    def seconds(item) -> float:
+        data = item[1][0]
+        return abs((data.speech_end - data.speech_start) - THREE_MINUTES_S)
+
+    answer_id, (data, _built) = min(inputs.items(), key=seconds)
+    return answer_id, data
+
+
+CORPORA = {"dev": ("DEV", pa.CORPUS), "holdout": ("HELD-OUT", pa.HOLDOUT)}
+
+
+def summary_line(label: str, scores: list) -> str:
+    m = pa.summarise(scores)
+    med = "-" if m.median_boundary is None else f"{m.median_boundary:.2f} s"
+    return (f"{label:34} right median {m.median_right:6.1%}  min {m.min_right:6.1%}  "
+            f"boundary median {med:>7}  missing named {m.missing_named}/{m.answers}  "
+            f"out of order named {m.order_named}/{m.answers}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", nargs="+", default=["default"],
+                        help="Whisper models (default: the program's default model)")
+    parser.add_argument("--text-only", action="store_true", help="skip TTS and Whisper")
+    parser.add_argument("--runs", type=int, default=20, help="timed analysis calls")
+    parser.add_argument("--corpus", nargs="+", choices=list(CORPORA), default=list(CORPORA),
+                        help="which corpora (default both, reported separately)")
+    parser.add_argument("--answers", nargs="+", help="only these corpus answers")
+    args = parser.parse_args()
+
+    corpora = {}
+    for key in args.corpus:
+        name, path = CORPORA[key]
+        answers = [a for a in pa.corpus(path) if not args.answers or a.id in args.answers]
+        if answers:
+            corpora[key] = (name, answers)
+            print(f"{name} corpus: {len(answers)} answers "
+                  f"({sum(a.question == 'deep-dive' for a in answers)} deep dives, "
+                  f"{sum(a.question == 'career' for a in answers)} career), "
+                  f"{path.relative_to(ROOT)}")
+    print()
+    summary: list[str] = []
+
+    # Parts, on the transcripts alone.
+    for name, answers in corpora.values():
+        scores = pa.text_scores(answers)
+        print(pa.render(scores, f"PARTS, {name}: transcript only, words timed at 170 wpm"))
+        print()
+        summary.append(summary_line(f"{name}, text only", scores))
+
+    inputs: dict = {}
+    if not args.text_only:
+        from audio.transcriber import WhisperTranscriber
+
+        started = time.perf_counter()
+        for _name, answers in corpora.values():
+            for a in answers:
+                pa.build_audio(a)
+        print(f"(speech synthesised or read from {pa.CACHE} in "
+              f"{time.perf_counter() - started:.1f} s)\n")
+        for model_name in args.model:
+            model = None if model_name == "default" else model_name
+            transcriber = WhisperTranscriber.load(model)
+            transcriber.warm_up()
+            for key, (name, answers) in corpora.items():
+                keep: dict = {}
+                started = time.perf_counter()
+                scores = pa.audio_scores(transcriber, answers, keep)
+                elapsed = time.perf_counter() - started
+                audio_s = sum(built.duration for _data, built in keep.values())
+                print(pa.render(scores, f"PARTS, {name}: spoken answers, model "
+                                        f"{transcriber.name} (TTS -> speech measure -> "
+                                        f"Whisper -> analyze)"))
+                print(f"(pipeline time {elapsed:.0f} s for {audio_s:.0f} s of audio)\n")
+                summary.append(summary_line(f"{name}, spoken, {transcriber.name}", scores))
+                if not inputs and key == next(iter(corpora)):
+                    inputs = keep
+
+    # Analysis time: analyze() alone, after transcription.
+    first_answers = next(iter(corpora.values()))[1]
+    if inputs:
+        answer_id, data = closest_to_three_minutes(inputs)
+        source = "transcribed by the first model"
+    else:
+        texts = {a.id: (pa.timed_text(a)[0], None) for a in first_answers}
+        answer_id, data = closest_to_three_minutes(texts)
+        source = "transcript only"
+    question_id = next(a.question for a in first_answers if a.id == answer_id)
+    first, median, worst = time_analysis(data, question_id, args.runs)
+    speech = data.speech_end - data.speech_start
+    print("SUMMARY (targets: >= 85 % right for every answer, median boundary error <= 3 s, "
+          "every missing and out-of-order part named)")
+    print("\n".join(summary))
+    print(f"ANALYSIS TIME: analyze() on {answer_id} ({speech:.0f} s of speech, "
+          f"{len(data.words)} words, {source}): median {median:.1f} ms over {args.runs} runs "
+          f"(first {first:.1f} ms, max {worst:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Where the parts of an open answer were said (simulator/analysis/parts.py), measured on
+answers with known part boundaries (tests/part_answers.py, which holds the scoring conventions).
+
+The issue's targets:
+
+- at least 85 % of every answer's speaking time given to the right part;
+- a median boundary error of at most 3 s (over every boundary between said parts);
+- every missing part named, every part told out of the recommended order named.
+
+Where they stand (measured when the cues and constants were last tuned; `bench/analysis.py`
+prints the current figures). The locator's cues (configs/ml_engineer_open.toml) and constants
+were tuned on the development corpus (tests/data/answers/open_answers.toml) only; the held-out
+corpus (tests/data/answers/open_answers_holdout.toml) was never tuned on.
+
+============================  ============  ======  ============  =======  ============
+corpus, path                  right median  min     bound. med.   missing  out of order
+============================  ============  ======  ============  =======  ============
+dev, text at 170 wpm          95.1 %        79.5 %  0.0 s         12/12    12/12
+dev, spoken (TTS, base)       90.4 %        74.9 %  0.2 s         12/12    11/12
+held-out, text at 170 wpm     63.0 %        43.9 %  5.3 s         10/12    11/12
+held-out, spoken (TTS, base)  59.9 %        41.0 %  4.4 s         9/12     11/12
+============================  ============  ======  ============  =======  ============
+
+Met on the development corpus: the median boundary error (both paths), every missing part
+named (both paths), every out-of-order part named (text; on the spoken path one is not).
+NOT met: 85 % for *every* answer (the median answer is above it, the worst ones are not).
+On held-out answers none of the targets is met: the cue words do not carry over well to answers
+worded differently (the locator and cues before this tuning: 42.5 % median on held-out text,
+63.7 % on dev text).
+
+These tests are regression floors, not the targets: each asserts what is met today, with a
+small margin (the ``FLOOR_*`` constants below); a floor may only be raised. The held-out corpus
+gets one lenient floor, so that a change that helps the development corpus at the cost of
+generality shows up; it is not a target to tune for.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import part_answers as pa
+import pytest
+
+
+class Floor(NamedTuple):
+    median_right: float  # median share of an answer's time given to the right part
+    min_right: float  # the worst answer's share
+    order_named: int  # answers whose out-of-order parts are all named
+
+
+# Regression floors (see the docstring for the measured figures and the targets).
+FLOOR_DEV_TEXT = Floor(median_right=0.92, min_right=0.75, order_named=12)
+FLOOR_DEV_SPOKEN = Floor(median_right=0.86, min_right=0.70, order_named=11)
+FLOOR_HELDOUT_TEXT_MEDIAN = 0.55
+
+
+def _lis_length(seq: list[int]) -> int:
+    best: list[int] = []
+    for i, x in enumerate(seq):
+        best.append(1 + max((best[j] for j in range(i) if seq[j] < x), default=0))
+    return max(best, default=0)
+
+
+def _assert_floors(scores: list[pa.Score], title: str, floor: Floor) -> None:
+    """The floors of an answer set, and the targets this locator meets on it: the median
+    boundary error and every missing part named."""
+    table = pa.render(scores, title)
+    summary = pa.summarise(scores)
+    print(table)
+    assert summary.median_right >= floor.median_right, table
+    assert summary.min_right >= floor.min_right, table
+    assert summary.median_boundary is not None, table
+    assert summary.median_boundary <= pa.TARGET_BOUNDARY_S, table
+    assert summary.missing_named == summary.answers, table
+    assert summary.order_named >= floor.order_named, table
+
+
+def test_the_corpus_is_well_formed():
+    answers = pa.corpus()
+    ids = [a.id for a in answers]
+    assert len(ids) == len(set(ids))
+    assert sum(a.question == "deep-dive" for a in answers) >= 6
+    assert sum(a.question == "career" for a in answers) >= 3
+    kinds = {k for a in answers for k in a.kinds}
+    assert {"complete", "missing", "out-of-order", "overlap"} <= kinds
+    for a in answers:
+        declared = pa.part_ids(a.question)
+        said = a.said
+        assert set(said) <= set(declared), a.id
+        assert len(said) == len(set(said)), a.id
+        for part in a.parts:
+            sentences = len(re.findall(r"[.?!](?:\s|$)", part.text))
+            assert 2 <= sentences <= 5, (a.id, part.id, sentences)
+        # The declared out-of-order parts are what the locator's rule gives for the true
+        # order: removing them leaves the parts in script order, and no fewer would.
+        order = [declared.index(p) for p in said]
+        rest = [declared.index(p) for p in said if p not in a.out_of_order]
+        assert rest == sorted(rest), a.id
+        assert len(a.out_of_order) == len(said) - _lis_length(order), a.id
+        assert ("out-of-order" in a.kinds) == bool(a.out_of_order), a.id
+        assert ("missing" in a.kinds) == (len(said) < len(declared)), a.id
+
+
+def test_the_truth_of_timed_text_and_scoring_agree():
+    """A timeline equal to the truth scores perfectly (the scorer checks itself)."""
+    from simulator.analysis.parts import PartTiming, Timeline
+
+    answer = next(a for a in pa.corpus() if a.id == "music-recs")
+    _data, truth = pa.timed_text(answer)
+    bounds = [*truth.boundaries, truth.end_s]
+    perfect = Timeline(
+        tuple(PartTiming(p.id, ((p.start_s, end),), end - p.start_s, 1, 0, 1, "within")
+              for p, end in zip(truth.parts, bounds)),
+        truth.missing, truth.out_of_order)
+    s = pa.score(answer.id, perfect, truth)
+    assert s.right == 1.0
+    assert max(s.boundary_errors) == 0.0
+    assert s.missing_exact and s.order_exact
+
+
+def test_parts_are_found_in_transcripts_timed_at_170_wpm():
+    _assert_floors(pa.text_scores(), "dev, text only, words timed at 170 wpm", FLOOR_DEV_TEXT)
+
+
+def test_held_out_answers_keep_a_lenient_floor():
+    """Held-out answers (never tuned on): far from the targets, but no worse than today."""
+    scores = pa.text_scores(pa.corpus(pa.HOLDOUT))
+    table = pa.render(scores, "held-out, text only, words timed at 170 wpm")
+    print(table)
+    assert {a.id for a in pa.corpus(pa.HOLDOUT)}.isdisjoint(a.id for a in pa.corpus())
+    assert pa.summarise(scores).median_right >= FLOOR_HELDOUT_TEXT_MEDIAN, table
+
+
+@pytest.mark.slow
+def test_parts_are_found_in_spoken_answers(transcriber):
+    """The real pipeline: TTS answers with known part boundaries, speech measured and
+    transcribed by the default Whisper model, then analysed."""
+    _assert_floors(pa.audio_scores(transcriber), "dev, spoken answers, default model",
+                   FLOOR_DEV_SPOKEN)
+
+
+@pytest.mark.slow
+def test_the_pipeline_is_the_analyze_command(transcriber, home):
+    """tests/part_answers.analyze_file does what `mock-interview analyze` does."""
+    from simulator.commands import analyze_recording
+
+    answer = next(a for a in pa.corpus() if a.id == "career-games")
+    built = pa.build_audio(answer)
+    _data, ours = pa.analyze_file(built.path, answer.question, transcriber)
+    _question, _timing, theirs = analyze_recording(str(built.path), str(pa.SCRIPT),
+                                                   answer.question)
+    assert ours.timeline == theirs.timeline
+    assert ours.to_json() == theirs.to_json()
