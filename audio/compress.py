@@ -1,6 +1,6 @@
 """Compressing audio for sharing: Opus in an Ogg file, through PyAV (FFmpeg's libopus).
 
-A 9.5-minute session's answers are 24 MB as WAV and about 2.5 MB as Opus at speech bitrates,
+A 20-minute session's answers are 39 MB as WAV and about 3.7 MB as Opus at 24 kbit/s,
 which keeps a self-contained report something people can email. Every browser plays Ogg Opus.
 """
 

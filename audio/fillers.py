@@ -10,11 +10,12 @@ and only where all of these hold (measured on ../shared/speech_fillers, see benc
 - no word of the default transcript overlaps it (the default already has a word there);
 - the recorder's activity analysis (`audio.activity`) heard someone there: at least half of
   its 32 ms frames are voiced and it lies within a stretch of speech, not in a pause;
-- it lasts at least ``MIN_FILLER_S`` (a 20 ms "uh" is a timestamp artefact, not a sound).
+- a piece shorter than ``MIN_FILLER_S`` is widened to that length before the checks above
+  (a 20 ms "uh" is a timestamp artefact: the sound around it decides).
 
 The pass is a second full decode, so it never runs while the candidate waits: the interview
-runs it when the session ends (and `resume` finishes it), `mock-interview analyze` runs it
-in line.
+runs it when the session ends (and `resume` finishes it). `mock-interview analyze` does not
+run it: it reports the fillers of one decoding.
 """
 
 from __future__ import annotations

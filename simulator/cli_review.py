@@ -8,6 +8,7 @@ as Markdown (``--md PATH``), as JSON (``--json``) or as captions (``--captions D
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +65,11 @@ def run_review(args, console: Console, err: Console, sessions_dir: str | None) -
         return _compare(args, console, sessions_dir)
     if args.search:
         hits = review.search(args.search, sessions_dir)
+        if args.json:
+            # Plain print, not rich: the JSON must not be wrapped or styled.
+            print(review.dump_json({"query": args.search,
+                                    "hits": [dataclasses.asdict(h) for h in hits]}))
+            return 0
         if not hits:
             console.print(f"No transcript says {safe(args.search)!s}.")
             return 0

@@ -259,7 +259,7 @@ def review_document(session_id: str, sessions_dir: str | None, model: str | None
 def analyze_recording(path: str, script: str | None, question_id: str | None,
                       model: str | None = None, on_transcribing=None):
     """The coaching analysis of a recording made elsewhere, against a script's question,
-    without an interview. Returns (question, analysis)."""
+    without an interview. Returns (question, timing of the recording, analysis)."""
     from contextlib import nullcontext
 
     from audio.io import read_audio

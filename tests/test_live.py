@@ -306,7 +306,8 @@ def test_no_microphone_is_explained(tmp_path):
     summary = json.loads(fallback.stdout.strip().splitlines()[-1])
     doc = saved_session(Path(summary["session_dir"]))
     said = set(normalise(doc["answers"][0]["transcript"]).split())
-    assert {"history", "computing", "cards"} <= said
+    # (Whisper base hears espeak's "punched cards" as "punched can't": not a word to test on.)
+    assert {"history", "computing", "punched"} <= said
 
 
 def test_unknown_input_device_lists_devices(pulse, tmp_path):

@@ -513,6 +513,14 @@ def test_search_finds_text_in_transcripts(tmp_path):
     none = mock_interview("review", "--search", "zebra", "--sessions-dir", str(root),
                           home=tmp_path / "home")
     assert "No transcript says zebra" in none.stdout
+    as_json = mock_interview("review", "--search", "kafka consumer", "--json", "--sessions-dir",
+                             str(root), home=tmp_path / "home")
+    assert as_json.returncode == 0, as_json.stderr
+    found = json.loads(as_json.stdout)
+    assert found["query"] == "kafka consumer"
+    assert [(h["session_id"], h["question_id"]) for h in found["hits"]] == [
+        (special.name, "deep-dive")]
+    assert "Kafka consumer bug" in found["hits"][0]["snippet"]
 
 
 # ----------------------------------------------------------------------------- the index

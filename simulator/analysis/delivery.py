@@ -8,9 +8,9 @@
 - **Fillers and hedges**: from the timed words. Hesitation sounds ("um", "uh", "er", "hmm")
   are fillers wherever they occur; "like" only where it is a filler, not a verb or a
   comparison ("I like", "looks like", "like a rules engine"); hedges are phrases that soften
-  a claim ("sort of", "I guess", "you know", "kind of", "probably"). Whisper drops most "um"s;
-  the verbatim pass (`audio.fillers`) adds back those it can hear, and nothing is counted that
-  was not transcribed by one pass or the other.
+  a claim ("sort of", "I guess", "kind of", "probably"); "you know" counts as a filler.
+  Whisper drops most "um"s; the verbatim pass (`audio.fillers`) adds back those it can hear,
+  and nothing is counted that was not transcribed by one pass or the other.
 """
 
 from __future__ import annotations

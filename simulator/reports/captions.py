@@ -2,9 +2,10 @@
 the libraries on PyPI write "&" and "<" in cue text as they are, which is invalid WebVTT
 (a browser drops the text after a "<"). The tests parse the files back with those libraries.
 
-Cues follow Whisper's segments, split where a segment is long (at most ``MAX_CUE_S`` seconds
-or ``MAX_CUE_CHARS`` characters, on word boundaries, using the word times), so a caption is
-readable at a glance. Times are seconds into the answer's audio.
+Cues are built from the timed words (the verbatim words: fillers the second listen heard
+included), cut at sentence ends and where a cue would grow past ``MAX_CUE_S`` seconds or
+``MAX_CUE_CHARS`` characters, on word boundaries, so a caption is readable at a glance.
+Times are seconds into the answer's audio.
 """
 
 from __future__ import annotations

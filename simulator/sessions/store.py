@@ -2,11 +2,12 @@
 
 Layout (documented in docs/session-format.md)::
 
-    <sessions>/<id>/session.json    the document: script, settings, answers, events
+    <sessions>/<id>/session.json    the document: script, settings, answers
     <sessions>/<id>/events.jsonl    the event log, appended as it grows (crash-safe)
     <sessions>/<id>/answers/*.wav   each answer's audio, 16 kHz mono
     <sessions>/<id>/questions/*.wav the interviewer's lines, when --tts speak or file
     <sessions>/<id>/report.md       the Markdown report, rendered when the session ends
+    <sessions>/<id>/report.html     the HTML report with the answers' audio, likewise
 
 Reading a session never changes it. If the program died, ``events.jsonl`` is the newer
 truth and the document is rebuilt from it in memory; the answer a crash cut off is measured
