@@ -170,7 +170,9 @@ def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
     for state in first_seen:
         spec = parts[state]
         seconds = round(sum(b - a for a, b in spans[state]), 2)
-        verdict, delta = judge(seconds, Budget(spec.min_s, spec.max_s))
+        # Judged on whole seconds, as the reports show them: a part's ends come from word
+        # times, so "25.4 s against a 25 s maximum" is not an overrun worth a remark.
+        verdict, delta = judge(round(seconds), Budget(spec.min_s, spec.max_s))
         timings.append(PartTiming(spec.id, tuple((round(a, 2), round(b, 2))
                                                  for a, b in spans[state]),
                                   seconds, words[state], spec.min_s, spec.max_s, verdict, delta))
