@@ -15,6 +15,10 @@ shared/NOTES.md), while cuts at pauses with long chunks matched whole-file accur
   *speculatively* when the worker has time. When the answer ends, the latest speculation
   is adopted as a chunk (it ends at a pause, so it is a clean cut) and only the speech
   after it remains to transcribe: usually the last clause, a fraction of a second of work.
+  A finished speculation holding ``adopt_spec_s`` of audio becomes a chunk when speech goes
+  on past it, so the speculation running when the answer ends covers only the audio since
+  (re-decoding a 15-28 s open chunk made base answers wait 1.5-2.5 s). Continuous speech
+  with no pause at all still waits for its whole open chunk.
 
 Transcription runs on one long-lived worker thread per session (an executor passed in):
 a new thread per answer made CTranslate2 and glibc keep a fresh set of buffers per thread,
@@ -54,6 +58,10 @@ class ChunkSettings:
     fallback_pause_s: float = 0.12
     # Decode again what a chunk's transcript left out where someone spoke (audio.coverage).
     cover: bool = True
+    # A finished speculation holding this much audio becomes a chunk at the next pause that
+    # would speculate again (see _adopt_finished_spec): the open chunk, whose decode is what
+    # the candidate waits for at the end, then stays short.
+    adopt_spec_s: float = 6.0
 
 
 @dataclass(eq=False)
@@ -138,7 +146,28 @@ class IncrementalTranscriber:
         elif pause_s >= s.speculate_pause_s and self._worker_idle():
             spec = self._spec
             if spec is None or spec.start != self._chunk_start or spec.end < self._last_speech_end:
+                self._adopt_finished_spec()
                 self._speculate(now)
+
+    def _adopt_finished_spec(self) -> None:
+        """Make a finished speculation of the open chunk a chunk of its own, when it holds
+        ``adopt_spec_s`` of audio and speech came after it (the caller speculates again).
+
+        Without this, each speculation re-decodes the whole open chunk, and the one started
+        in the answer's last pause is what the candidate waits for: with base on two cores a
+        15-28 s open chunk took 1.5-2.5 s after its last word, most of it after Enter. The
+        speculation ends 0.3 s into a pause (a clean cut) and is already decoded, so cutting
+        there costs no work; later speculations only decode the audio since it."""
+        spec = self._spec
+        if (spec is None or spec.cancelled or not spec.done.is_set() or spec.error is not None
+                or spec.start != self._chunk_start or spec.end >= self._last_speech_end
+                or (spec.end - spec.start) / SAMPLE_RATE < self.settings.adopt_spec_s):
+            return
+        self._chunks.append(spec)
+        self._spec = None
+        self._chunk_start = spec.end
+        cut_frame = spec.end // FRAME
+        self._pauses = [(start, length) for start, length in self._pauses if start >= cut_frame]
 
     def _worker_idle(self) -> bool:
         with self._lock:

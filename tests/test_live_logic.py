@@ -146,13 +146,28 @@ def test_without_pauses_a_chunk_is_cut_at_the_longest_short_pause_near_its_end()
 
 
 def test_speculation_at_the_last_pause_leaves_only_the_last_words():
-    settings = ChunkSettings(min_chunk_s=30, max_chunk_s=40, speculate_pause_s=0.3, cover=False)
+    settings = ChunkSettings(min_chunk_s=30, max_chunk_s=40, speculate_pause_s=0.3, cover=False,
+                             adopt_spec_s=30)
     pattern = [(True, 6), (False, 0.4), (True, 6), (False, 0.4), (True, 1.0), (False, 0.3)]
     inc, transcript, echo = run_incremental(pattern, settings, pace=0.0005)
     assert inc.speculative_hits == 1
     # The adopted speculation covered everything up to the last pause; the tail is ~1.3 s.
     assert echo.calls[-1] < 1.5
     assert len(transcript.segments) == 2
+
+
+def test_a_finished_speculation_becomes_a_chunk_so_the_open_chunk_stays_short():
+    # No pause is long enough to cut at (min_chunk_s 30), but the speculation finished at
+    # the first pause holds 6.3 s >= adopt_spec_s: at the next pause it becomes a chunk and
+    # only the audio since it is speculated again, so nothing is decoded twice and the last
+    # decode is short.
+    settings = ChunkSettings(min_chunk_s=30, max_chunk_s=40, speculate_pause_s=0.3, cover=False,
+                             adopt_spec_s=5)
+    pattern = [(True, 6), (False, 0.4), (True, 3), (False, 0.4), (True, 1.0), (False, 0.4)]
+    inc, transcript, echo = run_incremental(pattern, settings, pace=0.0005)
+    assert echo.calls == pytest.approx([6.3, 3.4, 4.8], abs=0.1)
+    assert inc.chunks_committed == 2 and inc.speculative_hits == 1
+    assert transcript.words[1].start == pytest.approx(6.3 + 0.1, abs=0.05)
 
 
 def test_transcriber_errors_surface_from_finish():
