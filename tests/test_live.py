@@ -111,10 +111,16 @@ def test_answer_with_thinking_pauses_ends_by_silence(pulse, tmp_path, transcribe
     # 3-second thinking pauses did not cut the answer: every part of it is there.
     assert abs(answer["speech_seconds"] - known.speech_seconds) <= 0.3
     assert answer["longest_pause"] >= 2.5
-    # ("aligner" is the last word; base hears the first, "montreal", as "on trail" here.)
     words = normalise(answer["transcript"]).split()
-    for word in ("gospel", "americans", "country", "aligner"):
+    for word in ("gospel", "americans", "country"):
         assert word in words
+    # The last clip (the MFA speaker: "montreal forced uh um ... forced aligner") is in the
+    # transcript too, timed to its end. Its words themselves are not checked: base hears them
+    # differently with each cut ("on trail forced ... forest aligner", "... for a still liner").
+    after = words[len(words) - words[::-1].index("country"):]
+    assert len(after) >= 4, answer["transcript"]
+    speech_end = known.speech_start + known.speech_seconds
+    assert answer["words"][-1]["end"] >= speech_end - 1.0, (answer["words"][-1], speech_end)
     assert word_error_rate([known.text], [answer["transcript"]]) < 25
     # Ended by 5 s of silence after the last word (plus the 0.5 s tail), not earlier.
     assert answer["audio_seconds"] - answer["speech_end"] >= 4.5
