@@ -154,17 +154,14 @@ def write_report(session: SessionWriter) -> None:
     The HTML report embeds the answers' audio (Opus): about 0.4 s per minute of answers, so
     it is written once, when the session ends, never at a checkpoint.
     """
-    from simulator.reports.analysis import analyze_session
-    from simulator.reports.html import answer_audio, render_html
-    from simulator.reports.markdown import render_markdown
+    from simulator.review import analyses_of, html_report, markdown_report
     from simulator.sessions.writer import HTML_REPORT_FILE, REPORT_FILE, write_atomic
 
     doc = session.document()
-    analyses = analyze_session(doc)
+    analyses = analyses_of(doc)  # once, for both reports
     try:
-        write_atomic(session.dir / REPORT_FILE, render_markdown(doc, analyses))
-        write_atomic(session.dir / HTML_REPORT_FILE,
-                     render_html(doc, analyses, answer_audio(doc, session.dir)))
+        write_atomic(session.dir / REPORT_FILE, markdown_report(doc, analyses))
+        write_atomic(session.dir / HTML_REPORT_FILE, html_report(doc, analyses=analyses))
     except OSError:
         pass
 

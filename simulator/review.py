@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from simulator import paths
+from simulator.analysis.answer import AnswerAnalysis
 from simulator.errors import SimulatorError, StorageError
 from simulator.reports.analysis import analyze_session, script_context
 from simulator.reports.captions import cues, srt, webvtt
@@ -30,15 +32,22 @@ def store_of(sessions_dir: str | None) -> SessionStore:
     return SessionStore(paths.sessions_dir(sessions_dir))
 
 
-def html_report(doc: SessionDocument, with_audio: bool = True) -> str:
+def analyses_of(doc: SessionDocument) -> dict[int, AnswerAnalysis]:
+    """Turn -> the analysis of each answer, against the session's script (its saved copy, or
+    the user's script file of that id)."""
+    return analyze_session(doc, script_context(doc, paths.user_scripts_dir()))
+
+
+def html_report(doc: SessionDocument, with_audio: bool = True,
+                analyses: Mapping[int, AnswerAnalysis] | None = None) -> str:
     """The self-contained HTML report of a saved session."""
-    analyses = analyze_session(doc, script_context(doc, paths.user_scripts_dir()))
     audio = answer_audio(doc, Path(doc.dir or "")) if with_audio else {}
-    return render_html(doc, analyses, audio)
+    return render_html(doc, analyses_of(doc) if analyses is None else analyses, audio)
 
 
-def markdown_report(doc: SessionDocument) -> str:
-    return render_markdown(doc, analyze_session(doc, script_context(doc, paths.user_scripts_dir())))
+def markdown_report(doc: SessionDocument,
+                    analyses: Mapping[int, AnswerAnalysis] | None = None) -> str:
+    return render_markdown(doc, analyses_of(doc) if analyses is None else analyses)
 
 
 def write_text(path: Path, text: str) -> Path:
@@ -55,7 +64,7 @@ def write_text(path: Path, text: str) -> Path:
 
 def report_json(doc: SessionDocument) -> dict[str, Any]:
     """The session and its analysis as one JSON object (docs/review-format.md)."""
-    analyses = analyze_session(doc, script_context(doc, paths.user_scripts_dir()))
+    analyses = analyses_of(doc)
     data = doc.model_dump(mode="json", exclude={"events"})
     data["format"] = JSON_FORMAT
     for answer in data["answers"]:
@@ -88,8 +97,9 @@ def export(session_ids: list[str], dest: Path, sessions_dir: str | None) -> list
     for folder in dict.fromkeys(found):
         doc = read_session(folder)
         target = Path(dest).expanduser() / doc.id
-        write_text(target / "report.html", html_report(doc))
-        write_text(target / "report.md", markdown_report(doc))
+        analyses = analyses_of(doc)
+        write_text(target / "report.html", html_report(doc, analyses=analyses))
+        write_text(target / "report.md", markdown_report(doc, analyses))
         write_captions(doc, target / "captions")
         source = Path(doc.dir or "")
         try:
@@ -176,8 +186,7 @@ def compare(script_id: str | None, sessions_dir: str | None):
             doc = read_session(folder)
         except StorageError:
             return None  # unreadable since it was listed: left out
-        facts = rehearsal_facts(doc, analyze_session(
-            doc, script_context(doc, paths.user_scripts_dir())))
+        facts = rehearsal_facts(doc, analyses_of(doc))
         if not doc.script.definition:
             # Analysed against the script file as it is today, not the session's own copy
             # of the script: not kept, as the file may change.
