@@ -1,8 +1,9 @@
 """Benchmark: the coaching analysis of open answers (simulator/analysis/answer.py).
 
-Prints, on two corpora of answers with known part boundaries (tests/part_answers.py): the
+Prints, on three corpora of answers with known part boundaries (tests/part_answers.py): the
 development corpus (tests/data/answers/open_answers.toml, which the locator's cues and
-constants were tuned on) and the held-out corpus (tests/data/answers/open_answers_holdout.toml,
+constants were tuned on), a second development corpus in plain words with few of the cues
+(open_answers_plain.toml) and the held-out corpus (tests/data/answers/open_answers_holdout.toml,
 never tuned on), each reported separately:
 
 - **Parts**: where each part was said, against the known boundaries, per answer and overall:
@@ -17,7 +18,7 @@ never tuned on), each reported separately:
   (the development answer closest to 180 s of speech), median of ``--runs`` calls.
 
     .venv/bin/python bench/analysis.py [--model default tiny.en] [--text-only] [--runs 20]
-                                       [--corpus dev holdout]
+                                       [--corpus dev plain holdout]
 
 ``--model``: Whisper models to run, ``default`` being the program's default (base).
 Synthesised parts are cached in the system temp folder, so reruns only transcribe.
@@ -64,7 +65,8 @@ def closest_to_three_minutes(inputs: dict) -> tuple[str, Any]:
     return answer_id, data
 
 
-CORPORA = {"dev": ("DEV", pa.CORPUS), "holdout": ("HELD-OUT", pa.HOLDOUT)}
+CORPORA = {"dev": ("DEV", pa.CORPUS), "plain": ("DEV PLAIN", pa.PLAIN),
+           "holdout": ("HELD-OUT", pa.HOLDOUT)}
 
 
 def summary_line(label: str, scores: list) -> str:
@@ -82,7 +84,7 @@ def main() -> None:
     parser.add_argument("--text-only", action="store_true", help="skip TTS and Whisper")
     parser.add_argument("--runs", type=int, default=20, help="timed analysis calls")
     parser.add_argument("--corpus", nargs="+", choices=list(CORPORA), default=list(CORPORA),
-                        help="which corpora (default both, reported separately)")
+                        help="which corpora (default all three, reported separately)")
     parser.add_argument("--answers", nargs="+", help="only these corpus answers")
     args = parser.parse_args()
 

@@ -42,6 +42,8 @@ from audio.clip import SAMPLE_RATE, Audio
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).parent / "data" / "answers" / "open_answers.toml"
+# A second development corpus in plain words (few of the scripts' cues), for generalisation.
+PLAIN = Path(__file__).parent / "data" / "answers" / "open_answers_plain.toml"
 HOLDOUT = Path(__file__).parent / "data" / "answers" / "open_answers_holdout.toml"  # never tuned on
 SCRIPT = ROOT / "configs" / "ml_engineer_open.toml"
 CACHE = Path(tempfile.gettempdir()) / "mock-interview-part-answers"

@@ -19,7 +19,15 @@ dev, text at 170 wpm          95.1 %        79.5 %  0.0 s         12/12    12/12
 dev, spoken (TTS, base)       90.4 %        74.9 %  0.2 s         12/12    11/12
 held-out, text at 170 wpm     63.0 %        43.9 %  5.3 s         10/12    11/12
 held-out, spoken (TTS, base)  59.9 %        41.0 %  4.4 s         9/12     11/12
+dev plain, text at 170 wpm    38.9 %        12.9 %  26.4 s        8/10     7/10
 ============================  ============  ======  ============  =======  ============
+
+"dev plain" (tests/data/answers/open_answers_plain.toml) is a second development corpus, written
+later in plain conversational words with about a quarter of the cue words per word of the
+first: it shows how much of the accuracy comes from the cues. Tuned on it (with the first
+corpus), nothing offline came near the targets: a prior on each part's position from its
+budget (plain median 46 %, at the cost of one out-of-order part on dev), stickier or looser
+transitions and scoring constants (at most 47 %), and wordllama sentence embeddings (worse).
 
 Met on the development corpus: the median boundary error (both paths), every missing part
 named (both paths), every out-of-order part named (text; on the spoken path one is not).
@@ -53,6 +61,7 @@ class Floor(NamedTuple):
 FLOOR_DEV_TEXT = Floor(median_right=0.92, min_right=0.75, order_named=12)
 FLOOR_DEV_SPOKEN = Floor(median_right=0.86, min_right=0.70, order_named=11)
 FLOOR_HELDOUT_TEXT_MEDIAN = 0.55
+FLOOR_PLAIN_TEXT_MEDIAN = 0.35  # measured 38.9 %
 
 
 def _lis_length(seq: list[int]) -> int:
@@ -78,12 +87,19 @@ def _assert_floors(scores: list[pa.Score], title: str, floor: Floor) -> None:
 
 def test_the_corpus_is_well_formed():
     answers = pa.corpus()
-    ids = [a.id for a in answers]
-    assert len(ids) == len(set(ids))
     assert sum(a.question == "deep-dive" for a in answers) >= 6
     assert sum(a.question == "career" for a in answers) >= 3
     kinds = {k for a in answers for k in a.kinds}
     assert {"complete", "missing", "out-of-order", "overlap"} <= kinds
+
+
+@pytest.mark.parametrize("path", [pa.CORPUS, pa.PLAIN, pa.HOLDOUT], ids=lambda p: p.stem)
+def test_every_corpus_answer_is_well_formed(path):
+    # The held-out answers were written to their own brief (some parts are one sentence).
+    sentence_rule = path != pa.HOLDOUT
+    answers = pa.corpus(path)
+    ids = [a.id for a in answers]
+    assert len(ids) == len(set(ids))
     for a in answers:
         declared = pa.part_ids(a.question)
         said = a.said
@@ -91,7 +107,7 @@ def test_the_corpus_is_well_formed():
         assert len(said) == len(set(said)), a.id
         for part in a.parts:
             sentences = len(re.findall(r"[.?!](?:\s|$)", part.text))
-            assert 2 <= sentences <= 5, (a.id, part.id, sentences)
+            assert 2 <= sentences <= 5 or not sentence_rule, (a.id, part.id, sentences)
         # The declared out-of-order parts are what the locator's rule gives for the true
         # order: removing them leaves the parts in script order, and no fewer would.
         order = [declared.index(p) for p in said]
@@ -130,6 +146,19 @@ def test_held_out_answers_keep_a_lenient_floor():
     print(table)
     assert {a.id for a in pa.corpus(pa.HOLDOUT)}.isdisjoint(a.id for a in pa.corpus())
     assert pa.summarise(scores).median_right >= FLOOR_HELDOUT_TEXT_MEDIAN, table
+
+
+def test_plain_spoken_answers_keep_a_lenient_floor():
+    """The second development corpus, in plain words with few of the script's cues: the
+    cue-based locator is far from the targets there (it shows how much of today's accuracy
+    comes from the cue words); this only guards against getting worse."""
+    plain = pa.corpus(pa.PLAIN)
+    scores = pa.text_scores(plain)
+    table = pa.render(scores, "plain development answers, text only, words timed at 170 wpm")
+    print(table)
+    others = {a.id for a in pa.corpus()} | {a.id for a in pa.corpus(pa.HOLDOUT)}
+    assert others.isdisjoint(a.id for a in plain)
+    assert pa.summarise(scores).median_right >= FLOOR_PLAIN_TEXT_MEDIAN, table
 
 
 @pytest.mark.slow
