@@ -120,7 +120,7 @@ def parts_of(question: Any) -> list[PartSpec]:
             for p in question.parts]
 
 
-def units_of(text: AnswerText, speech_end: float | None = None) -> list[Unit]:
+def units_of(text: AnswerText) -> list[Unit]:
     """The transcript's sentences, long ones split at clause ends, located in time (units
     whose words cannot be located are left out)."""
     units: list[Unit] = []
