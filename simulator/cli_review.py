@@ -126,10 +126,18 @@ def _show(args, session_id: str, console: Console, err: Console,
                           repair=args.repair)
     wrote = False
     if args.html or args.open:
-        path = args.html or Path(doc.dir or ".") / "report.html"
+        snapshot = False
         with err.status("Writing the HTML report (compressing the audio)…"):
-            review.write_text(path, review.html_report(doc, with_audio=not args.no_audio))
+            if args.html:
+                path = review.write_text(args.html,
+                                         review.html_report(doc, with_audio=not args.no_audio))
+            else:
+                path, snapshot = review.write_report_beside(doc, with_audio=not args.no_audio)
         console.print(f"HTML report: {safe(path)}")
+        if snapshot:
+            err.print(f"Session {safe(doc.id)} is still being recorded by another mock-interview:"
+                      " this report is a snapshot of what is saved so far; its report.html is "
+                      "written when that run ends.")
         if args.open:
             _open_in_browser(path, err)
         wrote = True

@@ -114,6 +114,30 @@ def export(session_ids: list[str], dest: Path, sessions_dir: str | None) -> list
     return folders
 
 
+def write_report_beside(doc: SessionDocument, with_audio: bool = True) -> tuple[Path, bool]:
+    """The HTML report written as the session's own ``report.html``; returns its path and
+    whether it is a snapshot instead.
+
+    While a run or resume is writing the session (its lock is held), the report goes to a
+    snapshot file in the temporary folder: the run writes the final ``report.html`` when it
+    ends, and a report rendered from an earlier moment must never replace it."""
+    import tempfile
+
+    from simulator.sessions.writer import HTML_REPORT_FILE, SessionLock
+
+    folder = Path(doc.dir or ".")
+    html = html_report(doc, with_audio=with_audio)
+    try:
+        lock = SessionLock(folder)
+    except StorageError:
+        snapshot = Path(tempfile.gettempdir()) / f"mock-interview-{doc.id}-snapshot.html"
+        return write_text(snapshot, html), True
+    try:
+        return write_text(folder / HTML_REPORT_FILE, html), False
+    finally:
+        lock.release()
+
+
 def ensure_not_in_use(folder: Path) -> None:
     """Raise the clear error of a session a run or resume is writing (before asking the user
     to confirm its deletion, so the answer is not wasted)."""

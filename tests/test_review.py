@@ -490,6 +490,31 @@ def test_delete_of_a_running_or_unknown_session_is_a_clear_error(tmp_path):
     assert running.exists()
 
 
+def test_open_while_a_run_writes_the_session_writes_a_snapshot_not_its_report(tmp_path):
+    """`review ID --open` during a run must not replace the report.html the run writes when
+    it ends with one rendered from an earlier moment: it writes a snapshot elsewhere."""
+    root = tmp_path / "sessions"
+    running = write_session(root, Rehearsal(DAY, (told("career", "career-logistics"),),
+                                            status=None, seed=2))
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "BROWSER": "true", "TMPDIR": str(tmp_path / "tmp")}
+    args = ("review", running.name, "--open", "--no-audio", "--sessions-dir", str(root))
+    try:
+        during = mock_interview(*args, home=tmp_path / "home", env=env)
+        assert during.returncode == 0, during.stderr
+        assert "is still being recorded by another mock-interview" in during.stderr
+        assert not (running / "report.html").exists()
+        snapshot = tmp_path / "tmp" / f"mock-interview-{running.name}-snapshot.html"
+        assert "Career" in snapshot.read_text() or "career" in snapshot.read_text()
+    finally:
+        writer_of(running).close()
+    after = mock_interview(*args, home=tmp_path / "home", env=env)
+    assert after.returncode == 0, after.stderr
+    assert "still being recorded" not in after.stderr
+    assert (running / "report.html").is_file()
+    assert "No browser could be opened" not in after.stderr
+
+
 # ----------------------------------------------------------------------------- search
 
 
