@@ -150,6 +150,31 @@ def test_crash_leaves_a_reviewable_session_rebuilt_from_the_event_log(tmp_path):
     assert {p: p.read_bytes() for p in session.dir.rglob("*") if p.is_file()} == before
 
 
+def test_a_resume_that_dies_leaves_the_session_interrupted_not_its_earlier_ending(tmp_path):
+    store, session, interview = make_interview(tmp_path, [speech_answer(tmp_path, "a1.wav")])
+    with pytest.raises(InterviewIncomplete):
+        interview.run()
+    log = session.dir / "events.jsonl"
+    events = [json.loads(x) for x in log.read_text().splitlines()]
+    assert events[-1]["type"] == "session_ended"
+    t = events[-1]["t"]
+    # A resume that only finished the verbatim pass (no question asked) changes no status.
+    with log.open("a") as fh:
+        fh.write(json.dumps({"t": t + 1, "type": "session_resumed", "settings": {}}) + "\n")
+        fh.write(json.dumps({"t": t + 2, "type": "fillers_heard", "turn": 1}) + "\n")
+    doc = store.load(session.id)
+    assert doc.status == "incomplete" and doc.incomplete_reason
+    # A resume that asked question 2 again and died (kill -9: no session_ended after it).
+    asked = next(e for e in reversed(events) if e["type"] == "question_asked")
+    with log.open("a") as fh:
+        fh.write(json.dumps({"t": t + 3, "type": "session_resumed", "settings": {}}) + "\n")
+        fh.write(json.dumps({**asked, "t": t + 4}) + "\n")
+    doc = store.load(session.id)
+    assert doc.status == "interrupted"
+    assert doc.incomplete_reason == "the program stopped before the session was closed"
+    assert len(doc.answers) == 1 and doc.answers[0].transcript == "hello there"
+
+
 def test_events_are_timed_on_the_injected_clock():
     clock = FakeClock()
     log = EventLog(clock=clock)

@@ -25,7 +25,11 @@ from simulator.errors import StorageError
 from simulator.sessions.log import EventLog
 from simulator.sessions.records import (
     AnswerRecord,
+    AnswerStarted,
     Event,
+    QuestionAsked,
+    QuestionSkipped,
+    RetakeRequested,
     ScriptInfo,
     SessionDocument,
     SessionResumed,
@@ -37,6 +41,9 @@ SESSION_FILE = "session.json"
 EVENTS_FILE = "events.jsonl"
 REPORT_FILE = "report.md"
 HTML_REPORT_FILE = "report.html"  # written when a session ends (commands.write_report)
+# Events of the interview going on: after the session's last ending, they mean a resume took
+# it up again (a resume that only finishes the verbatim pass does not).
+_INTERVIEW_GOES_ON = (QuestionAsked, AnswerStarted, RetakeRequested, QuestionSkipped)
 
 
 def storage_error(action: str, path: Path, exc: OSError,
@@ -113,7 +120,14 @@ def build_document(meta: SessionMeta, events: Sequence[Event]) -> SessionDocumen
     from simulator.sessions.project import answers_from_events, unanswered_questions
     from simulator.sessions.records import SessionEnded
 
-    ended = next((e for e in reversed(events) if isinstance(e, SessionEnded)), None)
+    ended: SessionEnded | None = None
+    for e in events:
+        if isinstance(e, SessionEnded):
+            ended = e
+        elif isinstance(e, _INTERVIEW_GOES_ON):
+            # A resume asked again after the session had ended: until it ends the session in
+            # turn (if it died, never), the earlier ending no longer describes it.
+            ended = None
     answers = answers_from_events(events)
     return SessionDocument(
         id=meta.id, started_at=meta.started_at, script=meta.script, settings=meta.settings,
