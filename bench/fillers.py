@@ -1,7 +1,7 @@
 """Benchmark: filler recall and precision of each Whisper model, without and with the verbatim
 pass (`audio.fillers`), per file, on real speech whose references write the fillers out.
 
-    .venv/bin/python bench/fillers.py [--models tiny.en base] [--holdout]
+    .venv/bin/python bench/fillers.py [--models tiny.en base] [--holdout] [--repeats 3]
 
 Development files: the two spontaneous recordings of ../shared/speech and all of
 ../shared/speech_fillers (tuned on); with --holdout also ../shared/holdout/fillers, reported
@@ -14,6 +14,12 @@ er, erm, ah, hmm, mm, ...); "mm-hmm" and "uh-huh" are answers, not fillers, and 
 a phrase the text analysis finds, not a sound. A reference filler is *kept* when it is aligned
 to a transcript filler; a transcript filler is *true* when aligned to a reference filler.
 Recall = kept / reference fillers; precision = true / transcript fillers.
+
+Whisper's decoding is not deterministic on hesitant speech: where the greedy decoding loops
+("uh uh uh ..."), its temperature fallback samples, so the same file can come out with six
+fillers in one run and none in the next (mfa_uhuh with base). Each model is therefore run
+``--repeats`` times (3 by default); the summary gives the figures pooled over the repeats and
+each repeat's own, so one lucky draw is not reported as the result.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -115,17 +122,14 @@ def _pct(x: float | None) -> str:
     return "   -" if x is None else f"{x:4.0%}"
 
 
-def evaluate(model: str, holdout: bool) -> dict[str, dict[str, Score]]:
+def evaluate(transcriber: Any, holdout: bool, repeat: int) -> dict[str, dict[str, Score]]:
     from audio.fillers import listen_for_fillers, with_fillers
     from audio.io import read_audio
-    from audio.transcriber import WhisperTranscriber
 
-    transcriber = WhisperTranscriber.load(model)
-    transcriber.warm_up()
     totals: dict[str, dict[str, Score]] = {}
     pass_seconds = audio_seconds = 0.0
-    print(f"\nWhisper {model}: per file, fillers in reference / kept / found / true "
-          "(default decoding -> with the verbatim pass)")
+    print(f"\nWhisper {transcriber.name}, repeat {repeat}: per file, fillers in reference / "
+          "kept / found / true (default decoding -> with the verbatim pass)")
     for kind, path, reference in recordings(holdout):
         audio = read_audio(path)
         default = transcriber.transcribe(audio)
@@ -152,22 +156,38 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
     parser.add_argument("--holdout", action="store_true",
                         help="also score ../shared/holdout/fillers (reported separately)")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs per model (decoding samples where it loops: see above)")
     args = parser.parse_args()
     if not recordings(False):
         sys.exit(f"no recordings found under {ROOT.parent / 'shared'}")
-    summary = []
+    from audio.transcriber import WhisperTranscriber
+
+    # (model, set, variant) -> one Score per repeat
+    runs: dict[tuple[str, str, str], list[Score]] = {}
     for model in args.models:
-        for kind, variants in evaluate(model, args.holdout).items():
-            for variant, s in variants.items():
-                summary.append((model, kind, variant, s))
-    print("\nmodel    set      variant   ref fillers  kept  recall  found  true  precision")
-    for model, kind, variant, s in summary:
+        transcriber = WhisperTranscriber.load(model)
+        transcriber.warm_up()
+        for repeat in range(1, args.repeats + 1):
+            for kind, variants in evaluate(transcriber, args.holdout, repeat).items():
+                for variant, s in variants.items():
+                    runs.setdefault((model, kind, variant), []).append(s)
+    print(f"\nPooled over {args.repeats} repeat(s); then recall / precision of each repeat")
+    print("model    set      variant   ref fillers  kept  recall  found  true  precision"
+          "   each repeat")
+    for (model, kind, variant), scores in runs.items():
+        s = Score()
+        for one in scores:
+            s.add(one)
         if kind == "read":
             print(f"{model:8} {kind:8} {variant:9} {s.reference:11}     -       -  {s.found:5}"
                   f"     -  (fillers on read speech: {s.found})")
         else:
+            each = "  ".join(f"{_pct(x.recall).strip()}/{_pct(x.precision).strip()}"
+                             for x in scores)
             print(f"{model:8} {kind:8} {variant:9} {s.reference:11} {s.kept:5}  "
-                  f"{_pct(s.recall)}  {s.found:5} {s.true:5}  {_pct(s.precision)}")
+                  f"{_pct(s.recall)}  {s.found:5} {s.true:5}  {_pct(s.precision)}"
+                  f"       {each}")
 
 
 if __name__ == "__main__":
