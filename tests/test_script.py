@@ -52,6 +52,9 @@ def test_default_script_follows_the_seed_structure():
     assert [p.id for p in deep.parts] == ["problem", "why-ml", "ownership", "data", "modeling",
                                           "serving", "trade-offs", "impact", "lessons"]
     assert all(q.sample_answer for q in script.questions)
+    # The parts where "I" is expected: the team-without-individual signal reads those.
+    assert [p.id for p in deep.parts if p.own_work] == ["ownership", "data", "modeling",
+                                                        "serving", "trade-offs"]
 
 
 def test_the_screen_script_asks_one_question_per_part():
@@ -93,6 +96,41 @@ def test_min_greater_than_max(tmp_path):
     message = error_of(write(tmp_path, VALID.replace("min_s = 10", "min_s = 30")))
     assert "questions[0] (id 'one')" in message
     assert "min_s (30) is greater than max_s (20)" in message
+
+
+def with_parts(*parts: str) -> str:
+    """VALID whose second question (max_s 15) is an open answer with these parts."""
+    return VALID + "".join(f"\n[[questions.parts]]\n{p}\n" for p in parts)
+
+
+PART_A = 'id = "a"\ntitle = "A"\nmin_s = 2\nmax_s = 6\ncovers = "the first thing"'
+PART_B = 'id = "b"\ntitle = "B"\nmin_s = 2\nmax_s = 6\ncovers = "the second thing"'
+
+
+def test_parts_load_and_mark_own_work(tmp_path):
+    loaded = load_script(write(tmp_path, with_parts(PART_A, PART_B + "\nown_work = true")))
+    parts = loaded.script.questions[1].parts
+    assert [(p.id, p.own_work) for p in parts] == [("a", False), ("b", True)]
+
+
+@pytest.mark.parametrize(("parts", "expected"), [
+    ((PART_A, PART_A), "questions[1] (id 'two'): parts[1]: duplicate part id 'a'"),
+    ((PART_A,), "parts: an answer with parts needs at least two of them"),
+    ((PART_A, PART_B.replace("min_s = 2", "min_s = 14").replace("max_s = 6", "max_s = 20")),
+     "parts: their minimums add up to 16 s, more than the question's max_s (15 s)"),
+    ((PART_A, PART_B.replace("min_s = 2", "min_s = 9")),
+     "questions[1] (id 'two').parts[1] (id 'b'): min_s (9) is greater than max_s (6)"),
+    ((PART_A, PART_B + '\ncue = ["x"]'), "questions[1] (id 'two').parts[1] (id 'b').cue: "
+                                        "unknown key"),
+    ((PART_A, PART_B + '\nown_work = "yes"'),
+     "questions[1] (id 'two').parts[1] (id 'b').own_work"),
+    ((PART_A, PART_B.replace('covers = "the second thing"', "")),
+     "questions[1] (id 'two').parts[1] (id 'b').covers"),
+])
+def test_bad_part_declarations_are_named(tmp_path, parts, expected):
+    message = error_of(write(tmp_path, with_parts(*parts)))
+    assert expected in message, message
+    assert str(tmp_path / "s.toml") in message and "\n" not in message.strip()
 
 
 def test_duplicate_question_id(tmp_path):

@@ -72,11 +72,13 @@ def unit(text: str, start: float) -> Unit:
     return Unit(text, start, start + 10.0, len(text.split()))
 
 
-def timeline_of(*parts: tuple[str, str]) -> Timeline:
+def timeline_of(*parts: tuple[str, str], own_work: tuple[str, ...] = ("modeling",)) -> Timeline:
+    """A timeline of the given (part id, text) units; ``own_work``: the parts the script marks
+    as the candidate's own work."""
     units = tuple((pid, unit(text, 10.0 * k)) for k, (pid, text) in enumerate(parts))
     timings = tuple(PartTiming(pid, ((u.start_s, u.end_s),), 10.0, u.words, 5.0, 30.0, "within")
                     for pid, u in units)
-    return Timeline(timings, (), (), units)
+    return Timeline(timings, (), (), units, own_work)
 
 
 TEAM_PROBLEM = ("problem", "We were a team of six and we had a fraud problem that our rules "
@@ -97,6 +99,22 @@ def test_we_in_the_parts_about_own_work_is_team_without_individual():
     assert s.found and s.kind == "mistake"
     # The quotes come from the part about the work, not the part about the team.
     assert s.evidence and all((e.start_s or 0) >= 10.0 for e in s.evidence)
+
+
+def test_a_script_that_marks_no_own_work_part_has_the_whole_answer_read():
+    """Scripts that do not say which parts are the candidate's own work (and sessions saved
+    before parts could say so): "we" anywhere in the answer counts."""
+    team = ("problem", "We were a team of six, we owned fraud, and we agreed we needed a model.")
+    work = ("approach", "Then we tried trees and we shipped them.")
+    text = team[1] + " " + work[1]
+    assert "team-without-individual" in by_id(text, timeline_of(team, work, own_work=()))
+    # The same words with only the team part marked as the candidate's work: flagged there.
+    s = by_id(text, timeline_of(team, work, own_work=("problem",)))["team-without-individual"]
+    assert all((e.start_s or 0) < 10.0 for e in s.evidence)
+    # Marked on a part that says "I": nothing to flag.
+    mine = ("approach", "Then I tried trees and I shipped them myself.")
+    assert "team-without-individual" not in by_id(
+        team[1] + " " + mine[1], timeline_of(team, mine, own_work=("approach",)))
 
 
 # ----------------------------------------------------------------------------- trade-offs

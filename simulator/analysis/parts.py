@@ -69,6 +69,7 @@ class PartSpec:
     max_s: float
     covers: str = ""
     cues: tuple[str, ...] = ()
+    own_work: bool = False  # the candidate describes their own work here
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class Timeline:
     missing: tuple[str, ...]
     out_of_order: tuple[str, ...]
     units: tuple[tuple[str, Unit], ...] = field(default=(), repr=False)  # (part id, unit)
+    own_work: tuple[str, ...] = ()  # ids of the parts about the candidate's own work
 
     def part(self, part_id: str) -> PartTiming | None:
         return next((p for p in self.parts if p.id == part_id), None)
@@ -116,7 +118,7 @@ class Timeline:
 
 def parts_of(question: Any) -> list[PartSpec]:
     """The parts a script question declares (`config.script.Question.parts`)."""
-    return [PartSpec(p.id, p.title, p.min_s, p.max_s, p.covers, tuple(p.cues))
+    return [PartSpec(p.id, p.title, p.min_s, p.max_s, p.covers, tuple(p.cues), p.own_work)
             for p in question.parts]
 
 
@@ -180,7 +182,8 @@ def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
     in_order = set(_longest_increasing(first_seen))
     out_of_order = tuple(parts[s].id for s in first_seen if s not in in_order)
     return Timeline(tuple(timings), missing, out_of_order,
-                    tuple((parts[s].id, u) for s, u in zip(path, units)))
+                    tuple((parts[s].id, u) for s, u in zip(path, units)),
+                    tuple(p.id for p in parts if p.own_work))
 
 
 # ----------------------------------------------------------------------------- scoring

@@ -9,7 +9,7 @@ common mistakes the seed document warns about, detected on the same evidence:
   (the biography taking over a career answer, the context eating the deep dive);
 - **accuracy without deployment**: model quality talked about, the production path not;
 - **team work without the individual**: "we" far more than "I" where the candidate's own
-  work is described (the ownership signal, read in the parts about their own work);
+  work is described (the parts the script marks ``own_work``);
 - **no metrics**: results claimed without numbers (the metrics signal).
 
 Each :class:`Signal` says what was found, what is missing and why it matters for this
@@ -33,8 +33,6 @@ MAX_EVIDENCE = 4
 # notebook exercise.
 ACCURACY_WORDS = ("accuracy", "precision", "recall", "auc", "f1", "f-score", "offline metric*",
                   "validation set", "test set", "cross-validat*", "held-out", "holdout")
-# The parts of an open answer where the candidate describes their own work ("I" expected).
-OWN_WORK_PARTS = ("ownership", "data", "modeling", "modelling", "serving", "trade-offs")
 
 
 @dataclass(frozen=True)
@@ -114,11 +112,15 @@ def _accuracy_without_deployment(text: AnswerText) -> list[Signal]:
 
 
 def _team_without_individual(text: AnswerText, timeline: Timeline) -> list[Signal]:
-    """"We" without "I" in the parts about the candidate's own work."""
-    own = [(u.start_s, u.end_s) for pid, u in timeline.units if pid in OWN_WORK_PARTS]
-    if not own:
+    """"We" without "I" in the parts about the candidate's own work: those the script marks
+    ``own_work``; in a script that marks none (or one saved before parts could say so), the
+    whole answer."""
+    marked = set(timeline.own_work)
+    mine = [u for pid, u in timeline.units if not marked or pid in marked]
+    if not mine:
         return []
-    units_text = " ".join(u.text for pid, u in timeline.units if pid in OWN_WORK_PARTS)
+    own = [(u.start_s, u.end_s) for u in mine]
+    units_text = " ".join(u.text for u in mine)
     we, i = pronoun_counts(units_text)
     if we <= max(2, 2 * i):
         return []

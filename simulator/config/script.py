@@ -87,6 +87,9 @@ class Part(Strict):
     # Words that show the candidate is in this part (prefix "*" allowed); with `covers`,
     # what the analysis matches the transcript against.
     cues: list[Keyword] = []
+    # The candidate describes their own work here: "we" far more than "I" in these parts is
+    # the seed's "team work without the individual" (`analysis.signals`).
+    own_work: bool = False
 
     @model_validator(mode="after")
     def _budget_order(self) -> Part:
