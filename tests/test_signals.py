@@ -183,6 +183,31 @@ def test_no_reflection():
     assert not by_id("I built the model and then I moved to another team.")["reflection"].found
 
 
+@pytest.mark.parametrize("text", [
+    "I would invest in label quality from the first week, with a proper review tool.",
+    "I'd bring the fraud analysts into the design reviews from the start.",
+    "We would add tests that compare online and offline features on day one, instead of after "
+    "the first incident.",
+])
+def test_a_change_of_approach_said_as_a_plan_is_reflection(text):
+    """Answers to "what would you do differently" often use none of the rubric's words
+    ("in hindsight", "would have"): a first-person plan with a marker of the change counts."""
+    s = by_id(text)["reflection"]
+    assert s.found and "would change" in s.detail and quotes(s)
+
+
+@pytest.mark.parametrize("text", [
+    # the habitual "would": what they used to do, not what they would change
+    "Every Monday we would retrain the model and I would check the dashboards.",
+    # a hedge, even beside a marker of time
+    "I would say the hardest part was the data, before anything else.",
+    # the plan and the marker in different sentences
+    "I would add more tests. The first version shipped in May.",
+])
+def test_would_without_a_change_of_approach_is_not_reflection(text):
+    assert not by_id(text)["reflection"].found
+
+
 # ----------------------------------------------------------------------------- time balance
 
 
@@ -197,3 +222,46 @@ def test_a_part_over_budget_while_another_is_missing_is_time_balance():
 def test_balanced_parts_are_not_time_balance():
     ok = PartTiming("problem", ((0.0, 30.0),), 30.0, 70, 15.0, 40.0, "within")
     assert signals(timed("x"), None, "balanced", Timeline((ok,), (), ())) == []
+
+
+# ----------------------------------------------------------------------------- remarks
+
+
+def analysed(text: str, focus: str | None = None):
+    from simulator.analysis.answer import AnswerInput, analyze
+
+    words = [{"word": w, "start": k * 0.4, "end": (k + 0.8) * 0.4}
+             for k, w in enumerate(text.split())]
+    return analyze(AnswerInput(text, words, [[0.0, len(words) * 0.4]], 0.0, len(words) * 0.4,
+                               "deep-dive-follow-up-1", focus=focus), (), RUBRIC)
+
+
+OWN_PART = ("I wrote the feature pipeline and the training code myself, and I designed the "
+            "scoring service. A teammate built the labelling tool and the platform team owned "
+            "the checkout hook. The model and the rollout were mine.")
+
+
+def test_a_main_answer_gets_every_missing_criterion_as_a_remark():
+    remarks = analysed(OWN_PART).remarks
+    assert any(r.startswith("Numbers with a baseline: missing") for r in remarks)
+    assert any(r.startswith("Trade-offs and alternatives: missing") for r in remarks)
+
+
+def test_a_follow_up_answer_is_judged_on_what_it_was_asked():
+    """A follow-up about ownership, answered well, is not told it lacks numbers and
+    trade-offs: those were not the question."""
+    a = analysed(OWN_PART, focus="ownership")
+    assert a.focus == "ownership" and a.to_json()["focus"] == "ownership"
+    assert a.remarks == ()
+    # Asked about reflection, the same answer is told what it lacked, and only that.
+    assert analysed(OWN_PART, focus="reflection").remarks == (
+        "Reflection and lessons: missing reflection and lessons.",)
+
+
+def test_a_mistake_is_remarked_on_only_when_its_criterion_was_asked():
+    notebook = ("I tuned the model until its accuracy on the test set reached ninety percent, "
+                "and I was happy with the precision and recall I got.")
+    about_production = analysed(notebook, focus="production").remarks
+    assert any(r.startswith("Model accuracy without deployment") for r in about_production)
+    assert not any(r.startswith("Model accuracy without deployment")
+                   for r in analysed(notebook, focus="reflection").remarks)

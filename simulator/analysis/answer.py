@@ -28,6 +28,8 @@ from simulator.config.rubric import Rubric
 
 FORMAT_VERSION = 1
 SLOW_WPM, FAST_WPM = 110, 190  # outside this band a listener notices the pace
+# The rubric criterion each common mistake is about (`analysis.signals`).
+MISTAKE_OF = {"accuracy-without-deployment": "production", "team-without-individual": "ownership"}
 FILLERS_PER_MINUTE = 4.0  # more than this and fillers are worth a remark
 
 
@@ -43,6 +45,9 @@ class AnswerInput:
     question_id: str | None = None
     min_s: float | None = None
     max_s: float | None = None
+    # The rubric criterion a follow-up asked about: its remarks keep to it (a 40-second
+    # answer about ownership is not the place to ask for numbers and trade-offs too).
+    focus: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class AnswerAnalysis:
     fillers: tuple[Occurrence, ...]  # fillers and hedges, in order
     signals: tuple[Signal, ...]
     remarks: tuple[str, ...] = field(default=())  # most useful first
+    focus: str | None = None  # see AnswerInput.focus
 
     @property
     def longest_pause(self) -> Pause | None:
@@ -90,6 +96,7 @@ class AnswerAnalysis:
                                       for e in s.evidence]}
                         for s in self.signals],
             "remarks": list(self.remarks),
+            "focus": self.focus,
         }
 
 
@@ -111,12 +118,13 @@ def analyze(answer: AnswerInput, parts: Sequence[PartSpec] = (), rubric: Rubric 
     delivery = pace(answer.words, start or 0.0, end or 0.0)
     result = AnswerAnalysis(answer.question_id, speaking, len(spoken), delivery, timeline,
                             part_wpm, tuple(pauses(answer.spans)), tuple(occurrences),
-                            tuple(found_signals))
+                            tuple(found_signals), focus=answer.focus)
     return AnswerAnalysis(**{**result.__dict__, "remarks": tuple(remarks(result))})
 
 
 def remarks(a: AnswerAnalysis) -> list[str]:
-    """What is most worth saying about the answer, most useful first."""
+    """What is most worth saying about the answer, most useful first. For a follow-up with
+    a ``focus``, the content remarks are about that criterion only (delivery still counts)."""
     out: list[str] = []
     t = a.timeline
     if t is not None:
@@ -128,10 +136,11 @@ def remarks(a: AnswerAnalysis) -> list[str]:
         if t.out_of_order:
             out.append("Told out of the recommended order: " + ", ".join(t.out_of_order) + ".")
     for s in a.signals:
-        if s.kind == "mistake" and s.found and s.id != "time-balance":
+        if s.kind == "mistake" and s.found and s.id != "time-balance" and \
+                (a.focus is None or MISTAKE_OF.get(s.id) == a.focus):
             out.append(f"{s.title}: {s.detail}.")
     for s in a.signals:
-        if s.kind == "quality" and not s.found and s.missing:
+        if s.kind == "quality" and not s.found and s.missing and a.focus in (None, s.id):
             out.append(f"{s.title}: missing {s.missing}.")
     fillers = [f for f in a.fillers if f.kind == "filler"]
     minutes = (a.speech_seconds or 0) / 60

@@ -12,6 +12,7 @@ the finding says the criterion was mentioned only in passing, quoting it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from simulator.analysis.content import (
@@ -82,10 +83,44 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion) -> Finding:
                     forced, (("hits", 0),))
 
 
+# "I would invest in label quality from the first week": a change of approach said as a
+# plan, without the rubric's words ("in hindsight", "would have"). A first-person "would"
+# with an action counts only with a marker of the change in its sentence, so the habitual
+# "every Monday we would retrain it" and the hedge "I would say" do not.
+_WOULD = re.compile(r"(?<!\w)(?:i|we)(?: would|['’]d)"
+                    r"(?: (?:also|probably|definitely|now|then|still|first|instead|rather))?"
+                    r" ([a-z]+)")
+NOT_ACTIONS = frozenset(["say", "think", "guess", "imagine", "argue", "like", "love", "hope",
+                         "expect", "assume", "bet", "suppose", "call", "describe", "be",
+                         "have", "not", "never"])
+CHANGE_MARKERS = ("instead", "rather than", "from the start", "from the beginning",
+                  "from day one", "on day one", "from the first", "earlier", "sooner",
+                  "before", "first", "next time", "this time")
+
+
+def reflection_criterion(text: AnswerText | str, criterion: Criterion) -> Finding:
+    """The keyword check, and failing that a change of approach said as a plan: "I would
+    <do something> instead / from the start / earlier" (see ``_WOULD``)."""
+    t = _text(text)
+    found = keyword_criterion(t, criterion)
+    if found.covered:
+        return found
+    markers = [t.sent[t.tok_range(m.start(), m.end())[0]] for m in t.find(CHANGE_MARKERS)]
+    plans = [m for m in _WOULD.finditer(t.low) if m.group(1) not in NOT_ACTIONS
+             and t.sent[t.tok_range(m.start(), m.end())[0]] in markers]
+    if not plans:
+        return found
+    first = plans[0]
+    return _finding(t, criterion.id, True, f"says what they would change: {first.group()!r}",
+                    t.phrase_around(first.start(), first.end(), 1, 8), found.ask,
+                    (("hits", len(plans)),))
+
+
 # The rubric's built-in checks by name; any other check is a keyword check.
 CHECKS: dict[str, Callable[[AnswerText, Criterion, str], Finding]] = {
     "metrics": lambda t, c, strictness: metrics(t, strictness, criterion=c.id),
     "ownership": lambda t, c, strictness: ownership(t, strictness, criterion=c.id),
+    "reflection": lambda t, c, strictness: reflection_criterion(t, c),
     "keywords": lambda t, c, strictness: keyword_criterion(t, c),
 }
 

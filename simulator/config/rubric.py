@@ -75,8 +75,10 @@ class Criterion(Strict):
     id: Id
     title: RequiredName  # e.g. "Numbers with a baseline"
     look_for: RequiredLine  # the rubric line an LLM is given
-    # "metrics" and "ownership" have built-in detectors; "keywords" uses the two lists below.
-    check: Literal["metrics", "ownership", "keywords"] = "keywords"
+    # "metrics" and "ownership" have built-in detectors; "keywords" uses the two lists below;
+    # "reflection" is the keyword check plus a change of approach said as a plan ("I would
+    # bring the analysts in from the start"; simulator.analysis.criteria).
+    check: Literal["metrics", "ownership", "reflection", "keywords"] = "keywords"
     covered_by: list[Keyword] = []  # phrases showing the answer covers it
     applies_when: list[Keyword] = []  # assess only if one of these appears ([] = always)
     # covered_by phrases that only name the thing ("some trade-offs"): they count only with
@@ -88,8 +90,8 @@ class Criterion(Strict):
 
     @model_validator(mode="after")
     def _keywords_needed(self) -> Criterion:
-        if self.check == "keywords" and not self.covered_by:
-            raise ValueError("covered_by: a keywords check needs at least one phrase")
+        if self.check in ("keywords", "reflection") and not self.covered_by:
+            raise ValueError(f"covered_by: a {self.check} check needs at least one phrase")
         stray = [k for k in self.in_passing if k not in self.covered_by]
         if stray:
             raise ValueError(f"in_passing: {stray[0]!r} is not one of covered_by (list it "

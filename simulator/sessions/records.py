@@ -296,6 +296,14 @@ class AnswerRecord(TimingFields):
         return self.status == "complete"
 
     @property
+    def focus(self) -> str | None:
+        """The rubric criterion a follow-up answer was asked about (None for a main answer,
+        or "depth" when the answer it follows had covered everything)."""
+        if self.kind != "follow_up" or self.follow_up is None:
+            return None
+        return self.follow_up.criterion
+
+    @property
     def verbatim_words(self) -> list[WordRecord]:
         """The words with the fillers the verbatim pass heard, in time order."""
         if not self.fillers_added:
