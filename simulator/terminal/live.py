@@ -190,7 +190,8 @@ class ConsoleView:
 
     def _summary(self, analysis: AnswerAnalysis) -> None:
         """The parts' timeline of an open answer and the one or two most useful remarks;
-        the report has the rest."""
+        after a follow-up that got what it asked for, a line saying so. The report has the
+        rest."""
         timeline = analysis.timeline
         if timeline is not None:
             cells = []
@@ -201,6 +202,10 @@ class ConsoleView:
             self.console.print("Parts: " + " · ".join(cells))
         for remark in analysis.remarks[:2]:
             self.console.print(f"[yellow]→[/] {safe(remark)}")
+        asked = next((s for s in analysis.signals
+                      if s.id == analysis.focus and s.kind == "quality"), None)
+        if asked is not None and asked.found:
+            self.console.print(f"[green]✓[/] {safe(asked.title)}: {safe(asked.detail)}")
 
 
 END_REASONS = {

@@ -1,0 +1,65 @@
+"""Remarks: what the analysis says is most worth working on after an answer, and what the
+live view shows of it. A follow-up's answer is judged on the criterion it was asked about."""
+
+from __future__ import annotations
+
+from simulator.config.rubric import find_rubric
+
+RUBRIC = find_rubric("ml-engineer")
+
+
+def analysed(text: str, focus: str | None = None):
+    from simulator.analysis.answer import AnswerInput, analyze
+
+    words = [{"word": w, "start": k * 0.4, "end": (k + 0.8) * 0.4}
+             for k, w in enumerate(text.split())]
+    return analyze(AnswerInput(text, words, [[0.0, len(words) * 0.4]], 0.0, len(words) * 0.4,
+                               "deep-dive-follow-up-1", focus=focus), (), RUBRIC)
+
+
+OWN_PART = ("I wrote the feature pipeline and the training code myself, and I designed the "
+            "scoring service. A teammate built the labelling tool and the platform team owned "
+            "the checkout hook. The model and the rollout were mine.")
+
+
+def test_a_main_answer_gets_every_missing_criterion_as_a_remark():
+    remarks = analysed(OWN_PART).remarks
+    assert any(r.startswith("Numbers with a baseline: missing") for r in remarks)
+    assert any(r.startswith("Trade-offs and alternatives: missing") for r in remarks)
+
+
+def test_a_follow_up_answer_is_judged_on_what_it_was_asked():
+    """A follow-up about ownership, answered well, is not told it lacks numbers and
+    trade-offs: those were not the question."""
+    a = analysed(OWN_PART, focus="ownership")
+    assert a.focus == "ownership" and a.to_json()["focus"] == "ownership"
+    assert a.remarks == ()
+    # Asked about reflection, the same answer is told what it lacked, and only that.
+    assert analysed(OWN_PART, focus="reflection").remarks == (
+        "Reflection and lessons: missing reflection and lessons.",)
+
+
+def test_a_mistake_is_remarked_on_only_when_its_criterion_was_asked():
+    notebook = ("I tuned the model until its accuracy on the test set reached ninety percent, "
+                "and I was happy with the precision and recall I got.")
+    about_production = analysed(notebook, focus="production").remarks
+    assert any(r.startswith("Model accuracy without deployment") for r in about_production)
+    assert not any(r.startswith("Model accuracy without deployment")
+                   for r in analysed(notebook, focus="reflection").remarks)
+
+
+def test_the_live_view_says_when_a_follow_up_got_what_it_asked_for():
+    from rich.console import Console
+
+    from simulator.terminal.live import ConsoleView
+
+    def summary(text: str, focus: str) -> str:
+        console = Console(record=True, width=200)
+        ConsoleView(console)._summary(analysed(text, focus=focus))
+        return console.export_text()
+
+    plan = "I would bring the fraud analysts into the design reviews from the start."
+    assert "✓ Reflection and lessons: says what they would change" in summary(plan, "reflection")
+    # Not what was asked: no tick, the remark instead.
+    missed = summary(OWN_PART, "reflection")
+    assert "✓" not in missed and "→ Reflection and lessons: missing" in missed
