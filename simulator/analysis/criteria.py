@@ -105,9 +105,12 @@ def reflection_criterion(text: AnswerText | str, criterion: Criterion) -> Findin
     found = keyword_criterion(t, criterion)
     if found.covered:
         return found
-    markers = [t.sent[t.tok_range(m.start(), m.end())[0]] for m in t.find(CHANGE_MARKERS)]
-    plans = [m for m in _WOULD.finditer(t.low) if m.group(1) not in NOT_ACTIONS
-             and t.sent[t.tok_range(m.start(), m.end())[0]] in markers]
+    def sentence(m: re.Match[str]) -> int:
+        return t.sent[t.tok_range(m.start(), m.end())[0]]
+
+    marked = {sentence(m) for m in t.find(CHANGE_MARKERS)}
+    plans = [m for m in _WOULD.finditer(t.low)
+             if m.group(1) not in NOT_ACTIONS and sentence(m) in marked]
     if not plans:
         return found
     first = plans[0]

@@ -32,6 +32,7 @@ from simulator.sessions.records import (
     RetakeRequested,
     ScriptInfo,
     SessionDocument,
+    SessionEnded,
     SessionResumed,
     SessionStarted,
     event_json,
@@ -118,7 +119,6 @@ class SessionMeta:
 def build_document(meta: SessionMeta, events: Sequence[Event]) -> SessionDocument:
     """The session document: metadata plus the projections of the event log (pure)."""
     from simulator.sessions.project import answers_from_events, unanswered_questions
-    from simulator.sessions.records import SessionEnded
 
     ended: SessionEnded | None = None
     for e in events:
