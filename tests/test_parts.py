@@ -7,34 +7,40 @@ The issue's targets:
 - a median boundary error of at most 3 s (over every boundary between said parts);
 - every missing part named, every part told out of the recommended order named.
 
-Where they stand (measured when the cues and constants were last tuned; `bench/analysis.py`
-prints the current figures). The locator's cues (configs/ml_engineer_open.toml) and constants
-were tuned on the development corpus (tests/data/answers/open_answers.toml) only; the held-out
-corpus (tests/data/answers/open_answers_holdout.toml) was never tuned on.
+Where they stand (measured when the examples, cues and constants were last tuned;
+`bench/analysis.py` prints the current figures). The parts' example sentences
+(configs/ml_engineer_open.toml) were written from the parts' descriptions by a writer who read
+no corpus; the cues and the constants were tuned on the two development corpora
+(tests/data/answers/open_answers.toml and open_answers_plain.toml) only; the held-out corpus
+(tests/data/answers/open_answers_holdout.toml) was never tuned on.
 
-============================  ============  ======  ============  =======  ============
-corpus, path                  right median  min     bound. med.   missing  out of order
-============================  ============  ======  ============  =======  ============
-dev, text at 170 wpm          95.1 %        79.5 %  0.0 s         12/12    12/12
-dev, spoken (TTS, base)       90.4 %        74.9 %  0.2 s         12/12    11/12
-held-out, text at 170 wpm     63.0 %        43.9 %  5.3 s         10/12    11/12
-held-out, spoken (TTS, base)  59.9 %        41.0 %  4.4 s         9/12     11/12
-dev plain, text at 170 wpm    38.9 %        12.9 %  26.4 s        8/10     7/10
-============================  ============  ======  ============  =======  ============
+================================  ============  ======  ============  =======  ============
+corpus, path                      right median  min     bound. med.   missing  out of order
+================================  ============  ======  ============  =======  ============
+dev, text at 170 wpm              100.0 %       88.1 %  0.0 s         12/12    12/12
+dev, spoken (TTS, base)           90.8 %        85.5 %  0.2 s         12/12    12/12
+dev plain, text at 170 wpm        76.6 %        58.9 %  0.0 s         8/10     10/10
+dev plain, spoken (TTS, base)     68.3 %        43.0 %  2.3 s         9/10     8/10
+held-out, text at 170 wpm         86.8 %        62.0 %  0.0 s         9/12     12/12
+held-out, spoken (TTS, base)      85.5 %        54.7 %  0.3 s         9/12     12/12
+================================  ============  ======  ============  =======  ============
 
-"dev plain" (tests/data/answers/open_answers_plain.toml) is a second development corpus, written
-later in plain conversational words with about a quarter of the cue words per word of the
-first: it shows how much of the accuracy comes from the cues. Tuned on it (with the first
-corpus), nothing offline came near the targets: a prior on each part's position from its
-budget (plain median 46 %, at the cost of one out-of-order part on dev), stickier or looser
-transitions and scoring constants (at most 47 %), and wordllama sentence embeddings (worse).
+With cue words alone (no examples, or without the sentence model) the same rows read:
+dev text 95.1 % / 79.5 %, dev spoken 90.4 % / 74.9 %, plain text 38.9 % / 12.9 % (26.4 s),
+held-out text 63.0 % / 43.9 % (5.3 s), held-out spoken 59.9 % / 41.0 % (4.4 s).
 
-Met on the development corpus: the median boundary error (both paths), every missing part
-named (both paths), every out-of-order part named (text; on the spoken path one is not).
-NOT met: 85 % for *every* answer (the median answer is above it, the worst ones are not).
-On held-out answers none of the targets is met: the cue words do not carry over well to answers
-worded differently (the locator and cues before this tuning: 42.5 % median on held-out text,
-63.7 % on dev text).
+"dev plain" is a second development corpus, written later in plain conversational words with
+about a quarter of the cue words per word of the first: it shows how much of the accuracy
+comes from the cues. Tried on it before the sentence model, none near the targets: a prior on
+each part's position from its budget (46 %), stickier or looser transitions and scoring
+constants (at most 47 %), wordllama sentence embeddings against the parts' descriptions
+(worse). What made the difference: example sentences compared by meaning, after taking away
+what all of an answer's sentences share (docs/architecture.md, "Parts").
+
+Met on the development corpus, on both paths: every target. NOT met on the plain and
+held-out corpora: 85 % for every answer (the held-out median answer is above it, the worst
+ones are not), and every missing part named (a part left out can still get a sentence or
+two that resemble it).
 
 These tests are regression floors, not the targets: each asserts what is met today, with a
 small margin (the ``FLOOR_*`` constants below); a floor may only be raised. The held-out corpus
@@ -58,10 +64,12 @@ class Floor(NamedTuple):
 
 
 # Regression floors (see the docstring for the measured figures and the targets).
-FLOOR_DEV_TEXT = Floor(median_right=0.92, min_right=0.75, order_named=12)
-FLOOR_DEV_SPOKEN = Floor(median_right=0.86, min_right=0.70, order_named=11)
-FLOOR_HELDOUT_TEXT_MEDIAN = 0.55
-FLOOR_PLAIN_TEXT_MEDIAN = 0.35  # measured 38.9 %
+FLOOR_DEV_TEXT = Floor(median_right=0.97, min_right=0.85, order_named=12)
+# Spoken: Whisper's temperature fallback makes transcripts vary from run to run.
+FLOOR_DEV_SPOKEN = Floor(median_right=0.87, min_right=0.75, order_named=11)
+FLOOR_HELDOUT_TEXT_MEDIAN = 0.80  # measured 86.8 %
+FLOOR_PLAIN_TEXT_MEDIAN = 0.72  # measured 76.6 %
+FLOOR_PLAIN_TEXT_MEDIAN_CUES_ONLY_BELOW = 0.45  # cue words alone: measured 38.9 %
 
 
 def _lis_length(seq: list[int]) -> int:
@@ -140,7 +148,7 @@ def test_parts_are_found_in_transcripts_timed_at_170_wpm():
 
 
 def test_held_out_answers_keep_a_lenient_floor():
-    """Held-out answers (never tuned on): far from the targets, but no worse than today."""
+    """Held-out answers (never tuned on): short of the targets, but no worse than today."""
     scores = pa.text_scores(pa.corpus(pa.HOLDOUT))
     table = pa.render(scores, "held-out, text only, words timed at 170 wpm")
     print(table)
@@ -149,9 +157,8 @@ def test_held_out_answers_keep_a_lenient_floor():
 
 
 def test_plain_spoken_answers_keep_a_lenient_floor():
-    """The second development corpus, in plain words with few of the script's cues: the
-    cue-based locator is far from the targets there (it shows how much of today's accuracy
-    comes from the cue words); this only guards against getting worse."""
+    """The second development corpus, in plain words with few of the script's cues: short
+    of the targets (cue words alone were far from them); this guards against getting worse."""
     plain = pa.corpus(pa.PLAIN)
     scores = pa.text_scores(plain)
     table = pa.render(scores, "plain development answers, text only, words timed at 170 wpm")
@@ -181,3 +188,51 @@ def test_the_pipeline_is_the_analyze_command(transcriber, home):
                                                    answer.question)
     assert ours.timeline == theirs.timeline
     assert ours.to_json() == theirs.to_json()
+
+
+def test_without_the_sentence_model_the_cue_words_locate_the_parts(monkeypatch):
+    """A bare `pip install` has no sentence model: the locator falls back to the cue words
+    and says so in the analysis; with the model the examples are read. On the plain corpus
+    (few cue words) the examples make the difference this test pins down."""
+    from simulator.analysis import parts as locator
+
+    plain = pa.corpus(pa.PLAIN)
+    with_model = pa.text_scores(plain)
+    data, _truth = pa.timed_text(plain[0])
+    assert pa.analyze_text(data, plain[0].question).to_json()["parts_located_by"] \
+        == locator.LOCATED_BY_EXAMPLES
+    monkeypatch.setattr(locator, "sentence_encoder", lambda: None)
+    assert pa.analyze_text(data, plain[0].question).to_json()["parts_located_by"] \
+        == locator.LOCATED_BY_CUES
+    cues_only = pa.text_scores(plain)
+    assert pa.summarise(cues_only).median_right < FLOOR_PLAIN_TEXT_MEDIAN_CUES_ONLY_BELOW
+    assert pa.summarise(with_model).median_right >= FLOOR_PLAIN_TEXT_MEDIAN
+
+
+def test_old_sessions_take_the_examples_from_the_script_file():
+    """A session saved before parts had examples keeps its snapshot, but its open answers are
+    located with the examples of the script file, when that question's parts are the same."""
+    from types import SimpleNamespace
+
+    from simulator.config.script import Script
+    from simulator.reports.analysis import script_context
+
+    loaded = pa.script()
+    definition = loaded.script.model_dump(mode="json")
+    for q in definition["questions"]:
+        for p in q.get("parts", []):
+            p.pop("examples", None)
+    renamed = next(q for q in definition["questions"] if q["id"] == "career")
+    renamed["parts"][0]["id"] = "now"  # a question whose parts changed since: left alone
+    assert not any(p.get("examples") for q in definition["questions"]
+                   for p in q.get("parts", []))
+    info = SimpleNamespace(definition=definition, rubric=None, path=str(pa.SCRIPT),
+                           id=loaded.script.id)
+    context = script_context(SimpleNamespace(script=info))
+    assert isinstance(context.script, Script)
+    deep, career = context.question("deep-dive"), context.question("career")
+    assert deep is not None and career is not None
+    assert [p.examples for p in deep.parts] == \
+        [p.examples for p in pa.question("deep-dive").parts]
+    assert all(p.examples for p in deep.parts)
+    assert not any(p.examples for p in career.parts)

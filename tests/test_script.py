@@ -113,6 +113,14 @@ def test_parts_load_and_mark_own_work(tmp_path):
     assert [(p.id, p.own_work) for p in parts] == [("a", False), ("b", True)]
 
 
+def test_parts_take_example_sentences(tmp_path):
+    text = with_parts(PART_A + '\nexamples = ["First I did this.", "Then that."]',
+                      PART_B + '\nexamples = ["Second came this."]')
+    parts = load_script(write(tmp_path, text)).script.questions[1].parts
+    assert [p.examples for p in parts] == [["First I did this.", "Then that."],
+                                           ["Second came this."]]
+
+
 @pytest.mark.parametrize(("parts", "expected"), [
     ((PART_A, PART_A), "questions[1] (id 'two'): parts[1]: duplicate part id 'a'"),
     ((PART_A,), "parts: an answer with parts needs at least two of them"),
@@ -126,6 +134,10 @@ def test_parts_load_and_mark_own_work(tmp_path):
      "questions[1] (id 'two').parts[1] (id 'b').own_work"),
     ((PART_A, PART_B.replace('covers = "the second thing"', "")),
      "questions[1] (id 'two').parts[1] (id 'b').covers"),
+    ((PART_A + '\nexamples = ["I did the first thing."]', PART_B),
+     "questions[1] (id 'two'): parts: examples are given for some parts but not for b"),
+    ((PART_A + '\nexamples = [""]', PART_B + '\nexamples = ["x"]'),
+     "questions[1] (id 'two').parts[0] (id 'a').examples[0]"),
 ])
 def test_bad_part_declarations_are_named(tmp_path, parts, expected):
     message = error_of(write(tmp_path, with_parts(*parts)))

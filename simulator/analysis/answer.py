@@ -65,6 +65,16 @@ class AnswerAnalysis:
     focus: str | None = None  # see AnswerInput.focus
 
     @property
+    def signals_in_focus(self) -> tuple[Signal, ...]:
+        """The signals worth showing: all of them, or for a follow-up (``focus``) only the
+        criterion it asked about and the mistake that belongs to it (the full list stays in
+        ``signals`` and the JSON)."""
+        if self.focus is None:
+            return self.signals
+        return tuple(s for s in self.signals
+                     if s.id == self.focus or MISTAKE_OF.get(s.id) == self.focus)
+
+    @property
     def longest_pause(self) -> Pause | None:
         return max(self.pauses, key=lambda p: p.seconds, default=None)
 
@@ -85,6 +95,7 @@ class AnswerAnalysis:
                  "segments": [{"start_s": a, "end_s": b} for a, b in p.segments]}
                 for p in timeline.parts],
             "missing": list(timeline.missing) if timeline else [],
+            "parts_located_by": timeline.located_by if timeline else None,
             "out_of_order": list(timeline.out_of_order) if timeline else [],
             "pauses": [{"start_s": p.start_s, "end_s": p.end_s, "seconds": p.seconds}
                        for p in self.pauses],
@@ -135,12 +146,11 @@ def remarks(a: AnswerAnalysis) -> list[str]:
                        f"{p.min_s:.0f}-{p.max_s:.0f} s budget.")
         if t.out_of_order:
             out.append("Told out of the recommended order: " + ", ".join(t.out_of_order) + ".")
-    for s in a.signals:
-        if s.kind == "mistake" and s.found and s.id != "time-balance" and \
-                (a.focus is None or MISTAKE_OF.get(s.id) == a.focus):
+    for s in a.signals_in_focus:
+        if s.kind == "mistake" and s.found and s.id != "time-balance":
             out.append(f"{s.title}: {s.detail}.")
-    for s in a.signals:
-        if s.kind == "quality" and not s.found and s.missing and a.focus in (None, s.id):
+    for s in a.signals_in_focus:
+        if s.kind == "quality" and not s.found and s.missing:
             out.append(f"{s.title}: missing {s.missing}.")
     fillers = [f for f in a.fillers if f.kind == "filler"]
     minutes = (a.speech_seconds or 0) / 60

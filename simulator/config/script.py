@@ -90,6 +90,10 @@ class Part(Strict):
     # The candidate describes their own work here: "we" far more than "I" in these parts is
     # the seed's "team work without the individual" (`analysis.signals`).
     own_work: bool = False
+    # Sentences a candidate might say in this part, in varied words: with the sentence
+    # model installed, the analysis compares what was said with these (`analysis.parts`).
+    # All of a question's parts have examples, or none (half a set would silently not count).
+    examples: list[RequiredLine] = []
 
     @model_validator(mode="after")
     def _budget_order(self) -> Part:
@@ -131,6 +135,11 @@ class Question(Strict):
         if low > self.max_s:
             raise ValueError(f"parts: their minimums add up to {low:g} s, more than the "
                              f"question's max_s ({self.max_s:g} s)")
+        without = [p.id for p in self.parts if not p.examples]
+        if without and len(without) < len(self.parts):
+            raise ValueError(f"parts: examples are given for some parts but not for "
+                             f"{', '.join(without)} (the analysis compares an answer with "
+                             "every part's examples: give them for all parts or none)")
         return self
 
 

@@ -23,6 +23,7 @@ from audio.speaker import Speaker, TextOnlySpeaker, TtsSpeaker
 from audio.transcriber import WhisperTranscriber, resolve_model
 from audio.tts import Pyttsx3Synthesizer, Voice
 from simulator import paths
+from simulator.analysis.parts import prepare_examples
 from simulator.config.script import Interviewer, LoadedScript, Question
 from simulator.followups.llm import LlmEndpoint, endpoint_from
 from simulator.followups.writer import FollowUpWriter, build_writer
@@ -249,6 +250,10 @@ def prepare(options: RunOptions, loaded: LoadedScript, view: RunView,
     # The endpoint is probed while Whisper loads: neither waits for the other.
     probe = _Background(_follow_up_writer, options, loaded, endpoint)
     transcriber = _load_transcriber(options, view, warm_up=answers_from != "microphone")
+    # The sentence model for the parts of open answers: loaded while the interviewer asks
+    # the first question (started after Whisper, so as not to delay the first word).
+    threading.Thread(target=prepare_examples, args=(loaded.script.questions,), daemon=True,
+                     name="sentence-model").start()
     writer, llm_notice = probe.result(timeout=PROBE_LIMIT_S,
                                       late=lambda: _probe_too_slow(options, loaded, endpoint))
     if llm_notice:

@@ -5,6 +5,7 @@ Pure glue between `sessions` (what was saved) and `analysis` (what it means): no
 written to the session, so sessions recorded by earlier versions get the same analysis. The
 script and rubric come from the snapshot saved with the session; sessions from before the
 snapshot use the script file they name (or the bundled script of that id) when it exists.
+Snapshots from before parts had example sentences take those from the script file.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 from simulator.analysis.answer import AnswerAnalysis, AnswerInput, analyze
 from simulator.analysis.parts import parts_of
 from simulator.config.rubric import Rubric
-from simulator.config.script import Question, Script, find_script, load_script
+from simulator.config.script import LoadedScript, Question, Script, find_script, load_script
 from simulator.errors import ScriptError
 from simulator.sessions.records import AnswerRecord, SessionDocument
 
@@ -44,15 +45,46 @@ def script_context(doc: SessionDocument, user_scripts: Path | None = None) -> Sc
         try:
             script = Script.model_validate(info.definition)
             rubric = Rubric.model_validate(info.rubric) if info.rubric else None
-            return ScriptContext(script, rubric)
+            return ScriptContext(_with_examples(script, doc, user_scripts), rubric)
         except ValidationError:
             pass  # a snapshot this version cannot read: fall back to the file
-    try:
-        path = Path(info.path or "")
-        loaded = load_script(path) if path.is_file() else find_script(info.id, user_scripts)
-    except ScriptError:
+    loaded = _script_file(doc, user_scripts)
+    if loaded is None:
         return ScriptContext(None, None)
     return ScriptContext(loaded.script, loaded.rubric)
+
+
+def _script_file(doc: SessionDocument, user_scripts: Path | None) -> LoadedScript | None:
+    """The script file the session names (or the bundled script of its id), as it is now."""
+    try:
+        path = Path(doc.script.path or "")
+        return load_script(path) if path.is_file() else find_script(doc.script.id, user_scripts)
+    except ScriptError:
+        return None
+
+
+def _with_examples(script: Script, doc: SessionDocument, user_scripts: Path | None) -> Script:
+    """A snapshot whose parts have no example sentences (saved before scripts had them) takes
+    them from the script file as it is now, for every question whose parts are still the same
+    (same ids, same order): examples only help find the parts, so an old session gets the
+    better timeline too. Anything else in the snapshot stays as it was recorded."""
+    bare = [q for q in script.questions if q.parts and not any(p.examples for p in q.parts)]
+    if not bare:
+        return script
+    current = _script_file(doc, user_scripts)
+    if current is None:
+        return script
+    now = {q.id: q for q in current.script.questions}
+    questions = []
+    for q in script.questions:
+        later = now.get(q.id)
+        if q in bare and later is not None and \
+                [p.id for p in later.parts] == [p.id for p in q.parts]:
+            q = q.model_copy(update={"parts": [
+                p.model_copy(update={"examples": list(n.examples)})
+                for p, n in zip(q.parts, later.parts)]})
+        questions.append(q)
+    return script.model_copy(update={"questions": questions})
 
 
 def answer_input(answer: AnswerRecord) -> AnswerInput:

@@ -130,7 +130,8 @@ def fillers_a_minute(analysis: AnswerAnalysis | None) -> float | None:
 
 def code_version() -> str:
     """A short hash of the code the facts come from (the analysis, the comparison's own
-    modules, the script and rubric models): cached facts of other code are computed again."""
+    modules, the script and rubric models, the bundled scripts, whether the sentence model is
+    installed): cached facts of other code are computed again."""
     import simulator.analysis
     import simulator.config
 
@@ -139,7 +140,15 @@ def code_version() -> str:
     files = [*sorted(Path(simulator.analysis.__file__).parent.glob("*.py")),
              *sorted(Path(simulator.config.__file__).parent.glob("*.py")),
              here / "analysis.py", here / "figures.py", Path(__file__)]
+    # The bundled scripts too: old sessions take their parts' example sentences from them.
+    import configs
+
+    files += sorted(Path(configs.__file__).parent.rglob("*.toml"))
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    # With or without the sentence model, the same answer's parts can differ.
+    from simulator.analysis.embedding import model_dir
+
+    digest.update(b"sentence model" if model_dir() is not None else b"cues only")
     return digest.hexdigest()[:16]
