@@ -63,3 +63,18 @@ def test_the_live_view_says_when_a_follow_up_got_what_it_asked_for():
     # Not what was asked: no tick, the remark instead.
     missed = summary(OWN_PART, "reflection")
     assert "✓" not in missed and "→ Reflection and lessons: missing" in missed
+
+
+def test_the_reports_show_a_follow_up_only_the_signals_of_its_question():
+    """The report's "what an interviewer would notice" for a follow-up lists what it was asked
+    about (and its mistake), not every rubric criterion; the JSON keeps them all."""
+    from simulator.reports.markdown import analysis_lines
+
+    main, follow_up = analysed(OWN_PART), analysed(OWN_PART, focus="ownership")
+    assert {s.id for s in follow_up.signals} == {s.id for s in main.signals}
+    assert [s.id for s in follow_up.signals_in_focus] == ["ownership"]  # (no mistake found)
+    assert main.signals_in_focus == main.signals
+    shown = "\n".join(analysis_lines(follow_up))
+    assert "Personal ownership" in shown and "Trade-offs" not in shown and "Numbers" not in shown
+    assert "Trade-offs" in "\n".join(analysis_lines(main))
+    assert len(follow_up.to_json()["signals"]) == len(main.signals)

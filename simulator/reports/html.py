@@ -136,7 +136,7 @@ def _paragraphs(a: AnswerRecord, analysis: AnswerAnalysis | None) -> list[dict[s
         for f in analysis.fillers:
             for i in range(f.first_word, f.last_word + 1):
                 marks.setdefault(i, set()).add(f.kind)
-        for s in analysis.signals:
+        for s in analysis.signals_in_focus:
             for e in s.evidence:
                 if e.first_word is not None and e.last_word is not None:
                     for i in range(e.first_word, e.last_word + 1):

@@ -170,7 +170,7 @@ def analysis_lines(an: AnswerAnalysis) -> list[str]:
                         + (", ..." if len(hedges) > 3 else "") + ")")
     if delivery:
         lines += ["**Delivery:** " + "; ".join(delivery) + ".", ""]
-    for sig in an.signals:
+    for sig in an.signals_in_focus:
         good = sig.found != (sig.kind == "mistake")
         mark = "✓" if good else "✗"
         text = f"- {mark} **{sig.title}:** {sig.detail}"
@@ -179,6 +179,6 @@ def analysis_lines(an: AnswerAnalysis) -> list[str]:
         if sig.evidence:
             text += " — " + ", ".join(f"“{e.quote}” ({clock(e.start_s)})" for e in sig.evidence[:2])
         lines.append(text)
-    if an.signals:
+    if an.signals_in_focus:
         lines.append("")
     return lines
