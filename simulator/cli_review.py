@@ -62,7 +62,7 @@ def run_review(args, console: Console, err: Console, sessions_dir: str | None) -
     from simulator import review
 
     if args.compare:
-        return _compare(args, console, sessions_dir)
+        return _compare(args, console, err, sessions_dir)
     if args.search:
         hits = review.search(args.search, sessions_dir)
         if args.json:
@@ -191,11 +191,18 @@ def _delete(args, console: Console, err: Console, sessions_dir: str | None) -> i
     return 0
 
 
-def _compare(args, console: Console, sessions_dir: str | None) -> int:
+def _compare(args, console: Console, err: Console, sessions_dir: str | None) -> int:
     from simulator import review
     from simulator.terminal.tables import comparison_table
 
-    comparison = review.compare(args.script, sessions_dir)
+    # Analysing every rehearsal again (the first comparison, or after an update) takes about
+    # half a second a session: said on standard error, so --json stays clean.
+    with err.status("Reading the rehearsals…") as status:
+        def progress(done: int, total: int) -> None:
+            status.update(f"Analysing rehearsal {done + 1} of {total} for the comparison "
+                          "(kept for next time)…")
+
+        comparison = review.compare(args.script, sessions_dir, progress)
     if args.json:
         print(review.dump_json(comparison.to_json()), flush=True)
         return 0

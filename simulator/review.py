@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -178,10 +178,13 @@ def search(text: str, sessions_dir: str | None, limit: int = 50) -> list[Hit]:
     return [Hit(*row) for row in index.search(text, limit)]
 
 
-def compare(script_id: str | None, sessions_dir: str | None):
+def compare(script_id: str | None, sessions_dir: str | None,
+            progress: Callable[[int, int], None] | None = None):
     """The rehearsals of one script compared (see `reports.compare`). What each session's
     analysis says is kept in the session index (`reports.compare_facts`), so a comparison
-    analyses again only the sessions that changed since the last one."""
+    analyses again only the sessions that changed since the last one (or all of them after
+    the analysis code changed: about half a second a session; ``progress(done, total)``
+    hears of each)."""
     from simulator.reports.compare import compare_rehearsals
     from simulator.reports.compare_facts import RehearsalFacts, code_version, rehearsal_facts
 
@@ -218,7 +221,7 @@ def compare(script_id: str | None, sessions_dir: str | None):
             return None
         return dump_json(facts.to_json())
 
-    stored = index.derived(f"compare-facts-{code_version()}", chosen, facts_of)
+    stored = index.derived(f"compare-facts-{code_version()}", chosen, facts_of, progress)
     rehearsals = []
     for folder in chosen:
         if folder.name in uncached:

@@ -154,6 +154,29 @@ def test_a_question_answered_in_fewer_than_three_rehearsals_has_no_trend(tmp_pat
     assert dive.trend("speaking seconds").direction is not None  # three answers: enough
 
 
+def test_a_long_first_comparison_reports_progress_and_keeps_work_done_before_ctrl_c(tmp_path):
+    """Derived results are saved every few sessions: stopped midway, a comparison keeps what
+    it had computed, and says how far it got while it runs."""
+    from simulator.sessions.index import SAVE_EVERY, SessionIndex
+
+    folders = make_sessions(tmp_path, SAVE_EVERY + 3, report=False)
+    index = SessionIndex(SessionStore(tmp_path))
+    heard: list[tuple[int, int]] = []
+
+    def compute(folder):
+        if len(heard) == SAVE_EVERY + 2:
+            raise KeyboardInterrupt
+        return folder.name.upper()
+
+    with pytest.raises(KeyboardInterrupt):
+        index.derived("facts-v1", folders, compute, lambda done, total: heard.append((done, total)))
+    assert heard[:2] == [(0, len(folders)), (1, len(folders))]
+    computed: list[str] = []
+    kept = index.derived("facts-v1", folders, lambda f: computed.append(f.name) or f.name.upper())
+    assert len(kept) == len(folders)
+    assert computed == [f.name for f in folders[SAVE_EVERY:]]  # the first ten were kept
+
+
 def test_compare_keeps_each_rehearsals_facts_in_the_index(tmp_path):
     import sqlite3
 

@@ -25,6 +25,7 @@ from simulator.sessions.writer import EVENTS_FILE, SESSION_FILE
 
 INDEX_FILE = ".index.sqlite3"
 INDEX_VERSION = 3  # bump when what is stored changes: old indexes are rebuilt
+SAVE_EVERY = 10  # derived results written at once (a long first comparison keeps its work)
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,13 @@ class SessionIndex:
                 in rows]
 
     def derived(self, kind: str, folders: Sequence[Path],
-                compute: Callable[[Path], str | None]) -> dict[str, str]:
+                compute: Callable[[Path], str | None],
+                progress: Callable[[int, int], None] | None = None) -> dict[str, str]:
         """folder name -> ``compute(folder)`` for each of ``folders``, kept in the index until
         the session changes (or ``kind`` does: put a version in it). ``compute`` returns None
-        for a result that must not be kept; it is computed again the next time."""
+        for a result that must not be kept; it is computed again the next time.
+        ``progress(done, total)`` is told before each computation (``total``: the folders with
+        nothing kept); results are saved every few folders, so an interrupted run keeps them."""
         out: dict[str, str] = {}
         try:
             db = self._open()
@@ -141,22 +145,30 @@ class SessionIndex:
             stored = {} if db is None else {
                 name: (stamp, data) for name, stamp, data in db.execute(
                     "SELECT session, stamp, data FROM derived WHERE kind = ?", (kind,))}
-            fresh = []
+            stale = []
             for folder in folders:
                 stamp = _stamp(folder)
                 if stored.get(folder.name, ("", ""))[0] == stamp:
                     out[folder.name] = stored[folder.name][1]
-                    continue
+                else:
+                    stale.append((folder, stamp))
+            if db is not None and stale:
+                with db:  # results of other kinds (an older version of the code) go
+                    db.execute("DELETE FROM derived WHERE kind != ?", (kind,))
+            fresh = []
+            for done, (folder, stamp) in enumerate(stale):
+                if progress is not None:
+                    progress(done, len(stale))
                 data = compute(folder)
                 if data is not None:
                     out[folder.name] = data
                     fresh.append((folder.name, kind, stamp, data))
-            if db is not None and fresh:
-                with db:
-                    # Results of other kinds (an older version of the code) are not read again.
-                    db.execute("DELETE FROM derived WHERE kind != ?", (kind,))
-                    db.executemany("INSERT OR REPLACE INTO derived (session, kind, stamp, data) "
-                                   "VALUES (?, ?, ?, ?)", fresh)
+                last = done + 1 == len(stale)
+                if db is not None and fresh and (len(fresh) >= SAVE_EVERY or last):
+                    with db:
+                        db.executemany("INSERT OR REPLACE INTO derived (session, kind, stamp, "
+                                       "data) VALUES (?, ?, ?, ?)", fresh)
+                    fresh = []
         except sqlite3.Error:
             self.path.unlink(missing_ok=True)  # only a cache: rebuilt next time
         finally:
