@@ -236,3 +236,38 @@ def test_old_sessions_take_the_examples_from_the_script_file():
         [p.examples for p in pa.question("deep-dive").parts]
     assert all(p.examples for p in deep.parts)
     assert not any(p.examples for p in career.parts)
+
+
+@pytest.mark.slow
+def test_the_analyze_command_prints_the_documented_json(home):
+    """`mock-interview analyze RECORDING --script ID --question ID --json`, through the real
+    CLI on a spoken deep dive with a part left out: one JSON object in the documented format
+    (docs/analysis-format.md), the parts located with the example sentences."""
+    import json
+
+    from conftest import mock_interview
+
+    answer = next(a for a in pa.corpus() if a.question == "deep-dive" and "missing" in a.kinds)
+    built = pa.build_audio(answer)
+    done = mock_interview("analyze", str(built.path), "--script", str(pa.SCRIPT), "--question",
+                          "deep-dive", "--json", home=home)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["parts_located_by"] == "example sentences and cue words"
+    assert data["parts"] and all(
+        {"id", "start_s", "end_s", "seconds", "budget", "verdict"} <= set(p) for p in data["parts"])
+    starts = [p["start_s"] for p in data["parts"]]
+    assert starts == sorted(starts)  # in spoken order
+    _data, truth = pa.timed_text(answer)
+    assert set(truth.missing) <= set(data["missing"])
+    assert isinstance(data["out_of_order"], list) and isinstance(data["wpm"], float)
+    assert all({"start_s", "end_s"} <= set(p) for p in data["pauses"])
+    assert all({"text", "start_s", "end_s"} <= set(f) for f in data["fillers"])
+    assert data["signals"] and all({"id", "found", "evidence"} <= set(s) for s in data["signals"])
+    quotes = [e for s in data["signals"] for e in s["evidence"]]
+    assert quotes and all({"quote", "start_s"} <= set(e) for e in quotes)
+
+    wrong = mock_interview("analyze", str(built.path), "--script", str(pa.SCRIPT),
+                           "--question", "deep-div", home=home)
+    assert wrong.returncode != 0 and "deep-div" in wrong.stdout + wrong.stderr
+    assert "Traceback" not in wrong.stdout + wrong.stderr
