@@ -84,3 +84,11 @@ def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
     encoder = embedding.SentenceEncoder(folder)
     texts = ["Nobody trusted the numbers."]
     assert np.allclose(encoder.encode_cached(texts), encoder.encode(texts))
+
+
+def test_doctor_reports_the_sentence_model(tmp_path):
+    from conftest import mock_interview
+
+    doctor = mock_interview("doctor", "--seconds", "0.3", "--llm", "offline", home=tmp_path)
+    line = next(x for x in doctor.stdout.splitlines() if "Sentence model" in x)
+    assert "all-MiniLM-L6-v2 loads in" in line, doctor.stdout
