@@ -53,6 +53,23 @@ def test_durations_and_counts_are_not_results():
     assert kinds(changed["four hours"]) == {"result", "baseline"}
 
 
+def test_a_share_of_the_data_is_not_a_result_unless_it_changed_or_is_compared():
+    # Facts about the inputs, said in the data part of an answer.
+    for text, figure in [("about six percent of rows had missing device data.", "six percent"),
+                         ("roughly 12% of the labels were wrong, so we relabelled them.", "12%"),
+                         ("only 3 percent of our training data was fraud.", "3 percent")]:
+        assert kinds(mentions(text)[figure]) == set(), text
+        assert metrics(text).detail == "1 number, none a measured result"
+    # A share that changed, or that is compared with something, is a result.
+    assert "result" in kinds(mentions("we cut bad rows to 2 percent of rows.")["2 percent"])
+    assert "result" in kinds(mentions("it reduced false declines by six percent of "
+                                      "transactions.")["six percent"])
+    compared = mentions("errors fell to 4 percent of the labels against 11 percent before.")
+    assert kinds(compared["4 percent"]) == {"result", "baseline"}
+    # A percentage of something that is not the data is still a result.
+    assert "result" in kinds(mentions("that was 30 percent of revenue.")["30 percent"])
+
+
 @pytest.mark.parametrize("text, figure", [
     ("we had a latency budget of 30 ms.", "30 ms"),
     ("I kept it under 20 ms for every request.", "20 ms"),

@@ -74,6 +74,12 @@ RESULT_PREFIXES = ("improv", "reduc", "increas", "decreas", "drop", "fell", "fal
                    "reach", "shrank", "brought", "faster", "slower", "better", "fewer",
                    "precision", "recall", "accuracy", "auc", "f1", "conversion", "revenue",
                    "latenc", "loss", "rate", "error", "churn", "cost", "throughput")
+# "Six percent of rows had no device id": a share of the data (a fact about the inputs), not
+# a result, unless the sentence also says it changed or compares it.
+DATA_SHARE = re.compile(
+    r"\s+of\s+(?:the\s+|our\s+|all\s+(?:the\s+)?|those\s+|these\s+)?(?:rows?|records?|"
+    r"labels?|samples?|examples?|images?|photos?|events?|logs?|data|dataset|training\s+set|"
+    r"training\s+data|the\s+data|entries|fields?|columns?|features?|values?)\b")
 # Words just before a number that make it a requirement rather than a result.
 SPEC = frozenset({"budget", "limit", "target", "sla", "slo", "under", "below", "within",
                   "maximum", "max", "cap", "capped", "threshold"})
@@ -214,8 +220,10 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         # "a latency budget of 30 ms", "kept it under 20 ms": a requirement met, not a result
         # that needs a baseline.
         spec = any(w in SPEC for w in close)
-        result = not spec and (measure or relative or baseline or
-                               any(w.startswith(RESULT_PREFIXES) for w in t.before(first, 6)))
+        changed = any(w.startswith(RESULT_PREFIXES) for w in t.before(first, 6))
+        share_of_data = bool(unit and unit.group(1) and DATA_SHARE.match(t.low, unit.end()))
+        result = not spec and (baseline or changed or
+                               (not share_of_data and (measure or relative)))
         found.append(NumberMention(t.locate(m.start(), end), first, last, result, baseline,
                                    spec, duration, False))
     return found
