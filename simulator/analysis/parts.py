@@ -150,14 +150,17 @@ def prepare_examples(questions: Sequence[Any]) -> None:
     """Load the sentence model and encode the example sentences of ``questions`` (script
     questions) ahead of the first analysis, e.g. while the interviewer asks the first
     question: the first summary of an open answer then waits for nothing."""
-    wanted = [[e for p in parts for e in p.examples] for parts in map(parts_of, questions)
+    wanted = [_all_examples(parts) for parts in map(parts_of, questions)
               if parts and all(p.examples for p in parts)]
-    if not wanted:
-        return  # a script without examples loads nothing
-    encoder = sentence_encoder()
-    for examples in wanted:
-        if encoder is not None:
+    encoder = sentence_encoder() if wanted else None  # a script without examples loads nothing
+    if encoder is not None:
+        for examples in wanted:
             encoder.encode_cached(examples)
+
+
+def _all_examples(parts: Sequence[PartSpec]) -> list[str]:
+    """A question's examples, part after part: one list, so one cache entry per question."""
+    return [e for p in parts for e in p.examples]
 
 
 def units_of(text: AnswerText) -> list[Unit]:
@@ -309,7 +312,7 @@ def _example_scores(texts: Sequence[str], parts: Sequence[PartSpec],
     nor breaks a part, and a part with many examples is not favoured), once what all the
     units share and what all the examples share are taken away (see CENTER_MIN_UNITS)."""
     units = encoder.encode(texts)
-    every = encoder.encode_cached([e for p in parts for e in p.examples])
+    every = encoder.encode_cached(_all_examples(parts))
     bounds = np.cumsum([0, *(len(p.examples) for p in parts)])
     examples = [every[a:b] for a, b in itertools.pairwise(bounds)]
     if len(texts) >= CENTER_MIN_UNITS:
