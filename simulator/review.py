@@ -213,10 +213,11 @@ def compare(script_id: str | None, sessions_dir: str | None,
             doc = read_session(folder)
         except StorageError:
             return None  # unreadable since it was listed: left out
-        facts = rehearsal_facts(doc, analyses_of(doc))
-        if not doc.script.definition:
-            # Analysed against the script file as it is today, not the session's own copy
-            # of the script: not kept, as the file may change.
+        context = script_context(doc, paths.user_scripts_dir())
+        facts = rehearsal_facts(doc, analyze_session(doc, context))
+        if context.reads_user_file:
+            # Analysed with (part of) a user's script file as it is today, not only the
+            # session's own copy of the script: not kept, as the file may change.
             uncached[folder.name] = facts
             return None
         return dump_json(facts.to_json())

@@ -236,6 +236,8 @@ def test_old_sessions_take_the_examples_from_the_script_file():
         [p.examples for p in pa.question("deep-dive").parts]
     assert all(p.examples for p in deep.parts)
     assert not any(p.examples for p in career.parts)
+    # Read from the bundled file, which is part of the code's version: results may be kept.
+    assert context.read_from == pa.SCRIPT and not context.reads_user_file
 
 
 @pytest.mark.slow

@@ -30,6 +30,7 @@ from session_factory import (
     long_session,
     make_sessions,
     record_answer,
+    script,
     timed,
     told,
     write_session,
@@ -198,6 +199,37 @@ def test_compare_keeps_each_rehearsals_facts_in_the_index(tmp_path):
     assert after.to_json() == comparison_of(tmp_path).to_json()
     dive = question(after, "deep-dive")
     assert "lessons" not in {d.id for d in dive.dropped} and dive.parts["lessons"][2]
+
+
+def test_compare_does_not_keep_what_depends_on_a_users_script_file(tmp_path):
+    """An old session whose script snapshot has no example sentences takes them from its
+    script file as it is today. When that file is the user's own (it can be edited), the
+    session is analysed again at each comparison instead of kept in the index; when it is a
+    bundled script (part of the code's version) the result is kept."""
+    import sqlite3
+
+    from simulator.config.script import LoadedScript
+
+    bundled = script()
+    user_copy = tmp_path / "my_script.toml"
+    user_copy.write_text(bundled.path.read_text())
+    bare = bundled.script.model_copy(update={"questions": [
+        q.model_copy(update={"parts": [p.model_copy(update={"examples": []}) for p in q.parts]})
+        for q in bundled.script.questions]})
+    root = tmp_path / "sessions"
+    dive = told("deep-dive", "search-ranking", replace_text=FIFTEEN, wpm=140)
+    mine = write_session(root, rehearsal(0, dive, seed=1), report=False,
+                         loaded=LoadedScript(bare, user_copy, bundled.sha256, bundled.rubric))
+    ours = write_session(root, rehearsal(1, dive, seed=1), report=False,
+                         loaded=LoadedScript(bare, bundled.path, bundled.sha256, bundled.rubric))
+    first = review.compare(SCRIPT_ID, str(root))
+    with sqlite3.connect(root / INDEX_FILE) as db:
+        kept = [row[0] for row in db.execute("SELECT session FROM derived")]
+    assert kept == [ours.name]
+    assert mine.name != ours.name
+    # Both were analysed with the file's examples: the same story, the same parts.
+    dive_parts = question(first, "deep-dive").parts
+    assert all(seconds[0] == seconds[1] for seconds in dive_parts.values())
 
 
 def test_compare_json_through_the_cli(tmp_path):

@@ -27,6 +27,20 @@ from simulator.sessions.records import AnswerRecord, SessionDocument
 class ScriptContext:
     script: Script | None
     rubric: Rubric | None
+    # The script file, as it is today, that anything here was read from (a session without
+    # a snapshot, or an old snapshot's example sentences); None when the snapshot was enough.
+    # What is derived from it can change when that file is edited, so it is not cached
+    # unless the file is bundled (bundled scripts are part of the code's version).
+    read_from: Path | None = None
+
+    @property
+    def reads_user_file(self) -> bool:
+        """Whether the analysis depends on a script file outside the bundled ones."""
+        import configs
+
+        bundled = Path(configs.__file__).resolve().parent
+        return self.read_from is not None and \
+            not self.read_from.resolve().is_relative_to(bundled)
 
     def question(self, question_id: str) -> Question | None:
         if self.script is None:
@@ -45,13 +59,14 @@ def script_context(doc: SessionDocument, user_scripts: Path | None = None) -> Sc
         try:
             script = Script.model_validate(info.definition)
             rubric = Rubric.model_validate(info.rubric) if info.rubric else None
-            return ScriptContext(_with_examples(script, doc, user_scripts), rubric)
+            script, source = _with_examples(script, doc, user_scripts)
+            return ScriptContext(script, rubric, source)
         except ValidationError:
             pass  # a snapshot this version cannot read: fall back to the file
     loaded = _script_file(doc, user_scripts)
     if loaded is None:
         return ScriptContext(None, None)
-    return ScriptContext(loaded.script, loaded.rubric)
+    return ScriptContext(loaded.script, loaded.rubric, loaded.path)
 
 
 def _script_file(doc: SessionDocument, user_scripts: Path | None) -> LoadedScript | None:
@@ -63,28 +78,34 @@ def _script_file(doc: SessionDocument, user_scripts: Path | None) -> LoadedScrip
         return None
 
 
-def _with_examples(script: Script, doc: SessionDocument, user_scripts: Path | None) -> Script:
+def _with_examples(script: Script, doc: SessionDocument,
+                   user_scripts: Path | None) -> tuple[Script, Path | None]:
     """A snapshot whose parts have no example sentences (saved before scripts had them) takes
     them from the script file as it is now, for every question whose parts are still the same
     (same ids, same order): examples only help find the parts, so an old session gets the
-    better timeline too. Anything else in the snapshot stays as it was recorded."""
+    better timeline too. Anything else in the snapshot stays as it was recorded. Also
+    returns the file the examples came from (None: none were taken)."""
     bare = [q for q in script.questions if q.parts and not any(p.examples for p in q.parts)]
     if not bare:
-        return script
+        return script, None
     current = _script_file(doc, user_scripts)
     if current is None:
-        return script
+        return script, None
     now = {q.id: q for q in current.script.questions}
     questions = []
+    taken = False
     for q in script.questions:
         later = now.get(q.id)
-        if q in bare and later is not None and \
+        if q in bare and later is not None and any(p.examples for p in later.parts) and \
                 [p.id for p in later.parts] == [p.id for p in q.parts]:
             q = q.model_copy(update={"parts": [
                 p.model_copy(update={"examples": list(n.examples)})
                 for p, n in zip(q.parts, later.parts)]})
+            taken = True
         questions.append(q)
-    return script.model_copy(update={"questions": questions})
+    if not taken:
+        return script, None
+    return script.model_copy(update={"questions": questions}), current.path
 
 
 def answer_input(answer: AnswerRecord) -> AnswerInput:
