@@ -12,8 +12,11 @@ known pause: the measured pause nearest to it, and the errors of its length and 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -25,6 +28,26 @@ def measured_pauses(samples) -> list:
 
     spans = measure_audio(samples, Budget(0, 3600)).spans
     return pauses([(s.start, s.end) for s in spans])
+
+
+def edge_sound(samples, inserted: tuple[float, float], measured) -> str:
+    """What is in the audio the measure called pause but the inserted silence does not
+    cover (a clip's own edge): its loudest 32 ms frame in the speech band, against the
+    loudness of the speech (95th percentile of all frames). Explains a miss; changes
+    nothing."""
+    from audio.activity import frame_levels
+    from audio.vad import FRAME_S
+
+    levels = frame_levels(samples)
+    speech_db = float(np.percentile(levels, 95))
+    out = []
+    for a, b in ((measured.start_s, inserted[0]), (inserted[1], measured.end_s)):
+        first, last = math.ceil(a / FRAME_S), math.floor(b / FRAME_S)  # frames inside
+        if last > first:
+            frames = levels[first:last]
+            out.append(f"{a:.2f}-{b:.2f} s peaks {frames.max() - speech_db:+.0f} dB")
+    return ("   extra pause: " + ", ".join(out) + " (speech band, against the speech)"
+            if out else "")
 
 
 def report(name: str, samples, inserted: list[tuple[float, float]]) -> list[float]:
@@ -41,7 +64,8 @@ def report(name: str, samples, inserted: list[tuple[float, float]]) -> list[floa
         err = p.seconds - (end - start)
         errors.append(abs(err))
         print(f"  {start:6.2f}-{end:6.2f}  {p.start_s:6.2f}-{p.end_s:6.2f}   {err:+8.3f}     "
-              f"{p.start_s - start:+8.3f}   {p.end_s - end:+8.3f}")
+              f"{p.start_s - start:+8.3f}   {p.end_s - end:+8.3f}"
+              + (edge_sound(samples, (start, end), p) if abs(err) > 0.1 else ""))
     print(f"  worst length error {max(errors):.3f} s; within 0.1 s: "
           f"{sum(e <= 0.1 for e in errors)} of {len(errors)}")
     return errors
