@@ -215,9 +215,10 @@ def compare(script_id: str | None, sessions_dir: str | None,
             return None  # unreadable since it was listed: left out
         context = script_context(doc, paths.user_scripts_dir())
         facts = rehearsal_facts(doc, analyze_session(doc, context))
-        if context.reads_user_file:
-            # Analysed with (part of) a user's script file as it is today, not only the
-            # session's own copy of the script: not kept, as the file may change.
+        if not doc.script.definition or context.reads_user_file:
+            # Analysed with (part of) a script file as it is today, not only the session's
+            # own copy of the script (or with no script found, which a script of that id
+            # added later changes): not kept, as the file may change.
             uncached[folder.name] = facts
             return None
         return dump_json(facts.to_json())
