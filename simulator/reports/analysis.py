@@ -29,8 +29,8 @@ class ScriptContext:
     rubric: Rubric | None
     # The script file, as it is today, that anything here was read from (a session without
     # a snapshot, or an old snapshot's example sentences); None when the snapshot was enough.
-    # What is derived from it can change when that file is edited, so it is not cached
-    # unless the file is bundled (bundled scripts are part of the code's version).
+    # What is derived from it can change when that file is edited, unless the file is bundled
+    # (bundled scripts are part of the code's version): see `reads_user_file`.
     read_from: Path | None = None
 
     @property
