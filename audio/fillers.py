@@ -20,10 +20,13 @@ run it: it reports the fillers of one decoding.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -35,7 +38,7 @@ from audio.vad import FRAME_S
 # A made-up spoken sentence written verbatim; Whisper continues in the style of its prompt.
 FILLER_PROMPT = "Um, so, uh, I think, like, we, um, you know, built it."
 # Bump when the prompt or the merging rules change: saved results name the version they used.
-PASS_VERSION = 1
+PASS_VERSION = 2
 
 HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm",
                          "hm", "mm", "mmm", "eh"})
@@ -46,6 +49,8 @@ MIN_VOICED_SHARE = 0.5
 MIN_PROBABILITY = 0.1
 SECONDS_PER_FILLER = 0.25
 SPAN_MARGIN_S = 0.2
+# A primed filler this close in time to one the default decoding wrote is the same sound.
+SAME_SOUND_S = 0.5
 _PUNCT = re.compile(r"^[^\w']+|[^\w']+$")
 
 
@@ -90,23 +95,52 @@ def _joined(words: Sequence[Word]) -> list[Word]:
     return out
 
 
-def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[int, Word]]:
-    """Fillers the primed decoding has and the default one lacks, each with the index of the
-    default word it goes before: the two word sequences aligned by their text, so a filler
-    counts only where the words around it agree (a filler in place of a real word, or in a
-    stretch the two decodings heard differently, is not taken)."""
-    a, b = [_norm(w.word) for w in default], [_norm(w.word) for w in primed]
-    out: list[tuple[int, Word]] = []
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[int, int, Word]]:
+    """Fillers the primed decoding has and the default one lacks, each with the stretch of
+    default words ``[i1, i2)`` it lies in (empty when it goes between two words).
+
+    The two decodings' real words are aligned by their text; a filler counts only between
+    two real words both decodings agree on, with no other real word in between on either
+    side (a filler in place of a real word, or in a stretch the two decodings heard
+    differently, is not taken). The fillers of such a stretch are matched by time, not by
+    their text: both decodings often write the same sounds with other labels ("um, um"
+    against "uh, um, uh, um"), so each default filler claims the primed one nearest in time,
+    the same sound relabelled, and only the primed fillers left over are new."""
+    real_a = [i for i, w in enumerate(default) if _norm(w.word) not in HESITATIONS]
+    real_b = [j for j, w in enumerate(primed) if _norm(w.word) not in HESITATIONS]
+    matcher = difflib.SequenceMatcher(a=[_norm(default[i].word) for i in real_a],
+                                      b=[_norm(primed[j].word) for j in real_b],
+                                      autojunk=False)
+    anchors = [(-1, -1)]
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            continue
-        added = [w for w, n in zip(primed[j1:j2], b[j1:j2], strict=True) if n in HESITATIONS]
-        rest = [n for n in b[j1:j2] if n not in HESITATIONS]
-        if added and rest == [n for n in a[i1:i2] if n not in HESITATIONS] and \
-                len(added) > sum(n in HESITATIONS for n in a[i1:i2]):
-            out += [(i1, w) for w in added]
+            anchors += [(real_a[i], real_b[j]) for i, j in zip(range(i1, i2), range(j1, j2))]
+    anchors.append((len(default), len(primed)))
+    out: list[tuple[int, int, Word]] = []
+    for (i, j), (next_i, next_j) in itertools.pairwise(anchors):
+        had, added = default[i + 1:next_i], primed[j + 1:next_j]
+        if any(_norm(w.word) not in HESITATIONS for w in [*had, *added]):
+            continue  # the decodings disagree on the real words here
+        if len(added) > len(had):
+            out += [(i + 1, next_i, w) for w in _unclaimed(added, had)]
     return out
+
+
+def _unclaimed(primed: Sequence[Word], default: Sequence[Word]) -> list[Word]:
+    """The primed fillers left once each default filler has claimed the primed one nearest
+    in time (closest pairs first, within SAME_SOUND_S)."""
+    def mid(w: Word) -> float:
+        return (w.start + w.end) / 2
+
+    pairs = sorted((abs(mid(p) - mid(d)), i, j) for i, p in enumerate(primed)
+                   for j, d in enumerate(default))
+    claimed: set[int] = set()
+    used: set[int] = set()
+    for distance, i, j in pairs:
+        if distance <= SAME_SOUND_S and i not in claimed and j not in used:
+            claimed.add(i)
+            used.add(j)
+    return [p for i, p in enumerate(primed) if i not in claimed]
 
 
 def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
@@ -115,6 +149,7 @@ def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
     something. ``voiced``: per 32 ms frame, whether someone was heard; ``speech``: stretches
     of speech (seconds). Pure, so the rules are unit-tested on their own."""
     default, primed = _joined(default), _joined(primed)
+    starts = [w.start for w in default]
 
     def voiced_share(a: float, b: float) -> float:
         first = max(int(a / FRAME_S), 0)
@@ -123,7 +158,7 @@ def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
 
     added: list[Word] = []
     per_gap: dict[int, int] = {}
-    for index, w in _insertions(default, primed):
+    for i1, i2, w in _insertions(default, primed):
         if w.probability < MIN_PROBABILITY:
             continue
         # Primed fillers often come with no duration (a timestamp artefact): judge the sound
@@ -135,16 +170,19 @@ def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
         middle = (w.start + w.end) / 2
         if not any(s - SPAN_MARGIN_S <= middle <= e + SPAN_MARGIN_S for s, e in speech):
             continue
+        # Its time must agree with its place in the text: between the words around the
+        # stretch the text puts it in (Whisper's word starts come early and its ends late,
+        # hence the neighbours' far edges).
+        lo = default[i1 - 1].start if i1 > 0 else 0.0
+        hi = default[i2].end if i2 < len(default) else w.end + 1.0
+        if not lo <= middle <= hi:
+            continue
+        # Within that stretch its time says which gap between the default words it is in.
+        index = min(max(bisect.bisect_left(starts, middle), i1), i2)
         # A decoding stuck in a loop writes "uh" dozens of times at one instant: no more
         # fillers go into one gap than the sound in it could hold.
         before = default[index - 1].end if index > 0 else 0.0
         after = default[index].start if index < len(default) else w.end + 1.0
-        # Its time must agree with its place in the text (Whisper's word starts come early
-        # and its ends late, hence the neighbours' far edges).
-        lo = default[index - 1].start if index > 0 else 0.0
-        hi = default[index].end if index < len(default) else w.end + 1.0
-        if not lo <= middle <= hi:
-            continue
         room = max(1, int(max(after - before, b - a) / SECONDS_PER_FILLER))
         if per_gap.get(index, 0) >= room:
             continue
@@ -171,6 +209,31 @@ def listen_for_fillers(transcriber: WhisperTranscriber, audio: Audio,
     return FillerPass(added, transcriber.name, round(time.perf_counter() - started, 3))
 
 
-def with_fillers(words: Sequence[Word], added: Sequence[Word]) -> list[Word]:
-    """The transcript's words with the pass's fillers in their places."""
-    return sorted([*words, *added], key=lambda w: w.start)
+class _Timed(Protocol):
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+
+
+TimedWord = TypeVar("TimedWord", bound=_Timed)
+
+
+def with_fillers(words: Sequence[TimedWord], added: Sequence[TimedWord]) -> list[TimedWord]:
+    """The transcript's words with the pass's fillers in their places: each filler before
+    the first word whose middle comes after its own. Not by start times: Whisper stretches a
+    word's start back over the filler before it ("Steve's" from 1.0 s, the "uh" before it at
+    1.1-1.2 s), which would put the filler after the word it came before."""
+    def middle(w: _Timed) -> float:
+        return (w.start + w.end) / 2
+
+    # A running maximum keeps the search sorted where Whisper's times are not.
+    middles = list(itertools.accumulate((middle(w) for w in words), max))
+    places: dict[int, list[TimedWord]] = {}
+    for filler in sorted(added, key=middle):
+        places.setdefault(bisect.bisect_right(middles, middle(filler)), []).append(filler)
+    out: list[TimedWord] = []
+    for k, word in enumerate(words):
+        out += places.get(k, [])
+        out.append(word)
+    return out + places.get(len(words), [])

@@ -80,6 +80,28 @@ def test_a_filler_the_default_already_has_is_not_added_twice():
     assert merge_fillers(default, primed, voiced_between((0.5, 1.8)), [(0.5, 1.8)]) == []
 
 
+def test_fillers_both_decodings_wrote_with_other_labels_are_the_same_sounds():
+    # mfa_uhum with base: the default decoding wrote four fillers, the primed one six, with
+    # other labels in another order. Only the two the default has nothing near are new.
+    default = [w("Montreal", 0.62, 1.24), w("forced,", 1.24, 1.72), w("um,", 1.86, 2.56),
+               w("um,", 3.02, 3.28), w("uh,", 3.28, 3.28), w("um,", 4.18, 4.18),
+               w("forest", 6.66, 6.92), w("aligner.", 6.92, 7.32)]
+    primed = [w("Montreal", 0.62, 1.24), w("forced,", 1.24, 1.72), w("uh,", 1.86, 2.08),
+              w("um,", 2.8, 2.8), w("uh,", 3.02, 3.26), w("um,", 3.96, 4.18),
+              w("uh,", 6.26, 6.4, p=0.5), w("um,", 6.52, 6.52, p=0.5),
+              w("forest", 6.66, 6.92), w("aligner.", 6.92, 7.32)]
+    speech = [(0.99, 4.7), (5.09, 5.92), (6.27, 7.33)]
+    voiced = voiced_between(*speech)
+    added = merge_fillers(default, primed, voiced, speech)
+    assert [(x.word, x.start) for x in added] == [("uh,", 6.26), ("um,", 6.44)]
+
+
+def test_a_filler_goes_before_the_word_whose_start_whisper_stretched_back_over_it():
+    default = [w("see", 0.78, 1.0), w("Steve's", 1.0, 2.0), w("feedback", 2.0, 2.26)]
+    merged = with_fillers(default, [w("uh,", 1.1, 1.2)])
+    assert [x.word for x in merged] == ["see", "uh,", "Steve's", "feedback"]
+
+
 def test_mm_hmm_split_by_whisper_is_an_answer_not_a_filler():
     primed = [w("So", 0.5, 0.8), w("mm", 1.0, 1.2), w("-hmm.", 1.2, 1.4), w("we", 1.6, 1.8),
               w("built", 2.0, 2.3), w("it.", 2.3, 2.6)]

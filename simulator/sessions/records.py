@@ -15,6 +15,8 @@ from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
 
+from audio.fillers import with_fillers
+
 SCHEMA_VERSION = 1
 
 
@@ -305,10 +307,10 @@ class AnswerRecord(TimingFields):
 
     @property
     def verbatim_words(self) -> list[WordRecord]:
-        """The words with the fillers the verbatim pass heard, in time order."""
+        """The words with the fillers the verbatim pass heard, each in its place."""
         if not self.fillers_added:
             return list(self.words)
-        return sorted([*self.words, *self.fillers_added], key=lambda w: w.start)
+        return with_fillers(self.words, self.fillers_added)
 
     @property
     def fillers_pending(self) -> bool:
