@@ -119,11 +119,38 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[i
     out: list[tuple[int, int, Word]] = []
     for (i, j), (next_i, next_j) in itertools.pairwise(anchors):
         had, added = default[i + 1:next_i], primed[j + 1:next_j]
-        if any(_norm(w.word) not in HESITATIONS for w in [*had, *added]):
-            continue  # the decodings disagree on the real words here
-        if len(added) > len(had):
-            out += [(i + 1, next_i, w) for w in _unclaimed(added, had)]
+        if not any(_norm(w.word) not in HESITATIONS for w in [*had, *added]):
+            if len(added) > len(had):
+                out += [(i + 1, next_i, w) for w in _unclaimed(added, had)]
+            continue
+        # The decodings disagree on the real words here. The fillers right after the agreed
+        # word (before either side's first real word) and right before the next one still
+        # stand between sounds both heard: those are compared, if they come before (after)
+        # where both sides' real words of the stretch start (end).
+        lead_a, lead_b = _run(had), _run(added)
+        if len(lead_b) > len(lead_a):
+            cut = min(x.start for x in (_first_real(had), _first_real(added)) if x is not None)
+            out += [(i + 1, i + 1 + len(lead_a), w) for w in _unclaimed(lead_b, lead_a)
+                    if (w.start + w.end) / 2 < cut]
+        tail_a, tail_b = _run(had[::-1])[::-1], _run(added[::-1])[::-1]
+        if len(tail_b) > len(tail_a):
+            cut = max(x.end for x in (_last_real(had), _last_real(added)) if x is not None)
+            out += [(next_i - len(tail_a), next_i, w) for w in _unclaimed(tail_b, tail_a)
+                    if (w.start + w.end) / 2 > cut]
     return out
+
+
+def _run(words: Sequence[Word]) -> list[Word]:
+    """The fillers ``words`` begin with."""
+    return list(itertools.takewhile(lambda w: _norm(w.word) in HESITATIONS, words))
+
+
+def _first_real(words: Sequence[Word]) -> Word | None:
+    return next((w for w in words if _norm(w.word) not in HESITATIONS), None)
+
+
+def _last_real(words: Sequence[Word]) -> Word | None:
+    return _first_real(list(reversed(words)))
 
 
 def _unclaimed(primed: Sequence[Word], default: Sequence[Word]) -> list[Word]:

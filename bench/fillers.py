@@ -19,7 +19,9 @@ Whisper's decoding is not deterministic on hesitant speech: where the greedy dec
 ("uh uh uh ..."), its temperature fallback samples, so the same file can come out with six
 fillers in one run and none in the next (mfa_uhuh with base). Each model is therefore run
 ``--repeats`` times (3 by default); the summary gives the figures pooled over the repeats and
-each repeat's own, so one lucky draw is not reported as the result.
+each repeat's own, so one lucky draw is not reported as the result. Each repeat runs in its
+own process: in one process the repeats sometimes came out identical (see
+`_repeat_in_own_process`).
 """
 
 from __future__ import annotations
@@ -151,6 +153,29 @@ def evaluate(transcriber: Any, holdout: bool, repeat: int) -> dict[str, dict[str
     return totals
 
 
+RESULT_MARK = "RESULT "
+
+
+def _repeat_in_own_process(model: str, repeat: int, holdout: bool) -> dict[str, dict[str, Score]]:
+    """One repeat in a fresh process: where the decoding samples, the draws of one process's
+    repeats came out identical in some runs (all six "uh"s of mfa_uhuh in every repeat of
+    one run, none in every repeat of the next), so repeats in one process are not
+    independent draws."""
+    import subprocess
+
+    command = [sys.executable, __file__, "--models", model, "--one-repeat", str(repeat),
+               *(["--holdout"] if holdout else [])]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = ""
+    for line in out.splitlines():
+        if line.startswith(RESULT_MARK):
+            result = line[len(RESULT_MARK):]
+        else:
+            print(line, flush=True)
+    return {kind: {v: Score(**fields) for v, fields in variants.items()}
+            for kind, variants in json.loads(result).items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", nargs="+", default=["tiny.en", "base"])
@@ -158,18 +183,24 @@ def main() -> None:
                         help="also score ../shared/holdout/fillers (reported separately)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="runs per model (decoding samples where it loops: see above)")
+    parser.add_argument("--one-repeat", type=int, help=argparse.SUPPRESS)  # internal
     args = parser.parse_args()
     if not recordings(False):
         sys.exit(f"no recordings found under {ROOT.parent / 'shared'}")
-    from audio.transcriber import WhisperTranscriber
+    if args.one_repeat is not None:  # a child process: one model, one repeat
+        from audio.transcriber import WhisperTranscriber
 
+        transcriber = WhisperTranscriber.load(args.models[0])
+        transcriber.warm_up()
+        scores = evaluate(transcriber, args.holdout, args.one_repeat)
+        print(RESULT_MARK + json.dumps({kind: {v: vars(s) for v, s in variants.items()}
+                                        for kind, variants in scores.items()}))
+        return
     # (model, set, variant) -> one Score per repeat
     runs: dict[tuple[str, str, str], list[Score]] = {}
     for model in args.models:
-        transcriber = WhisperTranscriber.load(model)
-        transcriber.warm_up()
         for repeat in range(1, args.repeats + 1):
-            for kind, variants in evaluate(transcriber, args.holdout, repeat).items():
+            for kind, variants in _repeat_in_own_process(model, repeat, args.holdout).items():
                 for variant, s in variants.items():
                     runs.setdefault((model, kind, variant), []).append(s)
     print(f"\nPooled over {args.repeats} repeat(s); then recall / precision of each repeat")

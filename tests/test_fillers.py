@@ -96,6 +96,23 @@ def test_fillers_both_decodings_wrote_with_other_labels_are_the_same_sounds():
     assert [(x.word, x.start) for x in added] == [("uh,", 6.26), ("um,", 6.44)]
 
 
+def test_fillers_after_an_agreed_word_count_where_the_words_after_them_disagree():
+    # mfa_uhuh: both decodings heard "Montreal" and hesitations, then heard the rest of the
+    # name differently ("forced aligner" against "Fort Sewiner").
+    default = [w("Montreal,", 0.62, 1.28), w("forced", 5.3, 5.6), w("aligner.", 5.6, 5.9)]
+    primed = [w("Montreal,", 0.62, 1.28), w("uh,", 1.7, 1.7), w("uh,", 1.88, 2.82),
+              w("uh,", 3.2, 3.46), w("uh,", 4.0, 4.74), w("Fort", 5.34, 5.54),
+              w("Sewiner.", 5.54, 5.92)]
+    speech = [(0.6, 5.95)]
+    added = merge_fillers(default, primed, voiced_between(*speech), speech)
+    assert [x.start for x in added] == [1.62, 1.88, 3.2, 4.0]
+    # Where the primed decoding wrote a filler over the disagreeing word itself, it is not
+    # taken: "the" may have been a real word.
+    default = [w("Montreal,", 0.62, 1.28), w("the", 1.3, 1.6), w("forest", 1.6, 2.0)]
+    primed = [w("Montreal,", 0.62, 1.28), w("uh,", 1.35, 1.55), w("forced", 1.6, 2.0)]
+    assert merge_fillers(default, primed, voiced_between((0.6, 2.0)), [(0.6, 2.0)]) == []
+
+
 def test_a_filler_goes_before_the_word_whose_start_whisper_stretched_back_over_it():
     default = [w("see", 0.78, 1.0), w("Steve's", 1.0, 2.0), w("feedback", 2.0, 2.26)]
     merged = with_fillers(default, [w("uh,", 1.1, 1.2)])
