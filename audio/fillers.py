@@ -123,10 +123,12 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[i
             if len(added) > len(had):
                 out += [(i + 1, next_i, w) for w in _unclaimed(added, had)]
             continue
-        # The decodings disagree on the real words here. The fillers right after the agreed
-        # word (before either side's first real word) and right before the next one still
-        # stand between sounds both heard: those are compared, if they come before (after)
-        # where both sides' real words of the stretch start (end).
+        if _first_real(had) is None or _first_real(added) is None:
+            continue  # fillers in place of real words (or real words for fillers)
+        # Both sides heard real words here, and disagree on them. The fillers right after
+        # the agreed word (before either side's first real word) and right before the next
+        # one still stand between sounds both heard: those are compared, if they come
+        # before (after) where both sides' real words of the stretch start (end).
         lead_a, lead_b = _run(had), _run(added)
         if len(lead_b) > len(lead_a):
             cut = min(x.start for x in (_first_real(had), _first_real(added)) if x is not None)

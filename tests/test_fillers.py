@@ -111,6 +111,11 @@ def test_fillers_after_an_agreed_word_count_where_the_words_after_them_disagree(
     default = [w("Montreal,", 0.62, 1.28), w("the", 1.3, 1.6), w("forest", 1.6, 2.0)]
     primed = [w("Montreal,", 0.62, 1.28), w("uh,", 1.35, 1.55), w("forced", 1.6, 2.0)]
     assert merge_fillers(default, primed, voiced_between((0.6, 2.0)), [(0.6, 2.0)]) == []
+    # Nor where it wrote a filler for a real word between two agreed ones (a long "the",
+    # which Whisper timed with no duration, as "uh"; AMI EN2001a with tiny.en).
+    default = [w("from", 2.42, 3.32), w("the", 3.32, 3.32), w("specification?", 3.32, 4.2)]
+    primed = [w("from,", 2.38, 2.9), w("uh,", 2.9, 3.9), w("specification?", 4.02, 4.18)]
+    assert merge_fillers(default, primed, voiced_between((2.4, 4.2)), [(2.4, 4.2)]) == []
 
 
 def test_a_filler_goes_before_the_word_whose_start_whisper_stretched_back_over_it():
