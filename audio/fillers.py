@@ -5,13 +5,22 @@ most of them (on the development recordings tiny.en and base kept about half). P
 with a transcript that writes fillers out (``FILLER_PROMPT``) makes it write them too, but
 that primed decoding also changes real words and, on tiny.en, invents fillers. So the pass
 keeps the default transcript as it is and takes from the primed decoding *only* filler words,
-and only where all of these hold (measured on ../shared/speech_fillers, see bench/analysis.py):
+and only where all of these hold (measured on ../shared/speech and ../shared/speech_fillers,
+see bench/fillers.py):
 
-- no word of the default transcript overlaps it (the default already has a word there);
+- both decodings agree on the real words around it (`_insertions`): it lies between two
+  real words both wrote, with no real word between them on either side, or, where both
+  heard different real words there, right after (before) the agreed one and before (after)
+  both sides' real words; a filler written where the other decoding has a real word is
+  never taken;
+- the default decoding has no filler of its own there: fillers are matched by time, not by
+  text, since both often write the same sounds with other labels (`_unclaimed`);
+- its time agrees with its place in the text, and no more fillers go into one gap than the
+  sound there could hold (a decoding loop writes "uh" dozens of times at one instant);
 - the recorder's activity analysis (`audio.activity`) heard someone there: at least half of
-  its 32 ms frames are voiced and it lies within a stretch of speech, not in a pause;
-- a piece shorter than ``MIN_FILLER_S`` is widened to that length before the checks above
-  (a 20 ms "uh" is a timestamp artefact: the sound around it decides).
+  its 32 ms frames are voiced and it lies within a stretch of speech, not in a pause (a
+  piece shorter than ``MIN_FILLER_S`` is judged on the sound around it: a 20 ms "uh" is a
+  timestamp artefact); and Whisper gave it a probability of at least ``MIN_PROBABILITY``.
 
 The pass is a second full decode, so it never runs while the candidate waits: the interview
 runs it when the session ends (and `resume` finishes it). `mock-interview analyze` does not
@@ -101,11 +110,12 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[i
 
     The two decodings' real words are aligned by their text; a filler counts only between
     two real words both decodings agree on, with no other real word in between on either
-    side (a filler in place of a real word, or in a stretch the two decodings heard
-    differently, is not taken). The fillers of such a stretch are matched by time, not by
-    their text: both decodings often write the same sounds with other labels ("um, um"
-    against "uh, um, uh, um"), so each default filler claims the primed one nearest in time,
-    the same sound relabelled, and only the primed fillers left over are new."""
+    side, or at the edge of a stretch where both heard different real words (see below); a
+    filler in place of a real word is not taken. The fillers of such a stretch are matched
+    by time, not by their text: both decodings often write the same sounds with other
+    labels ("um, um" against "uh, um, uh, um"), so each default filler claims the primed one
+    nearest in time, the same sound relabelled, and only the primed fillers left over are
+    new."""
     real_a = [i for i, w in enumerate(default) if _norm(w.word) not in HESITATIONS]
     real_b = [j for j, w in enumerate(primed) if _norm(w.word) not in HESITATIONS]
     matcher = difflib.SequenceMatcher(a=[_norm(default[i].word) for i in real_a],
