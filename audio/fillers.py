@@ -133,7 +133,8 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[i
             if len(added) > len(had):
                 out += [(i + 1, next_i, w) for w in _unclaimed(added, had)]
             continue
-        if _first_real(had) is None or _first_real(added) is None:
+        edges_a, edges_b = _real_edges(had), _real_edges(added)
+        if edges_a is None or edges_b is None:
             continue  # fillers in place of real words (or real words for fillers)
         # Both sides heard real words here, and disagree on them. The fillers right after
         # the agreed word (before either side's first real word) and right before the next
@@ -141,12 +142,12 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[i
         # before (after) where both sides' real words of the stretch start (end).
         lead_a, lead_b = _run(had), _run(added)
         if len(lead_b) > len(lead_a):
-            cut = min(x.start for x in (_first_real(had), _first_real(added)) if x is not None)
+            cut = min(edges_a[0].start, edges_b[0].start)
             out += [(i + 1, i + 1 + len(lead_a), w) for w in _unclaimed(lead_b, lead_a)
                     if (w.start + w.end) / 2 < cut]
         tail_a, tail_b = _run(had[::-1])[::-1], _run(added[::-1])[::-1]
         if len(tail_b) > len(tail_a):
-            cut = max(x.end for x in (_last_real(had), _last_real(added)) if x is not None)
+            cut = max(edges_a[1].end, edges_b[1].end)
             out += [(next_i - len(tail_a), next_i, w) for w in _unclaimed(tail_b, tail_a)
                     if (w.start + w.end) / 2 > cut]
     return out
@@ -157,12 +158,10 @@ def _run(words: Sequence[Word]) -> list[Word]:
     return list(itertools.takewhile(lambda w: _norm(w.word) in HESITATIONS, words))
 
 
-def _first_real(words: Sequence[Word]) -> Word | None:
-    return next((w for w in words if _norm(w.word) not in HESITATIONS), None)
-
-
-def _last_real(words: Sequence[Word]) -> Word | None:
-    return _first_real(list(reversed(words)))
+def _real_edges(words: Sequence[Word]) -> tuple[Word, Word] | None:
+    """The first and last real (non-filler) words of ``words``; None when it has none."""
+    real = [w for w in words if _norm(w.word) not in HESITATIONS]
+    return (real[0], real[-1]) if real else None
 
 
 def _unclaimed(primed: Sequence[Word], default: Sequence[Word]) -> list[Word]:
