@@ -11,6 +11,8 @@ Surprises handled here:
 - Without ``compute_type`` faster-whisper silently runs float32 (3-4x slower here).
 - The first call carries ~0.5-1 s of one-off warm-up; :meth:`warm_up` pays it before the
   candidate is waiting.
+- Every window is padded to 30 s before the encoder, which made the encoder most of the
+  cost of a short chunk; `audio.window` encodes only the part that holds audio.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 from audio.clip import Audio
 from audio.errors import ModelError
 from audio.models import DEFAULT_MODEL, ModelSpec, resolve_model
+from audio.window import fit_encoder_window, fitted_first_window
 
 __all__ = ["DEFAULT_MODEL", "ModelSpec", "Segment", "TranscribeSettings", "Transcript",
            "WhisperTranscriber", "Word", "resolve_model"]
@@ -95,7 +98,10 @@ class WhisperTranscriber:
         compute_type: str = "int8",
         cpu_threads: int | None = None,
         settings: TranscribeSettings | None = None,
+        fit_window: bool = True,
     ) -> WhisperTranscriber:
+        """Load ``model`` (a name or a folder; None for the default). ``fit_window``: encode
+        only the part of a transcription's first window that holds audio (`audio.window`)."""
         spec = resolve_model(model)
         if spec.prepare is not None:
             spec.prepare()
@@ -116,6 +122,8 @@ class WhisperTranscriber:
             )
         except Exception as exc:
             raise _load_failure(spec, exc) from exc
+        if fit_window:
+            fit_encoder_window(whisper)
         return cls(model=whisper, spec=spec, settings=settings or TranscribeSettings())
 
     @property
@@ -127,17 +135,19 @@ class WhisperTranscriber:
         self.transcribe(Audio.silence(1.0))
 
     def transcribe(self, audio: Audio) -> Transcript:
-        segments_iter, _info = self.model.transcribe(audio.samples, **self.settings.as_kwargs())
         words: list[Word] = []
         segments: list[Segment] = []
-        for seg in segments_iter:  # decoding happens here
-            text = seg.text.strip()
-            if not text:
-                continue
-            segments.append(Segment(round(seg.start, 3), round(seg.end, 3), text))
-            for w in seg.words or ():
-                words.append(Word(w.word.strip(), round(w.start, 3), round(w.end, 3),
-                                  round(w.probability, 3)))
+        with fitted_first_window():
+            segments_iter, _info = self.model.transcribe(audio.samples,
+                                                         **self.settings.as_kwargs())
+            for seg in segments_iter:  # decoding happens here
+                text = seg.text.strip()
+                if not text:
+                    continue
+                segments.append(Segment(round(seg.start, 3), round(seg.end, 3), text))
+                for w in seg.words or ():
+                    words.append(Word(w.word.strip(), round(w.start, 3), round(w.end, 3),
+                                      round(w.probability, 3)))
         text = " ".join(s.text for s in segments)
         return Transcript(text=text, words=words, segments=segments, model=self.spec.name)
 

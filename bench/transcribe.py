@@ -3,7 +3,9 @@
 Prints, for the program's transcriber and for faster-whisper used directly with the same
 model and settings, in the same run: model load time, real-time factor (transcription time /
 audio duration, after one warm-up call), peak memory (max RSS of a fresh process) and word
-error rate against the reference transcripts.
+error rate against the reference transcripts. The program's transcriber encodes only the
+part of a recording's first window that holds audio (`audio.window`); faster-whisper pads it
+to 30 s, so the two rows also compare that.
 
     .venv/bin/python bench/transcribe.py [--speech-dir DIR] [--model NAME|PATH]
 
@@ -104,7 +106,9 @@ def main() -> None:
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
 
     files = len(load_manifest(args.speech_dir))
-    print(f"Whisper {args.model or 'tiny.en (bundled)'}, int8, {os.cpu_count()} threads, "
+    from audio.transcriber import resolve_model
+
+    print(f"Whisper {resolve_model(args.model).name}, int8, {os.cpu_count()} threads, "
           f"{files} files, {rows[0]['audio_s']:.1f} s of real speech from {args.speech_dir}")
     print(f"{'pipeline':<16} {'load':>7} {'RTF':>7} {'peak RSS':>10} {'WER':>7}")
     for r in rows:
