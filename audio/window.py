@@ -11,13 +11,13 @@ CTranslate2's encoder accepts a shorter input (the positional embeddings are sli
 whisper.cpp's ``audio_ctx`` does. Here the padding is cut off again before encoding,
 keeping a margin of it (the model always saw some silence after speech) and a minimum
 window of 20 s (0.21 s to encode, against 0.71 s for 30 s and 0.09 s for 10 s). Measured
-with base on the development speech cut into chunks as a live answer is (27 answers of
+with base on the development speech cut into chunks as a live answer is (9 answers of
 30-180 s, every chunk decoded padded, fitted with a 10 s minimum, fitted with 20 s): WER
 median 4.7 / 4.6 / 4.3 %, mean 4.8 / 4.4 / 3.9 %, decoding time 96 / 63 / 67 s. With 10 s
 one chunk of a 180 s answer went wrong (9.5 % against 4.2 %) and in the live benchmark
-the 90 s answers came out worse than the whole recording; 20 s was never worse than
-padded. The development clips alone (shared/speech, 1.5-27 s) give the same words as
-padded, 1.5-2 times faster.
+the 90 s answers came out worse than the whole recording; with 20 s no answer of those
+nine was worse than padded (the live benchmark: docs/architecture.md). The development
+clips alone (shared/speech, 1.5-27 s) give the same words as padded, 1.5-2 times faster.
 
 Only the first window of a transcription is fitted (`fitted_first_window`). When Whisper
 ends that window with a complete segment, faster-whisper decodes what follows it as a new
