@@ -98,10 +98,9 @@ class WhisperTranscriber:
         compute_type: str = "int8",
         cpu_threads: int | None = None,
         settings: TranscribeSettings | None = None,
-        fit_window: bool = True,
     ) -> WhisperTranscriber:
-        """Load ``model`` (a name or a folder; None for the default). ``fit_window``: encode
-        only the part of a transcription's first window that holds audio (`audio.window`)."""
+        """Load ``model`` (a name or a folder; None for the default); its encoder reads only
+        the part of a transcription's first window that holds audio (`audio.window`)."""
         spec = resolve_model(model)
         if spec.prepare is not None:
             spec.prepare()
@@ -122,8 +121,7 @@ class WhisperTranscriber:
             )
         except Exception as exc:
             raise _load_failure(spec, exc) from exc
-        if fit_window:
-            fit_encoder_window(whisper)
+        fit_encoder_window(whisper)
         return cls(model=whisper, spec=spec, settings=settings or TranscribeSettings())
 
     @property
