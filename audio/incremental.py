@@ -1,7 +1,7 @@
 """Transcribing an answer while it is being spoken, so the transcript is ready when it ends.
 
-The answer is cut into chunks at real pauses (frames in which `audio.activity` found nobody
-speaking, as the recorder already computes them) and each chunk is transcribed on a worker
+The answer is cut into chunks at real pauses (frames in which nobody speaks: quiet, or a lull
+the VAD hears no speech in; see `audio.cutpoints`) and each chunk is transcribed on a worker
 thread while recording goes on. Cutting inside words, or re-decoding overlapping windows,
 cost far more accuracy than it saved time in measurements on these machines (see
 shared/NOTES.md), while cuts at pauses with long chunks matched whole-file accuracy. So:

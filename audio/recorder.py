@@ -14,7 +14,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from audio.activity import (
-    QUIET,
     STATE_NAMES,
     ActivitySettings,
     StreamingActivity,
@@ -22,6 +21,7 @@ from audio.activity import (
     level_db,
     seed_floor,
 )
+from audio.cutpoints import CutPoints
 from audio.endpointing import EndOfAnswer, EndpointSettings
 from audio.errors import DiskWriteError
 from audio.incremental import ChunkSettings, IncrementalTranscriber
@@ -75,6 +75,7 @@ class LiveAnswerSource:
             min_sound_run_s=self.activity.min_sound_run_s))
         incremental = IncrementalTranscriber(self.transcriber, self.chunks,
                                              executor=self._executor)
+        cuts = CutPoints()
         reason: str | None = None
         last_progress = 0.0
         level = -120.0
@@ -88,7 +89,10 @@ class LiveAnswerSource:
                     except OSError as exc:
                         raise DiskWriteError(request.audio_path, exc) from exc
                     _probabilities, states = activity.feed(samples)
-                    incremental.feed(samples, [state != QUIET for state in states])
+                    # Chunks are cut at lulls (audio.cutpoints), a looser rule than the
+                    # silence that ends an answer: a wrong cut costs a word, not an answer.
+                    new_levels = activity.smoothed[len(activity.smoothed) - len(states):]
+                    incremental.feed(samples, cuts.voiced(states, new_levels))
                     level = level_db(samples)
                     for state in states:
                         reason = endpoint.update(state, FRAME_S)
