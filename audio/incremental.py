@@ -62,6 +62,10 @@ class ChunkSettings:
     # would speculate again (see _adopt_finished_spec): the open chunk, whose decode is what
     # the candidate waits for at the end, then stays short.
     adopt_spec_s: float = 6.0
+    # A speculation needs this much open chunk. A second of "um" or a laugh in a noisy room,
+    # decoded on its own, came out as a wrong word ("calm") or a loop ("ha ha ha ha ha")
+    # after seconds of temperature fallback; with the words after it, it decoded right.
+    min_spec_s: float = 3.0
 
 
 @dataclass(eq=False)
@@ -147,7 +151,8 @@ class IncrementalTranscriber:
             spec = self._spec
             if spec is None or spec.start != self._chunk_start or spec.end < self._last_speech_end:
                 self._adopt_finished_spec()
-                self._speculate(now)
+                if (now - self._chunk_start) / SAMPLE_RATE >= s.min_spec_s:
+                    self._speculate(now)
 
     def _adopt_finished_spec(self) -> None:
         """Make a finished speculation of the open chunk a chunk of its own, when it holds

@@ -13,6 +13,13 @@ Surprises handled here:
   candidate is waiting.
 - Every window is padded to 30 s before the encoder, which made the encoder most of the
   cost of a short chunk; `audio.window` encodes only the part that holds audio.
+- On a second or two of hesitation or noise (a live chunk's "um", a laugh) Whisper's
+  confidence falls below its threshold, and its temperature fallback decoded the same audio
+  up to five more times, sampling: in the latency benchmark a 1.2 s chunk came out "calm"
+  (for "um") after 4-11 s of decoding, while the candidate waited. Audio shorter than
+  ``SHORT_AUDIO_S`` is decoded once (beam search at temperature 0, no sampling fallback),
+  with its tokens capped in proportion to its length (a loop cannot run to 448 tokens):
+  sampling has nothing to recover in a few words.
 """
 
 from __future__ import annotations
@@ -25,6 +32,11 @@ from audio.clip import Audio
 from audio.errors import ModelError
 from audio.models import DEFAULT_MODEL, ModelSpec, resolve_model
 from audio.window import fit_encoder_window, fitted_first_window
+
+# Shorter audio gets one decode at temperature 0 with a capped token budget (see above).
+SHORT_AUDIO_S = 3.0
+SHORT_AUDIO_TOKENS = 16 + 10 * 3  # ~10 tokens per second of speech and a margin
+
 
 __all__ = ["DEFAULT_MODEL", "ModelSpec", "Segment", "TranscribeSettings", "Transcript",
            "WhisperTranscriber", "Word", "resolve_model"]
@@ -135,9 +147,11 @@ class WhisperTranscriber:
     def transcribe(self, audio: Audio) -> Transcript:
         words: list[Word] = []
         segments: list[Segment] = []
+        kwargs = self.settings.as_kwargs()
+        if audio.duration < SHORT_AUDIO_S:
+            kwargs.update(temperature=0.0, max_new_tokens=SHORT_AUDIO_TOKENS)
         with fitted_first_window():
-            segments_iter, _info = self.model.transcribe(audio.samples,
-                                                         **self.settings.as_kwargs())
+            segments_iter, _info = self.model.transcribe(audio.samples, **kwargs)
             for seg in segments_iter:  # decoding happens here
                 text = seg.text.strip()
                 if not text:
