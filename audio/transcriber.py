@@ -35,7 +35,7 @@ from audio.window import fit_encoder_window, fitted_first_window
 
 # Shorter audio gets one decode at temperature 0 with a capped token budget (see above).
 SHORT_AUDIO_S = 3.0
-SHORT_AUDIO_TOKENS = 16 + 10 * 3  # ~10 tokens per second of speech and a margin
+SHORT_AUDIO_TOKENS = 16 + round(10 * SHORT_AUDIO_S)  # ~10 tokens per second of speech + margin
 
 
 __all__ = ["DEFAULT_MODEL", "ModelSpec", "Segment", "TranscribeSettings", "Transcript",
