@@ -9,10 +9,10 @@ and only where all of these hold (measured on ../shared/speech and ../shared/spe
 see bench/fillers.py):
 
 - both decodings agree on the real words around it (`_insertions`): it lies between two
-  real words both wrote, with no real word between them on either side, or, where both
+  real words both wrote, with no real word between them on either side, or, where they
   heard different real words there, right after (before) the agreed one and before (after)
-  both sides' real words; a filler written where the other decoding has a real word is
-  never taken;
+  both sides' real words, in time as well as in the text; a filler written where the other
+  decoding has a real word is never taken;
 - the default decoding has no filler of its own there: fillers are matched by time, not by
   text, since both often write the same sounds with other labels (`_unclaimed`);
 - its time agrees with its place in the text, and no more fillers go into one gap than the
@@ -45,9 +45,13 @@ from audio.transcriber import WhisperTranscriber, Word
 from audio.vad import FRAME_S
 
 # A made-up spoken sentence written verbatim; Whisper continues in the style of its prompt.
-FILLER_PROMPT = "Um, so, uh, I think, like, we, um, you know, built it."
+# One with a hesitation every word or two: the sparser prompt of version 2 ("Um, so, uh, I
+# think, like, we, um, you know, built it.") left all three "um"s and "uh"s of the
+# development recording mfa_acoustic_corpus_spontaneous unwritten; this one writes them, and
+# no filler on the negative recordings (breaths, laughter, stretched words).
+FILLER_PROMPT = "So, uh, um, we, uh, we had, um, the, uh, the model, and, um, hmm, yeah."
 # Bump when the prompt or the merging rules change: saved results name the version they used.
-PASS_VERSION = 2
+PASS_VERSION = 3
 
 HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm",
                          "hm", "mm", "mmm", "eh"})
@@ -60,6 +64,11 @@ SECONDS_PER_FILLER = 0.25
 SPAN_MARGIN_S = 0.2
 # A primed filler this close in time to one the default decoding wrote is the same sound.
 SAME_SOUND_S = 0.5
+# Where Whisper's decoding loops it writes one hesitation many times over, most copies with
+# no duration, within a fraction of a second (base wrote 14 "uh"s between 5.04 and 5.52 s of
+# mfa_uhuh, where the speaker said two or three). Nobody says two hesitations within this
+# of each other, so a hesitation starting sooner after the last one counted repeats it.
+STACKED_S = 0.25
 _PUNCT = re.compile(r"^[^\w']+|[^\w']+$")
 
 
@@ -75,6 +84,30 @@ class FillerPass:
 
 def is_hesitation(word: str) -> bool:
     return _PUNCT.sub("", word).lower() in HESITATIONS
+
+
+COUNTED, REPEAT = "counted", "repeat"
+
+
+def hesitation_marks(words: Sequence[tuple[str, float]]) -> list[str | None]:
+    """For each word ((text, start seconds), in transcript order): ``COUNTED`` for a
+    hesitation that counts as a filler, ``REPEAT`` for one that repeats the hesitation
+    counted before it (it starts less than ``STACKED_S`` after it: a decoding loop), None for
+    anything else. Whisper's word pieces are one word: "mm" + "-hmm" is the answer "mm-hmm",
+    not two fillers. The transcript keeps every word as written; only the counting skips."""
+    marks: list[str | None] = []
+    last: float | None = None
+    for k, (text, start) in enumerate(words):
+        following = words[k + 1][0].strip() if k + 1 < len(words) else ""
+        piece = text.strip().startswith("-") or (following.startswith("-") and len(following) > 1)
+        if piece or not is_hesitation(text):
+            marks.append(None)
+        elif last is not None and 0 <= start - last < STACKED_S:
+            marks.append(REPEAT)
+        else:
+            marks.append(COUNTED)
+            last = start
+    return marks
 
 
 def primed_words(transcriber: WhisperTranscriber, audio: Audio) -> list[Word]:
@@ -134,8 +167,20 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[i
                 out += [(i + 1, next_i, w) for w in _unclaimed(added, had)]
             continue
         edges_a, edges_b = _real_edges(had), _real_edges(added)
-        if edges_a is None or edges_b is None:
-            continue  # fillers in place of real words (or real words for fillers)
+        if edges_a is None:
+            continue  # the default decoding wrote fillers where the primed one heard words
+        if edges_b is None:
+            # Only the default decoding heard words here (often one word written once more:
+            # "words words" against "words"). Primed fillers that overlap them may be those
+            # words misheard, and are not taken; those wholly before the first or after the
+            # last stand between sounds both heard.
+            first, last = edges_a
+            lead_a, tail_a = _run(had), _run(had[::-1])[::-1]
+            out += [(i + 1, i + 1 + len(lead_a), w)
+                    for w in _unclaimed([w for w in added if w.end <= first.start], lead_a)]
+            out += [(next_i - len(tail_a), next_i, w)
+                    for w in _unclaimed([w for w in added if w.start >= last.end], tail_a)]
+            continue
         # Both sides heard real words here, and disagree on them. The fillers right after
         # the agreed word (before either side's first real word) and right before the next
         # one still stand between sounds both heard: those are compared, if they come

@@ -13,7 +13,9 @@ word by word (jiwer). A filler is a hesitation sound of `audio.fillers.HESITATIO
 er, erm, ah, hmm, mm, ...); "mm-hmm" and "uh-huh" are answers, not fillers, and "you know" is
 a phrase the text analysis finds, not a sound. A reference filler is *kept* when it is aligned
 to a transcript filler; a transcript filler is *true* when aligned to a reference filler.
-Recall = kept / reference fillers; precision = true / transcript fillers.
+Recall = kept / reference fillers; precision = true / transcript fillers. The transcript is
+scored as the analysis counts it: a hesitation a decoding loop wrote many times at one instant
+counts once (`audio.fillers.hesitation_marks`).
 
 Whisper's decoding is not deterministic on hesitant speech: where the greedy decoding loops
 ("uh uh uh ..."), its temperature fallback samples, so the same file can come out with six
@@ -97,6 +99,17 @@ def score(reference: str, transcript: str) -> Score:
     return s
 
 
+def counted_text(words: list[Any]) -> str:
+    """The transcript as the analysis counts its fillers: a hesitation a decoding loop wrote
+    over and over at one instant is one (`audio.fillers.hesitation_marks`)."""
+    from audio.fillers import REPEAT, hesitation_marks
+
+    marks = hesitation_marks([(w.word, w.start) for w in words])
+    kept = [w.word.strip() for w, mark in zip(words, marks) if mark != REPEAT]
+    # Whisper's word pieces ("mm" + "-hmm") are one word: an answer, not two fillers.
+    return re.sub(r" -(?=\w)", "-", " ".join(kept))
+
+
 def recordings(holdout: bool) -> list[tuple[str, Path, str]]:
     """(set, path, reference) of every recording to score."""
     shared = ROOT.parent / "shared"
@@ -139,8 +152,8 @@ def evaluate(transcriber: Any, holdout: bool, repeat: int) -> dict[str, dict[str
         found = listen_for_fillers(transcriber, audio, default.words)
         pass_seconds += time.perf_counter() - started
         audio_seconds += audio.duration
-        verbatim = " ".join(w.word for w in with_fillers(default.words, found.added))
-        before, after = score(reference, default.text), score(reference, verbatim)
+        before = score(reference, counted_text(default.words))
+        after = score(reference, counted_text(with_fillers(default.words, found.added)))
         for variant, s in (("default", before), ("verbatim", after)):
             totals.setdefault(kind, {}).setdefault(variant, Score()).add(s)
         print(f"  {kind:7} {path.name:44} ref {before.reference:2}  "

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from audio.fillers import HESITATIONS  # hesitation sounds, as Whisper writes them
+from audio.fillers import COUNTED, hesitation_marks
 
 MIN_PAUSE_S = 0.5
 PACE_WINDOW_S = 30.0
@@ -121,8 +121,10 @@ def pace(words: Sequence[Any], speech_start: float, speech_end: float,
 
 
 def fillers_and_hedges(words: Sequence[Any]) -> list[Occurrence]:
-    """Every filler and hedge in the timed words, in order."""
+    """Every filler and hedge in the timed words, in order. A hesitation Whisper wrote over
+    and over at one instant (a decoding loop) counts once (`audio.fillers.hesitation_marks`)."""
     norm = [_norm(_word(w, "word")) for w in words]
+    marks = hesitation_marks([(str(_word(w, "word")), float(_word(w, "start"))) for w in words])
     out: list[Occurrence] = []
     k = 0
     while k < len(norm):
@@ -132,7 +134,7 @@ def fillers_and_hedges(words: Sequence[Any]) -> list[Occurrence]:
             out.append(_occurrence(words, k, k + length - 1, kind))
             k += length
             continue
-        if norm[k] in HESITATIONS or (norm[k] == "like" and _like_is_filler(norm, words, k)):
+        if marks[k] == COUNTED or (norm[k] == "like" and _like_is_filler(norm, words, k)):
             out.append(_occurrence(words, k, k, "filler"))
         k += 1
     return out
