@@ -124,6 +124,10 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--model", metavar="NAME|PATH", help="Whisper model (as for run)")
     analyze.add_argument("--json", action="store_true",
                          help="print one JSON object (format: docs/analysis-format.md)")
+    analyze.add_argument("--no-verbatim", dest="verbatim", action="store_false",
+                         help="skip the second listen for the “um”s and “uh”s Whisper leaves "
+                              "out (about a third of the recording's length with base): "
+                              "quicker, but fillers may be undercounted")
 
     add_review_parser(sub, common)
     return parser
@@ -352,14 +356,27 @@ def _analyze(args, console: Console, err: Console) -> int:
         with err.status(f"Transcribing {seconds:.0f} s of audio…"):
             yield
 
-    question, timing, analysis = analyze_recording(args.recording, args.script, args.question,
-                                                   args.model, transcribing)
+    @contextmanager
+    def listening(seconds: float):
+        with err.status(f"Listening to the {seconds:.0f} s again for “um” and “uh” "
+                        "(--no-verbatim skips this)…"):
+            yield
+
+    question, timing, analysis, heard = analyze_recording(
+        args.recording, args.script, args.question, args.model, transcribing,
+        verbatim=args.verbatim, on_listening=listening)
     if args.json:
         data = analysis.to_json()
         data.update(recording=args.recording, speech_start=timing.speech_start,
                     speech_end=timing.speech_end, verdict=timing.verdict,
-                    budget={"min_s": question.min_s, "max_s": question.max_s})
+                    budget={"min_s": question.min_s, "max_s": question.max_s},
+                    verbatim_pass=None if heard is None else {
+                        "fillers_added": len(heard.added), "seconds": heard.seconds,
+                        "model": heard.model, "version": heard.version})
         print(json.dumps(data), flush=True)
         return 0
     render_analysis(console, question, timing, analysis)
+    if not args.verbatim:
+        console.print("[dim]Fillers may be undercounted: the second listen for “um” and “uh” "
+                      "was skipped (--no-verbatim).[/]")
     return 0

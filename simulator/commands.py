@@ -7,7 +7,7 @@ sees during an interview goes through the injected view.
 from __future__ import annotations
 
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from audio.transcriber import WhisperTranscriber, resolve_model
@@ -254,9 +254,13 @@ def review_document(session_id: str, sessions_dir: str | None, model: str | None
 
 
 def analyze_recording(path: str, script: str | None, question_id: str | None,
-                      model: str | None = None, on_transcribing=None):
+                      model: str | None = None, on_transcribing=None, verbatim: bool = True,
+                      on_listening=None):
     """The coaching analysis of a recording made elsewhere, against a script's question,
-    without an interview. Returns (question, timing of the recording, analysis)."""
+    without an interview: the same analysis a session's report gives, the verbatim pass's
+    fillers included (``verbatim=False`` skips that second decode, and fillers may then be
+    undercounted). Returns (question, timing of the recording, analysis, the pass's result
+    or None)."""
     from contextlib import nullcontext
 
     from audio.io import read_audio
@@ -284,10 +288,19 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
         transcriber = WhisperTranscriber.load(model)
         transcript = transcriber.transcribe(audio)
     timing = measured.timing
-    words = transcript.to_dict()["words"]
-    answer = AnswerInput(transcript.text, words, [[s.start, s.end] for s in measured.spans],
+    heard = None
+    words = list(transcript.words)
+    if verbatim and words:
+        from audio.fillers import listen_for_fillers, with_fillers
+
+        with (on_listening(audio.duration) if on_listening else nullcontext()):
+            heard = listen_for_fillers(transcriber, audio, words)
+        words = with_fillers(words, heard.added)
+    # The transcript stays Whisper's default text, as in a session (`verbatim_words`).
+    answer = AnswerInput(transcript.text, [asdict(w) for w in words],
+                         [[s.start, s.end] for s in measured.spans],
                          timing.speech_start, timing.speech_end, question.id, question.min_s,
                          question.max_s)
     analysis = analyze(answer, parts_of(question), loaded.rubric,
                        loaded.script.interviewer.strictness)
-    return question, timing, analysis
+    return question, timing, analysis, heard

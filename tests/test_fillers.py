@@ -237,6 +237,26 @@ def test_the_pass_runs_when_the_session_ends_and_its_fillers_reach_the_analysis(
 
 
 @pytest.mark.slow
+def test_analyze_runs_the_pass_too_unless_told_not_to(tmp_path):
+    """`mock-interview analyze` gives the analysis a session's report gives: on mfa_crossword
+    ("but um montreal but um but montreal forced aligner") base's default decoding writes no
+    "um", the second listen hears one."""
+    crossword = str(speech("../speech_fillers/mfa_crossword.wav"))
+
+    def hesitations(*flags: str) -> tuple[list[str], dict | None]:
+        done = _run("analyze", crossword, "--json", *flags, home=tmp_path)
+        assert done.returncode == 0, done.stderr
+        data = json.loads(done.stdout)
+        return [f["text"] for f in data["fillers"] if is_hesitation(f["text"])], \
+            data["verbatim_pass"]
+
+    quick, skipped = hesitations("--no-verbatim")
+    full, heard = hesitations()
+    assert skipped is None and heard is not None and heard["fillers_added"] >= 1
+    assert "um" in full and len(full) == len(quick) + heard["fillers_added"]
+
+
+@pytest.mark.slow
 def test_resume_finishes_a_pass_that_was_cut_short(tmp_path):
     uhum = speech("mfa_uhum.wav")
     result = _run("run", "--script", str(TEST_SCRIPT), "--answers", str(uhum), str(uhum),
