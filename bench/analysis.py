@@ -15,10 +15,15 @@ never tuned on), each reported separately:
   issue): >= 85 % of each answer's time right, median boundary error <= 3 s, every missing
   and out-of-order part named.
 - **Analysis time**: ``analyze(...)`` alone on a transcribed answer of about three minutes
-  (the development answer closest to 180 s of speech), median of ``--runs`` calls.
+  (the development answer closest to 180 s of speech), median of ``--runs`` calls; and,
+  unless ``--text-only``, the verbatim pass's time on the same answer's audio
+  (`audio.fillers.listen_for_fillers`, the second decode a session gets when it ends).
+- With ``--all``, also the other figures of the analysis: pauses against silences of known
+  length (bench/pauses.py) and filler recall and precision per file (bench/fillers.py
+  --models base --holdout), each printed by its own bench.
 
     .venv/bin/python bench/analysis.py [--model default tiny.en] [--text-only] [--runs 20]
-                                       [--corpus dev plain holdout]
+                                       [--corpus dev plain holdout] [--all]
 
 ``--model``: Whisper models to run, ``default`` being the program's default (base).
 Synthesised parts are cached in the system temp folder, so reruns only transcribe.
@@ -56,6 +61,22 @@ def time_analysis(data, question_id: str, runs: int) -> tuple[float, float, floa
     return times[0], statistics.median(times), max(times)
 
 
+def verbatim_pass_time(transcriber: Any, path: Path, data: Any) -> str:
+    """The verbatim pass on one answer's audio: how long it took and what it added."""
+    from audio.fillers import listen_for_fillers
+    from audio.io import read_audio
+    from audio.transcriber import Word
+
+    audio = read_audio(path)
+    words = [Word(w["word"], w["start"], w["end"], w["probability"]) for w in data.words]
+    started = time.perf_counter()
+    heard = listen_for_fillers(transcriber, audio, words)
+    elapsed = time.perf_counter() - started
+    return (f"VERBATIM PASS: {elapsed:.1f} s on the same answer's {audio.duration:.0f} s of "
+            f"audio with {transcriber.name} (real-time factor {elapsed / audio.duration:.2f}; "
+            f"added {len(heard.added)} fillers to the synthesised speech, which has none)")
+
+
 def closest_to_three_minutes(inputs: dict) -> tuple[str, Any]:
     def seconds(item) -> float:
         data = item[1][0]
@@ -86,6 +107,8 @@ def main() -> None:
     parser.add_argument("--corpus", nargs="+", choices=list(CORPORA), default=list(CORPORA),
                         help="which corpora (default all three, reported separately)")
     parser.add_argument("--answers", nargs="+", help="only these corpus answers")
+    parser.add_argument("--all", action="store_true",
+                        help="also run bench/pauses.py and bench/fillers.py")
     args = parser.parse_args()
 
     corpora = {}
@@ -109,6 +132,7 @@ def main() -> None:
         summary.append(summary_line(f"{name}, text only", scores))
 
     inputs: dict = {}
+    first_transcriber = None
     if not args.text_only:
         from audio.transcriber import WhisperTranscriber
 
@@ -122,6 +146,7 @@ def main() -> None:
             model = None if model_name == "default" else model_name
             transcriber = WhisperTranscriber.load(model)
             transcriber.warm_up()
+            first_transcriber = first_transcriber or transcriber
             for key, (name, answers) in corpora.items():
                 keep: dict = {}
                 started = time.perf_counter()
@@ -148,12 +173,24 @@ def main() -> None:
     question_id = next(a.question for a in first_answers if a.id == answer_id)
     first, median, worst = time_analysis(data, question_id, args.runs)
     speech = data.speech_end - data.speech_start
+    verbatim = ""
+    if first_transcriber is not None:
+        verbatim = verbatim_pass_time(first_transcriber, inputs[answer_id][1].path, data)
     print("SUMMARY (targets: >= 85 % right for every answer, median boundary error <= 3 s, "
           "every missing and out-of-order part named)")
     print("\n".join(summary))
     print(f"ANALYSIS TIME: analyze() on {answer_id} ({speech:.0f} s of speech, "
           f"{len(data.words)} words, {source}): median {median:.1f} ms over {args.runs} runs "
           f"(first {first:.1f} ms, max {worst:.1f} ms)")
+    if verbatim:
+        print(verbatim)
+    if args.all:
+        import subprocess
+
+        for bench in (["pauses.py"], ["fillers.py", "--models", "base", "--holdout"]):
+            print(f"\n$ bench/{' '.join(bench)}", flush=True)
+            subprocess.run([sys.executable, str(ROOT / "bench" / bench[0]), *bench[1:]],
+                           check=True)
 
 
 if __name__ == "__main__":
