@@ -220,7 +220,9 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
         if args.command == "review":
             return run_review(args, console, err, sessions_dir)
     except KeyboardInterrupt:
-        err.print("Interrupted. Everything recorded so far is saved.")
+        # Only an interview records anything; the other commands change no saved file.
+        err.print("Interrupted. Everything recorded so far is saved."
+                  if args.command in ("run", "resume") else "Interrupted.")
         return 130
     except UserFacingError as exc:
         if debug:
@@ -359,7 +361,7 @@ def _analyze(args, console: Console, err: Console) -> int:
     @contextmanager
     def listening(seconds: float):
         with err.status(f"Listening to the {seconds:.0f} s again for “um” and “uh” "
-                        "(--no-verbatim skips this)…"):
+                        "(Ctrl-C skips this)…"):
             yield
 
     question, timing, analysis, heard = analyze_recording(
@@ -376,7 +378,8 @@ def _analyze(args, console: Console, err: Console) -> int:
         print(json.dumps(data), flush=True)
         return 0
     render_analysis(console, question, timing, analysis)
-    if not args.verbatim:
-        console.print("[dim]Fillers may be undercounted: the second listen for “um” and “uh” "
-                      "was skipped (--no-verbatim).[/]")
+    if heard is None and analysis.words:
+        why = "--no-verbatim" if not args.verbatim else "Ctrl-C"
+        console.print(f"[dim]Fillers may be undercounted: the second listen for “um” and “uh” "
+                      f"was skipped ({why}).[/]")
     return 0

@@ -259,8 +259,8 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
     """The coaching analysis of a recording made elsewhere, against a script's question,
     without an interview: the same analysis a session's report gives, the verbatim pass's
     fillers included (``verbatim=False`` skips that second decode, and fillers may then be
-    undercounted). Returns (question, timing of the recording, analysis, the pass's result
-    or None)."""
+    undercounted; so does Ctrl-C during it). Returns (question, timing of the recording,
+    analysis, the pass's result or None when it did not run)."""
     from contextlib import nullcontext
 
     from audio.io import read_audio
@@ -293,9 +293,13 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
     if verbatim and words:
         from audio.fillers import listen_for_fillers, with_fillers
 
-        with (on_listening(audio.duration) if on_listening else nullcontext()):
-            heard = listen_for_fillers(transcriber, audio, words)
-        words = with_fillers(words, heard.added)
+        try:
+            with (on_listening(audio.duration) if on_listening else nullcontext()):
+                heard = listen_for_fillers(transcriber, audio, words)
+        except KeyboardInterrupt:
+            pass  # Ctrl-C skips the second listen, as in a session: the analysis still comes
+        else:
+            words = with_fillers(words, heard.added)
     # The transcript stays Whisper's default text, as in a session (`verbatim_words`).
     answer = AnswerInput(transcript.text, [asdict(w) for w in words],
                          [[s.start, s.end] for s in measured.spans],

@@ -257,6 +257,22 @@ def test_analyze_runs_the_pass_too_unless_told_not_to(tmp_path):
 
 
 @pytest.mark.slow
+def test_ctrl_c_during_analyzes_second_listen_still_gives_the_analysis(home, monkeypatch):
+    """Ctrl-C while `analyze` listens again skips the pass, as in a session: the analysis of
+    the default decoding still comes, and says the pass did not run."""
+    import audio.fillers
+    from simulator.commands import analyze_recording
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(audio.fillers, "listen_for_fillers", interrupted)
+    crossword = str(speech("../speech_fillers/mfa_crossword.wav"))
+    _question, _timing, analysis, heard = analyze_recording(crossword, None, None)
+    assert heard is None and analysis.words > 0
+
+
+@pytest.mark.slow
 def test_resume_finishes_a_pass_that_was_cut_short(tmp_path):
     uhum = speech("mfa_uhum.wav")
     result = _run("run", "--script", str(TEST_SCRIPT), "--answers", str(uhum), str(uhum),
