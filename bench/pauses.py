@@ -3,11 +3,10 @@
     .venv/bin/python bench/pauses.py
 
 Development: real recordings of ../shared/speech (trimmed to their speech, joined by known
-silences in room noise; or keeping their quiet edges, joined by digital silence) and
-sentences synthesised by the project's TTS (exact edges, joined by digital silence), as in
-tests/test_delivery.py. Held out (never tuned on): ../shared/holdout/pauses/known_pauses.wav
-and its manifest of inserted pauses. For every known pause: the measured pause nearest to
-it, and the errors of its length and edges.
+silences in room noise; or keeping their quiet edges, joined by digital silence) and sentences synthesised by the project's TTS (exact edges, joined
+by digital silence), as in tests/test_delivery.py. Held out (never tuned on):
+../shared/holdout/pauses/known_pauses.wav and its manifest of inserted pauses. For every
+known pause: the measured pause nearest to it, and the errors of its length and edges.
 """
 
 from __future__ import annotations
