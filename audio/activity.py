@@ -315,19 +315,6 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
 
 
-def _silence_beside_edges(activity: Activity, reach: int) -> np.ndarray:
-    """The floor a span's edge is judged against: the room's, except within ``reach``
-    frames of a stretch of digital silence (a noise-suppressed microphone, a joined file),
-    where there is no room noise to mistake a word's soft end for, and any signal is sound.
-    The running floor cannot say this: it drops only a quarter of a second into the
-    silence, after the word before it was judged against the room's higher floor."""
-    silent = np.zeros(len(activity.levels), dtype=bool)
-    for a, b in _runs(activity.levels <= DIGITAL_SILENCE_DB):
-        if b - a >= MIN_SEED_FRAMES:
-            silent[max(0, a - reach): b + reach] = True
-    return np.where(silent, DIGITAL_SILENCE_DB, activity.floors)
-
-
 def spans(activity: Activity) -> list[Span]:
     """The stretches of speech, in seconds from the clip's start.
 
@@ -353,11 +340,10 @@ def spans(activity: Activity) -> list[Span]:
             merged[-1][1] = b
         else:
             merged.append([a, b])
-    grow = max(0, round(s.edge_grow_s / FRAME_S))
-    floors = _silence_beside_edges(activity, grow)
-    quiet_edge = activity.levels < floors + s.edge_quiet_db
-    soft = activity.levels >= floors + s.edge_grow_db
+    quiet_edge = activity.levels < activity.floors + s.edge_quiet_db
+    soft = activity.levels >= activity.floors + s.edge_grow_db
     min_len = max(1, round(s.vad.min_speech_ms / 1000 / FRAME_S))
+    grow = max(0, round(s.edge_grow_s / FRAME_S))
     out: list[list[int]] = []
     for a, b in merged:
         # Trim the VAD's hangover, then grow over a soft onset or ending the VAD and the

@@ -3,7 +3,7 @@
     .venv/bin/python bench/pauses.py
 
 Development: real recordings of ../shared/speech (trimmed to their speech, joined by known
-silences in room noise; or keeping their quiet edges, joined by digital silence) and sentences synthesised by the project's TTS (exact edges, joined
+silences in room noise) and sentences synthesised by the project's TTS (exact edges, joined
 by digital silence), as in tests/test_delivery.py. Held out (never tuned on):
 ../shared/holdout/pauses/known_pauses.wav and its manifest of inserted pauses. For every
 known pause: the measured pause nearest to it, and the errors of its length and edges.
@@ -76,15 +76,12 @@ def main() -> None:
 
     from audio.io import read_audio
 
-    from audio_fixtures import energy_trim, level_trim
+    from audio_fixtures import energy_trim
     from tests_paths import SPEECH_DIR
 
     if SPEECH_DIR.is_dir():
         clips = [energy_trim(read_audio(SPEECH_DIR / n)).samples for n in known.CLIPS]
         report("DEV real speech, room noise", *known.with_gaps(clips, noise=3e-4))
-        edged = [level_trim(read_audio(SPEECH_DIR / n), -50.0).samples for n in known.CLIPS]
-        report("DEV real speech keeping quiet edges (cut at -50 dBFS), digital silence",
-               *known.with_gaps(edged, noise=0.0))
         from part_answers import spoken_part
 
         synth = [spoken_part(t, "en-us", 170).samples for t in known.SENTENCES]

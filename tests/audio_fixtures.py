@@ -38,16 +38,6 @@ def energy_trim(audio: Audio, window_s: float = 0.02, below_peak_db: float = 35.
     return Audio(audio.samples[loud[0] * n : (loud[-1] + 1) * n])
 
 
-def level_trim(audio: Audio, dbfs: float = -50.0, window_s: float = 0.01) -> Audio:
-    """Cut off the ends quieter than ``dbfs`` (10 ms windows): unlike `energy_trim`, the
-    quiet edges (a breath, a word's decay, the recording's own hiss) stay with the clip."""
-    n = int(SAMPLE_RATE * window_s)
-    frames = len(audio) // n
-    rms = np.sqrt(np.mean(audio.samples[: frames * n].reshape(frames, n) ** 2, axis=1) + 1e-20)
-    loud = np.where(20 * np.log10(rms) > dbfs)[0]
-    return Audio(audio.samples[loud[0] * n : (loud[-1] + 1) * n])
-
-
 def room_noise(seconds: float, seed: int = 0) -> Audio:
     rng = np.random.default_rng(seed)
     return Audio((rng.standard_normal(int(seconds * SAMPLE_RATE)) * 5e-4).astype(np.float32))

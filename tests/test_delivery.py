@@ -134,17 +134,6 @@ def test_pauses_between_real_speech_in_room_noise_are_measured_within_a_tenth_of
     assert_pauses_found(*with_gaps(clips, noise=3e-4))
 
 
-def test_pauses_between_real_speech_with_quiet_edges_in_digital_silence_within_a_tenth():
-    """Real recordings keeping their quiet edges (cut only where quieter than -50 dBFS: a
-    breath, a word's decay stay), joined by digital silence, as a noise-suppressed
-    microphone or a joined file gives them. The pause is the silence alone: the edges are
-    sound, however soft, where there is no room noise to mistake them for."""
-    from audio_fixtures import level_trim
-
-    clips = [level_trim(read_audio(speech(name)), -50.0).samples for name in CLIPS]
-    assert_pauses_found(*with_gaps(clips, noise=0.0))
-
-
 @pytest.mark.slow
 def test_pauses_between_synthesised_sentences_in_digital_silence_within_a_tenth_of_a_second():
     """The project's own TTS has exact edges: the truth is exact, and the gaps are digital
