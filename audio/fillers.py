@@ -23,8 +23,8 @@ see bench/fillers.py):
   timestamp artefact); and Whisper gave it a probability of at least ``MIN_PROBABILITY``.
 
 The pass is a second full decode, so it never runs while the candidate waits: the interview
-runs it when the session ends (and `resume` finishes it). `mock-interview analyze` does not
-run it: it reports the fillers of one decoding.
+runs it when the session ends (and `resume` finishes it); `mock-interview analyze` runs it
+after the first decoding (``--no-verbatim`` skips it).
 """
 
 from __future__ import annotations
