@@ -1,12 +1,14 @@
 """Benchmark: filler recall and precision of each Whisper model, without and with the verbatim
 pass (`audio.fillers`), per file, on real speech whose references write the fillers out.
 
-    .venv/bin/python bench/fillers.py [--models tiny.en base] [--holdout] [--repeats 3]
+    .venv/bin/python bench/fillers.py [--models tiny.en base] [--holdout] [--repeats 3] [--late]
 
 Development files: the two spontaneous recordings of ../shared/speech and all of
 ../shared/speech_fillers (tuned on); with --holdout also ../shared/holdout/fillers, reported
 separately (never tuned on). The read-speech recordings of ../shared/speech are a side check:
-a filler "found" there was not said.
+a filler "found" there was not said. With --late, every recording is said after 35 s of that
+read speech and only what follows it is scored: in a real answer most hesitations come after
+Whisper's first 30 s window, the only one that reads a prompt.
 
 Counting: the reference and the transcript are lower-cased, punctuation removed, and aligned
 word by word (jiwer). A filler is a hesitation sound of `audio.fillers.HESITATIONS` (um, uh,
@@ -137,23 +139,55 @@ def _pct(x: float | None) -> str:
     return "   -" if x is None else f"{x:4.0%}"
 
 
-def evaluate(transcriber: Any, holdout: bool, repeat: int) -> dict[str, dict[str, Score]]:
+# --late: every recording said after this read speech (0.7 s apart, about 35 s), as in a
+# real answer, where most hesitations come after Whisper's first 30 s window.
+LATE_PREFIX = ("jfk_inaugural_1961.wav", "librivox_sense_and_sensibility_ch01_0870.wav",
+               "librivox_sense_and_sensibility_ch01_0880.wav",
+               "librivox_sense_and_sensibility_ch01_0890.wav", "librispeech_61-70968-0000.wav")
+
+
+def _late_prefix() -> Any:
+    import numpy as np
+
+    from audio.clip import SAMPLE_RATE
+    from audio.io import read_audio
+
+    gap = np.zeros(int(0.7 * SAMPLE_RATE), np.float32)
+    return np.concatenate([np.concatenate([read_audio(ROOT.parent / "shared" / "speech" / n)
+                                           .samples, gap]) for n in LATE_PREFIX])
+
+
+def evaluate(transcriber: Any, holdout: bool, repeat: int,
+             late: bool = False) -> dict[str, dict[str, Score]]:
+    import numpy as np
+
+    from audio.clip import SAMPLE_RATE, Audio
     from audio.fillers import listen_for_fillers, with_fillers
     from audio.io import read_audio
 
     totals: dict[str, dict[str, Score]] = {}
     pass_seconds = audio_seconds = 0.0
-    print(f"\nWhisper {transcriber.name}, repeat {repeat}: per file, fillers in reference / "
-          "kept / found / true (default decoding -> with the verbatim pass)")
+    prefix = _late_prefix() if late else np.zeros(0, np.float32)
+    offset = len(prefix) / SAMPLE_RATE
+    print(f"\nWhisper {transcriber.name}, repeat {repeat}"
+          + (f", every recording after {offset:.1f} s of read speech" if late else "")
+          + ": per file, fillers in reference / kept / found / true (default decoding -> with "
+          "the verbatim pass)")
     for kind, path, reference in recordings(holdout):
-        audio = read_audio(path)
+        if late and kind == "read":
+            continue
+        audio = Audio(np.concatenate([prefix, read_audio(path).samples]))
         default = transcriber.transcribe(audio)
         started = time.perf_counter()
         found = listen_for_fillers(transcriber, audio, default.words)
         pass_seconds += time.perf_counter() - started
         audio_seconds += audio.duration
-        before = score(reference, counted_text(default.words))
-        after = score(reference, counted_text(with_fillers(default.words, found.added)))
+        after_prefix = [w for w in default.words if w.start >= offset - 0.3]
+        added = [w for w in found.added if w.start >= offset - 0.3]
+        if late and len(added) < len(found.added):
+            print(f"  ! {len(found.added) - len(added)} filler(s) added in the read speech")
+        before = score(reference, counted_text(after_prefix))
+        after = score(reference, counted_text(with_fillers(after_prefix, added)))
         for variant, s in (("default", before), ("verbatim", after)):
             totals.setdefault(kind, {}).setdefault(variant, Score()).add(s)
         print(f"  {kind:7} {path.name:44} ref {before.reference:2}  "
@@ -169,7 +203,8 @@ def evaluate(transcriber: Any, holdout: bool, repeat: int) -> dict[str, dict[str
 RESULT_MARK = "RESULT "
 
 
-def _repeat_in_own_process(model: str, repeat: int, holdout: bool) -> dict[str, dict[str, Score]]:
+def _repeat_in_own_process(model: str, repeat: int, holdout: bool,
+                           late: bool = False) -> dict[str, dict[str, Score]]:
     """One repeat in a fresh process: where the decoding samples, the draws of one process's
     repeats came out identical in some runs (all six "uh"s of mfa_uhuh in every repeat of
     one run, none in every repeat of the next), so repeats in one process are not
@@ -177,7 +212,7 @@ def _repeat_in_own_process(model: str, repeat: int, holdout: bool) -> dict[str, 
     import subprocess
 
     command = [sys.executable, __file__, "--models", model, "--one-repeat", str(repeat),
-               *(["--holdout"] if holdout else [])]
+               *(["--holdout"] if holdout else []), *(["--late"] if late else [])]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     result = ""
     for line in out.splitlines():
@@ -196,6 +231,8 @@ def main() -> None:
                         help="also score ../shared/holdout/fillers (reported separately)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="runs per model (decoding samples where it loops: see above)")
+    parser.add_argument("--late", action="store_true",
+                        help="say every recording after 35 s of read speech (see LATE_PREFIX)")
     parser.add_argument("--one-repeat", type=int, help=argparse.SUPPRESS)  # internal
     args = parser.parse_args()
     if not recordings(False):
@@ -205,7 +242,7 @@ def main() -> None:
 
         transcriber = WhisperTranscriber.load(args.models[0])
         transcriber.warm_up()
-        scores = evaluate(transcriber, args.holdout, args.one_repeat)
+        scores = evaluate(transcriber, args.holdout, args.one_repeat, args.late)
         print(RESULT_MARK + json.dumps({kind: {v: vars(s) for v, s in variants.items()}
                                         for kind, variants in scores.items()}))
         return
@@ -213,7 +250,8 @@ def main() -> None:
     runs: dict[tuple[str, str, str], list[Score]] = {}
     for model in args.models:
         for repeat in range(1, args.repeats + 1):
-            for kind, variants in _repeat_in_own_process(model, repeat, args.holdout).items():
+            for kind, variants in _repeat_in_own_process(model, repeat, args.holdout,
+                                                         args.late).items():
                 for variant, s in variants.items():
                     runs.setdefault((model, kind, variant), []).append(s)
     print(f"\nPooled over {args.repeats} repeat(s); then recall / precision of each repeat")
