@@ -157,6 +157,15 @@ def _late_prefix() -> Any:
                                            .samples, gap]) for n in LATE_PREFIX])
 
 
+def _late_score(reference: str, words: list[Any], offset: float) -> Score:
+    """The words from ``offset`` on scored against ``reference``; fillers before it were not
+    said (the read speech of --late; with no offset there is nothing before)."""
+    s = score(reference, counted_text([w for w in words if w.start >= offset - 0.3]))
+    s.found += sum(map(is_filler, tokens(counted_text([w for w in words
+                                                        if w.start < offset - 0.3]))))
+    return s
+
+
 def evaluate(transcriber: Any, holdout: bool, repeat: int,
              late: bool = False) -> dict[str, dict[str, Score]]:
     import numpy as np
@@ -182,12 +191,10 @@ def evaluate(transcriber: Any, holdout: bool, repeat: int,
         found = listen_for_fillers(transcriber, audio, default.words)
         pass_seconds += time.perf_counter() - started
         audio_seconds += audio.duration
-        after_prefix = [w for w in default.words if w.start >= offset - 0.3]
-        added = [w for w in found.added if w.start >= offset - 0.3]
-        if late and len(added) < len(found.added):
-            print(f"  ! {len(found.added) - len(added)} filler(s) added in the read speech")
-        before = score(reference, counted_text(after_prefix))
-        after = score(reference, counted_text(with_fillers(after_prefix, added)))
+        # --late: the recording is scored against its reference, and every filler written in
+        # the read speech before it counts as found and not said.
+        before = _late_score(reference, default.words, offset)
+        after = _late_score(reference, with_fillers(default.words, found.added), offset)
         for variant, s in (("default", before), ("verbatim", after)):
             totals.setdefault(kind, {}).setdefault(variant, Score()).add(s)
         print(f"  {kind:7} {path.name:44} ref {before.reference:2}  "
