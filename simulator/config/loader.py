@@ -22,13 +22,14 @@ from typing import Annotated, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from simulator.errors import ScriptError
+from simulator.untrusted import CONTROL_IN_FILE
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 
 # Control characters (an escape sequence, a bell) would reach the terminal and the speech
 # engine as they are; tabs and line breaks are fine.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = CONTROL_IN_FILE
 
 
 def printable(text: str) -> str:

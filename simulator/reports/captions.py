@@ -10,16 +10,15 @@ Times are seconds into the answer's audio.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.sessions.records import AnswerRecord
+from simulator.untrusted import CONTROL as _CONTROL
 
 MAX_CUE_S = 6.0
 MAX_CUE_CHARS = 84
 _SLACK_CHARS = 16
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)

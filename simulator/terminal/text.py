@@ -4,11 +4,9 @@ terminal. Everything shown goes through :func:`plain` (or :func:`safe` inside ma
 
 from __future__ import annotations
 
-import re
-
 from rich.markup import escape
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from simulator.untrusted import CONTROL as _CONTROL
 
 
 def plain(text: object) -> str:
