@@ -22,9 +22,19 @@ see bench/fillers.py):
   piece shorter than ``MIN_FILLER_S`` is judged on the sound around it: a 20 ms "uh" is a
   timestamp artefact); and Whisper gave it a probability of at least ``MIN_PROBABILITY``.
 
-The pass is a second full decode, so it never runs while the candidate waits: the interview
-runs it when the session ends (and `resume` finishes it); `mock-interview analyze` runs it
-after the first decoding (``--no-verbatim`` skips it).
+Whisper reads an initial prompt with its first 30 s window only; after it, each window is
+conditioned on the text already written, which is fluent, and the primed decoding of a long
+answer writes few fillers more than the default one (on the development recordings said
+after 35 s of read speech: 46 % recall against 79 % at the start of the audio). So the pass
+decodes twice with the prompt: the whole answer (as one decoding reads it, best in the first
+half minute) and the answer in short pieces cut at its pauses (``PIECE_S``), each read with
+the prompt and nothing else, decoded as one batch (`primed_piece_words`); each decoding's
+fillers are merged with the rules above on its own, and the two sets are joined, a sound
+both heard counting once (`joined_fillers`).
+
+The pass decodes the answer twice more, so it never runs while the candidate waits: the
+interview runs it when the session ends (and `resume` finishes it); `mock-interview analyze`
+runs it after the first decoding (``--no-verbatim`` skips it).
 """
 
 from __future__ import annotations
@@ -33,9 +43,9 @@ import bisect
 import difflib
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -51,7 +61,8 @@ from audio.vad import FRAME_S
 # no filler on the negative recordings (breaths, laughter, stretched words).
 FILLER_PROMPT = "So, uh, um, we, uh, we had, um, the, uh, the model, and, um, hmm, yeah."
 # Bump when the prompt or the merging rules change: saved results name the version they used.
-PASS_VERSION = 3
+# 4: the short primed pieces were added to the whole primed decoding.
+PASS_VERSION = 4
 
 HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm",
                          "hm", "mm", "mmm", "eh"})
@@ -64,6 +75,15 @@ SECONDS_PER_FILLER = 0.25
 SPAN_MARGIN_S = 0.2
 # A primed filler this close in time to one the default decoding wrote is the same sound.
 SAME_SOUND_S = 0.5
+# The short pieces: the answer cut at pauses of at least PIECE_PAUSE_S once a piece is longer
+# than PIECE_S, each padded by PIECE_PAD_S of its own audio. Chosen on the development
+# recordings said late (bench/fillers.py --late): pieces of up to 5 and 10 s found the same
+# fillers; 25 s pieces found only those right after a cut.
+PIECE_S = 5.0
+PIECE_PAUSE_S = 0.2
+PIECE_PAD_S = 0.2
+WHISPER_WINDOW_S = 29.5  # a piece is never longer than Whisper's window
+PIECE_BATCH = 8
 # Where Whisper's decoding loops it writes one hesitation many times over, most copies with
 # no duration, within a fraction of a second (base wrote 14 "uh"s between 5.04 and 5.52 s of
 # mfa_uhuh, where the speaker said two or three). Nobody says two hesitations within this
@@ -115,6 +135,57 @@ def primed_words(transcriber: WhisperTranscriber, audio: Audio) -> list[Word]:
     kwargs = dict(transcriber.settings.as_kwargs())
     kwargs["initial_prompt"] = FILLER_PROMPT
     segments, _info = transcriber.model.transcribe(audio.samples, **kwargs)
+    return _words_of(segments)
+
+
+def priming_pieces(speech: Sequence[tuple[float, float]],
+                   duration: float) -> list[tuple[float, float]]:
+    """The short pieces the answer is decoded in (seconds): its stretches of speech
+    (``speech``) gathered until a piece is longer than ``PIECE_S``, then cut at the next
+    pause of at least ``PIECE_PAUSE_S``; each padded by ``PIECE_PAD_S`` within the audio and
+    its pauses, and a piece with no such pause in Whisper's window cut at the window's
+    length. The pieces do not overlap."""
+    gathered: list[tuple[float, float]] = []
+    for start, end in speech:
+        if gathered and not (end - gathered[-1][0] > PIECE_S
+                             and start - gathered[-1][1] >= PIECE_PAUSE_S):
+            gathered[-1] = (gathered[-1][0], end)
+        else:
+            gathered.append((start, end))
+    pieces = []
+    for k, (start, end) in enumerate(gathered):
+        # Padded, but never into the next piece's padding: pieces share no audio (where a
+        # pause is shorter than both paddings, each takes half of it).
+        a = max(0.0, start - PIECE_PAD_S, (gathered[k - 1][1] + start) / 2 if k else 0.0)
+        b = min(duration, end + PIECE_PAD_S,
+                (end + gathered[k + 1][0]) / 2 if k + 1 < len(gathered) else duration)
+        while b - a > WHISPER_WINDOW_S:
+            pieces.append((round(a, 3), round(a + WHISPER_WINDOW_S, 3)))
+            a += WHISPER_WINDOW_S
+        if b > a:
+            pieces.append((round(a, 3), round(b, 3)))
+    return pieces
+
+
+def primed_piece_words(transcriber: WhisperTranscriber, audio: Audio,
+                       pieces: Sequence[tuple[float, float]]) -> list[Word]:
+    """Whisper's words for the ``pieces`` of ``audio`` (seconds), each decoded on its own with
+    the filler prompt and nothing before it. One batch (faster-whisper's batched pipeline):
+    about as fast as one decoding of the whole answer."""
+    if not pieces:
+        return []
+    from faster_whisper import BatchedInferencePipeline
+
+    settings = transcriber.settings
+    segments, _info = BatchedInferencePipeline(transcriber.model).transcribe(
+        audio.samples, language=settings.language, beam_size=settings.beam_size,
+        word_timestamps=True, vad_filter=False, initial_prompt=FILLER_PROMPT,
+        clip_timestamps=[{"start": a, "end": b} for a, b in pieces], batch_size=PIECE_BATCH)
+    return _words_of(segments)
+
+
+def _words_of(segments: Iterable[Any]) -> list[Word]:
+    """faster-whisper's segments (a lazy generator: this runs the decoding) as words."""
     return [Word(w.word.strip(), round(w.start, 3), round(w.end, 3), round(w.probability, 3))
             for seg in segments for w in (seg.words or ())]
 
@@ -284,12 +355,26 @@ def listen_for_fillers(transcriber: WhisperTranscriber, audio: Audio,
     import time
 
     started = time.perf_counter()
-    primed = primed_words(transcriber, audio)
     activity = analyse(audio.samples)
     voiced = [bool(v) for v in activity.states != QUIET]
     speech = [(s.start, s.end) for s in spans(activity)]
-    added = merge_fillers(default, primed, voiced, speech)
+    whole = merge_fillers(default, primed_words(transcriber, audio), voiced, speech)
+    pieces = primed_piece_words(transcriber, audio, priming_pieces(speech, audio.duration))
+    added = joined_fillers(whole, merge_fillers(default, pieces, voiced, speech))
     return FillerPass(added, transcriber.name, round(time.perf_counter() - started, 3))
+
+
+def joined_fillers(first: Sequence[Word], second: Sequence[Word]) -> list[Word]:
+    """The fillers of both decodings, in time order; one of ``second`` within
+    ``SAME_SOUND_S`` of one of ``first`` is the same sound, timed a little differently."""
+    def middle(w: Word) -> float:
+        return (w.start + w.end) / 2
+
+    out = list(first)
+    for w in second:
+        if not any(abs(middle(w) - middle(x)) <= SAME_SOUND_S for x in first):
+            out.append(w)
+    return sorted(out, key=lambda w: w.start)
 
 
 class _Timed(Protocol):

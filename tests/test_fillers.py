@@ -12,10 +12,14 @@ import pytest
 
 from audio.fillers import (
     COUNTED,
+    PIECE_PAD_S,
     REPEAT,
+    WHISPER_WINDOW_S,
     hesitation_marks,
     is_hesitation,
+    joined_fillers,
     merge_fillers,
+    priming_pieces,
     with_fillers,
 )
 from audio.transcriber import Word
@@ -178,6 +182,38 @@ def test_mm_hmm_in_pieces_is_no_filler_and_no_repeat():
     assert marks == [None, None, None, COUNTED]
 
 
+def test_the_short_pieces_are_cut_at_pauses_once_long_enough():
+    speech = [(1.0, 2.0), (2.1, 4.0), (4.5, 7.0), (7.1, 8.0), (8.3, 9.0), (20.0, 21.0)]
+    pieces = priming_pieces(speech, duration=21.1)
+    # 4.5-7.0 would make the piece 6 s long and comes after a 0.5 s pause: a cut. Then the
+    # piece from 4.5 s stays within 5 s up to 9.0 s (pauses or not), and 20.0-21.0 would
+    # make it longer: a cut. Each piece gets 0.2 s of audio either side, within the audio.
+    expected = [(1.0 - PIECE_PAD_S, 4.0 + PIECE_PAD_S), (4.5 - PIECE_PAD_S, 9.0 + PIECE_PAD_S),
+                (20.0 - PIECE_PAD_S, 21.1)]
+    assert [x for p in pieces for x in p] == pytest.approx([x for p in expected for x in p])
+    # Cut at a pause shorter than both paddings, each piece takes half of it: no audio is
+    # decoded twice.
+    assert priming_pieces([(0.0, 6.0), (6.25, 9.0)], 9.0) == [(0.0, 6.125), (6.125, 9.0)]
+    # A pause too short to cut at keeps the piece going.
+    assert len(priming_pieces([(0.0, 4.0), (4.1, 9.0)], 9.0)) == 1
+    assert priming_pieces([], 10.0) == []
+
+
+def test_a_piece_with_no_pause_is_cut_at_whispers_window():
+    pieces = priming_pieces([(0.0, 70.0)], duration=70.0)
+    assert [b - a for a, b in pieces][:2] == [WHISPER_WINDOW_S, WHISPER_WINDOW_S]
+    assert pieces[0][0] == 0.0 and pieces[-1][1] == 70.0
+    assert all(b - a <= WHISPER_WINDOW_S for a, b in pieces)
+
+
+def test_a_filler_both_decodings_heard_counts_once():
+    whole = [w("um", 1.0, 1.3)]
+    pieces = [w("uh", 1.2, 1.5), w("um", 4.0, 4.3)]  # the same sound relabelled, and a new one
+    joined = joined_fillers(whole, pieces)
+    assert [(x.word, x.start) for x in joined] == [("um", 1.0), ("um", 4.0)]
+    assert joined_fillers([], pieces) == pieces and joined_fillers(whole, []) == whole
+
+
 @pytest.mark.slow
 def test_the_real_model_hears_an_um_the_default_decoding_left_out(transcriber):
     """mfa_crossword: "but um montreal but um but montreal forced aligner" (the MFA project's
@@ -193,6 +229,34 @@ def test_the_real_model_hears_an_um_the_default_decoding_left_out(transcriber):
     # Read speech has none, and none are invented there.
     jfk = read_audio(speech("jfk_inaugural_1961.wav"))
     assert listen_for_fillers(transcriber, jfk, transcriber.transcribe(jfk).words).added == []
+
+
+@pytest.mark.slow
+def test_fillers_said_after_whispers_first_window_are_heard(transcriber):
+    """mfa_acoustic_corpus_spontaneous ("uh", "um" and "um" between its sentences) said after
+    35 s of read speech, as in a long answer. One primed decoding of the whole audio reads
+    its prompt with the first 30 s window only, and wrote none of the three in every run of
+    bench/fillers.py --late; the short primed pieces hear them."""
+    import numpy as np
+
+    from audio.clip import SAMPLE_RATE, Audio
+    from audio.fillers import listen_for_fillers
+    from audio.io import read_audio
+
+    gap = np.zeros(int(0.7 * SAMPLE_RATE), np.float32)
+    read = ["jfk_inaugural_1961.wav", "librivox_sense_and_sensibility_ch01_0870.wav",
+            "librivox_sense_and_sensibility_ch01_0880.wav",
+            "librivox_sense_and_sensibility_ch01_0890.wav", "librispeech_61-70968-0000.wav"]
+    prefix = np.concatenate([np.concatenate([read_audio(speech(n)).samples, gap]) for n in read])
+    offset = len(prefix) / SAMPLE_RATE
+    said = read_audio(speech("mfa_acoustic_corpus_spontaneous.wav")).samples
+    audio = Audio(np.concatenate([prefix, said]))
+    default = transcriber.transcribe(audio)
+    found = listen_for_fillers(transcriber, audio, default.words)
+    late = [x for x in with_fillers(default.words, found.added)
+            if x.start >= offset - 0.3 and is_hesitation(x.word)]
+    assert len(late) >= 1, [x.word for x in default.words if x.start >= offset - 0.3]
+    assert not [x for x in found.added if x.start < offset - 0.3]  # none in the read speech
 
 
 def _word(saved: dict) -> Word:
