@@ -160,10 +160,10 @@ def priming_pieces(speech: Sequence[tuple[float, float]],
         b = min(duration, end + PIECE_PAD_S,
                 (end + gathered[k + 1][0]) / 2 if k + 1 < len(gathered) else duration)
         while b - a > WHISPER_WINDOW_S:
-            pieces.append((round(a, 3), round(a + WHISPER_WINDOW_S, 3)))
+            pieces.append((a, a + WHISPER_WINDOW_S))
             a += WHISPER_WINDOW_S
-        if b > a:
-            pieces.append((round(a, 3), round(b, 3)))
+        if b > a:  # not rounded: a piece ending with the audio must not end after it
+            pieces.append((a, b))
     return pieces
 
 

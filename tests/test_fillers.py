@@ -197,6 +197,9 @@ def test_the_short_pieces_are_cut_at_pauses_once_long_enough():
     # A pause too short to cut at keeps the piece going.
     assert len(priming_pieces([(0.0, 4.0), (4.1, 9.0)], 9.0)) == 1
     assert priming_pieces([], 10.0) == []
+    # A piece ends with the audio, not a rounding after it (faster-whisper refuses clips
+    # longer than the audio).
+    assert priming_pieces([(0.0, 1.44)], 1.539625)[-1][1] == 1.539625
 
 
 def test_a_piece_with_no_pause_is_cut_at_whispers_window():
