@@ -26,15 +26,18 @@ Whisper reads an initial prompt with its first 30 s window only; after it, each 
 conditioned on the text already written, which is fluent, and the primed decoding of a long
 answer writes few fillers more than the default one (on the development recordings said
 after 35 s of read speech: 46 % recall against 79 % at the start of the audio). So the pass
-decodes twice with the prompt: the whole answer (as one decoding reads it, best in the first
-half minute) and the answer in short pieces cut at its pauses (``PIECE_S``), each read with
-the prompt and nothing else, decoded as one batch (`primed_piece_words`); each decoding's
-fillers are merged with the rules above on its own, and the two sets are joined, a sound
-both heard counting once (`joined_fillers`).
+decodes twice with the prompt: the answer's first half minute as one decoding (its first
+window, where the prompt is read: `opening`) and the whole answer in short pieces cut at its
+pauses (``PIECE_S``), each read with the prompt and nothing else, decoded as one batch
+(`primed_piece_words`); each decoding's fillers are merged with the rules above on its own,
+and the two sets are joined, a sound both heard counting once (`joined_fillers`). On the
+development recordings the first decoding finds more at the start of the audio and the
+pieces find what comes later; the first decoding of the whole answer found nothing late
+that the pieces missed, so it stops after its first window.
 
-The pass decodes the answer twice more, so it never runs while the candidate waits: the
-interview runs it when the session ends (and `resume` finishes it); `mock-interview analyze`
-runs it after the first decoding (``--no-verbatim`` skips it).
+The pass decodes the answer once more and its first half minute again, so it never runs while
+the candidate waits: the interview runs it when the session ends (and `resume` finishes it);
+`mock-interview analyze` runs it after the first decoding (``--no-verbatim`` skips it).
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from audio.activity import QUIET, analyse, spans
-from audio.clip import Audio
+from audio.clip import SAMPLE_RATE, Audio
 from audio.transcriber import WhisperTranscriber, Word
 from audio.vad import FRAME_S
 
@@ -136,6 +139,17 @@ def primed_words(transcriber: WhisperTranscriber, audio: Audio) -> list[Word]:
     kwargs["initial_prompt"] = FILLER_PROMPT
     segments, _info = transcriber.model.transcribe(audio.samples, **kwargs)
     return _words_of(segments)
+
+
+def opening(speech: Sequence[tuple[float, float]], duration: float) -> float:
+    """Where the primed decoding of the answer's first window stops (seconds): after the last
+    stretch of speech that ends within ``WHISPER_WINDOW_S`` (a cut in a pause, not in a
+    word), or at the window's end when the first stretch is longer; the whole audio when it
+    is that short."""
+    if duration <= WHISPER_WINDOW_S:
+        return duration
+    ends = [end for _, end in speech if end <= WHISPER_WINDOW_S]
+    return min(duration, ends[-1] + PIECE_PAD_S) if ends else WHISPER_WINDOW_S
 
 
 def priming_pieces(speech: Sequence[tuple[float, float]],
@@ -358,7 +372,8 @@ def listen_for_fillers(transcriber: WhisperTranscriber, audio: Audio,
     activity = analyse(audio.samples)
     voiced = [bool(v) for v in activity.states != QUIET]
     speech = [(s.start, s.end) for s in spans(activity)]
-    whole = merge_fillers(default, primed_words(transcriber, audio), voiced, speech)
+    first = Audio(audio.samples[:round(opening(speech, audio.duration) * SAMPLE_RATE)])
+    whole = merge_fillers(default, primed_words(transcriber, first), voiced, speech)
     pieces = primed_piece_words(transcriber, audio, priming_pieces(speech, audio.duration))
     added = joined_fillers(whole, merge_fillers(default, pieces, voiced, speech))
     return FillerPass(added, transcriber.name, round(time.perf_counter() - started, 3))

@@ -19,6 +19,7 @@ from audio.fillers import (
     is_hesitation,
     joined_fillers,
     merge_fillers,
+    opening,
     priming_pieces,
     with_fillers,
 )
@@ -209,6 +210,13 @@ def test_a_piece_with_no_pause_is_cut_at_whispers_window():
     assert all(b - a <= WHISPER_WINDOW_S for a, b in pieces)
 
 
+def test_the_first_primed_decoding_stops_in_a_pause_within_whispers_first_window():
+    assert opening([(0.5, 10.0)], duration=20.0) == 20.0  # short audio: all of it
+    speech = [(0.5, 12.0), (12.6, 27.0), (27.8, 40.0)]
+    assert opening(speech, duration=45.0) == pytest.approx(27.0 + PIECE_PAD_S)
+    assert opening([(0.5, 44.0)], duration=45.0) == WHISPER_WINDOW_S  # no pause to cut in
+
+
 def test_a_filler_both_decodings_heard_counts_once():
     whole = [w("um", 1.0, 1.3)]
     pieces = [w("uh", 1.2, 1.5), w("um", 4.0, 4.3)]  # the same sound relabelled, and a new one
@@ -362,3 +370,31 @@ def test_resume_finishes_a_pass_that_was_cut_short(tmp_path):
     assert sorted(e["turn"] for e in heard) == [1, 2]
     again = _run("resume", session.name, "--tts", "off", home=tmp_path)
     assert again.returncode != 0 and "already complete" in again.stderr
+
+
+@pytest.mark.slow
+def test_a_pass_that_fails_leaves_the_interview_complete_and_the_answer_pending(home,
+                                                                                 monkeypatch):
+    """The pass only adds to answers already saved: an error in it (here a decoder that
+    raises) is told, logged, and leaves the answer pending for `resume`; the session is
+    complete and its report is written."""
+    import simulator.interview.verbatim as verbatim
+    from simulator.cli import run_cli
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the decoder fell over")
+
+    monkeypatch.setattr(verbatim, "listen_for_fillers", broken)
+    uhum = str(speech("mfa_uhum.wav"))
+    code = run_cli(["run", "--script", str(TEST_SCRIPT), "--answers", uhum, uhum,
+                    "--tts", "off", "--no-follow-ups"])
+    assert code == 0
+    session = next((home / "sessions").iterdir())
+    events = [json.loads(x) for x in (session / "events.jsonl").read_text().splitlines()]
+    assert not [e for e in events if e["type"] == "fillers_heard"]
+    notices = [e["text"] for e in events if e["type"] == "notice"]
+    assert sum("Could not listen again" in n and "the decoder fell over" in n
+               for n in notices) == 2, notices
+    ended = [e for e in events if e["type"] == "session_ended"]
+    assert ended and ended[-1]["status"] == "complete"
+    assert "verbatim pass" in (session / "report.md").read_text()  # pending, and it says so

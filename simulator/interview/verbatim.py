@@ -1,12 +1,13 @@
 """The verbatim pass over a session's answers, run when the interview is over.
 
 `audio.fillers` listens to an answer again for the "um"s and "uh"s Whisper's default decoding
-left out. It is a second full decode (about a quarter of the audio's length with base on two
-cores), so it never runs while the candidate waits for the next question: `run` and `resume`
-call :func:`listen_again` after the last answer, before the report is written. Each answer's
-result is saved as an event the moment it is known, so Ctrl-C (or a crash) loses none of it;
-answers not reached stay *pending*, the report says so, and `mock-interview resume ID` runs
-the rest.
+left out. It decodes each answer twice more (about a third of the audio's length with base on
+two cores), so it never runs while the candidate waits for the next question: `run` and
+`resume` call :func:`listen_again` after the last answer, before the report is written. Each
+answer's result is saved as an event the moment it is known, so Ctrl-C (or a crash) loses
+none of it; answers not reached stay *pending*, the report says so, and `mock-interview
+resume ID` runs the rest. An answer the pass fails on (an unreadable saved recording, a
+decoder error) stays pending too, with a notice saying why: the interview is still complete.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 from audio.fillers import listen_for_fillers
 from audio.transcriber import WhisperTranscriber, Word
-from simulator.sessions.records import AnswerRecord, FillersHeard, WordRecord
+from simulator.sessions.records import AnswerRecord, FillersHeard, Notice, WordRecord
 from simulator.sessions.writer import SessionWriter
 
 # Seconds of work per second of audio, measured with base on two cores (bench/fillers.py).
@@ -38,12 +39,23 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
            f"(about {max(1, round(audio_s * _WORK_PER_AUDIO_S))} s; Ctrl-C skips it, "
            f"`mock-interview resume {session.id}` finishes it later).")
     added = 0
-    done = 0
+    done = failed = 0
     try:
         for answer in todo:
-            audio = session.recorded_audio(answer)
-            words = [Word(w.word, w.start, w.end, w.probability) for w in answer.words]
-            result = listen_for_fillers(transcriber, audio, words)
+            try:
+                audio = session.recorded_audio(answer)
+                words = [Word(w.word, w.start, w.end, w.probability) for w in answer.words]
+                result = listen_for_fillers(transcriber, audio, words)
+            except Exception as exc:
+                # The pass only adds to answers already saved and analysed: a failure here
+                # (an unreadable saved recording, a decoder error) must not turn a finished
+                # interview into a failed one. The answer stays pending, and says why.
+                why = (f"Could not listen again to answer {answer.turn} ({exc}); its fillers "
+                       f"may be undercounted. `mock-interview resume {session.id}` tries again.")
+                session.log.append(Notice, text=why)
+                notice(why)
+                failed += 1
+                continue
             session.log.append(FillersHeard, turn=answer.turn, model=result.model,
                                version=result.version, seconds=result.seconds,
                                added=[WordRecord(word=w.word, start=w.start, end=w.end,
@@ -56,8 +68,10 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
                f"`mock-interview resume {session.id}` finishes it.")
         return added
     session.checkpoint()
-    notice(f"Second listen: added {_count(added, 'filler')} Whisper had left out." if added
-           else "Second listen: no filler was left out.")
+    notice((f"Second listen: added {_count(added, 'filler')} Whisper had left out." if added
+            else "Second listen: no filler was left out.")
+           + (f" {_count(failed, 'answer')} could not be listened to again (see above)."
+              if failed else ""))
     return added
 
 
