@@ -19,8 +19,9 @@ from audio.transcriber import WhisperTranscriber, Word
 from simulator.sessions.records import AnswerRecord, FillersHeard, Notice, WordRecord
 from simulator.sessions.writer import SessionWriter
 
-# Seconds of work per second of audio, measured with base on two cores (bench/fillers.py).
-_WORK_PER_AUDIO_S = 0.3
+# Seconds of work per second of audio, measured with base on two cores (bench/fillers.py:
+# 0.30-0.37 on recordings said after 35 s of speech, up to 0.7 on short ones).
+_WORK_PER_AUDIO_S = 0.4
 
 
 def pending(answers: list[AnswerRecord]) -> list[AnswerRecord]:
