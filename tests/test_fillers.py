@@ -12,17 +12,14 @@ import pytest
 
 from audio.fillers import (
     COUNTED,
-    PIECE_PAD_S,
     REPEAT,
-    WHISPER_WINDOW_S,
     hesitation_marks,
     is_hesitation,
     joined_fillers,
     merge_fillers,
-    opening,
-    priming_pieces,
     with_fillers,
 )
+from audio.primed import PIECE_PAD_S, WHISPER_WINDOW_S, opening, priming_pieces
 from audio.transcriber import Word
 from audio.vad import FRAME_S
 

@@ -12,12 +12,13 @@ ROOT = Path(__file__).resolve().parents[1]
 # Who may import whom (folders of simulator/, plus audio); docs/architecture.md says why.
 ALLOWED = {
     "audio": set(),
-    "config": {"errors"},
+    "config": {"errors", "untrusted"},
     "analysis": {"config", "audio", "errors"},
     "sessions": {"config", "errors", "audio", "analysis"},
     "followups": {"analysis", "config", "errors", "sessions"},
-    "reports": {"analysis", "sessions", "config", "errors", "audio"},
-    "terminal": {"reports", "sessions", "analysis", "config", "interview", "audio"},
+    "reports": {"analysis", "sessions", "config", "errors", "audio", "untrusted"},
+    "terminal": {"reports", "sessions", "analysis", "config", "interview", "audio",
+                 "untrusted"},
     "interview": {"analysis", "audio", "config", "errors", "followups", "sessions", "paths"},
 }
 MAX_LINES = 420

@@ -53,7 +53,7 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
                 # interview into a failed one. The answer stays pending, and says why.
                 why = (f"Could not listen again to answer {answer.turn} ({exc}); its fillers "
                        f"may be undercounted. `mock-interview resume {session.id}` tries again.")
-                session.log.append(Notice, text=why)
+                session.log.append(Notice, text=why, turn=answer.turn)
                 notice(why)
                 failed += 1
                 continue
