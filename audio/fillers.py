@@ -212,10 +212,7 @@ def _real_edges(words: Sequence[Word]) -> tuple[Word, Word] | None:
 def _unclaimed(primed: Sequence[Word], default: Sequence[Word]) -> list[Word]:
     """The primed fillers left once each default filler has claimed the primed one nearest
     in time (closest pairs first, within SAME_SOUND_S)."""
-    def mid(w: Word) -> float:
-        return (w.start + w.end) / 2
-
-    pairs = sorted((abs(mid(p) - mid(d)), i, j) for i, p in enumerate(primed)
+    pairs = sorted((abs(_middle(p) - _middle(d)), i, j) for i, p in enumerate(primed)
                    for j, d in enumerate(default))
     claimed: set[int] = set()
     used: set[int] = set()
@@ -250,7 +247,7 @@ def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
             (w.start - MIN_FILLER_S, w.end + MIN_FILLER_S)
         if voiced_share(a, b) < MIN_VOICED_SHARE:
             continue
-        middle = (w.start + w.end) / 2
+        middle = _middle(w)
         if not any(s - SPAN_MARGIN_S <= middle <= e + SPAN_MARGIN_S for s, e in speech):
             continue
         # Its time must agree with its place in the text: between the words around the
@@ -297,12 +294,9 @@ def listen_for_fillers(transcriber: WhisperTranscriber, audio: Audio,
 def joined_fillers(first: Sequence[Word], second: Sequence[Word]) -> list[Word]:
     """The fillers of both decodings, in time order; one of ``second`` within
     ``SAME_SOUND_S`` of one of ``first`` is the same sound, timed a little differently."""
-    def middle(w: Word) -> float:
-        return (w.start + w.end) / 2
-
     out = list(first)
     for w in second:
-        if not any(abs(middle(w) - middle(x)) <= SAME_SOUND_S for x in first):
+        if not any(abs(_middle(w) - _middle(x)) <= SAME_SOUND_S for x in first):
             out.append(w)
     return sorted(out, key=lambda w: w.start)
 
@@ -317,19 +311,22 @@ class _Timed(Protocol):
 TimedWord = TypeVar("TimedWord", bound=_Timed)
 
 
+def _middle(w: _Timed) -> float:
+    """Where a word is said, for matching words of two decodings: their starts and ends
+    differ more than their middles do."""
+    return (w.start + w.end) / 2
+
+
 def with_fillers(words: Sequence[TimedWord], added: Sequence[TimedWord]) -> list[TimedWord]:
     """The transcript's words with the pass's fillers in their places: each filler before
     the first word whose middle comes after its own. Not by start times: Whisper stretches a
     word's start back over the filler before it ("Steve's" from 1.0 s, the "uh" before it at
     1.1-1.2 s), which would put the filler after the word it came before."""
-    def middle(w: _Timed) -> float:
-        return (w.start + w.end) / 2
-
     # A running maximum keeps the search sorted where Whisper's times are not.
-    middles = list(itertools.accumulate((middle(w) for w in words), max))
+    middles = list(itertools.accumulate((_middle(w) for w in words), max))
     places: dict[int, list[TimedWord]] = {}
-    for filler in sorted(added, key=middle):
-        places.setdefault(bisect.bisect_right(middles, middle(filler)), []).append(filler)
+    for filler in sorted(added, key=_middle):
+        places.setdefault(bisect.bisect_right(middles, _middle(filler)), []).append(filler)
     out: list[TimedWord] = []
     for k, word in enumerate(words):
         out += places.get(k, [])

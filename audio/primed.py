@@ -37,14 +37,32 @@ PIECE_PAUSE_S = 0.2
 PIECE_PAD_S = 0.2
 WHISPER_WINDOW_S = 29.5  # a piece is never longer than Whisper's window
 PIECE_BATCH = 8
+# At most this many tokens a second of audio per decoding window. Primed with hesitations,
+# Whisper sometimes loops on hesitant or very short audio ("uh, uh, uh, ..." up to its
+# 448-token limit, beam 5), then retries at five higher temperatures, each sampling five
+# candidates as long: the first-window decoding took 18 s for the 1.5 s ljspeech_LJ002-0020
+# and 25 s for the 12.7 s mfa_cutoffprogressive. Speech is 3-5 tokens a second, fillers and
+# punctuation included. With the cap, the development recordings' pass ran at 0.48-0.52 of
+# real time (0.66-0.70 before) and kept the same fillers (bench/fillers.py).
+TOKENS_PER_S = 10
+# Never more in one window: a later window's prompt is the text before it (up to 224
+# tokens), and prompt plus new tokens must stay within Whisper's 448.
+MAX_NEW_TOKENS = 200
 
 
 def primed_words(transcriber: WhisperTranscriber, audio: Audio) -> list[Word]:
     """Whisper's words for ``audio`` decoded with the filler prompt."""
     kwargs = dict(transcriber.settings.as_kwargs())
     kwargs["initial_prompt"] = FILLER_PROMPT
+    kwargs["max_new_tokens"] = token_cap(audio.duration)
     segments, _info = transcriber.model.transcribe(audio.samples, **kwargs)
     return _words_of(segments)
+
+
+def token_cap(seconds: float) -> int:
+    """The most tokens a decoding window of ``seconds`` of audio may write: room for fast
+    speech dense with fillers, not for a decoding loop."""
+    return min(MAX_NEW_TOKENS, int(TOKENS_PER_S * seconds) + 10)
 
 
 def opening(speech: Sequence[tuple[float, float]], duration: float) -> float:
@@ -100,7 +118,8 @@ def primed_piece_words(transcriber: WhisperTranscriber, audio: Audio,
     segments, _info = BatchedInferencePipeline(transcriber.model).transcribe(
         audio.samples, language=settings.language, beam_size=settings.beam_size,
         word_timestamps=True, vad_filter=False, initial_prompt=FILLER_PROMPT,
-        clip_timestamps=[{"start": a, "end": b} for a, b in pieces], batch_size=PIECE_BATCH)
+        clip_timestamps=[{"start": a, "end": b} for a, b in pieces], batch_size=PIECE_BATCH,
+        max_new_tokens=token_cap(max(b - a for a, b in pieces)))
     return _words_of(segments)
 
 
