@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from audio.clip import Audio
-from audio.transcriber import WhisperTranscriber, Word
+from audio.transcriber import WhisperTranscriber, Word, token_budget
 
 # A made-up spoken sentence written verbatim; Whisper continues in the style of its prompt.
 # One with a hesitation every word or two: the sparser prompt of version 2 ("Um, so, uh, I
@@ -37,32 +37,22 @@ PIECE_PAUSE_S = 0.2
 PIECE_PAD_S = 0.2
 WHISPER_WINDOW_S = 29.5  # a piece is never longer than Whisper's window
 PIECE_BATCH = 8
-# At most this many tokens a second of audio per decoding window. Primed with hesitations,
-# Whisper sometimes loops on hesitant or very short audio ("uh, uh, uh, ..." up to its
-# 448-token limit, beam 5), then retries at five higher temperatures, each sampling five
-# candidates as long: the first-window decoding took 18 s for the 1.5 s ljspeech_LJ002-0020
-# and 25 s for the 12.7 s mfa_cutoffprogressive. Speech is 3-5 tokens a second, fillers and
-# punctuation included. With the cap, the development recordings' pass ran at 0.48-0.52 of
-# real time (0.66-0.70 before) and kept the same fillers (bench/fillers.py).
-TOKENS_PER_S = 10
-# Never more in one window: a later window's prompt is the text before it (up to 224
-# tokens), and prompt plus new tokens must stay within Whisper's 448.
-MAX_NEW_TOKENS = 200
+# Each primed decoding window writes at most `token_budget` tokens for its length. Primed
+# with hesitations, Whisper sometimes loops on hesitant or very short audio ("uh, uh, uh,
+# ..." up to its 448-token limit, beam 5), then retries at five higher temperatures, each
+# sampling five candidates as long: the first-window decoding took 18 s for the 1.5 s
+# ljspeech_LJ002-0020 and 25 s for the 12.7 s mfa_cutoffprogressive. With the budget the
+# development recordings' pass ran at 0.48-0.52 of real time (0.66-0.70 before) and kept the
+# same fillers within the runs' spread (bench/fillers.py).
 
 
 def primed_words(transcriber: WhisperTranscriber, audio: Audio) -> list[Word]:
     """Whisper's words for ``audio`` decoded with the filler prompt."""
     kwargs = dict(transcriber.settings.as_kwargs())
     kwargs["initial_prompt"] = FILLER_PROMPT
-    kwargs["max_new_tokens"] = token_cap(audio.duration)
+    kwargs["max_new_tokens"] = token_budget(audio.duration)
     segments, _info = transcriber.model.transcribe(audio.samples, **kwargs)
     return _words_of(segments)
-
-
-def token_cap(seconds: float) -> int:
-    """The most tokens a decoding window of ``seconds`` of audio may write: room for fast
-    speech dense with fillers, not for a decoding loop."""
-    return min(MAX_NEW_TOKENS, int(TOKENS_PER_S * seconds) + 10)
 
 
 def opening(speech: Sequence[tuple[float, float]], duration: float) -> float:
@@ -119,7 +109,7 @@ def primed_piece_words(transcriber: WhisperTranscriber, audio: Audio,
         audio.samples, language=settings.language, beam_size=settings.beam_size,
         word_timestamps=True, vad_filter=False, initial_prompt=FILLER_PROMPT,
         clip_timestamps=[{"start": a, "end": b} for a, b in pieces], batch_size=PIECE_BATCH,
-        max_new_tokens=token_cap(max(b - a for a, b in pieces)))
+        max_new_tokens=token_budget(max(b - a for a, b in pieces)))
     return _words_of(segments)
 
 

@@ -19,16 +19,8 @@ from audio.fillers import (
     merge_fillers,
     with_fillers,
 )
-from audio.primed import (
-    MAX_NEW_TOKENS,
-    PIECE_PAD_S,
-    WHISPER_WINDOW_S,
-    opening,
-    primed_words,
-    priming_pieces,
-    token_cap,
-)
-from audio.transcriber import Word
+from audio.primed import PIECE_PAD_S, WHISPER_WINDOW_S, opening, primed_words, priming_pieces
+from audio.transcriber import MAX_NEW_TOKENS, Word, token_budget
 from audio.vad import FRAME_S
 
 from tests_paths import TEST_SCRIPT, speech
@@ -241,15 +233,15 @@ def test_a_primed_decoding_may_not_write_more_than_speech_holds():
 
     fake = SimpleNamespace(model=Recording(), settings=TranscribeSettings())
     primed_words(fake, Audio(np.zeros(int(1.5 * SAMPLE_RATE), np.float32)))  # type: ignore[arg-type]
-    assert asked["max_new_tokens"] == token_cap(1.5) == 25
+    assert asked["max_new_tokens"] == token_budget(1.5) == 31
     # A full window of fast speech fits: 200 words a minute (about 1.3 tokens a word with
     # punctuation) and a filler and its comma after every fifth word.
     words = 200 / 60 * 29.7
-    assert token_cap(29.7) >= words * 1.3 + words / 5 * 2
+    assert token_budget(29.7) >= words * 1.3 + words / 5 * 2
     # A later window's prompt is up to 224 tokens of the text before it plus Whisper's three
     # start tokens; with the cap they stay within the model's 448 (faster-whisper raises
     # otherwise).
-    assert token_cap(WHISPER_WINDOW_S) == MAX_NEW_TOKENS and 224 + 3 + MAX_NEW_TOKENS <= 448
+    assert token_budget(WHISPER_WINDOW_S) == MAX_NEW_TOKENS and 224 + 3 + MAX_NEW_TOKENS <= 448
 
 
 def test_a_filler_both_decodings_heard_counts_once():
