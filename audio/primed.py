@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from audio.clip import Audio
-from audio.transcriber import WhisperTranscriber, Word, token_budget
+from audio.transcriber import WhisperTranscriber, Word
 
 # A made-up spoken sentence written verbatim; Whisper continues in the style of its prompt.
 # One with a hesitation every word or two: the sparser prompt of version 2 ("Um, so, uh, I
@@ -37,20 +37,12 @@ PIECE_PAUSE_S = 0.2
 PIECE_PAD_S = 0.2
 WHISPER_WINDOW_S = 29.5  # a piece is never longer than Whisper's window
 PIECE_BATCH = 8
-# Each primed decoding window writes at most `token_budget` tokens for its length. Primed
-# with hesitations, Whisper sometimes loops on hesitant or very short audio ("uh, uh, uh,
-# ..." up to its 448-token limit, beam 5), then retries at five higher temperatures, each
-# sampling five candidates as long: the first-window decoding took 18 s for the 1.5 s
-# ljspeech_LJ002-0020 and 25 s for the 12.7 s mfa_cutoffprogressive. With the budget the
-# development recordings' pass ran at 0.48-0.52 of real time (0.66-0.70 before) and kept the
-# same fillers within the runs' spread (bench/fillers.py).
 
 
 def primed_words(transcriber: WhisperTranscriber, audio: Audio) -> list[Word]:
     """Whisper's words for ``audio`` decoded with the filler prompt."""
     kwargs = dict(transcriber.settings.as_kwargs())
     kwargs["initial_prompt"] = FILLER_PROMPT
-    kwargs["max_new_tokens"] = token_budget(audio.duration)
     segments, _info = transcriber.model.transcribe(audio.samples, **kwargs)
     return _words_of(segments)
 
@@ -108,8 +100,7 @@ def primed_piece_words(transcriber: WhisperTranscriber, audio: Audio,
     segments, _info = BatchedInferencePipeline(transcriber.model).transcribe(
         audio.samples, language=settings.language, beam_size=settings.beam_size,
         word_timestamps=True, vad_filter=False, initial_prompt=FILLER_PROMPT,
-        clip_timestamps=[{"start": a, "end": b} for a, b in pieces], batch_size=PIECE_BATCH,
-        max_new_tokens=token_budget(max(b - a for a, b in pieces)))
+        clip_timestamps=[{"start": a, "end": b} for a, b in pieces], batch_size=PIECE_BATCH)
     return _words_of(segments)
 
 

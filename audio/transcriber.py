@@ -33,24 +33,9 @@ from audio.errors import ModelError
 from audio.models import DEFAULT_MODEL, ModelSpec, resolve_model
 from audio.window import fit_encoder_window, fitted_first_window
 
-# Whisper writes 3-5 tokens a second of speech, fillers and punctuation included. A decoding
-# window allowed ten a second, plus a margin for a few words, has room for fast speech but
-# not for a decoding loop. Never more than MAX_NEW_TOKENS: a later window's prompt holds up
-# to 224 tokens of the text before it, and faster-whisper refuses a prompt plus new tokens
-# over the model's 448.
-TOKENS_PER_S = 10
-TOKEN_MARGIN = 16
-MAX_NEW_TOKENS = 200
-
-
-def token_budget(seconds: float) -> int:
-    """The most tokens a decoding window of ``seconds`` of audio may write."""
-    return min(MAX_NEW_TOKENS, TOKEN_MARGIN + round(TOKENS_PER_S * seconds))
-
-
 # Shorter audio gets one decode at temperature 0 with a capped token budget (see above).
 SHORT_AUDIO_S = 3.0
-SHORT_AUDIO_TOKENS = token_budget(SHORT_AUDIO_S)
+SHORT_AUDIO_TOKENS = 16 + round(10 * SHORT_AUDIO_S)  # ~10 tokens per second of speech + margin
 
 
 __all__ = ["DEFAULT_MODEL", "ModelSpec", "Segment", "TranscribeSettings", "Transcript",

@@ -19,8 +19,8 @@ from audio.fillers import (
     merge_fillers,
     with_fillers,
 )
-from audio.primed import PIECE_PAD_S, WHISPER_WINDOW_S, opening, primed_words, priming_pieces
-from audio.transcriber import MAX_NEW_TOKENS, Word, token_budget
+from audio.primed import PIECE_PAD_S, WHISPER_WINDOW_S, opening, priming_pieces
+from audio.transcriber import Word
 from audio.vad import FRAME_S
 
 from tests_paths import TEST_SCRIPT, speech
@@ -212,36 +212,6 @@ def test_the_first_primed_decoding_stops_in_a_pause_within_whispers_first_window
     speech = [(0.5, 12.0), (12.6, 27.0), (27.8, 40.0)]
     assert opening(speech, duration=45.0) == pytest.approx(27.0 + PIECE_PAD_S)
     assert opening([(0.5, 44.0)], duration=45.0) == WHISPER_WINDOW_S  # no pause to cut in
-
-
-def test_a_primed_decoding_may_not_write_more_than_speech_holds():
-    # A decoding loop on the 1.5 s ljspeech_LJ002-0020 ran to Whisper's 448-token limit at
-    # six temperatures (18 s); the cap bounds each window by its length.
-    asked: dict = {}
-
-    class Recording:
-        def transcribe(self, samples, **kwargs):
-            asked.update(kwargs)
-            return iter(()), None
-
-    from types import SimpleNamespace
-
-    import numpy as np
-
-    from audio.clip import SAMPLE_RATE, Audio
-    from audio.transcriber import TranscribeSettings
-
-    fake = SimpleNamespace(model=Recording(), settings=TranscribeSettings())
-    primed_words(fake, Audio(np.zeros(int(1.5 * SAMPLE_RATE), np.float32)))  # type: ignore[arg-type]
-    assert asked["max_new_tokens"] == token_budget(1.5) == 31
-    # A full window of fast speech fits: 200 words a minute (about 1.3 tokens a word with
-    # punctuation) and a filler and its comma after every fifth word.
-    words = 200 / 60 * 29.7
-    assert token_budget(29.7) >= words * 1.3 + words / 5 * 2
-    # A later window's prompt is up to 224 tokens of the text before it plus Whisper's three
-    # start tokens; with the cap they stay within the model's 448 (faster-whisper raises
-    # otherwise).
-    assert token_budget(WHISPER_WINDOW_S) == MAX_NEW_TOKENS and 224 + 3 + MAX_NEW_TOKENS <= 448
 
 
 def test_a_filler_both_decodings_heard_counts_once():
