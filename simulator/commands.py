@@ -141,7 +141,7 @@ def _listen_only(doc: SessionDocument, store: SessionStore, options: RunOptions,
         stack.callback(session.close)
         stack.callback(write_report, session)
         try:
-            listen_again(session, transcriber, view.notice)
+            listen_again(session, transcriber, view)
         except KeyboardInterrupt as exc:
             return Outcome(session.dir, session.document(), exc)
         return Outcome(session.dir, session.document())

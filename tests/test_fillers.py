@@ -395,3 +395,27 @@ def test_a_pass_that_fails_leaves_the_interview_complete_and_the_answer_pending(
     ended = [e for e in events if e["type"] == "session_ended"]
     assert ended and ended[-1]["status"] == "complete"
     assert "verbatim pass" in (session / "report.md").read_text()  # pending, and it says so
+
+
+def test_the_screen_says_which_answer_the_pass_is_listening_to(home, monkeypatch):
+    """The pass takes about a third of the answers' length after the last one: the screen
+    says which answer it is on (the real console view, with the real pass inside it)."""
+    from simulator.cli import run_cli
+    from simulator.terminal.live import ConsoleView
+
+    shown: list[tuple[int, int, float]] = []
+    original = ConsoleView.listening_again
+
+    def recording(self, answer, answers, audio_seconds):
+        shown.append((answer, answers, round(audio_seconds, 1)))
+        return original(self, answer, answers, audio_seconds)
+
+    monkeypatch.setattr(ConsoleView, "listening_again", recording)
+    uhum, crossword = speech("mfa_uhum.wav"), speech("../speech_fillers/mfa_crossword.wav")
+    code = run_cli(["run", "--script", str(TEST_SCRIPT), "--answers", str(uhum),
+                    str(crossword), "--tts", "off", "--no-follow-ups"])
+    assert code == 0
+    assert shown == [(1, 2, 8.2), (2, 2, 10.7)], shown
+    session = next((home / "sessions").iterdir())
+    events = [json.loads(x) for x in (session / "events.jsonl").read_text().splitlines()]
+    assert [e["turn"] for e in events if e["type"] == "fillers_heard"] == [1, 2]

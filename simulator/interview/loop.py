@@ -176,7 +176,7 @@ class Interview(ProcessesAnswers):
         """The verbatim pass over the session's answers, now that nobody waits for a
         question (Ctrl-C skips it; `resume` finishes it)."""
         if isinstance(self.transcriber, WhisperTranscriber):
-            listen_again(self.session, self.transcriber, self.view.notice)
+            listen_again(self.session, self.transcriber, self.view)
 
     def _stop_if_asked(self) -> None:
         if self.signals.end_session:

@@ -12,10 +12,9 @@ decoder error) stays pending too, with a notice saying why: the interview is sti
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from audio.fillers import listen_for_fillers
 from audio.transcriber import WhisperTranscriber, Word
+from simulator.interview.view import InterviewView
 from simulator.sessions.records import AnswerRecord, FillersHeard, Notice, WordRecord
 from simulator.sessions.writer import SessionWriter
 
@@ -29,9 +28,11 @@ def pending(answers: list[AnswerRecord]) -> list[AnswerRecord]:
 
 
 def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
-                 notice: Callable[[str], None]) -> int:
-    """Run the verbatim pass over every answer of ``session`` that has not had it. Returns
-    how many fillers it added; Ctrl-C stops it between answers' results, keeping them."""
+                 view: InterviewView) -> int:
+    """Run the verbatim pass over every answer of ``session`` that has not had it, showing
+    which answer it is on. Returns how many fillers it added; Ctrl-C stops it between
+    answers' results, keeping them."""
+    notice = view.notice
     todo = pending(session.document().answers)
     if not todo:
         return 0
@@ -42,11 +43,12 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
     added = 0
     done = failed = 0
     try:
-        for answer in todo:
+        for number, answer in enumerate(todo, 1):
             try:
                 audio = session.recorded_audio(answer)
                 words = [Word(w.word, w.start, w.end, w.probability) for w in answer.words]
-                result = listen_for_fillers(transcriber, audio, words)
+                with view.listening_again(number, len(todo), audio.duration):
+                    result = listen_for_fillers(transcriber, audio, words)
             except Exception as exc:
                 # The pass only adds to answers already saved and analysed: a failure here
                 # (an unreadable saved recording, a decoder error) must not turn a finished

@@ -115,6 +115,12 @@ class ConsoleView:
             yield
 
     @contextmanager
+    def listening_again(self, answer: int, answers: int, audio_seconds: float) -> Iterator[None]:
+        with self.console.status(f"Listening again for “um” and “uh”: answer {answer} of "
+                                 f"{answers} ({audio_seconds:.0f} s of audio)…"):
+            yield
+
+    @contextmanager
     def answering(self, turn: Turn, request: AnswerRequest,
                   live: bool) -> Iterator[ProgressSink | None]:
         """For a live answer: a panel redrawn as it is recorded (the keys belong to the loop)."""
