@@ -398,7 +398,7 @@ def test_a_pass_that_fails_leaves_the_interview_complete_and_the_answer_pending(
 
 
 def test_the_screen_says_which_answer_the_pass_is_listening_to(home, monkeypatch):
-    """The pass takes about a third of the answers' length after the last one: the screen
+    """The pass runs after the last answer and takes a while: the screen
     says which answer it is on (the real console view, with the real pass inside it)."""
     from simulator.cli import run_cli
     from simulator.terminal.live import ConsoleView

@@ -1,7 +1,7 @@
 """The verbatim pass over a session's answers, run when the interview is over.
 
 `audio.fillers` listens to an answer again for the "um"s and "uh"s Whisper's default decoding
-left out. It decodes each answer twice more (about a third of the audio's length with base on
+left out. It decodes each answer twice more (about a fifth of a long answer's length with base on
 two cores), so it never runs while the candidate waits for the next question: `run` and
 `resume` call :func:`listen_again` after the last answer, before the report is written. Each
 answer's result is saved as an event the moment it is known, so Ctrl-C (or a crash) loses
