@@ -82,6 +82,13 @@ class EndOfAnswer:
         self.elapsed += frame_s
         self.state = state
         if state == SPEECH:
+            if 0.0 < self.sound_run < s.min_sound_run_s - 1e-9 and self._run_start is not None:
+                # A short run of sound leading straight into speech is its onset (a soft
+                # first syllable the VAD heard late): it counts from the run's start, as in
+                # the speech spans saved with the answer (audio.activity.spans). Counted
+                # from the VAD's onset instead, the timer started up to 0.25 s after the
+                # saved measure did, and an answer stopped at its limit measured longer.
+                self._activate(self._run_start, self.sound_run)
             self._activate(frame_start, frame_s)
             self.sound_run = 0.0
         elif state == SOUND:

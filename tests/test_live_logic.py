@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from audio.activity import QUIET, SOUND, SPEECH
+from audio.activity import QUIET, SOUND, SPEECH, Activity, ActivitySettings, spans
 from audio.clip import SAMPLE_RATE
 from audio.endpointing import MAX_TIME, NO_SPEECH, SILENCE, EndOfAnswer, EndpointSettings
 from audio.errors import DeviceError, DiskWriteError
@@ -87,6 +87,22 @@ def test_sound_alone_starts_the_answer_once_sustained_and_nothing_ends_it_as_no_
     endpoint = EndOfAnswer(EndpointSettings(silence_s=5.0, max_s=10, grace_s=5))
     reason, elapsed = feed_frames(endpoint, [(False, 30)])
     assert reason == NO_SPEECH and elapsed == pytest.approx(15, abs=0.05)
+
+
+def test_sound_leading_into_speech_starts_the_timer_where_the_saved_measure_starts():
+    """A soft onset (sound the VAD hears as speech only later) counts from its start, live
+    as in the spans saved with the answer: the timer and the saved speaking time agree."""
+    pattern = [(QUIET, 1.0), (SOUND, 0.2), (SPEECH, 3.0), (QUIET, 1.0)]
+    endpoint = EndOfAnswer(EndpointSettings(silence_s=5.0))
+    feed_frames(endpoint, pattern)
+    states = np.concatenate([np.full(round(s / FRAME_S), state, np.int8) for state, s in pattern])
+    floors = np.full(len(states), -60.0, np.float32)
+    levels = np.where(states == QUIET, -60.0, -30.0).astype(np.float32)
+    activity = Activity(np.where(states == SPEECH, 0.9, 0.0).astype(np.float32), levels,
+                        levels, floors, states, -60.0, ActivitySettings())
+    saved = spans(activity)
+    assert endpoint.speech_start == pytest.approx(1.0, abs=0.04)
+    assert saved[0].start == pytest.approx(endpoint.speech_start, abs=1e-6)
 
 
 class SlowEcho:
