@@ -36,7 +36,8 @@ def test_a_follow_up_answer_is_judged_on_what_it_was_asked():
     assert a.remarks == ()
     # Asked about reflection, the same answer is told what it lacked, and only that.
     assert analysed(OWN_PART, focus="reflection").remarks == (
-        "Reflection and lessons: missing reflection and lessons.",)
+        "Reflection and lessons: missing one concrete thing you would do differently if you "
+        "started again, and why.",)
 
 
 def test_a_mistake_is_remarked_on_only_when_its_criterion_was_asked():

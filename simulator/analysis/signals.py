@@ -26,7 +26,7 @@ from simulator.analysis.content import numbers, pronoun_counts
 from simulator.analysis.criteria import assess
 from simulator.analysis.parts import Timeline
 from simulator.analysis.text import AnswerText, Evidence
-from simulator.config.rubric import Rubric
+from simulator.config.rubric import Criterion, Rubric
 
 MAX_EVIDENCE = 4
 # Model-quality words that, without any production language, make an answer sound like a
@@ -58,7 +58,7 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
             evidence = _evidence_for(text, criterion.check, criterion.covered_by, f.evidence)
             out.append(Signal(
                 criterion.id, criterion.title, "quality", f.covered, f.detail,
-                None if f.covered else _missing(criterion.check, criterion.title),
+                None if f.covered else _missing(criterion),
                 criterion.look_for, evidence))
         production = next((c for c in rubric.criteria if c.id == "production"), None)
         if production is not None and not findings["production"].covered:
@@ -89,12 +89,17 @@ def _overlap(a: Evidence, b: Evidence) -> bool:
     return a.char_start < b.char_end and b.char_start < a.char_end
 
 
-def _missing(check: str, title: str) -> str:
-    if check == "metrics":
+def _missing(criterion: Criterion) -> str:
+    """What the answer lacks, for a remark: the rubric's line, else a built-in one; never the
+    criterion's title again ("Trade-offs: missing trade-offs" tells the candidate nothing)."""
+    if criterion.missing:
+        return criterion.missing.rstrip(".")
+    if criterion.check == "metrics":
         return "results as numbers, each against a baseline (before and after, or a control)"
-    if check == "ownership":
+    if criterion.check == "ownership":
         return "what you did yourself, in the first person, apart from the team"
-    return title[0].lower() + title[1:]
+    look_for = criterion.look_for.rstrip(".")
+    return look_for[0].lower() + look_for[1:]
 
 
 def _accuracy_without_deployment(text: AnswerText) -> list[Signal]:

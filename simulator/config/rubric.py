@@ -22,6 +22,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from simulator.config.loader import (
     Id,
     Keyword,
+    Line,
     Long,
     RequiredLine,
     RequiredLong,
@@ -84,6 +85,10 @@ class Criterion(Strict):
     # covered_by phrases that only name the thing ("some trade-offs"): they count only with
     # something specific in their sentence (simulator.analysis.criteria)
     in_passing: list[Keyword] = []
+    # What a remark says the answer lacks when the check finds nothing, said to the candidate
+    # ("Trade-offs and alternatives: missing <this>."); "" = a built-in line for the metrics
+    # and ownership checks, else look_for.
+    missing: Line = ""
     ask: Annotated[list[Template], Field(min_length=1)]  # coach questions quoting {quote}
     ask_plain: Annotated[str, AfterValidator(_plain)]  # when nothing can be quoted
     sample_answer: RequiredLong  # the sample candidate's reply
