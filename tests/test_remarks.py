@@ -40,6 +40,19 @@ def test_a_follow_up_answer_is_judged_on_what_it_was_asked():
         "started again, and why.",)
 
 
+def test_a_missing_criterion_says_what_to_add_not_its_own_title_again():
+    """Without its own `missing` line a keyword criterion's remark falls back on what it looks
+    for; the title alone ("Trade-offs: missing trade-offs") would tell the candidate nothing."""
+    from simulator.analysis.signals import _missing
+
+    by_id = {c.id: c for c in RUBRIC.criteria}
+    assert _missing(by_id["trade-offs"]).startswith("the option you turned down")
+    bare = by_id["trade-offs"].model_copy(update={"missing": ""})
+    assert _missing(bare).startswith("the alternatives that were considered")
+    assert _missing(by_id["metrics"].model_copy(update={"missing": ""})).startswith(
+        "results as numbers")
+
+
 def test_a_mistake_is_remarked_on_only_when_its_criterion_was_asked():
     notebook = ("I tuned the model until its accuracy on the test set reached ninety percent, "
                 "and I was happy with the precision and recall I got.")
