@@ -18,9 +18,20 @@ from simulator.interview.view import InterviewView
 from simulator.sessions.records import AnswerRecord, FillersHeard, Notice, WordRecord
 from simulator.sessions.writer import SessionWriter
 
-# Seconds of work per second of audio, measured with base on two cores (bench/fillers.py:
-# 0.30-0.37 on recordings said after 35 s of speech, up to 0.7 on short ones).
-_WORK_PER_AUDIO_S = 0.4
+# Seconds of work per second of audio, with base on two cores: the pass decodes an answer's
+# first window (up to 30 s) once more, then the whole answer in short pieces, batched. Fitted
+# on a `make rehearse` session (answers of 39, 40, 66 and 242 s took 6.1, 8.6, 9.3 and 30.0 s)
+# and rounded up a little; hesitant speech takes longer where the decoding loops (up to 0.7 s
+# a second on short recordings full of "uh"s, bench/fillers.py). A flat 0.4 s a second had
+# said 155 s for a session the pass took 80 s over.
+_FIRST_WINDOW_S = 30.0
+_WORK_PER_FIRST_WINDOW_S = 0.2
+_WORK_PER_AUDIO_S = 0.12
+
+
+def expected_seconds(audio_s: float) -> float:
+    """About how long the pass takes over one answer of ``audio_s`` seconds."""
+    return _WORK_PER_FIRST_WINDOW_S * min(audio_s, _FIRST_WINDOW_S) + _WORK_PER_AUDIO_S * audio_s
 
 
 def pending(answers: list[AnswerRecord]) -> list[AnswerRecord]:
@@ -36,9 +47,9 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
     todo = pending(session.document().answers)
     if not todo:
         return 0
-    audio_s = sum(a.audio_seconds or 0.0 for a in todo)
+    expected = sum(expected_seconds(a.audio_seconds or 0.0) for a in todo)
     notice(f"Listening to {_count(len(todo), 'answer')} again for “um” and “uh” "
-           f"(about {max(1, round(audio_s * _WORK_PER_AUDIO_S))} s; Ctrl-C skips it, "
+           f"(about {max(1, round(expected))} s; Ctrl-C skips it, "
            f"`mock-interview resume {session.id}` finishes it later).")
     added = 0
     done = failed = 0
