@@ -28,6 +28,17 @@ def test_a_main_answer_gets_every_missing_criterion_as_a_remark():
     assert any(r.startswith("Trade-offs and alternatives: missing") for r in remarks)
 
 
+def test_parts_are_named_by_their_titles_in_remarks():
+    """A remark names a part as the script titles it ("Why machine learning"), not by its id."""
+    import part_answers as pa
+
+    answer = next(a for a in pa.corpus() if a.id == "delivery-eta")  # why-ml, lessons missing
+    remarks = pa.analyze_text(pa.timed_text(answer)[0], answer.question).remarks
+    assert "Part missing: Why machine learning." in remarks
+    assert "Part missing: Lessons learned." in remarks
+    assert not any("why-ml" in r for r in remarks)
+
+
 def test_a_follow_up_answer_is_judged_on_what_it_was_asked():
     """A follow-up about ownership, answered well, is not told it lacks numbers and
     trade-offs: those were not the question."""

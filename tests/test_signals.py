@@ -217,6 +217,11 @@ def test_a_part_over_budget_while_another_is_missing_is_time_balance():
     s = {x.id: x for x in signals(timed("x"), None, "balanced",
                                   Timeline((over, ok), ("impact",), ()))}["time-balance"]
     assert s.found and "problem" in s.detail and "impact (missing)" in (s.missing or "")
+    # With the script's titles (every located timeline has them), parts are named by those.
+    titled = Timeline((over, ok), ("impact",), (),
+                      titles=(("problem", "The problem"), ("impact", "Impact")))
+    s = {x.id: x for x in signals(timed("x"), None, "balanced", titled)}["time-balance"]
+    assert s.detail.startswith("The problem ran 90 s") and s.missing == "time for Impact (missing)"
 
 
 def test_balanced_parts_are_not_time_balance():

@@ -139,13 +139,15 @@ def remarks(a: AnswerAnalysis) -> list[str]:
     out: list[str] = []
     t = a.timeline
     if t is not None:
+        # Parts by their titles ("Why machine learning"), as the candidate knows them.
         for part_id in t.missing:
-            out.append(f"The {part_id} part was missing.")
+            out.append(f"Part missing: {t.title(part_id)}.")
         for p in sorted((p for p in t.parts if p.verdict == "over"), key=lambda p: -p.delta_s):
-            out.append(f"{p.id} ran {p.seconds:.0f} s, {p.delta_s:.0f} s over its "
+            out.append(f"{t.title(p.id)} ran {p.seconds:.0f} s, {p.delta_s:.0f} s over its "
                        f"{p.min_s:.0f}-{p.max_s:.0f} s budget.")
         if t.out_of_order:
-            out.append("Told out of the recommended order: " + ", ".join(t.out_of_order) + ".")
+            out.append("Told out of the recommended order: "
+                       + ", ".join(map(t.title, t.out_of_order)) + ".")
     for s in a.signals_in_focus:
         if s.kind == "mistake" and s.found and s.id != "time-balance":
             out.append(f"{s.title}: {s.detail}.")

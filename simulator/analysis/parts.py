@@ -135,9 +135,15 @@ class Timeline:
     units: tuple[tuple[str, Unit], ...] = field(default=(), repr=False)  # (part id, unit)
     own_work: tuple[str, ...] = ()  # ids of the parts about the candidate's own work
     located_by: str = LOCATED_BY_CUES  # what the emissions read (LOCATED_BY_*)
+    titles: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (part id, title)
 
     def part(self, part_id: str) -> PartTiming | None:
         return next((p for p in self.parts if p.id == part_id), None)
+
+    def title(self, part_id: str) -> str:
+        """What a remark calls a part: its title in the script ("Why machine learning"),
+        else its id."""
+        return dict(self.titles).get(part_id, part_id)
 
 
 def parts_of(question: Any) -> list[PartSpec]:
@@ -197,7 +203,7 @@ def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
     is installed; otherwise the cue words alone decide (``Timeline.located_by`` says which)."""
     units = units_of(text)
     if not units or not parts:
-        return Timeline((), tuple(p.id for p in parts), ())
+        return Timeline((), tuple(p.id for p in parts), (), titles=_titles(parts))
     texts = [u.text for u in units]
     scores = _answer_scores(texts, parts)
     encoder = sentence_encoder() if all(p.examples for p in parts) else None
@@ -233,7 +239,11 @@ def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
     out_of_order = tuple(parts[s].id for s in first_seen if s not in in_order)
     return Timeline(tuple(timings), missing, out_of_order,
                     tuple((parts[s].id, u) for s, u in zip(path, units)),
-                    tuple(p.id for p in parts if p.own_work), located_by)
+                    tuple(p.id for p in parts if p.own_work), located_by, _titles(parts))
+
+
+def _titles(parts: Sequence[PartSpec]) -> tuple[tuple[str, str], ...]:
+    return tuple((p.id, p.title) for p in parts)
 
 
 # ----------------------------------------------------------------------------- scoring

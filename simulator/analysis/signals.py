@@ -146,11 +146,12 @@ def _time_balance(timeline: Timeline) -> list[Signal]:
     if not over or not (short or timeline.missing):
         return []
     worst = max(over, key=lambda p: p.delta_s)
-    lacking = [f"{p.id} ({p.seconds:.0f} s of at least {p.min_s:.0f})" for p in short]
-    lacking += [f"{m} (missing)" for m in timeline.missing]
+    title = timeline.title
+    lacking = [f"{title(p.id)} ({p.seconds:.0f} s of at least {p.min_s:.0f})" for p in short]
+    lacking += [f"{title(m)} (missing)" for m in timeline.missing]
     return [Signal(
         "time-balance", "Time spent where it matters", "mistake", True,
-        f"{worst.id} ran {worst.seconds:.0f} s, {worst.delta_s:.0f} s over its budget",
+        f"{title(worst.id)} ran {worst.seconds:.0f} s, {worst.delta_s:.0f} s over its budget",
         "time for " + ", ".join(lacking[:3]),
         "in a timed screen the parts that prove impact and engineering need their share: "
         "an interviewer notices where the time went",
