@@ -185,7 +185,8 @@ def _timeline(a: AnswerRecord, analysis: AnswerAnalysis | None) -> dict[str, Any
     parts = []
     for n, p in enumerate(tl.parts):
         parts.append({
-            "p": p, "hue": (210 + n * 47) % 360,  # not red first: red is "over"
+            "p": p, "name": tl.title(p.id),
+            "hue": (210 + n * 47) % 360,  # not red first: red is "over"
             "segments": [{"x": round((s0 - start) / span * 100, 2),
                           "w": round(max(0.4, (s1 - s0) / span * 100), 2)}
                          for s0, s1 in p.segments],
@@ -195,8 +196,9 @@ def _timeline(a: AnswerRecord, analysis: AnswerAnalysis | None) -> dict[str, Any
     budgets = [{"id": p.id, "seconds": p.seconds, "min_s": p.min_s, "max_s": p.max_s,
                 "verdict": p.verdict or "missing", "bar": _bar(p.seconds, p.min_s, p.max_s, scale)}
                for p in tl.parts]
-    return {"parts": parts, "budgets": budgets, "missing": tl.missing,
-            "out_of_order": tl.out_of_order, "start": start, "end": end}
+    # Parts by their titles in the script ("Why machine learning"), as the remarks name them.
+    return {"parts": parts, "budgets": budgets, "missing": [tl.title(m) for m in tl.missing],
+            "out_of_order": [tl.title(m) for m in tl.out_of_order], "start": start, "end": end}
 
 
 def answer_audio(doc: SessionDocument, folder: Path,

@@ -141,15 +141,17 @@ def analysis_lines(an: AnswerAnalysis) -> list[str]:
     lines: list[str] = []
     if an.timeline is not None:
         lines += ["| Part | From | To | Seconds | Budget | Verdict |", "|---|---|---|---|---|---|"]
+        title = an.timeline.title  # parts by their titles, as the remarks name them
         for p in an.timeline.parts:
-            lines.append(f"| {p.id} | {clock(p.start_s)} | {clock(p.end_s)} | {p.seconds:.0f} "
-                         f"| {p.min_s:.0f}–{p.max_s:.0f} | "
+            lines.append(f"| {title(p.id)} | {clock(p.start_s)} | {clock(p.end_s)} "
+                         f"| {p.seconds:.0f} | {p.min_s:.0f}–{p.max_s:.0f} | "
                          f"{describe_verdict(p.verdict, p.delta_s)} |")
         notes = []
         if an.timeline.missing:
-            notes.append("missing: " + ", ".join(an.timeline.missing))
+            notes.append("missing: " + ", ".join(map(title, an.timeline.missing)))
         if an.timeline.out_of_order:
-            notes.append("out of the recommended order: " + ", ".join(an.timeline.out_of_order))
+            notes.append("out of the recommended order: "
+                         + ", ".join(map(title, an.timeline.out_of_order)))
         lines += ["", f"*Parts {'; '.join(notes)}.*" if notes else "*Every part, in order.*", ""]
     delivery = []
     if an.pace.wpm is not None:
