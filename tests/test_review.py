@@ -202,10 +202,10 @@ def test_compare_keeps_each_rehearsals_facts_in_the_index(tmp_path):
 
 
 def test_compare_does_not_keep_what_depends_on_a_users_script_file(tmp_path):
-    """An old session whose script snapshot has no example sentences takes them from its
-    script file as it is today. When that file is the user's own (it can be edited), the
-    session is analysed again at each comparison instead of kept in the index; when it is a
-    bundled script (part of the code's version) the result is kept."""
+    """An old session whose script snapshot has no example sentences (nor example answers)
+    takes them from its script file as it is today. When that file is the user's own (it can
+    be edited), the session is analysed again at each comparison instead of kept in the
+    index; when it is a bundled script (part of the code's version) the result is kept."""
     import sqlite3
 
     from simulator.config.script import LoadedScript
@@ -214,7 +214,8 @@ def test_compare_does_not_keep_what_depends_on_a_users_script_file(tmp_path):
     user_copy = tmp_path / "my_script.toml"
     user_copy.write_text(bundled.path.read_text())
     bare = bundled.script.model_copy(update={"questions": [
-        q.model_copy(update={"parts": [p.model_copy(update={"examples": []}) for p in q.parts]})
+        q.model_copy(update={"parts": [p.model_copy(update={"examples": []}) for p in q.parts],
+                             "example_answers": []})
         for q in bundled.script.questions]})
     root = tmp_path / "sessions"
     dive = told("deep-dive", "search-ranking", replace_text=FIFTEEN, wpm=140)

@@ -145,6 +145,88 @@ def test_bad_part_declarations_are_named(tmp_path, parts, expected):
     assert str(tmp_path / "s.toml") in message and "\n" not in message.strip()
 
 
+ANSWERS = """
+[[answers]]
+id = "one-story"
+[[answers.parts]]
+part = "a"
+text = "First there was this. And then, honestly, a bit more of it."
+[[answers.parts]]
+part = "b"
+text = "Then came the second thing."
+"""
+
+
+def test_example_answers_load_from_a_file_beside_the_script(tmp_path):
+    """A question's example answers may sit in their own file (relative to the script): the
+    loaded script holds the answers themselves (so a session's snapshot needs no file), and
+    their sentences join the parts' examples, cut as an answer's units are."""
+    from simulator.analysis.parts import parts_of
+
+    (tmp_path / "answers").mkdir()
+    write(tmp_path, ANSWERS, "answers/stories.toml")
+    text = with_parts(PART_A + '\nexamples = ["I did the first thing."]',
+                      PART_B + '\nexamples = ["The second."]')
+    text = text.replace('max_s = 15\n', 'max_s = 15\nexample_answers = "answers/stories.toml"\n')
+    question = load_script(write(tmp_path, text)).script.questions[1]
+    assert [a.id for a in question.example_answers] == ["one-story"]
+    assert [p.examples for p in parts_of(question)] == [
+        ("I did the first thing.", "First there was this.",
+         "And then, honestly, a bit more of it."),
+        ("The second.", "Then came the second thing.")]
+
+
+def test_example_answers_may_be_inline(tmp_path):
+    inline = ANSWERS.replace("[[answers]]", "[[questions.example_answers]]") \
+        .replace("[[answers.parts]]", "[[questions.example_answers.parts]]")
+    question = load_script(write(tmp_path, with_parts(PART_A, PART_B) + inline)).script.questions[1]
+    assert [t.part for t in question.example_answers[0].parts] == ["a", "b"]
+
+
+@pytest.mark.parametrize(("answers", "key", "expected"), [
+    (None, 'example_answers = "missing.toml"',
+     "questions[1] (id 'two').example_answers: {dir}/missing.toml: example answers file not found"),
+    (ANSWERS.replace('part = "b"', 'part = "c"'), 'example_answers = "stories.toml"',
+     "questions[1] (id 'two').example_answers: {dir}/stories.toml: answers[0] (id 'one-story')"
+     ".parts[1].part: unknown part 'c' (the question's parts: a, b)"),
+    (ANSWERS.replace('text = "Then came the second thing."', 'txt = "x"'),
+     'example_answers = "stories.toml"', "{dir}/stories.toml: answers[0] (id 'one-story')"
+     ".parts[1].text: required key is missing"),
+    (ANSWERS.replace('id = "one-story"', "id = one-story"), 'example_answers = "stories.toml"',
+     "{dir}/stories.toml: invalid TOML"),
+    (None, 'example_answers = "no-such-answers"', "questions[1] (id 'two').example_answers: "
+     "unknown example answers 'no-such-answers'"),
+])
+def test_bad_example_answers_are_named(tmp_path, answers, key, expected):
+    if answers is not None:
+        write(tmp_path, answers, "stories.toml")
+    text = with_parts(PART_A, PART_B).replace("max_s = 15\n", f"max_s = 15\n{key}\n")
+    message = error_of(write(tmp_path, text))
+    assert expected.format(dir=tmp_path) in message, message
+    assert str(tmp_path / "s.toml") in message and "\n" not in message.strip()
+
+
+def test_inline_example_answers_with_an_unknown_part_are_named(tmp_path):
+    inline = ANSWERS.replace("[[answers]]", "[[questions.example_answers]]") \
+        .replace("[[answers.parts]]", "[[questions.example_answers.parts]]") \
+        .replace('part = "a"', 'part = "z"')
+    message = error_of(write(tmp_path, with_parts(PART_A, PART_B) + inline))
+    assert "questions[1] (id 'two'): example_answers[0] (id 'one-story').parts[0].part: " \
+           "unknown part 'z' (the question's parts: a, b)" in message, message
+
+
+def test_example_answers_need_parts(tmp_path):
+    message = error_of(write(tmp_path, VALID + 'example_answers = "x.toml"\n'))
+    assert "questions[1] (id 'two'): example_answers: given for a question without parts" \
+        in message, message
+
+
+def test_the_default_deep_dive_has_labelled_example_answers():
+    deep = find_script(None).script.questions[1]
+    told = {t.part for a in deep.example_answers for t in a.parts}
+    assert len(deep.example_answers) == 60 and told == {p.id for p in deep.parts}
+
+
 def test_duplicate_question_id(tmp_path):
     message = error_of(write(tmp_path, VALID.replace('id = "two"', 'id = "one"')))
     assert "duplicate question id 'one'" in message

@@ -26,6 +26,7 @@ the sentence model (a few milliseconds on cues alone); nothing leaves the machin
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -39,11 +40,10 @@ from simulator.analysis.embedding import SentenceEncoder, sentence_encoder
 from simulator.analysis.keywords import keywords_pattern
 from simulator.analysis.text import AnswerText
 from simulator.analysis.timing import Budget, judge
+from simulator.analysis.units import Unit, sentence_units, units_of
 
-MAX_UNIT_TOKENS = 28  # a longer sentence is split at its clauses
 STAY, FORWARD, BACK = 0.86, 0.12, 0.05  # transition weights (normalised per state); going
 # back costs the same from any part: a part told late is no less likely late in the answer
-MIN_TAIL_TOKENS = 6  # a clause split never leaves a shorter rest of the sentence
 SKIP_DECAY = 0.55  # moving forward past a part is less likely than to the next one
 SMOOTHING = 0.25  # added to every part's score: a unit that matches nothing is undecided
 SHARPNESS = 1.3  # how strongly a matching word pulls a unit towards its part
@@ -96,16 +96,6 @@ class PartSpec:
 
 
 @dataclass(frozen=True)
-class Unit:
-    """A sentence (or clause) of the answer with when it was said."""
-
-    text: str
-    start_s: float
-    end_s: float
-    words: int
-
-
-@dataclass(frozen=True)
 class PartTiming:
     id: str
     segments: tuple[tuple[float, float], ...]  # where it was said, in order
@@ -147,9 +137,23 @@ class Timeline:
 
 
 def parts_of(question: Any) -> list[PartSpec]:
-    """The parts a script question declares (`config.script.Question.parts`)."""
+    """The parts a script question declares (`config.script.Question.parts`); each part's
+    examples are its example sentences, then the sentences its stretches of the question's
+    example answers say (`config.example_answers`), cut as an answer's units are."""
+    answers = getattr(question, "example_answers", None)
+    told = _told_sentences(tuple((t.part, t.text) for a in answers for t in a.parts)
+                           if isinstance(answers, list) else ())
     return [PartSpec(p.id, p.title, p.min_s, p.max_s, p.covers, tuple(p.cues), p.own_work,
-                     tuple(p.examples)) for p in question.parts]
+                     (*p.examples, *told.get(p.id, ()))) for p in question.parts]
+
+
+@functools.lru_cache(maxsize=8)
+def _told_sentences(told: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, ...]]:
+    """Part id -> the units of the example answers' stretches labelled with it."""
+    out: dict[str, list[str]] = {}
+    for part, text in told:
+        out.setdefault(part, []).extend(sentence_units(text))
+    return {part: tuple(sentences) for part, sentences in out.items()}
 
 
 def prepare_examples(questions: Sequence[Any]) -> None:
@@ -167,32 +171,6 @@ def prepare_examples(questions: Sequence[Any]) -> None:
 def _all_examples(parts: Sequence[PartSpec]) -> list[str]:
     """A question's examples, part after part: one list, so one cache entry per question."""
     return [e for p in parts for e in p.examples]
-
-
-def units_of(text: AnswerText) -> list[Unit]:
-    """The transcript's sentences, long ones split at clause ends, located in time (units
-    whose words cannot be located are left out)."""
-    units: list[Unit] = []
-    first = 0
-    for k in range(text.n):
-        last_of_sentence = k + 1 == text.n or text.sent[k + 1] != text.sent[k]
-        long_clause = (text.cend[k] and k - first + 1 >= MAX_UNIT_TOKENS // 2
-                       and _rest_of_sentence(text, k) >= MIN_TAIL_TOKENS)
-        if not (last_of_sentence or long_clause or k - first + 1 >= MAX_UNIT_TOKENS):
-            continue
-        where = text.locate(text.start[first], text.end[k])
-        if where.start_s is not None and where.end_s is not None:
-            units.append(Unit(where.quote, where.start_s, where.end_s, k - first + 1))
-        first = k + 1
-    return units
-
-
-def _rest_of_sentence(text: AnswerText, k: int) -> int:
-    """How many tokens of token ``k``'s sentence come after it."""
-    rest = k + 1
-    while rest < text.n and text.sent[rest] == text.sent[k]:
-        rest += 1
-    return rest - (k + 1)
 
 
 def locate_parts(text: AnswerText, parts: Sequence[PartSpec],

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from simulator.config.example_answers import ExampleAnswer, load_example_answers, unknown_part
 from simulator.config.loader import (
     Id,
     Keyword,
@@ -115,6 +116,10 @@ class Question(Strict):
     follow_up_focus: list[str] = []
     # An open answer's parts, in the recommended order (none: the answer is one part).
     parts: list[Part] = []
+    # Whole answers told part by part, whose sentences serve as examples of their parts
+    # (`config.example_answers`): inline, or the path of a file of them (relative to the
+    # script). A loaded script always holds the answers themselves.
+    example_answers: Annotated[str, Field(min_length=1)] | list[ExampleAnswer] = []
 
     @model_validator(mode="after")
     def _budget_order(self) -> Question:
@@ -135,6 +140,14 @@ class Question(Strict):
         if low > self.max_s:
             raise ValueError(f"parts: their minimums add up to {low:g} s, more than the "
                              f"question's max_s ({self.max_s:g} s)")
+        if self.example_answers and not self.parts:
+            raise ValueError("example_answers: given for a question without parts (they "
+                             "label answers part by part)")
+        if isinstance(self.example_answers, list):
+            problem = unknown_part(self.example_answers, [p.id for p in self.parts],
+                                   "example_answers")
+            if problem:
+                raise ValueError(problem)
         without = [p.id for p in self.parts if not p.examples]
         if without and len(without) < len(self.parts):
             raise ValueError(f"parts: examples are given for some parts but not for "
@@ -208,7 +221,25 @@ class LoadedScript:
 def load_script(path: str | Path) -> LoadedScript:
     """Read and validate one script file. Raises :class:`ScriptError` naming file and key."""
     script, path, sha256 = load_toml(path, Script, "script")
+    script = _with_answer_files(script, path)
     return LoadedScript(script=script, path=path, sha256=sha256, rubric=_rubric_of(script, path))
+
+
+def _with_answer_files(script: Script, path: Path) -> Script:
+    """The script with every ``example_answers`` file name replaced by the answers it holds."""
+    if not any(isinstance(q.example_answers, str) for q in script.questions):
+        return script
+    questions = []
+    for i, q in enumerate(script.questions):
+        if isinstance(q.example_answers, str):
+            try:
+                answers = load_example_answers(q.example_answers, path, [p.id for p in q.parts])
+            except ScriptError as exc:
+                raise ScriptError(f"{path}: questions[{i}] (id {q.id!r}).example_answers: "
+                                  f"{exc.message}", exc.hint) from None
+            q = q.model_copy(update={"example_answers": answers})
+        questions.append(q)
+    return script.model_copy(update={"questions": questions})
 
 
 def _rubric_of(script: Script, path: Path) -> Rubric | None:

@@ -5,7 +5,8 @@ Pure glue between `sessions` (what was saved) and `analysis` (what it means): no
 written to the session, so sessions recorded by earlier versions get the same analysis. The
 script and rubric come from the snapshot saved with the session; sessions from before the
 snapshot use the script file they name (or the bundled script of that id) when it exists.
-Snapshots from before parts had example sentences take those from the script file.
+Snapshots from before parts had example sentences (or their question example answers)
+take those from the script file.
 """
 
 from __future__ import annotations
@@ -80,12 +81,14 @@ def _script_file(doc: SessionDocument, user_scripts: Path | None) -> LoadedScrip
 
 def _with_examples(script: Script, doc: SessionDocument,
                    user_scripts: Path | None) -> tuple[Script, Path | None]:
-    """A snapshot whose parts have no example sentences (saved before scripts had them) takes
-    them from the script file as it is now, for every question whose parts are still the same
-    (same ids, same order): examples only help find the parts, so an old session gets the
-    better timeline too. Anything else in the snapshot stays as it was recorded. Also
-    returns the file the examples came from (None: none were taken)."""
-    bare = [q for q in script.questions if q.parts and not any(p.examples for p in q.parts)]
+    """A snapshot whose parts have no example sentences, or whose question has no example
+    answers (saved before scripts had them), takes them from the script file as it is now,
+    for every question whose parts are still the same (same ids, same order): examples only
+    help find the parts, so an old session gets the better timeline too. Anything else in
+    the snapshot stays as it was recorded. Also returns the file the examples came from
+    (None: none were taken)."""
+    bare = [q for q in script.questions
+            if q.parts and (not any(p.examples for p in q.parts) or not q.example_answers)]
     if not bare:
         return script, None
     current = _script_file(doc, user_scripts)
@@ -96,12 +99,16 @@ def _with_examples(script: Script, doc: SessionDocument,
     taken = False
     for q in script.questions:
         later = now.get(q.id)
-        if q in bare and later is not None and any(p.examples for p in later.parts) and \
+        if q in bare and later is not None and \
                 [p.id for p in later.parts] == [p.id for p in q.parts]:
-            q = q.model_copy(update={"parts": [
-                p.model_copy(update={"examples": list(n.examples)})
-                for p, n in zip(q.parts, later.parts)]})
-            taken = True
+            if not any(p.examples for p in q.parts) and any(p.examples for p in later.parts):
+                q = q.model_copy(update={"parts": [
+                    p.model_copy(update={"examples": list(n.examples)})
+                    for p, n in zip(q.parts, later.parts)]})
+                taken = True
+            if not q.example_answers and later.example_answers:
+                q = q.model_copy(update={"example_answers": later.example_answers})
+                taken = True
         questions.append(q)
     if not taken:
         return script, None

@@ -1,0 +1,58 @@
+"""The units the parts locator labels: an answer's sentences, long ones split at clauses.
+
+A unit is what one emission of the locator's hidden Markov model reads (`parts.py`): short
+enough to belong to one part, long enough to say something. The same split turns a script's
+labelled example answers into example sentences (`sentence_units`), so the examples are cut
+the way the answers they are compared with are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.analysis.text import AnswerText
+
+MAX_UNIT_TOKENS = 28  # a longer sentence is split at its clauses
+MIN_TAIL_TOKENS = 6  # a clause split never leaves a shorter rest of the sentence
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence (or clause) of the answer with when it was said."""
+
+    text: str
+    start_s: float
+    end_s: float
+    words: int
+
+
+def units_of(text: AnswerText) -> list[Unit]:
+    """The transcript's sentences, long ones split at clause ends, located in time (units
+    whose words cannot be located are left out)."""
+    units: list[Unit] = []
+    first = 0
+    for k in range(text.n):
+        last_of_sentence = k + 1 == text.n or text.sent[k + 1] != text.sent[k]
+        long_clause = (text.cend[k] and k - first + 1 >= MAX_UNIT_TOKENS // 2
+                       and _rest_of_sentence(text, k) >= MIN_TAIL_TOKENS)
+        if not (last_of_sentence or long_clause or k - first + 1 >= MAX_UNIT_TOKENS):
+            continue
+        where = text.locate(text.start[first], text.end[k])
+        if where.start_s is not None and where.end_s is not None:
+            units.append(Unit(where.quote, where.start_s, where.end_s, k - first + 1))
+        first = k + 1
+    return units
+
+
+def _rest_of_sentence(text: AnswerText, k: int) -> int:
+    """How many tokens of token ``k``'s sentence come after it."""
+    rest = k + 1
+    while rest < text.n and text.sent[rest] == text.sent[k]:
+        rest += 1
+    return rest - (k + 1)
+
+
+def sentence_units(text: str) -> list[str]:
+    """A text's units as :func:`units_of` cuts a transcript (no times needed)."""
+    words = [{"word": w, "start": float(i), "end": i + 0.5} for i, w in enumerate(text.split())]
+    return [u.text for u in units_of(AnswerText(" ".join(text.split()), words))]
