@@ -61,9 +61,10 @@ def time_analysis(data, question_id: str, runs: int) -> tuple[float, float, floa
     return times[0], statistics.median(times), max(times)
 
 
-def verbatim_pass_time(transcriber: Any, path: Path, data: Any) -> str:
-    """The verbatim pass on one answer's audio: how long it took and what it added."""
-    from audio.fillers import listen_for_fillers
+def verbatim_pass_time(transcriber: Any, path: Path, data: Any, text: str) -> str:
+    """The verbatim pass on one answer's audio: how long it took and what it added (against
+    the hesitations its text, ``text``, writes out for the TTS to say)."""
+    from audio.fillers import is_hesitation, listen_for_fillers
     from audio.io import read_audio
     from audio.transcriber import Word
 
@@ -74,7 +75,9 @@ def verbatim_pass_time(transcriber: Any, path: Path, data: Any) -> str:
     elapsed = time.perf_counter() - started
     return (f"VERBATIM PASS: {elapsed:.1f} s on the same answer's {audio.duration:.0f} s of "
             f"audio with {transcriber.name} (real-time factor {elapsed / audio.duration:.2f}; "
-            f"added {len(heard.added)} fillers to the synthesised speech, which has none)")
+            f"added {len(heard.added)} fillers to the first decoding's "
+            f"{sum(is_hesitation(w.word) for w in words)}, where the text the TTS spoke has "
+            f"{sum(is_hesitation(w) for w in text.split())})")
 
 
 def closest_to_three_minutes(inputs: dict) -> tuple[str, Any]:
@@ -175,7 +178,8 @@ def main() -> None:
     speech = data.speech_end - data.speech_start
     verbatim = ""
     if first_transcriber is not None:
-        verbatim = verbatim_pass_time(first_transcriber, inputs[answer_id][1].path, data)
+        said = next(a.text for a in first_answers if a.id == answer_id)
+        verbatim = verbatim_pass_time(first_transcriber, inputs[answer_id][1].path, data, said)
     print("SUMMARY (targets: >= 85 % right for every answer, median boundary error <= 3 s, "
           "every missing and out-of-order part named)")
     print("\n".join(summary))

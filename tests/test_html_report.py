@@ -30,6 +30,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from simulator.config.script import find_script
 from simulator.reports.html import CSP
 from simulator.review import html_report
 from simulator.sessions.records import SessionDocument
@@ -185,6 +186,11 @@ def test_real_report_is_offline_with_charts_transcripts_and_a_screenshot(browser
             "Where each part was said")
         assert strip.locator("rect").count() >= 1
         assert page.locator(f"#turn-{deep.turn} .parts tbody tr").count() >= 1
+        # Parts are named by their titles in the script (the JSON keeps the ids).
+        script = find_script(doc.script.id).script
+        titles = {p.title for q in script.questions for p in q.parts}
+        named = page.locator(f"#turn-{deep.turn} .parts tbody th").all_inner_texts()
+        assert named and {n.strip() for n in named} <= titles, named
         # The transcripts: every word of every answer, in order, with its start time.
         for a in doc.answers:
             assert a.words, a.question_id
