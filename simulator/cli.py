@@ -108,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     _llm_arguments(doctor)
 
     sub.add_parser("scripts", parents=[common], help="list interview scripts")
+    sub.add_parser("prepare", parents=[common],
+                   help="encode the scripts' example sentences now (once per machine; make "
+                        "does it), so that no interview or analysis waits for it")
 
     analyze = sub.add_parser(
         "analyze", parents=[common], help="coaching analysis of a recording made elsewhere",
@@ -215,6 +218,8 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
             return _doctor(args, console)
         if args.command == "scripts":
             return _scripts(console)
+        if args.command == "prepare":
+            return _prepare(console)
         if args.command == "analyze":
             return _analyze(args, console, err)
         if args.command == "review":
@@ -344,6 +349,23 @@ def _scripts(console: Console) -> int:
     from simulator.terminal.tables import scripts_table
 
     console.print(scripts_table(list_scripts()))
+    return 0
+
+
+def _prepare(console: Console) -> int:
+    import time
+
+    from simulator.commands import prepare_scripts
+
+    started = time.perf_counter()
+    with console.status("Encoding the scripts' example sentences for the sentence model…"):
+        scripts, sentences = prepare_scripts()
+    if not sentences:
+        console.print("Nothing to encode: no script gives example sentences, or the sentence "
+                      "model is not installed (`mock-interview doctor` says which).")
+    else:
+        console.print(f"{sentences} example sentences of {scripts} scripts ready "
+                      f"({time.perf_counter() - started:.0f} s; kept in the models cache).")
     return 0
 
 

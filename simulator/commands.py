@@ -197,6 +197,18 @@ def list_scripts():
     return discover_scripts(paths.user_scripts_dir())
 
 
+def prepare_scripts() -> tuple[int, int]:
+    """Encode the example sentences of every script that loads (bundled and the user's) with
+    every core: (scripts, sentences ready; 0 without the sentence model)."""
+    import os
+
+    from simulator.analysis.parts import prepare_examples
+
+    loaded = [e.loaded for e in list_scripts() if e.loaded is not None]
+    questions = [q for script in loaded for q in script.script.questions]
+    return len(loaded), prepare_examples(questions, threads=os.cpu_count() or 1)
+
+
 def session_store(sessions_dir: str | None) -> SessionStore:
     return SessionStore(paths.sessions_dir(sessions_dir))
 

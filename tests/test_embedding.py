@@ -4,6 +4,8 @@ forward pass, must give the reference implementation's numbers."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -92,3 +94,31 @@ def test_doctor_reports_the_sentence_model(tmp_path):
     doctor = mock_interview("doctor", "--seconds", "0.3", "--llm", "offline", home=tmp_path)
     line = next(x for x in doctor.stdout.splitlines() if "Sentence model" in x)
     assert "all-MiniLM-L6-v2 loads in" in line, doctor.stdout
+
+
+def test_prepare_leaves_every_scripts_examples_in_the_cache(tmp_path, monkeypatch):
+    """`mock-interview prepare` (make runs it after installing) encodes the example sentences
+    of every script, the deep dive's example answers included, into the models cache: an
+    interview's warm-up then reads them instead of encoding 2,800 sentences beside Whisper."""
+    from simulator.analysis.parts import _all_examples, parts_of
+    from simulator.config.script import find_script
+
+    from conftest import mock_interview
+
+    # An empty cache of its own (about 30 s to fill), so that the test shows what prepare did.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    result = mock_interview("prepare", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\d+ example sentences of \d+ scripts ready", result.stdout), result.stdout
+    deep = next(q for q in find_script(None).script.questions if q.id == "deep-dive")
+    examples = _all_examples(parts_of(deep))
+    assert len(examples) > 2000  # the parts' examples and the example answers' sentences
+    folder = embedding.model_dir()
+    assert folder is not None
+    encoder = embedding.SentenceEncoder(folder)
+
+    def encode_again(*args, **kwargs):
+        raise AssertionError("encoded again: prepare did not cache these examples")
+
+    encoder.encode = encode_again  # type: ignore[method-assign]
+    assert encoder.encode_cached(examples).shape == (len(examples), encoder.dimensions)

@@ -77,8 +77,9 @@ class SentenceEncoder:
         self._cache_lock = threading.Lock()
         self.dimensions = int(self._w["embeddings.word_embeddings.weight"].shape[1])
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text, each of unit length (so a dot product is the cosine)."""
+    def encode(self, texts: Sequence[str], threads: int = 1) -> np.ndarray:
+        """One row per text, each of unit length (so a dot product is the cosine). ``threads``:
+        BLAS threads (more only where nothing else runs, e.g. `mock-interview prepare`)."""
         if not texts:
             return np.zeros((0, self.dimensions), np.float32)
         with self._lock:
@@ -90,7 +91,7 @@ class SentenceEncoder:
         # One BLAS thread: with two, a 3-minute answer took 0.35 s on a quiet machine but
         # 0.8 s beside one busy process and over 10 s beside two (the threads wait on each
         # other), and the interview runs this beside Whisper. One takes 0.5 s in every case.
-        with threadpool_limits(1, user_api="blas"):
+        with threadpool_limits(max(1, threads), user_api="blas"):
             for first in range(0, len(order), BATCH):
                 rows = order[first:first + BATCH]
                 width = max(lengths[i] for i in rows)
@@ -101,14 +102,15 @@ class SentenceEncoder:
                     / np.maximum(mask.sum(1, keepdims=True), 1)
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
-    def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
+    def encode_cached(self, texts: Sequence[str], threads: int = 1) -> np.ndarray:
         """:meth:`encode` for a script's example sentences: kept in memory, and on disk (in
-        the models cache: a deep dive's 216 examples take 2 s to encode, 5 ms to read), so
-        they are encoded once per machine, not once per answer or per command."""
+        the models cache: the deep dive's 2,835 examples take 39 s to encode on one thread,
+        milliseconds to read), so they are encoded once per machine (`make` does it, with
+        `mock-interview prepare`), not once per answer or per command."""
         with self._cache_lock:  # the interview's warm-up and a first analysis may overlap
-            return self._encode_cached(texts)
+            return self._encode_cached(texts, threads)
 
-    def _encode_cached(self, texts: Sequence[str]) -> np.ndarray:
+    def _encode_cached(self, texts: Sequence[str], threads: int) -> np.ndarray:
         key = hashlib.sha256("\n".join([self.name, *texts]).encode()).hexdigest()[:32]
         if key in self._cache:
             return self._cache[key]
@@ -119,7 +121,7 @@ class SentenceEncoder:
         except (OSError, ValueError):
             pass  # not cached yet, or a damaged file: encode again
         if vectors is None or vectors.shape != (len(texts), self.dimensions):
-            vectors = self.encode(texts)
+            vectors = self.encode(texts, threads)
             temporary = path.with_name(f"{key}.{os.getpid()}.tmp")
             try:  # a cache that cannot be written (full disk, read-only home) only costs time
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -156,16 +156,19 @@ def _told_sentences(told: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, .
     return {part: tuple(sentences) for part, sentences in out.items()}
 
 
-def prepare_examples(questions: Sequence[Any]) -> None:
+def prepare_examples(questions: Sequence[Any], threads: int = 1) -> int:
     """Load the sentence model and encode the example sentences of ``questions`` (script
     questions) ahead of the first analysis, e.g. while the interviewer asks the first
-    question: the first summary of an open answer then waits for nothing."""
+    question: the first summary of an open answer then waits for nothing. Returns how many
+    sentences are ready (0 without the model)."""
     wanted = [_all_examples(parts) for parts in map(parts_of, questions)
               if parts and all(p.examples for p in parts)]
     encoder = sentence_encoder() if wanted else None  # a script without examples loads nothing
-    if encoder is not None:
-        for examples in wanted:
-            encoder.encode_cached(examples)
+    if encoder is None:
+        return 0
+    for examples in wanted:
+        encoder.encode_cached(examples, threads)
+    return sum(map(len, wanted))
 
 
 def _all_examples(parts: Sequence[PartSpec]) -> list[str]:
