@@ -117,8 +117,8 @@ class Question(Strict):
     # An open answer's parts, in the recommended order (none: the answer is one part).
     parts: list[Part] = []
     # Whole answers told part by part, whose sentences serve as examples of their parts
-    # (`config.example_answers`): inline, or the path of a file of them (relative to the
-    # script). A loaded script always holds the answers themselves.
+    # (`config.example_answers`): inline, or a file of them (the id of a bundled one, or a
+    # path relative to the script). A loaded script always holds the answers themselves.
     example_answers: Annotated[str, Field(min_length=1)] | list[ExampleAnswer] = []
 
     @model_validator(mode="after")
