@@ -386,9 +386,13 @@ def _analyze(args, console: Console, err: Console) -> int:
                         "(Ctrl-C skips this)…"):
             yield
 
+    def analysing():
+        return err.status("Analysing the answer (slower the first time: the script's example "
+                          "sentences are encoded once)…")
+
     question, timing, analysis, heard = analyze_recording(
         args.recording, args.script, args.question, args.model, transcribing,
-        verbatim=args.verbatim, on_listening=listening)
+        verbatim=args.verbatim, on_listening=listening, on_analysing=analysing)
     if args.json:
         data = analysis.to_json()
         data.update(recording=args.recording, speech_start=timing.speech_start,

@@ -267,7 +267,7 @@ def review_document(session_id: str, sessions_dir: str | None, model: str | None
 
 def analyze_recording(path: str, script: str | None, question_id: str | None,
                       model: str | None = None, on_transcribing=None, verbatim: bool = True,
-                      on_listening=None):
+                      on_listening=None, on_analysing=None):
     """The coaching analysis of a recording made elsewhere, against a script's question,
     without an interview: the same analysis a session's report gives, the verbatim pass's
     fillers included (``verbatim=False`` skips that second decode, and fillers may then be
@@ -317,6 +317,9 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
                          [[s.start, s.end] for s in measured.spans],
                          timing.speech_start, timing.speech_end, question.id, question.min_s,
                          question.max_s)
-    analysis = analyze(answer, parts_of(question), loaded.rubric,
-                       loaded.script.interviewer.strictness)
+    # Loads the sentence model, and on a machine that has not encoded this script's example
+    # sentences yet (`prepare`), encodes them: up to 40 s for the deep dive, not in silence.
+    with (on_analysing() if on_analysing else nullcontext()):
+        analysis = analyze(answer, parts_of(question), loaded.rubric,
+                           loaded.script.interviewer.strictness)
     return question, timing, analysis, heard
