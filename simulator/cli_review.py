@@ -124,6 +124,9 @@ def _show(args, session_id: str, console: Console, err: Console,
 
     doc = review_document(session_id, sessions_dir, on_transcribing=transcribing,
                           repair=args.repair)
+    with err.status("Loading the sentence model for the analysis (slower the first time: "
+                    "the script's example sentences are encoded once)…"):
+        review.prepare_analysis(doc)
     wrote = False
     if args.html or args.open:
         snapshot = False

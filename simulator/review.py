@@ -38,6 +38,17 @@ def analyses_of(doc: SessionDocument) -> dict[int, AnswerAnalysis]:
     return analyze_session(doc, script_context(doc, paths.user_scripts_dir()))
 
 
+def prepare_analysis(doc: SessionDocument) -> None:
+    """Load the sentence model and the example vectors of the session's script before the
+    first analysis, so that a caller can say it is working: on a machine that has not
+    encoded that script's examples yet (`mock-interview prepare`), this takes up to 40 s."""
+    from simulator.analysis.parts import prepare_examples
+
+    context = script_context(doc, paths.user_scripts_dir())
+    if context.script is not None and any(a.status == "complete" for a in doc.answers):
+        prepare_examples(context.script.questions)
+
+
 def html_report(doc: SessionDocument, with_audio: bool = True,
                 analyses: Mapping[int, AnswerAnalysis] | None = None) -> str:
     """The self-contained HTML report of a saved session."""
