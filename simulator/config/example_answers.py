@@ -21,7 +21,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from simulator.config.loader import Id, Long, RequiredLong, Strict, load_toml
+from simulator.config.loader import Id, Long, RequiredLong, Strict, find_file, load_toml
 from simulator.errors import ScriptError
 
 
@@ -68,16 +68,8 @@ def load_example_answers(ref: str, script_path: Path,
     """The answers ``ref`` names: the id of a bundled file (configs/example_answers/, so a
     copy of a bundled script keeps its answers) or a path to a TOML file, relative to the
     script's folder. Raises :class:`ScriptError` naming the file, the key and the problem."""
-    path = Path(ref).expanduser()
-    if path.suffix == ".toml" or "/" in ref or "\\" in ref:
-        if not path.is_absolute():
-            path = script_path.parent / path
-    else:
-        path = bundled_example_answers_dir() / f"{ref}.toml"
-        if not path.is_file():
-            known = ", ".join(sorted(p.stem for p in path.parent.glob("*.toml"))) or "none"
-            raise ScriptError(f"unknown example answers {ref!r}",
-                              f"bundled example answers: {known}; or give a path to a file")
+    path = find_file(ref, script_path, bundled_example_answers_dir(), "example answers",
+                     "example answers")
     loaded, path, _sha = load_toml(path, ExampleAnswersFile, "example answers")
     problem = unknown_part(loaded.answers, part_ids)
     if problem:

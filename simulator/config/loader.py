@@ -105,6 +105,27 @@ def load_toml(path: str | Path, model: type[M], kind: str) -> tuple[M, Path, str
     return validated, path, hashlib.sha256(raw).hexdigest()
 
 
+def find_file(ref: str, relative_to: Path | None, bundled: Path, what: str,
+              plural: str) -> Path:
+    """Resolve a reference to a TOML file that a script names (a rubric, example answers):
+    a path (``.toml``, or with a slash), relative to the folder of ``relative_to`` (the
+    script), so that a script and its files can travel together; else the id of a bundled
+    file in ``bundled``, so that a copy of a bundled script keeps working. Raises
+    :class:`ScriptError` for an unknown id, listing the known ones."""
+    as_path = Path(ref).expanduser()
+    if as_path.suffix == ".toml" or "/" in ref or "\\" in ref:
+        if not as_path.is_absolute() and relative_to is not None:
+            base = relative_to if relative_to.is_dir() else relative_to.parent
+            as_path = base / as_path
+        return as_path
+    path = bundled / f"{ref}.toml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in bundled.glob("*.toml"))) or "none"
+        raise ScriptError(f"unknown {what} {ref!r}",
+                          f"known {plural}: {known}; or give the path of a TOML file")
+    return path
+
+
 def id_from_filename(path: Path) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-") or "file"
 

@@ -28,9 +28,9 @@ from simulator.config.loader import (
     RequiredLong,
     RequiredName,
     Strict,
+    find_file,
     load_toml,
 )
-from simulator.errors import ScriptError
 
 # ----------------------------------------------------------------------------- validators
 
@@ -144,19 +144,6 @@ def bundled_rubrics_dir() -> Path:
 
 
 def find_rubric(ref: str, relative_to: Path | None = None) -> Rubric:
-    """Resolve a rubric reference: the id of a bundled rubric, or a path to a TOML file.
-
-    A relative path is taken from the folder of ``relative_to`` (the script naming it), so a
-    script and its rubric can travel together.
-    """
-    as_path = Path(ref).expanduser()
-    if as_path.suffix == ".toml" or "/" in ref or "\\" in ref:
-        if not as_path.is_absolute() and relative_to is not None:
-            base = relative_to if relative_to.is_dir() else relative_to.parent
-            as_path = base / as_path
-        return load_rubric(as_path)
-    path = bundled_rubrics_dir() / f"{ref}.toml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in bundled_rubrics_dir().glob("*.toml"))) or "none"
-        raise ScriptError(f"unknown rubric {ref!r}", f"known rubrics: {known}")
-    return load_rubric(path)
+    """Resolve a rubric reference: the id of a bundled rubric, or a path to a TOML file
+    (relative to the folder of ``relative_to``, the script naming it)."""
+    return load_rubric(find_file(ref, relative_to, bundled_rubrics_dir(), "rubric", "rubrics"))
