@@ -55,6 +55,19 @@ def test_a_filler_over_silence_is_not_added():
     assert merge_fillers(DEFAULT, primed, voiced_between((0.5, 0.8), (1.6, 2.6)), SPEECH) == []
 
 
+def test_a_long_filler_is_judged_on_the_sound_it_covers_not_on_its_length():
+    # Whisper starts a word early, most of all after a pause: this "um" is written from 1.0 s
+    # but was said from 1.7 s, so most of its 1.1 s is quiet. Half a second of it heard (or
+    # half the word, if shorter) is enough; a tenth of a second is not.
+    default = [w("So", 0.5, 0.8), w("we", 2.2, 2.4), w("built", 2.4, 2.7), w("it.", 2.7, 3.0)]
+    primed = [w("So,", 0.5, 0.8), w("um,", 1.0, 2.1), w("we", 2.2, 2.4), w("built", 2.4, 2.7),
+              w("it.", 2.7, 3.0)]
+    speech = [(0.5, 0.8), (1.7, 3.0)]
+    added = merge_fillers(default, primed, voiced_between(*speech), speech)
+    assert [(x.word, x.start) for x in added] == [("um,", 1.0)]
+    assert merge_fillers(default, primed, voiced_between((0.5, 0.8), (1.95, 3.0)), speech) == []
+
+
 def test_a_filler_in_place_of_a_real_word_is_not_added():
     # The default decoding heard "built" where the primed one wrote "um": which is right is
     # unknown, so nothing is counted.
