@@ -300,3 +300,28 @@ def test_the_markdown_report_names_parts_by_their_script_titles():
     assert all(titles[p] in note for p in (*timeline.missing, *timeline.out_of_order)), note
     assert not any(p in note for p in (*timeline.missing, *timeline.out_of_order)
                    if titles[p].lower() != p), note
+
+
+def test_the_summary_after_an_answer_names_parts_by_their_titles_and_marks_the_order():
+    """The line the terminal shows after an open answer: each part's title and time, in
+    spoken order, "(out of order)" after a part told out of the recommended order, and the
+    missing parts by title."""
+    from rich.console import Console
+
+    from simulator.terminal.live import ConsoleView
+
+    answer = next(a for a in pa.corpus() if "out-of-order" in a.kinds and "missing" in a.kinds)
+    data, _truth = pa.timed_text(answer)
+    analysis = pa.analyze_text(data, answer.question)
+    timeline = analysis.timeline
+    titles = {p.id: p.title for p in pa.question(answer.question).parts}
+    console = Console(record=True, width=400)
+    ConsoleView(console)._summary(analysis)
+    line = next(x for x in console.export_text().splitlines() if x.startswith("Parts: "))
+    cells = line.removeprefix("Parts: ").split(" · ")
+    assert [c.split(" ")[0] for c in cells[:len(timeline.parts)]] == [
+        titles[p.id].split(" ")[0] for p in timeline.parts], line
+    assert timeline.out_of_order and all(
+        any(c.startswith(titles[p]) and c.endswith("(out of order)") for c in cells)
+        for p in timeline.out_of_order), line
+    assert cells[len(timeline.parts):] == [f"{titles[m]} missing" for m in timeline.missing]

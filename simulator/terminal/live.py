@@ -199,12 +199,14 @@ class ConsoleView:
         after a follow-up that got what it asked for, a line saying so. The report has the
         rest."""
         timeline = analysis.timeline
-        if timeline is not None:
+        if timeline is not None:  # named by the script's titles, as the reports name them
             cells = []
             for p in timeline.parts:
                 style = VERDICT_STYLE.get(p.verdict or "", "white")
-                cells.append(f"[{style}]{safe(p.id)} {format_duration(p.seconds)}[/]")
-            cells += [f"[red]{safe(m)} missing[/]" for m in timeline.missing]
+                late = " (out of order)" if p.id in timeline.out_of_order else ""
+                cells.append(f"[{style}]{safe(timeline.title(p.id))} "
+                             f"{format_duration(p.seconds)}{late}[/]")
+            cells += [f"[red]{safe(timeline.title(m))} missing[/]" for m in timeline.missing]
             self.console.print("Parts: " + " · ".join(cells))
         for remark in analysis.remarks[:2]:
             self.console.print(f"[yellow]→[/] {safe(remark)}")
