@@ -18,8 +18,8 @@ see bench/fillers.py):
 - its time agrees with its place in the text, and no more fillers go into one gap than the
   sound there could hold (a decoding loop writes "uh" dozens of times at one instant);
 - the recorder's activity analysis (`audio.activity`) heard someone there: at least half of
-  its 32 ms frames are voiced (of a filler written longer than ``JUDGED_S``, that much of
-  it: Whisper starts a word early after a pause) and it lies within a stretch of speech,
+  its 32 ms frames are voiced (of a filler written longer than ``JUDGED_S``, half of
+  ``JUDGED_S``: Whisper starts a word early after a pause) and it lies within a stretch of speech,
   not in a pause (a piece shorter than ``MIN_FILLER_S`` is judged on the sound around it: a
   20 ms "uh" is a timestamp artefact); and Whisper gave it a probability of at least
   ``MIN_PROBABILITY``.
@@ -62,7 +62,7 @@ from audio.vad import FRAME_S
 
 # Bump when the prompt or the merging rules change: saved results name the version they used.
 # 4: the first window and the short pieces (audio.primed) instead of one primed decoding.
-# 5: a filler written longer than JUDGED_S is judged on that much sound, not half its length.
+# 5: a filler written longer than JUDGED_S needs half of JUDGED_S voiced, not half its length.
 PASS_VERSION = 5
 
 HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm",
