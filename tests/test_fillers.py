@@ -57,8 +57,8 @@ def test_a_filler_over_silence_is_not_added():
 
 def test_a_long_filler_is_judged_on_the_sound_it_covers_not_on_its_length():
     # Whisper starts a word early, most of all after a pause: this "um" is written from 1.0 s
-    # but was said from 1.7 s, so most of its 1.1 s is quiet. Half a second of it heard (or
-    # half the word, if shorter) is enough; a tenth of a second is not.
+    # but was said from 1.7 s, so most of its 1.1 s is quiet. A quarter of a second of it
+    # heard (half of JUDGED_S; half the word, if shorter) is enough; 0.15 s is not.
     default = [w("So", 0.5, 0.8), w("we", 2.2, 2.4), w("built", 2.4, 2.7), w("it.", 2.7, 3.0)]
     primed = [w("So,", 0.5, 0.8), w("um,", 1.0, 2.1), w("we", 2.2, 2.4), w("built", 2.4, 2.7),
               w("it.", 2.7, 3.0)]
