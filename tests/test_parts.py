@@ -18,22 +18,31 @@ corpus; the cues and the constants were tuned on the two development corpora
 ================================  ============  ======  ============  =======  ============
 corpus, path                      right median  min     bound. med.   missing  out of order
 ================================  ============  ======  ============  =======  ============
-dev, text at 170 wpm              98.2 %        89.5 %  0.0 s         12/12    12/12
-dev, spoken (TTS, base)           96.1 %        84.9 %  0.2 s         12/12    12/12
-dev plain, text at 170 wpm        80.3 %        60.0 %  0.0 s         9/10     8/10
-dev plain, spoken (TTS, base)     70.9 %        56.2 %  0.7 s         9/10     7/10
-held-out, text at 170 wpm         89.4 %        74.7 %  0.0 s         10/12    12/12
+dev, text at 170 wpm              100.0 %       89.5 %  0.0 s         12/12    12/12
+dev, spoken (TTS, base)           96.5 %        82.7 %  0.2 s         12/12    12/12
+dev plain, text at 170 wpm        85.2 %        71.1 %  0.0 s         9/10     8/10
+dev plain, spoken (TTS, base)     82.5 %        64.2 %  2.3 s         9/10     7/10
+held-out, text at 170 wpm         92.5 %        74.7 %  0.0 s         10/12    12/12
 held-out, spoken (TTS, base)      91.9 %        61.4 %  0.3 s         10/12    12/12
 ================================  ============  ======  ============  =======  ============
+
+Each part is now told in one stretch (simulator/analysis/decoding.py: the search never
+enters a part again once it has left it). Before that the rows read: dev text 98.2 % /
+89.5 %, dev spoken 96.1 % / 84.9 %, plain text 80.3 % / 60.0 %, plain spoken 70.9 % / 56.2 %
+(0.7 s), held-out text 89.4 % / 74.7 %, held-out spoken 91.9 % / 61.4 %, the rest as now
+(spoken rows compared on the same transcripts; Whisper varies between runs, so a spoken
+answer may gain or lose a part's name from one run to the next: one run named 9/12 of the
+held-out missing parts).
 
 Before the example answers (examples and cues only) the rows read: dev text 100.0 % / 88.1 %,
 dev spoken 90.8 % / 85.5 %, plain text 76.6 % / 58.9 % (8/10, 10/10), plain spoken 68.3 % /
 43.0 % (2.3 s, 9/10, 8/10), held-out text 86.8 % / 62.0 % (9/12), held-out spoken 85.5 % /
 54.7 % (9/12).
 
-With cue words alone (no examples, or without the sentence model) the same rows read:
-dev text 95.1 % / 79.5 %, dev spoken 90.4 % / 74.9 %, plain text 38.9 % / 12.9 % (26.4 s),
-held-out text 63.0 % / 43.9 % (5.3 s), held-out spoken 59.9 % / 41.0 % (4.4 s).
+With cue words alone (no examples, or without the sentence model) the text rows read:
+dev 100.0 % / 79.5 %, plain 34.1 % / 6.9 % (32.2 s), held-out 67.8 % / 43.9 % (5.3 s); before
+the one-stretch search 95.1 % / 79.5 %, 38.9 % / 12.9 % (26.4 s) and 63.0 % / 43.9 % (the
+spoken rows, measured then: dev 90.4 % / 74.9 %, held-out 59.9 % / 41.0 % (4.4 s)).
 
 "dev plain" is a second development corpus, written later in plain conversational words with
 about a quarter of the cue words per word of the first: it shows how much of the accuracy
@@ -70,12 +79,13 @@ class Floor(NamedTuple):
 
 
 # Regression floors (see the docstring for the measured figures and the targets).
-FLOOR_DEV_TEXT = Floor(median_right=0.97, min_right=0.85, order_named=12)
+FLOOR_DEV_TEXT = Floor(median_right=0.98, min_right=0.85, order_named=12)
 # Spoken: Whisper's temperature fallback makes transcripts vary from run to run.
 FLOOR_DEV_SPOKEN = Floor(median_right=0.87, min_right=0.75, order_named=11)
-FLOOR_HELDOUT_TEXT_MEDIAN = 0.85  # measured 89.4 %
-FLOOR_PLAIN_TEXT_MEDIAN = 0.76  # measured 80.3 %
-FLOOR_PLAIN_TEXT_MEDIAN_CUES_ONLY_BELOW = 0.45  # cue words alone: measured 38.9 %
+FLOOR_HELDOUT_TEXT_MEDIAN = 0.88  # measured 92.5 %
+FLOOR_PLAIN_TEXT_MEDIAN = 0.82  # measured 85.2 %
+FLOOR_PLAIN_TEXT_MIN = 0.67  # measured 71.1 % (the worst answer)
+FLOOR_PLAIN_TEXT_MEDIAN_CUES_ONLY_BELOW = 0.45  # cue words alone: measured 34.1 %
 
 
 def _lis_length(seq: list[int]) -> int:
@@ -172,6 +182,7 @@ def test_plain_spoken_answers_keep_a_lenient_floor():
     others = {a.id for a in pa.corpus()} | {a.id for a in pa.corpus(pa.HOLDOUT)}
     assert others.isdisjoint(a.id for a in plain)
     assert pa.summarise(scores).median_right >= FLOOR_PLAIN_TEXT_MEDIAN, table
+    assert pa.summarise(scores).min_right >= FLOOR_PLAIN_TEXT_MIN, table
 
 
 @pytest.mark.slow

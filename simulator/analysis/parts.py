@@ -13,9 +13,9 @@ algorithm over a small hidden Markov model:
   content words of its title and description, each weighted by how specific it is to that
   part (a word every part shares says nothing); a unit matching nothing leaves the decision
   to the neighbours;
-- **transitions**: a candidate usually stays in a part for several sentences, usually moves
-  on to a later part, and only rarely goes back (which is allowed: that is a part told out of
-  the recommended order).
+- **transitions** (`decoding.py`): a candidate usually stays in a part for several sentences,
+  usually moves on to a later part, and only rarely goes back (which is allowed: that is a
+  part told out of the recommended order); a part once left is not entered again.
 
 Each unit then owns the time from its first word to the next unit's first word (pauses belong
 to the part they follow), so the parts' seconds add up to the answer's speaking time. A part
@@ -36,15 +36,13 @@ from typing import Any
 
 import numpy as np
 
+from simulator.analysis.decoding import longest_increasing, most_likely_parts
 from simulator.analysis.embedding import SentenceEncoder, sentence_encoder
 from simulator.analysis.keywords import keywords_pattern
 from simulator.analysis.text import AnswerText
 from simulator.analysis.timing import Budget, judge
 from simulator.analysis.units import Unit, sentence_units, units_of
 
-STAY, FORWARD, BACK = 0.86, 0.12, 0.05  # transition weights (normalised per state); going
-# back costs the same from any part: a part told late is no less likely late in the answer
-SKIP_DECAY = 0.55  # moving forward past a part is less likely than to the next one
 SMOOTHING = 0.25  # added to every part's score: a unit that matches nothing is undecided
 SHARPNESS = 1.3  # how strongly a matching word pulls a unit towards its part
 PHRASE_WEIGHT = 1.5  # a cue of several words weighs this much more than a single word
@@ -192,7 +190,7 @@ def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
     if encoder is not None:
         scores = _combine(scores, _example_scores(texts, parts, encoder))
         located_by = LOCATED_BY_EXAMPLES
-    path = _viterbi(scores, len(parts))
+    path = most_likely_parts(scores, len(parts))
     end = speech_end if speech_end is not None else units[-1].end_s
     spans: dict[int, list[tuple[float, float]]] = {}
     words: dict[int, int] = {}
@@ -216,7 +214,7 @@ def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
                                                  for a, b in spans[state]),
                                   seconds, words[state], spec.min_s, spec.max_s, verdict, delta))
     missing = tuple(p.id for i, p in enumerate(parts) if i not in spans)
-    in_order = set(_longest_increasing(first_seen))
+    in_order = set(longest_increasing(first_seen))
     out_of_order = tuple(parts[s].id for s in first_seen if s not in in_order)
     return Timeline(tuple(timings), missing, out_of_order,
                     tuple((parts[s].id, u) for s, u in zip(path, units)),
@@ -329,53 +327,3 @@ def _unit_rows(x: np.ndarray) -> np.ndarray:
 def _log_softmax(x: np.ndarray) -> np.ndarray:
     shifted = x - x.max(axis=1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-# ----------------------------------------------------------------------------- decoding
-
-
-def _transitions(n: int) -> list[list[float]]:
-    """log P(next part | part), in the recommended order."""
-    table = []
-    for i in range(n):
-        row = []
-        for j in range(n):
-            if j == i:
-                w = STAY
-            elif j > i:
-                w = FORWARD * SKIP_DECAY ** (j - i - 1)
-            else:
-                w = BACK
-            row.append(w)
-        total = sum(row)
-        table.append([math.log(w / total) for w in row])
-    return table
-
-
-def _viterbi(scores: list[list[float]], n: int) -> list[int]:
-    trans = _transitions(n)
-    start = [math.log(SKIP_DECAY ** j) for j in range(n)]  # most answers open with part one
-    best = [start[j] + scores[0][j] for j in range(n)]
-    back: list[list[int]] = []
-    for row in scores[1:]:
-        step, prev = [], []
-        for j in range(n):
-            i = max(range(n), key=lambda k: best[k] + trans[k][j])
-            step.append(best[i] + trans[i][j] + row[j])
-            prev.append(i)
-        best, back = step, [*back, prev]
-    state = max(range(n), key=lambda j: best[j])
-    path = [state]
-    for prev in reversed(back):
-        state = prev[state]
-        path.append(state)
-    return path[::-1]
-
-
-def _longest_increasing(seq: Sequence[int]) -> list[int]:
-    """The longest strictly increasing subsequence (the parts told in the recommended order)."""
-    best: list[list[int]] = []
-    for x in seq:
-        candidates = [b for b in best if b[-1] < x]
-        best.append([*max(candidates, key=len, default=[]), x])
-    return max(best, key=len, default=[])

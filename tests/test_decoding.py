@@ -1,0 +1,80 @@
+"""The search for the most likely parts of an answer (simulator/analysis/decoding.py): each
+part is told in one stretch, parts told out of order are still found, and the search is exact."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from simulator.analysis import decoding
+
+
+def scores_for(*leanings: int | tuple[int, float], n: int = 3) -> list[list[float]]:
+    """One row per unit: the part it leans to gets 0.9 (or the given probability)."""
+    rows = []
+    for lean in leanings:
+        part, p = lean if isinstance(lean, tuple) else (lean, 0.9)
+        rest = math.log((1 - p) / (n - 1))
+        rows.append([math.log(p) if j == part else rest for j in range(n)])
+    return rows
+
+
+def path_score(path: list[int], scores: list[list[float]], n: int) -> float:
+    trans = decoding._transitions(n)
+    total = decoding._start(n)[path[0]] + scores[0][path[0]]
+    for k in range(1, len(path)):
+        total += trans[path[k - 1]][path[k]] + scores[k][path[k]]
+    return total
+
+
+def told_once(path: list[int]) -> bool:
+    stretches = [part for part, _ in itertools.groupby(path)]
+    return len(stretches) == len(set(stretches))
+
+
+def test_a_part_once_left_is_not_entered_again():
+    # Problem, then data, then three units that read a little more like the problem than
+    # like data, then modelling: the plain search goes back to the problem; the candidate
+    # told each part once, and the three units stay with data.
+    back_there = [math.log(0.75), math.log(0.2), math.log(0.05)]
+    scores = [*scores_for(0, 0, 1, 1), back_there, back_there, back_there, *scores_for(2, 2)]
+    assert decoding._viterbi(scores, 3) == [0, 0, 1, 1, 0, 0, 0, 2, 2]  # the old behaviour
+    assert decoding.most_likely_parts(scores, 3) == [0, 0, 1, 1, 1, 1, 1, 2, 2]
+
+
+def test_a_part_told_out_of_order_is_still_found():
+    scores = scores_for(2, 2, 0, 0, 1, 1)
+    assert decoding.most_likely_parts(scores, 3) == [2, 2, 0, 0, 1, 1]
+
+
+def test_the_search_finds_the_best_path_that_tells_each_part_once():
+    """Against every path, on random scores: the search is exact, not a heuristic."""
+    rng = np.random.default_rng(7)
+    for n, units in ((3, 7), (4, 6)):
+        for _ in range(25):
+            scores = np.log(rng.dirichlet(np.ones(n), size=units)).tolist()
+            feasible = [list(p) for p in itertools.product(range(n), repeat=units)
+                        if told_once(list(p))]
+            best = max(path_score(p, scores, n) for p in feasible)
+            found = decoding.most_likely_parts(scores, n)
+            assert told_once(found)
+            assert math.isclose(path_score(found, scores, n), best, abs_tol=1e-9)
+
+
+def test_many_parts_fall_back_to_the_plain_search(monkeypatch):
+    scores = scores_for(0, 0, 1, 1, 0, 0, 0, 2, 2)
+    assert not told_once(decoding._viterbi(scores, 3))
+    monkeypatch.setattr(decoding, "TRACKED_PARTS_MAX", 2)
+    assert decoding.most_likely_parts(scores, 3) == decoding._viterbi(scores, 3)
+
+
+def test_one_unit_and_one_part():
+    assert decoding.most_likely_parts([[0.0]], 1) == [0]
+    assert decoding.most_likely_parts(scores_for(1), 3) == [1]
+
+
+def test_the_longest_run_in_the_recommended_order():
+    assert decoding.longest_increasing([0, 3, 1, 2, 4]) == [0, 1, 2, 4]
+    assert decoding.longest_increasing([]) == []
