@@ -53,7 +53,8 @@ ANSWER_IDF = 1.0  # a cue said in k units of the answer weighs 1 / k ** ANSWER_I
 # divided by EXAMPLE_TEMPERATURE, is a softmax whose log adds to the cue scores' log.
 EXAMPLE_TOP_K = 8
 EXAMPLE_TEMPERATURE = 0.04
-EXAMPLE_WEIGHT = 1.0  # against the cue scores' 1
+EXAMPLE_WEIGHT = 1.5  # against the cue scores' 1; 1.0 until each part was told in one
+# stretch (decoding.py), after which the sweep (0.7-2.0) moved the plain corpus most at 1.5-2
 # Sentences of one answer share its story (its domain, company, product), which dominates
 # their embeddings: every unit would match the part whose examples tell the most similar
 # story. Subtracting the answer's mean vector (and the mean of all examples from each
