@@ -23,6 +23,9 @@ def read_audio(path: str | os.PathLike[str]) -> Audio:
 
     Raises :class:`AudioFileError` naming the file when it is missing, empty or undecodable.
     """
+    if not os.fspath(path).strip():  # Path("") is the current folder: say what happened
+        raise AudioFileError("no audio file given: the path is empty",
+                             "give the path of a WAV, FLAC, MP3 or M4A recording")
     path = Path(path)
     if not path.exists():
         raise AudioFileError(f"audio file not found: {path}")

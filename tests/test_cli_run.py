@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from audio.io import write_wav
+from audio.errors import AudioFileError
+from audio.io import read_audio, write_wav
 from bench.wer import word_error_rate
 
 from audio_fixtures import answer_with_pauses, encode, room_noise
@@ -226,3 +227,11 @@ def test_review_of_unknown_session(tmp_path):
     result = mock_interview("review", "nope", home=tmp_path)
     assert result.returncode == 2
     assert "no saved session 'nope'" in one_error_line(result)
+
+
+@pytest.mark.parametrize("path", ["", "  "])
+def test_an_empty_audio_path_is_called_empty_not_a_folder(path):
+    """`mock-interview analyze ""` read the empty path as the current folder and said
+    "expected an audio file but . is a folder"."""
+    with pytest.raises(AudioFileError, match="no audio file given: the path is empty"):
+        read_audio(path)
