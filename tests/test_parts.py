@@ -176,7 +176,7 @@ def test_held_out_answers_keep_a_lenient_floor():
     assert pa.summarise(scores).median_right >= FLOOR_HELDOUT_TEXT_MEDIAN, table
 
 
-def test_plain_spoken_answers_keep_a_lenient_floor():
+def test_plain_answers_keep_a_lenient_floor():
     """The second development corpus, in plain words with few of the script's cues: short
     of the targets (cue words alone were far from them); this guards against getting worse."""
     plain = pa.corpus(pa.PLAIN)
