@@ -16,7 +16,10 @@ see bench/fillers.py):
 - the default decoding has no filler of its own there: fillers are matched by time, not by
   text, since both often write the same sounds with other labels (`_unclaimed`);
 - its time agrees with its place in the text, and no more fillers go into one gap than the
-  sound there could hold (a decoding loop writes "uh" dozens of times at one instant);
+  sound there could hold (a decoding loop writes "uh" dozens of times at one instant); or,
+  where the default decoding timed the words around it elsewhere (it stretches a word over
+  the hesitations it left out), the primed decoding's times of those words bracket it and
+  the default decoding has no word at its time: then the text places it (`Filler.before`);
 - the recorder's activity analysis (`audio.activity`) heard someone there: at least half of
   its 32 ms frames are voiced (of a filler written longer than ``JUDGED_S``, half of
   ``JUDGED_S``: Whisper starts a word early after a pause) and it lies within a stretch of speech,
@@ -50,7 +53,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
@@ -63,7 +66,9 @@ from audio.vad import FRAME_S
 # Bump when the prompt or the merging rules change: saved results name the version they used.
 # 4: the first window and the short pieces (audio.primed) instead of one primed decoding.
 # 5: a filler written longer than JUDGED_S needs half of JUDGED_S voiced, not half its length.
-PASS_VERSION = 5
+# 6: a filler where the default decoding timed the words around it elsewhere is taken too,
+#    placed by the text (`Filler.before`).
+PASS_VERSION = 6
 
 HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm",
                          "hm", "mm", "mmm", "eh"})
@@ -89,10 +94,20 @@ _PUNCT = re.compile(r"^[^\w']+|[^\w']+$")
 
 
 @dataclass(frozen=True)
+class Filler(Word):
+    """A filler the pass adds to the transcript. ``before``: the index of the transcript
+    word it goes before, where its place is known from the text and not from its time (the
+    default decoding timed the words around it elsewhere, see `merge_fillers`); None: its
+    time places it (`with_fillers`)."""
+
+    before: int | None = None
+
+
+@dataclass(frozen=True)
 class FillerPass:
     """What the pass found: filler words to add to the transcript, in time order."""
 
-    added: list[Word]
+    added: list[Filler]
     model: str
     seconds: float  # decoding time
     version: int = PASS_VERSION
@@ -135,7 +150,7 @@ def _joined(words: Sequence[Word]) -> list[Word]:
     a filler), as are "Mon" + "-tree"."""
     out: list[Word] = []
     for w in words:
-        if out and w.word.startswith("-") and len(w.word) > 1:
+        if out and _is_piece(w.word):
             last = out[-1]
             out[-1] = Word(last.word + w.word, last.start, w.end,
                            min(last.probability, w.probability))
@@ -144,7 +159,24 @@ def _joined(words: Sequence[Word]) -> list[Word]:
     return out
 
 
-def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[int, int, Word]]:
+class _Insertion(NamedTuple):
+    """A filler only the primed decoding wrote, and where the texts put it."""
+
+    i1: int  # the stretch of default words [i1, i2) it lies in (empty: between two words)
+    i2: int
+    word: Word
+    # The same place in the primed decoding's own times: from the start of the agreed word
+    # before it to the end of the agreed word after it.
+    primed_lo: float
+    primed_hi: float
+
+
+def _is_piece(word: str) -> bool:
+    """Whether Whisper wrote ``word`` as the rest of the word before it ("-hmm")."""
+    return word.startswith("-") and len(word) > 1
+
+
+def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[_Insertion]:
     """Fillers the primed decoding has and the default one lacks, each with the stretch of
     default words ``[i1, i2)`` it lies in (empty when it goes between two words).
 
@@ -166,12 +198,19 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[i
         if tag == "equal":
             anchors += [(real_a[i], real_b[j]) for i, j in zip(range(i1, i2), range(j1, j2))]
     anchors.append((len(default), len(primed)))
-    out: list[tuple[int, int, Word]] = []
+    out: list[_Insertion] = []
     for (i, j), (next_i, next_j) in itertools.pairwise(anchors):
+        lo = primed[j].start if j >= 0 else 0.0
+        hi = primed[next_j].end if next_j < len(primed) else float("inf")
+
+        def take(i1: int, i2: int, fillers: Sequence[Word], lo: float = lo,
+                 hi: float = hi) -> list[_Insertion]:
+            return [_Insertion(i1, i2, w, lo, hi) for w in fillers]
+
         had, added = default[i + 1:next_i], primed[j + 1:next_j]
         if not any(_norm(w.word) not in HESITATIONS for w in [*had, *added]):
             if len(added) > len(had):
-                out += [(i + 1, next_i, w) for w in _unclaimed(added, had)]
+                out += take(i + 1, next_i, _unclaimed(added, had))
             continue
         edges_a, edges_b = _real_edges(had), _real_edges(added)
         if edges_a is None:
@@ -183,10 +222,10 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[i
             # last stand between sounds both heard.
             first, last = edges_a
             lead_a, tail_a = _run(had), _run(had[::-1])[::-1]
-            out += [(i + 1, i + 1 + len(lead_a), w)
-                    for w in _unclaimed([w for w in added if w.end <= first.start], lead_a)]
-            out += [(next_i - len(tail_a), next_i, w)
-                    for w in _unclaimed([w for w in added if w.start >= last.end], tail_a)]
+            out += take(i + 1, i + 1 + len(lead_a),
+                        _unclaimed([w for w in added if w.end <= first.start], lead_a))
+            out += take(next_i - len(tail_a), next_i,
+                        _unclaimed([w for w in added if w.start >= last.end], tail_a))
             continue
         # Both sides heard real words here, and disagree on them. The fillers right after
         # the agreed word (before either side's first real word) and right before the next
@@ -195,13 +234,13 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[tuple[i
         lead_a, lead_b = _run(had), _run(added)
         if len(lead_b) > len(lead_a):
             cut = min(edges_a[0].start, edges_b[0].start)
-            out += [(i + 1, i + 1 + len(lead_a), w) for w in _unclaimed(lead_b, lead_a)
-                    if (w.start + w.end) / 2 < cut]
+            out += take(i + 1, i + 1 + len(lead_a),
+                        [w for w in _unclaimed(lead_b, lead_a) if _middle(w) < cut])
         tail_a, tail_b = _run(had[::-1])[::-1], _run(added[::-1])[::-1]
         if len(tail_b) > len(tail_a):
             cut = max(edges_a[1].end, edges_b[1].end)
-            out += [(next_i - len(tail_a), next_i, w) for w in _unclaimed(tail_b, tail_a)
-                    if (w.start + w.end) / 2 > cut]
+            out += take(next_i - len(tail_a), next_i,
+                        [w for w in _unclaimed(tail_b, tail_a) if _middle(w) > cut])
     return out
 
 
@@ -231,10 +270,13 @@ def _unclaimed(primed: Sequence[Word], default: Sequence[Word]) -> list[Word]:
 
 
 def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
-                  voiced: Sequence[bool], speech: Sequence[tuple[float, float]]) -> list[Word]:
+                  voiced: Sequence[bool], speech: Sequence[tuple[float, float]]) -> list[Filler]:
     """The fillers of ``primed`` missing from ``default``, where someone was heard saying
     something. ``voiced``: per 32 ms frame, whether someone was heard; ``speech``: stretches
     of speech (seconds). Pure, so the rules are unit-tested on their own."""
+    # Where each joined default word starts in ``default`` (a filler's `before` indexes it).
+    origin = [k for k, w in enumerate(default) if k == 0 or not _is_piece(w.word)]
+    origin.append(len(default))
     default, primed = _joined(default), _joined(primed)
     starts = [w.start for w in default]
 
@@ -243,9 +285,9 @@ def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
         frames = voiced[first:max(int(np.ceil(b / FRAME_S)), first + 1)]
         return sum(frames) / len(frames) if len(frames) else 0.0
 
-    added: list[Word] = []
+    added: list[Filler] = []
     per_gap: dict[int, int] = {}
-    for i1, i2, w in _insertions(default, primed):
+    for i1, i2, w, primed_lo, primed_hi in _insertions(default, primed):
         if w.probability < MIN_PROBABILITY:
             continue
         # Primed fillers often come with no duration (a timestamp artefact): judge the sound
@@ -259,13 +301,22 @@ def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
             continue
         # Its time must agree with its place in the text: between the words around the
         # stretch the text puts it in (Whisper's word starts come early and its ends late,
-        # hence the neighbours' far edges).
+        # hence the neighbours' far edges); within that stretch its time says which gap
+        # between the default words it is in. Or else the default decoding timed the words
+        # around it elsewhere, which Whisper does where it leaves hesitations out: with no
+        # word for the "uh uh uh" it stretches a word next to them over them (base put
+        # mfa_uhuh's "Montreal" about 3.5 s late, after the "uh"s said after it). Then the
+        # primed decoding, which wrote them, must time the agreed words around the filler on
+        # either side of it, and the default decoding have no word at its time.
         lo = default[i1 - 1].start if i1 > 0 else 0.0
         hi = default[i2].end if i2 < len(default) else w.end + 1.0
-        if not lo <= middle <= hi:
+        index, place = bisect.bisect_left(starts, middle), None
+        if lo <= middle <= hi:
+            index = min(max(index, i1), i2)
+        elif not primed_lo <= middle <= primed_hi or _within_a_word(default, middle):
             continue
-        # Within that stretch its time says which gap between the default words it is in.
-        index = min(max(bisect.bisect_left(starts, middle), i1), i2)
+        else:
+            place = origin[i1]  # its time would put it on the wrong side of that word
         # A decoding stuck in a loop writes "uh" dozens of times at one instant: no more
         # fillers go into one gap than the sound in it could hold.
         before = default[index - 1].end if index > 0 else 0.0
@@ -276,9 +327,9 @@ def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
         if any(abs(x.start - w.start) < MIN_FILLER_S for x in added):
             continue
         per_gap[index] = per_gap.get(index, 0) + 1
-        added.append(Word(w.word, round(a if w.end - w.start < MIN_FILLER_S else w.start, 3),
-                          round(b if w.end - w.start < MIN_FILLER_S else w.end, 3),
-                          w.probability))
+        added.append(Filler(w.word, round(a if w.end - w.start < MIN_FILLER_S else w.start, 3),
+                            round(b if w.end - w.start < MIN_FILLER_S else w.end, 3),
+                            w.probability, place))
     return sorted(added, key=lambda x: x.start)
 
 
@@ -298,7 +349,11 @@ def listen_for_fillers(transcriber: WhisperTranscriber, audio: Audio,
     return FillerPass(added, transcriber.name, round(time.perf_counter() - started, 3))
 
 
-def joined_fillers(first: Sequence[Word], second: Sequence[Word]) -> list[Word]:
+def _within_a_word(words: Sequence[Word], t: float) -> bool:
+    return any(w.start < t < w.end for w in words)
+
+
+def joined_fillers(first: Sequence[Filler], second: Sequence[Filler]) -> list[Filler]:
     """The fillers of both decodings, in time order; one of ``second`` within
     ``SAME_SOUND_S`` of one of ``first`` is the same sound, timed a little differently."""
     out = list(first)
@@ -326,14 +381,20 @@ def _middle(w: _Timed) -> float:
 
 def with_fillers(words: Sequence[TimedWord], added: Sequence[TimedWord]) -> list[TimedWord]:
     """The transcript's words with the pass's fillers in their places: each filler before
-    the first word whose middle comes after its own. Not by start times: Whisper stretches a
+    the word its ``before`` names or else before the first word whose middle comes after
+    its own. Not by start times: Whisper stretches a
     word's start back over the filler before it ("Steve's" from 1.0 s, the "uh" before it at
     1.1-1.2 s), which would put the filler after the word it came before."""
     # A running maximum keeps the search sorted where Whisper's times are not.
     middles = list(itertools.accumulate((_middle(w) for w in words), max))
     places: dict[int, list[TimedWord]] = {}
     for filler in sorted(added, key=_middle):
-        places.setdefault(bisect.bisect_right(middles, _middle(filler)), []).append(filler)
+        # A filler the pass placed by the text (`Filler.before`, also saved in the session)
+        # goes where the text puts it.
+        before = getattr(filler, "before", None)
+        place = min(before, len(words)) if before is not None else \
+            bisect.bisect_right(middles, _middle(filler))
+        places.setdefault(place, []).append(filler)
     out: list[TimedWord] = []
     for k, word in enumerate(words):
         out += places.get(k, [])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import asdict
 
 import pytest
 
@@ -22,6 +23,7 @@ from audio.fillers import (
 from audio.primed import PIECE_PAD_S, WHISPER_WINDOW_S, opening, priming_pieces
 from audio.transcriber import Word
 from audio.vad import FRAME_S
+from simulator.sessions.records import FillerRecord, WordRecord
 
 from tests_paths import TEST_SCRIPT, speech
 
@@ -138,6 +140,34 @@ def test_fillers_after_an_agreed_word_count_where_the_words_after_them_disagree(
     default = [w("from", 2.42, 3.32), w("the", 3.32, 3.32), w("specification?", 3.32, 4.2)]
     primed = [w("from,", 2.38, 2.9), w("uh,", 2.9, 3.9), w("specification?", 4.02, 4.18)]
     assert merge_fillers(default, primed, voiced_between((2.4, 4.2)), [(2.4, 4.2)]) == []
+
+
+def test_a_filler_is_taken_where_the_default_decoding_timed_the_words_around_it_late():
+    # mfa_uh said after read speech, base: the default decoding left the "uh" out and
+    # stretched "Montreal" over it, timing it 1.9 s late; the primed decoding timed "Montreal"
+    # where it was said and the "uh" after it. The default decoding has no word at the
+    # filler's time, so it is taken (and its time, not the late "Montreal", places it).
+    default = [w("left.", 0.2, 0.5), w("Montreal", 2.9, 3.4), w("forced", 3.4, 3.9),
+               w("aligner.", 3.9, 4.4)]
+    primed = [w("left.", 0.2, 0.5), w("Montreal,", 1.0, 1.8), w("uh,", 2.4, 2.6),
+              w("for", 3.6, 3.8), w("Stilliner.", 3.8, 4.4)]
+    speech = [(0.2, 0.5), (1.0, 1.7), (2.3, 4.4)]
+    added = merge_fillers(default, primed, voiced_between(*speech), speech)
+    assert [(x.word, x.start) for x in added] == [("uh,", 2.4)]
+    # Placed by the text, after "Montreal", not by its time (before the late "Montreal"),
+    # also as the session saves it.
+    expected = ["left.", "Montreal", "uh,", "forced", "aligner."]
+    assert [x.word for x in with_fillers(default, added)] == expected
+    saved = [FillerRecord.model_validate_json(FillerRecord(**asdict(x)).model_dump_json())
+             for x in added]
+    words = [WordRecord(**asdict(x)) for x in default]
+    assert [x.word for x in with_fillers(words, saved)] == expected
+    # Where the default decoding heard a word at that time, the filler may be that word.
+    heard = [*default[:1], w("and", 2.35, 2.65), *default[1:]]
+    assert merge_fillers(heard, primed, voiced_between(*speech), speech) == []
+    # Nor is it taken where the primed decoding's own times do not put it after "Montreal".
+    primed[2] = w("uh,", 0.6, 0.9)
+    assert merge_fillers(default, primed, voiced_between((0.2, 4.4)), [(0.2, 4.4)]) == []
 
 
 def test_a_filler_after_a_word_only_the_default_decoding_wrote_is_added():

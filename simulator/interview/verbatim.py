@@ -15,7 +15,7 @@ from __future__ import annotations
 from audio.fillers import listen_for_fillers
 from audio.transcriber import WhisperTranscriber, Word
 from simulator.interview.view import InterviewView
-from simulator.sessions.records import AnswerRecord, FillersHeard, Notice, WordRecord
+from simulator.sessions.records import AnswerRecord, FillerRecord, FillersHeard, Notice
 from simulator.sessions.writer import SessionWriter
 
 # Seconds of work per second of audio, with base on two cores: the pass decodes an answer's
@@ -72,8 +72,8 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
                 continue
             session.log.append(FillersHeard, turn=answer.turn, model=result.model,
                                version=result.version, seconds=result.seconds,
-                               added=[WordRecord(word=w.word, start=w.start, end=w.end,
-                                                 probability=w.probability)
+                               added=[FillerRecord(word=w.word, start=w.start, end=w.end,
+                                                   probability=w.probability, before=w.before)
                                       for w in result.added])
             added += len(result.added)
             done += 1

@@ -36,6 +36,13 @@ class WordRecord(Record):
     probability: float = 1.0
 
 
+class FillerRecord(WordRecord):
+    """A filler the verbatim pass added (`audio.fillers.Filler`): ``before`` is the index of
+    the word it goes before where the text, not its time, places it (pass version 6)."""
+
+    before: int | None = None
+
+
 class SegmentRecord(Record):
     start: float
     end: float
@@ -198,7 +205,7 @@ class FillersHeard(Event):
     model: str | None = None
     version: int = 1
     seconds: float | None = None
-    added: list[WordRecord] = []
+    added: list[FillerRecord] = []
 
 
 class AnswerFailed(Event):
@@ -285,7 +292,7 @@ class AnswerRecord(TimingFields):
     segments: list[SegmentRecord] = []
     # The verbatim pass: None until it ran (the report says it is pending), then the
     # fillers it added (often none). ``words`` stays Whisper's default decoding.
-    fillers_added: list[WordRecord] | None = None
+    fillers_added: list[FillerRecord] | None = None
     asked_at: float | None = None
     ended_at: float | None = None
     transcribed_at: float | None = None
