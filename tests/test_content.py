@@ -111,6 +111,28 @@ def test_comparison_words_and_relative_numbers():
         {"result"}
 
 
+def test_a_starting_point_is_the_baseline_of_the_results_of_its_kind_told_later():
+    # Spoken answers give the "before" in the problem and the "after" at the end.
+    told = ("Our click rate was stuck at zero point three percent, and every page took "
+            "900 ms. I rebuilt the ranking. In the end the click rate reached zero point "
+            "four five percent and pages took 400 ms.")
+    found = mentions(told)
+    start = found["zero point three percent"]
+    assert start.starting and kinds(start) == set()  # the state before: not a result
+    assert kinds(found["zero point four five percent"]) == {"result", "baseline"}
+    # Only a figure told as the starting point is one: "took 900 ms" is not, so the 400 ms
+    # has no baseline and strict asks for one.
+    assert kinds(found["900 ms"]) == {"result"} and kinds(found["400 ms"]) == {"result"}
+    assert metrics(told).covered and not metrics(told, "strict").covered
+    assert metrics(told.replace("every page took", "pages sat at"), "strict").covered
+    # A result of another kind, or told before the starting point, gets no baseline from it.
+    other = mentions("Latency fell to 40 ms. Accuracy had plateaued at 80%. It rose 3x.")
+    assert kinds(other["40 ms"]) == {"result"} and kinds(other["3x"]) == {"result"}
+    # "Per thousand" is a denominator, not a figure.
+    assert "thousand" not in mentions("revenue per thousand impressions rose by 12% against "
+                                      "the control.")
+
+
 def test_no_numbers_quotes_a_vague_claim_else_a_metric_named():
     f = metrics("the new model really improved things for the analysts.")
     assert (f.covered, f.detail) == (False, "no numbers")

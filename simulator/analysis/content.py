@@ -67,6 +67,20 @@ BASELINE = frozenset({"compared", "comparing", "comparison", "baseline", "baseli
                       "vs", "than", "previous", "previously", "prior", "against", "old",
                       "existing", "legacy", "control", "holdout", "relative", "a/b"})
 CLOSE_BASELINE = frozenset({"from", "before", "after"})
+# Words just before a figure that make it the starting point ("our click rate was stuck at
+# 0.3 %"): a baseline for the results told after it, not a result that needs one.
+STARTING = frozenset({"stuck", "hovered", "hovering", "plateaued", "plateauing", "initially",
+                      "originally", "languished", "languishing", "sat", "sitting"})
+# The kinds of measure, so a result is compared with a starting point of its own kind.
+UNIT_KINDS = {"%": "share", "percent": "share", "per cent": "share", "percentage point": "share",
+              "percentage points": "share", "point": "share", "points": "share",
+              "basis points": "share", "ms": "time", "millisecond": "time",
+              "milliseconds": "time", "second": "time", "seconds": "time", "sec": "time",
+              "secs": "time", "minute": "time", "minutes": "time", "min": "time",
+              "mins": "time", "hour": "time", "hours": "time", "hr": "time", "hrs": "time",
+              "x": "factor", "times": "factor", "fold": "factor"}
+# "Revenue per thousand impressions": a denominator, not a figure.
+SCALES = frozenset({"hundred", "thousand", "million", "billion"})
 # Words before a number that make it a result rather than a count ("two years", "five people").
 RESULT_PREFIXES = ("improv", "reduc", "increas", "decreas", "drop", "fell", "fall", "cut",
                    "sav", "grew", "grow", "rose", "rais", "lift", "boost", "lower", "halv",
@@ -156,6 +170,10 @@ class NumberMention:
     requirement: bool  # a limit it had to meet ("a latency budget of 30 ms", "under 20 ms")
     duration: bool  # days, weeks, months, years ("after two years")
     date: bool  # a year ("in 2019", "March 2021"): never a result, not counted as a figure
+    # The state before the work ("stuck at 0.3 %"): not a result; a later result of its kind
+    # (`unit`) has a baseline in it.
+    starting: bool = False
+    unit: str | None = None  # its kind of measure (share, time, factor, money...), if any
 
 
 def _finding(t: AnswerText, criterion: str, covered: bool, detail: str, span: Span | None,
@@ -186,7 +204,10 @@ def numbers(text: AnswerText | str) -> list[NumberMention]:
     *requirement* has a ``SPEC`` word among the 4 words before it. A *baseline* is a
     ``BASELINE`` word near it in its sentence, or a ``CLOSE_BASELINE`` word just before it.
     A *result* is not a requirement, and has a measure unit (%, ms, x...), is ``RELATIVE``
-    ("halved"), has a baseline, or follows a ``RESULT_PREFIXES`` word within 6 words.
+    ("halved"), has a baseline, or follows a ``RESULT_PREFIXES`` word within 6 words. A
+    figure a ``STARTING`` word comes just before is the *starting point* ("stuck at 0.3 %"),
+    not a result, and a baseline for every later result with a measure of its kind ("stuck
+    at 0.3 %" ... "it reached 0.45 %"), however far apart the answer tells them.
     """
     return _text(text).memo("numbers", _numbers)
 
@@ -196,6 +217,8 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
     for m in NUMBER.finditer(t.low):
         number = m.group()
         unit = UNIT.match(t.low, m.end())
+        if number in SCALES and t.before(t.tok_range(m.start(), m.end())[0], 1) == ["per"]:
+            continue
         measure = bool(unit and unit.group(1))
         if not measure and number == "one":
             continue
@@ -222,11 +245,29 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         spec = any(w in SPEC for w in close)
         changed = any(w.startswith(RESULT_PREFIXES) for w in t.before(first, 6))
         share_of_data = bool(unit and unit.group(1) and DATA_SHARE.match(t.low, unit.end()))
-        result = not spec and (baseline or changed or
-                               (not share_of_data and (measure or relative)))
+        starting = any(w in STARTING for w in close)
+        result = not spec and not starting and (baseline or changed or
+                                                (not share_of_data and (measure or relative)))
+        kind = _unit_kind(unit.group(1) if unit and unit.group(1) else None, number)
+        if result and not baseline and kind in {n.unit for n in found if n.starting}:
+            baseline = True  # its starting point was told before it
         found.append(NumberMention(t.locate(m.start(), end), first, last, result, baseline,
-                                   spec, duration, False))
+                                   spec, duration, False, starting, kind))
     return found
+
+
+def _unit_kind(unit: str | None, number: str) -> str | None:
+    """The kind of measure of a figure's unit (None without one): "share" for percent and
+    points, "time", "factor", "money" (a currency word or a "$" figure), or the unit
+    itself."""
+    if number.startswith("$"):
+        return "money"
+    if unit is None:
+        return None
+    unit = " ".join(unit.split())
+    if unit in {"dollar", "dollars", "euro", "euros", "pound", "pounds"}:
+        return "money"
+    return UNIT_KINDS.get(unit, unit)
 
 
 def metrics(text: AnswerText | str, strictness: str = "balanced", *,
