@@ -31,6 +31,13 @@ Surprises handled here:
   held-out speech nothing changed (no file looped; WER 18.4 % both ways). Longer audio is
   left alone: a window's budget plus the previous window's text as prompt may not exceed
   448 tokens.
+- That fallback samples, so the same hesitant recording came out differently from one
+  decode to the next (mfa_uhuh: "Montreal, uh, uh, uh, uh, uh, uh, Force" and then
+  "Montreal, uh, uh, uh... for Stellar"), and `analyze` gave the same file another filler
+  count each time. CTranslate2 seeds each of its threads' random generators once, when the
+  thread first samples, from a process-wide seed, and setting the seed later does not reseed
+  them; :meth:`WhisperTranscriber.load` sets it (``SAMPLING_SEED``) before the model's
+  threads exist, so one process's decodes come out the same in every run.
 """
 
 from __future__ import annotations
@@ -115,6 +122,11 @@ class TranscribeSettings:
         }
 
 
+# The seed of the temperature fallback's sampling: any fixed value makes decodes repeatable;
+# this one was not chosen by its results.
+SAMPLING_SEED = 0
+
+
 @dataclass
 class WhisperTranscriber:
     """A loaded Whisper model. Build it with :meth:`load`; the constructor does no work."""
@@ -131,9 +143,11 @@ class WhisperTranscriber:
         compute_type: str = "int8",
         cpu_threads: int | None = None,
         settings: TranscribeSettings | None = None,
+        seed: int = SAMPLING_SEED,
     ) -> WhisperTranscriber:
         """Load ``model`` (a name or a folder; None for the default); its encoder reads only
-        the part of a transcription's first window that holds audio (`audio.window`)."""
+        the part of a transcription's first window that holds audio (`audio.window`).
+        ``seed`` seeds the temperature fallback's sampling (the benchmarks' repeats vary it)."""
         spec = resolve_model(model)
         if spec.prepare is not None:
             spec.prepare()
@@ -144,6 +158,9 @@ class WhisperTranscriber:
                 "faster-whisper is not installed", "run: pip install 'faster-whisper>=1.2,<1.3'"
             ) from exc
         threads = cpu_threads or os.cpu_count() or 1
+        import ctranslate2  # installed with faster-whisper
+
+        ctranslate2.set_random_seed(seed)  # read by the model's threads as they first sample
         try:
             whisper = WhisperModel(
                 spec.source,

@@ -19,13 +19,14 @@ Recall = kept / reference fillers; precision = true / transcript fillers. The tr
 scored as the analysis counts it: a hesitation a decoding loop wrote many times at one instant
 counts once (`audio.fillers.hesitation_marks`).
 
-Whisper's decoding is not deterministic on hesitant speech: where the greedy decoding loops
-("uh uh uh ..."), its temperature fallback samples, so the same file can come out with six
-fillers in one run and none in the next (mfa_uhuh with base). Each model is therefore run
-``--repeats`` times (3 by default); the summary gives the figures pooled over the repeats and
-each repeat's own, so one lucky draw is not reported as the result. Each repeat runs in its
-own process: in one process the repeats sometimes came out identical (see
-`_repeat_in_own_process`).
+Whisper's decoding samples on hesitant speech: where the greedy decoding loops ("uh uh uh
+..."), its temperature fallback draws, so the same file can come out with six fillers in one
+draw and none in the next (mfa_uhuh with base). The program seeds that sampling
+(`audio.transcriber.SAMPLING_SEED`), so one run is repeatable, but its figures are still one
+draw. Each model is therefore run ``--repeats`` times (3 by default), repeat k in its own
+process with seed k - 1 (repeat 1 is what the program itself does); the summary gives the
+figures pooled over the repeats and each repeat's own, so one lucky draw is not reported as
+the result, and a second run of the bench gives the same figures.
 """
 
 from __future__ import annotations
@@ -212,10 +213,9 @@ RESULT_MARK = "RESULT "
 
 def _repeat_in_own_process(model: str, repeat: int, holdout: bool,
                            late: bool = False) -> dict[str, dict[str, Score]]:
-    """One repeat in a fresh process: where the decoding samples, the draws of one process's
-    repeats came out identical in some runs (all six "uh"s of mfa_uhuh in every repeat of
-    one run, none in every repeat of the next), so repeats in one process are not
-    independent draws."""
+    """One repeat in a fresh process, seeded with ``repeat - 1``: CTranslate2 seeds a
+    thread's sampling once, when the model's threads first sample, so a seed takes effect
+    only in a process that has not decoded yet (`audio.transcriber`)."""
     import subprocess
 
     command = [sys.executable, __file__, "--models", model, "--one-repeat", str(repeat),
@@ -247,7 +247,7 @@ def main() -> None:
     if args.one_repeat is not None:  # a child process: one model, one repeat
         from audio.transcriber import WhisperTranscriber
 
-        transcriber = WhisperTranscriber.load(args.models[0])
+        transcriber = WhisperTranscriber.load(args.models[0], seed=args.one_repeat - 1)
         transcriber.warm_up()
         scores = evaluate(transcriber, args.holdout, args.one_repeat, args.late)
         print(RESULT_MARK + json.dumps({kind: {v: vars(s) for v, s in variants.items()}
