@@ -128,6 +128,9 @@ def test_a_starting_point_is_the_baseline_of_the_results_of_its_kind_told_later(
     # A result of another kind, or told before the starting point, gets no baseline from it.
     other = mentions("Latency fell to 40 ms. Accuracy had plateaued at 80%. It rose 3x.")
     assert kinds(other["40 ms"]) == {"result"} and kinds(other["3x"]) == {"result"}
+    # A count after a starting word is no starting point, and gives no baseline.
+    count = mentions("I sat with three engineers. Accuracy then reached ninety one.")
+    assert not count["three"].starting and kinds(count["ninety one"]) == {"result"}
     # "Per thousand" is a denominator, not a figure.
     assert "thousand" not in mentions("revenue per thousand impressions rose by 12% against "
                                       "the control.")

@@ -245,10 +245,11 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         spec = any(w in SPEC for w in close)
         changed = any(w.startswith(RESULT_PREFIXES) for w in t.before(first, 6))
         share_of_data = bool(unit and unit.group(1) and DATA_SHARE.match(t.low, unit.end()))
-        starting = any(w in STARTING for w in close)
+        kind = _unit_kind(unit.group(1) if unit and unit.group(1) else None, number)
+        # Only a measure is a starting point: "I sat with three engineers" is a count.
+        starting = kind is not None and any(w in STARTING for w in close)
         result = not spec and not starting and (baseline or changed or
                                                 (not share_of_data and (measure or relative)))
-        kind = _unit_kind(unit.group(1) if unit and unit.group(1) else None, number)
         if result and not baseline and kind in {n.unit for n in found if n.starting}:
             baseline = True  # its starting point was told before it
         found.append(NumberMention(t.locate(m.start(), end), first, last, result, baseline,
