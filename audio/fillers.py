@@ -269,6 +269,11 @@ def _unclaimed(primed: Sequence[Word], default: Sequence[Word]) -> list[Word]:
     return [p for i, p in enumerate(primed) if i not in claimed]
 
 
+def _within_a_word(words: Sequence[Word], t: float) -> bool:
+    """Whether some word of ``words`` was being said at ``t`` seconds."""
+    return any(w.start < t < w.end for w in words)
+
+
 def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
                   voiced: Sequence[bool], speech: Sequence[tuple[float, float]]) -> list[Filler]:
     """The fillers of ``primed`` missing from ``default``, where someone was heard saying
@@ -347,10 +352,6 @@ def listen_for_fillers(transcriber: WhisperTranscriber, audio: Audio,
     pieces = primed_piece_words(transcriber, audio, priming_pieces(speech, audio.duration))
     added = joined_fillers(whole, merge_fillers(default, pieces, voiced, speech))
     return FillerPass(added, transcriber.name, round(time.perf_counter() - started, 3))
-
-
-def _within_a_word(words: Sequence[Word], t: float) -> bool:
-    return any(w.start < t < w.end for w in words)
 
 
 def joined_fillers(first: Sequence[Filler], second: Sequence[Filler]) -> list[Filler]:
