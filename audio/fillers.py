@@ -20,6 +20,11 @@ see bench/fillers.py):
   where the default decoding timed the words around it elsewhere (it stretches a word over
   the hesitations it left out), the primed decoding's times of those words bracket it and
   the default decoding has no word at its time: then the text places it (`Filler.before`);
+- (in place of the first and third rules) it is a hesitation the default decoding wrote as
+  the letter it sounds like: a
+  stand-alone "a," (an article is never followed by a pause mark; `_A_SOUND`), the only
+  real word of its stretch, where the primed decoding wrote no real word but a filler at
+  its time; that filler takes the letter's place (`Filler.replaces`);
 - the recorder's activity analysis (`audio.activity`) heard someone there: at least half of
   its 32 ms frames are voiced (of a filler written longer than ``JUDGED_S``, half of
   ``JUDGED_S``: Whisper starts a word early after a pause) and it lies within a stretch of speech,
@@ -53,12 +58,13 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol, TypeVar
+from typing import NamedTuple
 
 import numpy as np
 
 from audio.activity import QUIET, analyse, spans
 from audio.clip import SAMPLE_RATE, Audio
+from audio.hesitations import HESITATIONS, middle_of, normalised
 from audio.primed import opening, primed_piece_words, primed_words, priming_pieces
 from audio.transcriber import WhisperTranscriber, Word
 from audio.vad import FRAME_S
@@ -68,10 +74,10 @@ from audio.vad import FRAME_S
 # 5: a filler written longer than JUDGED_S needs half of JUDGED_S voiced, not half its length.
 # 6: a filler where the default decoding timed the words around it elsewhere is taken too,
 #    placed by the text (`Filler.before`).
-PASS_VERSION = 6
+# 7: a hesitation the default decoding wrote as the article "a," is replaced by the primed
+#    decoding's filler heard at its time (`Filler.replaces`).
+PASS_VERSION = 7
 
-HESITATIONS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm", "ah", "ahh", "hmm",
-                         "hm", "mm", "mmm", "eh"})
 MIN_FILLER_S = 0.08
 MIN_VOICED_SHARE = 0.5
 # Whisper starts a word early, most of all after a pause: base wrote the "um" of mfa_um (said
@@ -85,12 +91,10 @@ SECONDS_PER_FILLER = 0.25
 SPAN_MARGIN_S = 0.2
 # A primed filler this close in time to one the default decoding wrote is the same sound.
 SAME_SOUND_S = 0.5
-# Where Whisper's decoding loops it writes one hesitation many times over, most copies with
-# no duration, within a fraction of a second (base wrote 14 "uh"s between 5.04 and 5.52 s of
-# mfa_uhuh, where the speaker said two or three). Nobody says two hesitations within this
-# of each other, so a hesitation starting sooner after the last one counted repeats it.
-STACKED_S = 0.25
-_PUNCT = re.compile(r"^[^\w']+|[^\w']+$")
+# The article "a" followed by a pause mark ("forced a, um, um"): Whisper's default decoding
+# writes an "uh" it does not leave out as the letter it sounds like. An article is never
+# followed by a comma or an ellipsis (it needs its noun), so such an "a" stands alone.
+_A_SOUND = re.compile(r"^a(?:,|\.\.\.|\u2026|-)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -98,9 +102,11 @@ class Filler(Word):
     """A filler the pass adds to the transcript. ``before``: the index of the transcript
     word it goes before, where its place is known from the text and not from its time (the
     default decoding timed the words around it elsewhere, see `merge_fillers`); None: its
-    time places it (`with_fillers`)."""
+    time places it (`with_fillers`). ``replaces``: the filler takes the place of the word
+    ``before`` names (a hesitation the default decoding wrote as the letter "a,")."""
 
     before: int | None = None
+    replaces: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,37 +118,6 @@ class FillerPass:
     seconds: float  # decoding time
     version: int = PASS_VERSION
 
-
-def is_hesitation(word: str) -> bool:
-    return _PUNCT.sub("", word).lower() in HESITATIONS
-
-
-COUNTED, REPEAT = "counted", "repeat"
-
-
-def hesitation_marks(words: Sequence[tuple[str, float]]) -> list[str | None]:
-    """For each word ((text, start seconds), in transcript order): ``COUNTED`` for a
-    hesitation that counts as a filler, ``REPEAT`` for one that repeats the hesitation
-    counted before it (it starts less than ``STACKED_S`` after it: a decoding loop), None for
-    anything else. Whisper's word pieces are one word: "mm" + "-hmm" is the answer "mm-hmm",
-    not two fillers. The transcript keeps every word as written; only the counting skips."""
-    marks: list[str | None] = []
-    last: float | None = None
-    for k, (text, start) in enumerate(words):
-        following = words[k + 1][0].strip() if k + 1 < len(words) else ""
-        piece = text.strip().startswith("-") or (following.startswith("-") and len(following) > 1)
-        if piece or not is_hesitation(text):
-            marks.append(None)
-        elif last is not None and 0 <= start - last < STACKED_S:
-            marks.append(REPEAT)
-        else:
-            marks.append(COUNTED)
-            last = start
-    return marks
-
-
-def _norm(word: str) -> str:
-    return _PUNCT.sub("", word).lower()
 
 
 def _joined(words: Sequence[Word]) -> list[Word]:
@@ -169,6 +144,7 @@ class _Insertion(NamedTuple):
     # before it to the end of the agreed word after it.
     primed_lo: float
     primed_hi: float
+    replaces: bool = False  # the filler is the default word i1 relabelled (see `_A_SOUND`)
 
 
 def _is_piece(word: str) -> bool:
@@ -188,10 +164,10 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[_Insert
     labels ("um, um" against "uh, um, uh, um"), so each default filler claims the primed one
     nearest in time, the same sound relabelled, and only the primed fillers left over are
     new."""
-    real_a = [i for i, w in enumerate(default) if _norm(w.word) not in HESITATIONS]
-    real_b = [j for j, w in enumerate(primed) if _norm(w.word) not in HESITATIONS]
-    matcher = difflib.SequenceMatcher(a=[_norm(default[i].word) for i in real_a],
-                                      b=[_norm(primed[j].word) for j in real_b],
+    real_a = [i for i, w in enumerate(default) if normalised(w.word) not in HESITATIONS]
+    real_b = [j for j, w in enumerate(primed) if normalised(w.word) not in HESITATIONS]
+    matcher = difflib.SequenceMatcher(a=[normalised(default[i].word) for i in real_a],
+                                      b=[normalised(primed[j].word) for j in real_b],
                                       autojunk=False)
     anchors = [(-1, -1)]
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -208,7 +184,7 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[_Insert
             return [_Insertion(i1, i2, w, lo, hi) for w in fillers]
 
         had, added = default[i + 1:next_i], primed[j + 1:next_j]
-        if not any(_norm(w.word) not in HESITATIONS for w in [*had, *added]):
+        if not any(normalised(w.word) not in HESITATIONS for w in [*had, *added]):
             if len(added) > len(had):
                 out += take(i + 1, next_i, _unclaimed(added, had))
             continue
@@ -226,6 +202,7 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[_Insert
                         _unclaimed([w for w in added if w.end <= first.start], lead_a))
             out += take(next_i - len(tail_a), next_i,
                         _unclaimed([w for w in added if w.start >= last.end], tail_a))
+            out += _relabelled(default, i + 1, next_i, added)
             continue
         # Both sides heard real words here, and disagree on them. The fillers right after
         # the agreed word (before either side's first real word) and right before the next
@@ -235,30 +212,47 @@ def _insertions(default: Sequence[Word], primed: Sequence[Word]) -> list[_Insert
         if len(lead_b) > len(lead_a):
             cut = min(edges_a[0].start, edges_b[0].start)
             out += take(i + 1, i + 1 + len(lead_a),
-                        [w for w in _unclaimed(lead_b, lead_a) if _middle(w) < cut])
+                        [w for w in _unclaimed(lead_b, lead_a) if middle_of(w) < cut])
         tail_a, tail_b = _run(had[::-1])[::-1], _run(added[::-1])[::-1]
         if len(tail_b) > len(tail_a):
             cut = max(edges_a[1].end, edges_b[1].end)
             out += take(next_i - len(tail_a), next_i,
-                        [w for w in _unclaimed(tail_b, tail_a) if _middle(w) > cut])
+                        [w for w in _unclaimed(tail_b, tail_a) if middle_of(w) > cut])
     return out
+
+
+def _relabelled(default: Sequence[Word], i1: int, i2: int,
+                primed: Sequence[Word]) -> list[_Insertion]:
+    """Where the default decoding's only real word in ``default[i1:i2]`` is a stand-alone
+    "a," (`_A_SOUND`) and the primed decoding, which wrote no real word there, wrote a
+    filler at its time that no default filler claims: that filler, replacing the "a"."""
+    real = [k for k in range(i1, i2) if normalised(default[k].word) not in HESITATIONS]
+    if len(real) != 1 or not _A_SOUND.match(default[real[0]].word.strip()):
+        return []
+    k, letter = real[0], default[real[0]]
+    heard = [w for w in _unclaimed(primed, [default[x] for x in range(i1, i2) if x != k])
+             if letter.start - MIN_FILLER_S <= middle_of(w) <= letter.end + MIN_FILLER_S]
+    if not heard:
+        return []
+    w = min(heard, key=lambda w: abs(middle_of(w) - middle_of(letter)))
+    return [_Insertion(k, k + 1, w, letter.start, letter.end, replaces=True)]
 
 
 def _run(words: Sequence[Word]) -> list[Word]:
     """The fillers ``words`` begin with."""
-    return list(itertools.takewhile(lambda w: _norm(w.word) in HESITATIONS, words))
+    return list(itertools.takewhile(lambda w: normalised(w.word) in HESITATIONS, words))
 
 
 def _real_edges(words: Sequence[Word]) -> tuple[Word, Word] | None:
     """The first and last real (non-filler) words of ``words``; None when it has none."""
-    real = [w for w in words if _norm(w.word) not in HESITATIONS]
+    real = [w for w in words if normalised(w.word) not in HESITATIONS]
     return (real[0], real[-1]) if real else None
 
 
 def _unclaimed(primed: Sequence[Word], default: Sequence[Word]) -> list[Word]:
     """The primed fillers left once each default filler has claimed the primed one nearest
     in time (closest pairs first, within SAME_SOUND_S)."""
-    pairs = sorted((abs(_middle(p) - _middle(d)), i, j) for i, p in enumerate(primed)
+    pairs = sorted((abs(middle_of(p) - middle_of(d)), i, j) for i, p in enumerate(primed)
                    for j, d in enumerate(default))
     claimed: set[int] = set()
     used: set[int] = set()
@@ -292,7 +286,7 @@ def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
 
     added: list[Filler] = []
     per_gap: dict[int, int] = {}
-    for i1, i2, w, primed_lo, primed_hi in _insertions(default, primed):
+    for i1, i2, w, primed_lo, primed_hi, replaces in _insertions(default, primed):
         if w.probability < MIN_PROBABILITY:
             continue
         # Primed fillers often come with no duration (a timestamp artefact): judge the sound
@@ -301,7 +295,7 @@ def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
             (w.start - MIN_FILLER_S, w.end + MIN_FILLER_S)
         if voiced_share(a, b) * (b - a) < MIN_VOICED_SHARE * min(b - a, JUDGED_S):
             continue
-        middle = _middle(w)
+        middle = middle_of(w)
         if not any(s - SPAN_MARGIN_S <= middle <= e + SPAN_MARGIN_S for s, e in speech):
             continue
         # Its time must agree with its place in the text: between the words around the
@@ -316,7 +310,9 @@ def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
         lo = default[i1 - 1].start if i1 > 0 else 0.0
         hi = default[i2].end if i2 < len(default) else w.end + 1.0
         index, place = bisect.bisect_left(starts, middle), None
-        if lo <= middle <= hi:
+        if replaces:
+            index, place = i1, origin[i1]  # in place of the "a," heard at its time
+        elif lo <= middle <= hi:
             index = min(max(index, i1), i2)
         elif not primed_lo <= middle <= primed_hi or _within_a_word(default, middle):
             continue
@@ -334,7 +330,7 @@ def merge_fillers(default: Sequence[Word], primed: Sequence[Word],
         per_gap[index] = per_gap.get(index, 0) + 1
         added.append(Filler(w.word, round(a if w.end - w.start < MIN_FILLER_S else w.start, 3),
                             round(b if w.end - w.start < MIN_FILLER_S else w.end, 3),
-                            w.probability, place))
+                            w.probability, place, replaces))
     return sorted(added, key=lambda x: x.start)
 
 
@@ -359,45 +355,8 @@ def joined_fillers(first: Sequence[Filler], second: Sequence[Filler]) -> list[Fi
     ``SAME_SOUND_S`` of one of ``first`` is the same sound, timed a little differently."""
     out = list(first)
     for w in second:
-        if not any(abs(_middle(w) - _middle(x)) <= SAME_SOUND_S for x in first):
+        if not any(abs(middle_of(w) - middle_of(x)) <= SAME_SOUND_S for x in first):
             out.append(w)
     return sorted(out, key=lambda w: w.start)
 
 
-class _Timed(Protocol):
-    @property
-    def start(self) -> float: ...
-    @property
-    def end(self) -> float: ...
-
-
-TimedWord = TypeVar("TimedWord", bound=_Timed)
-
-
-def _middle(w: _Timed) -> float:
-    """Where a word is said, for matching words of two decodings: their starts and ends
-    differ more than their middles do."""
-    return (w.start + w.end) / 2
-
-
-def with_fillers(words: Sequence[TimedWord], added: Sequence[TimedWord]) -> list[TimedWord]:
-    """The transcript's words with the pass's fillers in their places: each filler before
-    the word its ``before`` names or else before the first word whose middle comes after
-    its own. Not by start times: Whisper stretches a
-    word's start back over the filler before it ("Steve's" from 1.0 s, the "uh" before it at
-    1.1-1.2 s), which would put the filler after the word it came before."""
-    # A running maximum keeps the search sorted where Whisper's times are not.
-    middles = list(itertools.accumulate((_middle(w) for w in words), max))
-    places: dict[int, list[TimedWord]] = {}
-    for filler in sorted(added, key=_middle):
-        # A filler the pass placed by the text (`Filler.before`, also saved in the session)
-        # goes where the text puts it.
-        before = getattr(filler, "before", None)
-        place = min(before, len(words)) if before is not None else \
-            bisect.bisect_right(middles, _middle(filler))
-        places.setdefault(place, []).append(filler)
-    out: list[TimedWord] = []
-    for k, word in enumerate(words):
-        out += places.get(k, [])
-        out.append(word)
-    return out + places.get(len(words), [])

@@ -64,7 +64,8 @@ def time_analysis(data, question_id: str, runs: int) -> tuple[float, float, floa
 def verbatim_pass_time(transcriber: Any, path: Path, data: Any, text: str) -> str:
     """The verbatim pass on one answer's audio: how long it took and what it added (against
     the hesitations its text, ``text``, writes out for the TTS to say)."""
-    from audio.fillers import is_hesitation, listen_for_fillers
+    from audio.fillers import listen_for_fillers
+    from audio.hesitations import is_hesitation
     from audio.io import read_audio
     from audio.transcriber import Word
 

@@ -11,13 +11,13 @@ read speech and only what follows it is scored: in a real answer most hesitation
 Whisper's first 30 s window, the only one that reads a prompt.
 
 Counting: the reference and the transcript are lower-cased, punctuation removed, and aligned
-word by word (jiwer). A filler is a hesitation sound of `audio.fillers.HESITATIONS` (um, uh,
+word by word (jiwer). A filler is a hesitation sound of `audio.hesitations.HESITATIONS` (um, uh,
 er, erm, ah, hmm, mm, ...); "mm-hmm" and "uh-huh" are answers, not fillers, and "you know" is
 a phrase the text analysis finds, not a sound. A reference filler is *kept* when it is aligned
 to a transcript filler; a transcript filler is *true* when aligned to a reference filler.
 Recall = kept / reference fillers; precision = true / transcript fillers. The transcript is
 scored as the analysis counts it: a hesitation a decoding loop wrote many times at one instant
-counts once (`audio.fillers.hesitation_marks`).
+counts once (`audio.hesitations.hesitation_marks`).
 
 Whisper's decoding samples on hesitant speech: where the greedy decoding loops ("uh uh uh
 ..."), its temperature fallback draws, so the same file can come out with six fillers in one
@@ -43,7 +43,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from audio.fillers import HESITATIONS  # noqa: E402
+from audio.hesitations import HESITATIONS  # noqa: E402
 
 SPONTANEOUS = ("mfa_acoustic_corpus_spontaneous.wav", "mfa_uhum.wav")
 READ_PREFIXES = ("librispeech", "librivox", "ljspeech", "jfk", "cmu")
@@ -104,8 +104,8 @@ def score(reference: str, transcript: str) -> Score:
 
 def counted_text(words: list[Any]) -> str:
     """The transcript as the analysis counts its fillers: a hesitation a decoding loop wrote
-    over and over at one instant is one (`audio.fillers.hesitation_marks`)."""
-    from audio.fillers import REPEAT, hesitation_marks
+    over and over at one instant is one (`audio.hesitations.hesitation_marks`)."""
+    from audio.hesitations import REPEAT, hesitation_marks
 
     marks = hesitation_marks([(w.word, w.start) for w in words])
     kept = [w.word.strip() for w, mark in zip(words, marks) if mark != REPEAT]
@@ -172,7 +172,8 @@ def evaluate(transcriber: Any, holdout: bool, repeat: int,
     import numpy as np
 
     from audio.clip import SAMPLE_RATE, Audio
-    from audio.fillers import listen_for_fillers, with_fillers
+    from audio.fillers import listen_for_fillers
+    from audio.hesitations import with_fillers
     from audio.io import read_audio
 
     totals: dict[str, dict[str, Score]] = {}

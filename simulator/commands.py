@@ -303,7 +303,8 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
     heard = None
     words = list(transcript.words)
     if verbatim and words:
-        from audio.fillers import listen_for_fillers, with_fillers
+        from audio.fillers import listen_for_fillers
+        from audio.hesitations import with_fillers
 
         try:
             with (on_listening(audio.duration) if on_listening else nullcontext()):

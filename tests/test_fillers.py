@@ -11,15 +11,8 @@ from dataclasses import asdict
 
 import pytest
 
-from audio.fillers import (
-    COUNTED,
-    REPEAT,
-    hesitation_marks,
-    is_hesitation,
-    joined_fillers,
-    merge_fillers,
-    with_fillers,
-)
+from audio.fillers import joined_fillers, merge_fillers
+from audio.hesitations import COUNTED, REPEAT, hesitation_marks, is_hesitation, with_fillers
 from audio.primed import PIECE_PAD_S, WHISPER_WINDOW_S, opening, priming_pieces
 from audio.transcriber import Word
 from audio.vad import FRAME_S
@@ -168,6 +161,36 @@ def test_a_filler_is_taken_where_the_default_decoding_timed_the_words_around_it_
     # Nor is it taken where the primed decoding's own times do not put it after "Montreal".
     primed[2] = w("uh,", 0.6, 0.9)
     assert merge_fillers(default, primed, voiced_between((0.2, 4.4)), [(0.2, 4.4)]) == []
+
+
+def test_an_uh_the_default_decoding_wrote_as_the_letter_a_is_a_filler():
+    # mfa_uhum said after read speech, base: the default decoding wrote the first "uh" as
+    # "a," among its "um"s; the primed decoding, which wrote no real word there, heard an
+    # "uh" at that time. The "uh" takes the letter's place.
+    default = [w("Montreal", 0.77, 1.24), w("forced", 1.24, 1.73), w("a,", 1.73, 2.06),
+               w("um,", 2.38, 2.66), w("um,", 3.86, 4.12), w("forest", 6.68, 6.92)]
+    primed = [w("Montreal", 0.77, 1.25), w("forced,", 1.25, 1.7), w("uh,", 1.91, 2.13),
+              w("um,", 2.39, 2.88), w("um,", 3.9, 4.2), w("forest", 6.73, 6.89)]
+    speech = [(0.98, 4.73), (6.29, 7.28)]
+    added = merge_fillers(default, primed, voiced_between(*speech), speech)
+    assert [(x.word, x.start, x.replaces) for x in added] == [("uh,", 1.91, True)]
+    expected = ["Montreal", "forced", "uh,", "um,", "um,", "forest"]
+    assert [x.word for x in with_fillers(default, added)] == expected
+    saved = [FillerRecord.model_validate_json(FillerRecord(**asdict(x)).model_dump_json())
+             for x in added]
+    words = [WordRecord(**asdict(x)) for x in default]
+    assert [x.word for x in with_fillers(words, saved)] == expected
+    # An article ("a model") is a word, even where the primed decoding wrote a filler.
+    article = [*default[:2], w("a", 1.73, 2.06), *default[3:]]
+    assert merge_fillers(article, primed, voiced_between(*speech), speech) == []
+    # So is an "a," the primed decoding also heard as a word, or heard nothing at.
+    heard_a = [*primed[:2], w("a,", 1.9, 2.1), *primed[3:]]
+    assert merge_fillers(default, heard_a, voiced_between(*speech), speech) == []
+    assert merge_fillers(default, [*primed[:2], *primed[3:]], voiced_between(*speech),
+                         speech) == []
+    # And a default filler at the primed one's time claims it: the same sound.
+    claimed = [*default[:3], w("uh,", 2.05, 2.2), *default[3:]]
+    assert merge_fillers(claimed, primed, voiced_between(*speech), speech) == []
 
 
 def test_a_filler_after_a_word_only_the_default_decoding_wrote_is_added():

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from audio.fillers import COUNTED, hesitation_marks
+from audio.hesitations import COUNTED, hesitation_marks
 
 MIN_PAUSE_S = 0.5
 PACE_WINDOW_S = 30.0
@@ -122,7 +122,7 @@ def pace(words: Sequence[Any], speech_start: float, speech_end: float,
 
 def fillers_and_hedges(words: Sequence[Any]) -> list[Occurrence]:
     """Every filler and hedge in the timed words, in order. A hesitation Whisper wrote over
-    and over at one instant (a decoding loop) counts once (`audio.fillers.hesitation_marks`)."""
+    and over at one instant (a decoding loop) counts once (`audio.hesitations.hesitation_marks`)."""
     norm = [_norm(_word(w, "word")) for w in words]
     marks = hesitation_marks([(str(_word(w, "word")), float(_word(w, "start"))) for w in words])
     out: list[Occurrence] = []

@@ -73,7 +73,8 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
             session.log.append(FillersHeard, turn=answer.turn, model=result.model,
                                version=result.version, seconds=result.seconds,
                                added=[FillerRecord(word=w.word, start=w.start, end=w.end,
-                                                   probability=w.probability, before=w.before)
+                                                   probability=w.probability, before=w.before,
+                                                   replaces=w.replaces)
                                       for w in result.added])
             added += len(result.added)
             done += 1

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, field_validator, model_validator
 
-from audio.fillers import with_fillers
+from audio.hesitations import with_fillers
 
 SCHEMA_VERSION = 1
 
@@ -38,9 +38,12 @@ class WordRecord(Record):
 
 class FillerRecord(WordRecord):
     """A filler the verbatim pass added (`audio.fillers.Filler`): ``before`` is the index of
-    the word it goes before where the text, not its time, places it (pass version 6)."""
+    the word it goes before where the text, not its time, places it (pass version 6);
+    ``replaces``: it takes that word's place, a hesitation the default decoding wrote as the
+    letter "a," (pass version 7)."""
 
     before: int | None = None
+    replaces: bool = False
 
 
 class SegmentRecord(Record):
