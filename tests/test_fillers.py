@@ -74,6 +74,10 @@ def test_a_guess_is_not_added():
     primed = [w("So,", 0.5, 0.8), w("um,", 1.2, 1.6, p=0.02), w("we", 1.6, 1.8),
               w("built", 2.0, 2.3), w("it.", 2.3, 2.6)]
     assert merge_fillers(DEFAULT, primed, voiced_between((0.5, 2.6)), SPEECH) == []
+    # A filler Whisper was unsure of but heard (a said "um" came at 0.07) is added.
+    primed[1] = w("um,", 1.2, 1.6, p=0.07)
+    added = merge_fillers(DEFAULT, primed, voiced_between((0.5, 2.6)), SPEECH)
+    assert [x.word for x in added] == ["um,"]
 
 
 def test_a_decoding_loop_adds_no_more_fillers_than_the_gap_holds():
