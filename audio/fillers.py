@@ -21,10 +21,10 @@ see bench/fillers.py):
   the hesitations it left out), the primed decoding's times of those words bracket it and
   the default decoding has no word at its time: then the text places it (`Filler.before`);
 - (in place of the first and third rules) it is a hesitation the default decoding wrote as
-  the letter it sounds like: a
-  stand-alone "a," (an article is never followed by a pause mark; `_A_SOUND`), the only
-  real word of its stretch, where the primed decoding wrote no real word but a filler at
-  its time; that filler takes the letter's place (`Filler.replaces`);
+  the letter it sounds like: a stand-alone "a," (an article is never followed by a pause
+  mark; `_A_SOUND`), the only real word of its stretch, where the primed decoding wrote no
+  real word but a filler at its time; that filler takes the letter's place
+  (`Filler.replaces`);
 - the recorder's activity analysis (`audio.activity`) heard someone there: at least half of
   its 32 ms frames are voiced (of a filler written longer than ``JUDGED_S``, half of
   ``JUDGED_S``: Whisper starts a word early after a pause) and it lies within a stretch of speech,
@@ -85,18 +85,18 @@ MIN_VOICED_SHARE = 0.5
 # after 35 s of read speech) as 1.05 s long, of which the last 0.38 s is voiced (36 %). A
 # filler is judged on whether half of it, or half of this much when it is longer, was heard.
 JUDGED_S = 0.5
-# Below this Whisper was guessing. 0.1 until pass version 8; then mfa_acoustic_corpus_spontaneous's
-# "um", said after half a minute of read speech, came out of the pieces at 0.07, and at 0.05
-# bench/fillers.py (base, seeds 0-2, at the start of the audio and late) added it in every
-# repeat and no filler that was not said, on read speech or anywhere else.
+# Below this Whisper was guessing. It was 0.1 until pass version 8; then the "um" of
+# mfa_acoustic_corpus_spontaneous, said after half a minute of read speech, came out of the
+# pieces at 0.07, and at 0.05 bench/fillers.py (base, seeds 0-2, at the start of the audio
+# and late) added it in every repeat and no filler that was not said, anywhere.
 MIN_PROBABILITY = 0.05
 SECONDS_PER_FILLER = 0.25
 SPAN_MARGIN_S = 0.2
 # A primed filler this close in time to one the default decoding wrote is the same sound.
 SAME_SOUND_S = 0.5
-# The article "a" followed by a pause mark ("forced a, um, um"): Whisper's default decoding
-# writes an "uh" it does not leave out as the letter it sounds like. An article is never
-# followed by a comma or an ellipsis (it needs its noun), so such an "a" stands alone.
+# Whisper's default decoding sometimes writes an "uh" as the letter it sounds like, with a
+# pause mark after it ("forced a, um, um"). An article is never followed by a comma or an
+# ellipsis (it needs its noun), so such an "a" stands alone.
 _A_SOUND = re.compile(r"^a(?:,|\.\.\.|\u2026|-)$", re.IGNORECASE)
 
 
@@ -120,7 +120,6 @@ class FillerPass:
     model: str
     seconds: float  # decoding time
     version: int = PASS_VERSION
-
 
 
 def _joined(words: Sequence[Word]) -> list[Word]:
