@@ -30,6 +30,15 @@ def voiced_between(*ranges: tuple[float, float], total_s: float = 10.0) -> list[
     return [any(a <= k * FRAME_S < b for a, b in ranges) for k in range(frames)]
 
 
+def as_saved_and_read(default: list[Word], added: list) -> list[str]:
+    """The transcript's words as a reader of the saved session merges them with the fillers
+    (`FillerRecord` through JSON, then `with_fillers`)."""
+    saved = [FillerRecord.model_validate_json(FillerRecord(**asdict(x)).model_dump_json())
+             for x in added]
+    words = [WordRecord(**asdict(x)) for x in default]
+    return [x.word for x in with_fillers(words, saved)]
+
+
 DEFAULT = [w("So", 0.5, 0.8), w("we", 1.6, 1.8), w("built", 2.0, 2.3), w("it.", 2.3, 2.6)]
 SPEECH = [(0.5, 2.6)]
 
@@ -155,10 +164,7 @@ def test_a_filler_is_taken_where_the_default_decoding_timed_the_words_around_it_
     # also as the session saves it.
     expected = ["left.", "Montreal", "uh,", "forced", "aligner."]
     assert [x.word for x in with_fillers(default, added)] == expected
-    saved = [FillerRecord.model_validate_json(FillerRecord(**asdict(x)).model_dump_json())
-             for x in added]
-    words = [WordRecord(**asdict(x)) for x in default]
-    assert [x.word for x in with_fillers(words, saved)] == expected
+    assert as_saved_and_read(default, added) == expected
     # Where the default decoding heard a word at that time, the filler may be that word.
     heard = [*default[:1], w("and", 2.35, 2.65), *default[1:]]
     assert merge_fillers(heard, primed, voiced_between(*speech), speech) == []
@@ -180,10 +186,7 @@ def test_an_uh_the_default_decoding_wrote_as_the_letter_a_is_a_filler():
     assert [(x.word, x.start, x.replaces) for x in added] == [("uh,", 1.91, True)]
     expected = ["Montreal", "forced", "uh,", "um,", "um,", "forest"]
     assert [x.word for x in with_fillers(default, added)] == expected
-    saved = [FillerRecord.model_validate_json(FillerRecord(**asdict(x)).model_dump_json())
-             for x in added]
-    words = [WordRecord(**asdict(x)) for x in default]
-    assert [x.word for x in with_fillers(words, saved)] == expected
+    assert as_saved_and_read(default, added) == expected
     # An article ("a model") is a word, even where the primed decoding wrote a filler.
     article = [*default[:2], w("a", 1.73, 2.06), *default[3:]]
     assert merge_fillers(article, primed, voiced_between(*speech), speech) == []
