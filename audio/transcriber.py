@@ -38,6 +38,9 @@ Surprises handled here:
   thread first samples, from a process-wide seed, and setting the seed later does not reseed
   them; :meth:`WhisperTranscriber.load` sets it (``SAMPLING_SEED``) before the model's
   threads exist, so one process's decodes come out the same in every run.
+- A short stretch decoded on its own can still loop on a real phrase within its budget
+  ("I'm sorry, I'm sorry, ..." seven times at one instant); such copies are cut back to the
+  first (`audio.loops`).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from typing import Any
 
 from audio.clip import Audio
 from audio.errors import ModelError
+from audio.loops import loop_copies
 from audio.models import DEFAULT_MODEL, ModelSpec, resolve_model
 from audio.window import fit_encoder_window, fitted_first_window
 
@@ -183,8 +187,7 @@ class WhisperTranscriber:
         self.transcribe(Audio.silence(1.0))
 
     def transcribe(self, audio: Audio) -> Transcript:
-        words: list[Word] = []
-        segments: list[Segment] = []
+        decoded: list[tuple[Segment, list[Word]]] = []
         kwargs = self.settings.as_kwargs()
         if audio.duration < SHORT_AUDIO_S:
             kwargs.update(temperature=0.0, max_new_tokens=SHORT_AUDIO_TOKENS)
@@ -196,12 +199,30 @@ class WhisperTranscriber:
                 text = seg.text.strip()
                 if not text:
                     continue
-                segments.append(Segment(round(seg.start, 3), round(seg.end, 3), text))
-                for w in seg.words or ():
-                    words.append(Word(w.word.strip(), round(w.start, 3), round(w.end, 3),
-                                      round(w.probability, 3)))
-        text = " ".join(s.text for s in segments)
-        return Transcript(text=text, words=words, segments=segments, model=self.spec.name)
+                decoded.append((Segment(round(seg.start, 3), round(seg.end, 3), text),
+                                [Word(w.word.strip(), round(w.start, 3), round(w.end, 3),
+                                      round(w.probability, 3)) for w in seg.words or ()]))
+        return _without_loops(decoded, self.spec.name)
+
+
+def _without_loops(decoded: list[tuple[Segment, list[Word]]], model: str) -> Transcript:
+    """The transcript, a decoding loop's copies left out (`audio.loops`; a loop may run over
+    several segments, so it is looked for in all the words at once)."""
+    dropped = loop_copies([w for _, seg_words in decoded for w in seg_words])
+    words: list[Word] = []
+    segments: list[Segment] = []
+    k = 0
+    for segment, seg_words in decoded:
+        kept = [w for j, w in enumerate(seg_words, k) if j not in dropped]
+        k += len(seg_words)
+        if len(kept) < len(seg_words):
+            if not kept:
+                continue
+            segment = Segment(segment.start, segment.end, " ".join(w.word for w in kept))
+        segments.append(segment)
+        words += kept
+    text = " ".join(s.text for s in segments)
+    return Transcript(text=text, words=words, segments=segments, model=model)
 
 
 def _load_failure(spec: ModelSpec, exc: Exception) -> ModelError:
