@@ -7,13 +7,15 @@ audio has finished playing. Owning playback lets the program honour ``--output-d
 know exactly when the question ended, and fall back to writing files when nothing can play.
 
 pyttsx3 2.99 quirks handled here (measured, see shared/NOTES.md): the first ``runAndWait()``
-after ``init()`` may return early, so one empty run is done at start-up; only one
-``save_to_file`` is queued per ``runAndWait()``; the espeak driver prints "Audio saved to ..."
-on stdout, which is silenced; every file is checked to hold audio, with one retry on a fresh
-engine before giving up. ``pyttsx3.init()`` hands every caller in a process the *same*
-engine, so the interviewer's and the sample candidate's synthesizers share one: the engine
-is owned here (one per process, used under a lock) and each synthesis sets its own voice and
-rate, otherwise whichever started last would speak for both.
+after ``init()`` may return early, so one empty run is done at start-up; no
+``runAndWait()`` waits for espeak to finish writing the file, so the end of the utterance is
+awaited (``_Finished``); only one ``save_to_file`` is queued per ``runAndWait()``; the espeak
+driver prints "Audio saved to ..." on stdout, which is silenced; every file is checked to
+hold audio, with one retry on a fresh engine before giving up. ``pyttsx3.init()`` hands
+every caller in a process the *same* engine, so the interviewer's and the sample
+candidate's synthesizers share one: the engine is owned here (one per process, used under a
+lock) and each synthesis sets its own voice and rate, otherwise whichever started last would
+speak for both.
 """
 
 from __future__ import annotations
@@ -75,10 +77,18 @@ class Pyttsx3Synthesizer:
         engine = self._start(fresh)
         with tempfile.TemporaryDirectory(prefix="mock-interview-tts-") as tmp:
             target = Path(tmp) / "speech.wav"
-            with contextlib.redirect_stdout(io.StringIO()):
-                engine.save_to_file(text, str(target))
-                engine.runAndWait()
-            if not target.exists() or target.stat().st_size <= 44:
+            finished = _Finished(engine)
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    engine.save_to_file(text, str(target))
+                    engine.runAndWait()
+                    # runAndWait() is not the end of the utterance (see _Finished); the
+                    # file is complete only once espeak says so and its callback returned.
+                    completed = finished.wait(FINISH_LIMIT_S)
+                    _settle()
+            finally:
+                finished.close()
+            if not completed or not target.exists() or target.stat().st_size <= 44:
                 return [], SAMPLE_RATE
             return read_wav_native(target)
 
@@ -99,6 +109,39 @@ class Pyttsx3Synthesizer:
         _set_now(_ENGINE, "rate", self._voice.rate or _ENGINE_DEFAULTS["rate"])
         _settle()
         return _ENGINE
+
+
+# How long one utterance may take after runAndWait() returned. espeak writes a long question
+# in tens of milliseconds; this only bounds a synthesis that never ends.
+FINISH_LIMIT_S = 30.0
+
+
+class _Finished:
+    """Waits for the engine's "finished-utterance" notification.
+
+    pyttsx3 2.99's espeak driver runs the synthesis on espeak's own thread; the callback that
+    ends it writes the file. ``runAndWait()`` usually waits for that callback, but not always:
+    when the save was queued (the driver looked busy) the loop ends before the synthesis
+    starts and returns after one 10 ms sleep, done or not (measured: a 14 s question is
+    written 8 ms after the call on an idle machine, later on a busy one). Other drivers
+    block in ``runAndWait()`` and have notified by then, so waiting costs them nothing."""
+
+    def __init__(self, engine) -> None:
+        self._engine = engine
+        self._done = threading.Event()
+        self._completed = False
+        self._token = engine.connect("finished-utterance", self._on_finished)
+
+    def _on_finished(self, completed: bool = True, **_details) -> None:
+        self._completed = bool(completed)
+        self._done.set()
+
+    def wait(self, limit_s: float) -> bool:
+        """True once the utterance finished whole; False if it was cut or never ended."""
+        return self._done.wait(limit_s) and self._completed
+
+    def close(self) -> None:
+        self._engine.disconnect(self._token)
 
 
 def _settle() -> None:
@@ -144,10 +187,31 @@ def _new_engine(discard=None):
         ) from exc
     _ENGINE_DEFAULTS.setdefault("voice", engine.getProperty("voice"))
     _ENGINE_DEFAULTS.setdefault("rate", engine.getProperty("rate"))
+    _keep_utterances(engine)
     # The first runAndWait() after init() can return early; spend it on nothing.
     with contextlib.redirect_stdout(io.StringIO()):
         engine.runAndWait()
     return engine
+
+
+def _keep_utterances(engine) -> None:
+    """Stop the espeak driver from cancelling the utterance it is about to start.
+
+    Every ``runAndWait()`` ends its loop (``endLoop``) *before* the queued synthesis starts,
+    and ``endLoop`` calls the driver's ``stop()``: when espeak says it is playing, that cancels
+    espeak and flags the driver to cancel again on its next turn, which is the new utterance.
+    Nothing of ours is ever playing there (``_settle`` waited), but espeak's queue thread says
+    "playing" for a moment while it closes its stream, 150 ms after every command (measured:
+    ``IsPlaying()`` read 1 for 30 us, 153 ms after a rate change); on a busy machine that
+    moment can be long, and the question came out as no audio. This engine is never stopped
+    on purpose, so its driver's ``stop()`` is a no-op.
+
+    CI lost the first question this way or by ``_Finished``'s early return, twice in a row
+    (the retry too) while Whisper and the sentence model loaded; which of the two is not
+    known, so both are closed."""
+    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    if driver is not None and type(driver).__module__.endswith(".espeak"):
+        driver.stop = lambda: None
 
 
 def _pick_voice(engine, wanted: str) -> str:
