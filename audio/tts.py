@@ -68,9 +68,12 @@ class Pyttsx3Synthesizer:
                 samples, rate = self._synthesize_once(text, fresh=attempt > 0)
             if len(samples):
                 return Audio(resample(samples, rate, SAMPLE_RATE))
+        # The engine started, so espeak-ng is there; what to do now matters more than why.
         raise SpeechSynthesisError(
-            "the text-to-speech engine produced no audio",
-            "check that espeak-ng is installed (Debian/Ubuntu: apt-get install espeak-ng)",
+            "the text-to-speech engine produced no audio, twice",
+            "if it happens again, reinstall espeak-ng (Debian/Ubuntu: apt-get install "
+            "--reinstall espeak-ng); to go on with the questions on screen instead, add "
+            "--tts off",
         )
 
     def _synthesize_once(self, text: str, *, fresh: bool):

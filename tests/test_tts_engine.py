@@ -92,9 +92,10 @@ def test_a_file_written_after_run_and_wait_returns_is_still_read(use_engine):
 
 def test_an_utterance_that_is_cut_is_not_taken_as_speech(use_engine):
     engine = use_engine(LateEngine(delay_s=0.05, completed=False))
-    with pytest.raises(SpeechSynthesisError, match="produced no audio"):
+    with pytest.raises(SpeechSynthesisError, match="produced no audio") as raised:
         tts.Pyttsx3Synthesizer().synthesize("Tell me about a project you owned.")
     assert engine.calls == 2  # one retry on a fresh engine, then a clear error
+    assert "--tts off" in str(raised.value)  # and a way to go on without speech
 
 
 def test_an_utterance_that_never_ends_gives_a_clear_error(use_engine, monkeypatch):
