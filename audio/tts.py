@@ -7,9 +7,10 @@ audio has finished playing. Owning playback lets the program honour ``--output-d
 know exactly when the question ended, and fall back to writing files when nothing can play.
 
 pyttsx3 2.99 quirks handled here (measured, see shared/NOTES.md): the first ``runAndWait()``
-after ``init()`` may return early, so one empty run is done at start-up; no
-``runAndWait()`` waits for espeak to finish writing the file, so the end of the utterance is
-awaited (``_Finished``); only one ``save_to_file`` is queued per ``runAndWait()``; the espeak
+after ``init()`` may return early, so one empty run is done at start-up; a
+``runAndWait()`` can return before espeak has written the file, so the end of the utterance
+is awaited (``_Finished``), and can cancel its own utterance, so the driver is never told to
+stop (``_keep_utterances``); only one ``save_to_file`` is queued per ``runAndWait()``; the espeak
 driver prints "Audio saved to ..." on stdout, which is silenced; every file is checked to
 hold audio, with one retry on a fresh engine before giving up. ``pyttsx3.init()`` hands
 every caller in a process the *same* engine, so the interviewer's and the sample
@@ -164,8 +165,13 @@ def _settle() -> None:
         pass
 
 
+def _driver_of(engine):
+    """pyttsx3's driver object behind ``engine`` (None in another pyttsx3 version)."""
+    return getattr(getattr(engine, "proxy", None), "_driver", None)
+
+
 def _set_now(engine, name: str, value) -> None:
-    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    driver = _driver_of(engine)
     if driver is not None and hasattr(driver, "setProperty"):
         driver.setProperty(name, value)
     else:  # another pyttsx3 version: fall back to the public, queued call
@@ -212,7 +218,7 @@ def _keep_utterances(engine) -> None:
     CI lost the first question this way or by ``_Finished``'s early return, twice in a row
     (the retry too) while Whisper and the sentence model loaded; which of the two is not
     known, so both are closed."""
-    driver = getattr(getattr(engine, "proxy", None), "_driver", None)
+    driver = _driver_of(engine)
     if driver is not None and type(driver).__module__.endswith(".espeak"):
         driver.stop = lambda: None
 
