@@ -7,6 +7,7 @@ import itertools
 import math
 
 import numpy as np
+import pytest
 
 from simulator.analysis import decoding
 
@@ -21,11 +22,14 @@ def scores_for(*leanings: int | tuple[int, float], n: int = 3) -> list[list[floa
     return rows
 
 
-def path_score(path: list[int], scores: list[list[float]], n: int) -> float:
+def path_score(path: list[int], scores: list[list[float]], n: int,
+               opens: list[bool] | None = None) -> float:
     trans = decoding._transitions(n)
     total = decoding._start(n)[path[0]] + scores[0][path[0]]
     for k in range(1, len(path)):
         total += trans[path[k - 1]][path[k]] + scores[k][path[k]]
+        if opens is not None and not opens[k] and path[k] != path[k - 1]:
+            total += decoding.MID_SENTENCE_SWITCH
     return total
 
 
@@ -61,6 +65,46 @@ def test_the_search_finds_the_best_path_that_tells_each_part_once():
             found = decoding.most_likely_parts(scores, n)
             assert told_once(found)
             assert math.isclose(path_score(found, scores, n), best, abs_tol=1e-9)
+
+
+def test_the_search_is_exact_with_sentences_cut_at_clauses():
+    """A part change where a unit goes on its sentence costs MID_SENTENCE_SWITCH, and the
+    search still finds the best path: against every path, on random scores and cuts."""
+    rng = np.random.default_rng(11)
+    for n, units in ((3, 7), (4, 6)):
+        for _ in range(25):
+            scores = np.log(rng.dirichlet(np.ones(n), size=units)).tolist()
+            opens = [True, *(bool(x) for x in rng.random(units - 1) < 0.5)]
+            feasible = [list(p) for p in itertools.product(range(n), repeat=units)
+                        if told_once(list(p))]
+            best = max(path_score(p, scores, n, opens) for p in feasible)
+            found = decoding.most_likely_parts(scores, n, opens)
+            assert math.isclose(path_score(found, scores, n, opens), best, abs_tol=1e-9)
+            plain = decoding._viterbi(scores, n, opens)
+            every = itertools.product(range(n), repeat=units)
+            assert math.isclose(path_score(plain, scores, n, opens),
+                                max(path_score(list(p), scores, n, opens) for p in every),
+                                abs_tol=1e-9)
+
+
+def test_a_part_changes_where_a_sentence_starts_rather_than_inside_one():
+    # Part 0 for two units; the third unit, the rest of the second unit's sentence, leans a
+    # little to part 1, as does the fourth, a new sentence. Without the sentence cuts the
+    # change comes at the third unit; with them at the fourth, where the sentence starts.
+    leaning = [math.log(0.3), math.log(0.6), math.log(0.1)]
+    scores = [*scores_for(0, 0), leaning, leaning, *scores_for(1, 1, 2)]
+    assert decoding.most_likely_parts(scores, 3) == [0, 0, 1, 1, 1, 1, 2]
+    opens = [True, True, False, True, True, True, True]
+    assert decoding.most_likely_parts(scores, 3, opens) == [0, 0, 0, 1, 1, 1, 2]
+    assert decoding._viterbi(scores, 3, opens) == [0, 0, 0, 1, 1, 1, 2]
+    # A clause that clearly belongs to the next part still changes it mid-sentence.
+    scores[2] = [math.log(0.02), math.log(0.96), math.log(0.02)]
+    assert decoding.most_likely_parts(scores, 3, opens) == [0, 0, 1, 1, 1, 1, 2]
+
+
+def test_the_sentence_flags_must_match_the_units():
+    with pytest.raises(ValueError, match="3 units' scores but 2 sentence flags"):
+        decoding.most_likely_parts(scores_for(0, 1, 2), 3, [True, False])
 
 
 def test_many_parts_fall_back_to_the_plain_search(monkeypatch):

@@ -19,12 +19,19 @@ corpus; the cues and the constants were tuned on the two development corpora
 corpus, path                      right median  min     bound. med.   missing  out of order
 ================================  ============  ======  ============  =======  ============
 dev, text at 170 wpm              100.0 %       89.5 %  0.0 s         12/12    12/12
-dev, spoken (TTS, base)           96.5 %        78.0 %  0.2 s         12/12    12/12
-dev plain, text at 170 wpm        88.6 %        76.3 %  0.0 s         9/10     9/10
-dev plain, spoken (TTS, base)     86.6 %        74.2 %  0.7 s         9/10     8/10
-held-out, text at 170 wpm         92.5 %        74.7 %  0.0 s         10/12    12/12
-held-out, spoken (TTS, base)      94.4 %        61.4 %  0.3 s         10/12    12/12
+dev, spoken (TTS, base)           97.7 %        87.8 %  0.2 s         12/12    12/12
+dev plain, text at 170 wpm        89.2 %        75.0 %  0.0 s         10/10    8/10
+dev plain, spoken (TTS, base)     88.6 %        71.4 %  0.4 s         10/10    8/10
+held-out, text at 170 wpm         99.0 %        74.7 %  0.0 s         10/12    12/12
+held-out, spoken (TTS, base)      96.9 %        67.7 %  0.3 s         11/12    12/12
 ================================  ============  ======  ============  =======  ============
+
+A part now changes where a sentence starts rather than inside one (a change at a unit that
+goes on its sentence, cut at a clause, costs 2 nats: simulator/analysis/decoding.py). Before
+that the rows read: dev text as now, dev spoken 96.5 % / 78.0 %, plain text 88.6 % / 76.3 %
+(9/10 missing, 9/10 out of order), plain spoken 86.6 % / 74.2 % (0.7 s, 9/10, 8/10),
+held-out text 92.5 % / 74.7 %, held-out spoken 94.4 % / 61.4 % (10/12 missing); spoken rows
+compared on the same transcripts.
 
 Each part is now told in one stretch (simulator/analysis/decoding.py: the search never
 enters a part again once it has left it), and the examples weigh 1.5 against the cues (chosen
@@ -44,9 +51,11 @@ dev spoken 90.8 % / 85.5 %, plain text 76.6 % / 58.9 % (8/10, 10/10), plain spok
 54.7 % (9/12).
 
 With cue words alone (no examples, or without the sentence model) the text rows read:
-dev 100.0 % / 79.5 %, plain 34.1 % / 6.9 % (32.2 s), held-out 67.8 % / 43.9 % (5.3 s); before
-the one-stretch search 95.1 % / 79.5 %, 38.9 % / 12.9 % (26.4 s) and 63.0 % / 43.9 % (the
-spoken rows, measured then: dev 90.4 % / 74.9 %, held-out 59.9 % / 41.0 % (4.4 s)).
+dev 100.0 % / 81.0 %, plain 34.5 % / 6.9 % (29.6 s), held-out 72.8 % / 43.9 %; before the
+changes at sentence starts dev 100.0 % / 79.5 %, plain 34.1 % / 6.9 % (32.2 s), held-out
+67.8 % / 43.9 % (5.3 s); before the one-stretch search 95.1 % / 79.5 %, 38.9 % / 12.9 %
+(26.4 s) and 63.0 % / 43.9 % (the spoken rows, measured then: dev 90.4 % / 74.9 %, held-out
+59.9 % / 41.0 % (4.4 s)).
 
 "dev plain" is a second development corpus, written later in plain conversational words with
 about a quarter of the cue words per word of the first: it shows how much of the accuracy
@@ -56,10 +65,12 @@ constants (at most 47 %), wordllama sentence embeddings against the parts' descr
 (worse). What made the difference: example sentences compared by meaning, after taking away
 what all of an answer's sentences share (docs/architecture.md, "Parts").
 
-Met on the development corpus, on both paths: every target. NOT met on the plain and
-held-out corpora: 85 % for every answer (the held-out median answer is above it, the worst
-ones are not), and every missing part named (a part left out can still get a sentence or
-two that resemble it).
+Met on the development corpus, on both paths: every target (on the spoken path only since
+the changes at sentence starts). NOT met on the plain and held-out corpora: 85 % for every
+answer (the median answers are above it, the worst ones are not), every missing part named
+on the held-out corpus (a part left out can still get a sentence or two that resemble it),
+and every part told out of order named on the plain one (8 of 10: an impact told early read
+as more modelling, an ownership told first read as the problem).
 
 These tests are regression floors, not the targets: each asserts what is met today, with a
 small margin (the ``FLOOR_*`` constants below); a floor may only be raised. The held-out corpus
@@ -85,11 +96,11 @@ class Floor(NamedTuple):
 # Regression floors (see the docstring for the measured figures and the targets).
 FLOOR_DEV_TEXT = Floor(median_right=0.98, min_right=0.85, order_named=12)
 # Spoken: Whisper's temperature fallback makes transcripts vary from run to run.
-FLOOR_DEV_SPOKEN = Floor(median_right=0.87, min_right=0.75, order_named=11)
-FLOOR_HELDOUT_TEXT_MEDIAN = 0.88  # measured 92.5 %
-FLOOR_PLAIN_TEXT_MEDIAN = 0.85  # measured 88.6 %
-FLOOR_PLAIN_TEXT_MIN = 0.72  # measured 76.3 % (the worst answer)
-FLOOR_PLAIN_TEXT_MEDIAN_CUES_ONLY_BELOW = 0.45  # cue words alone: measured 34.1 %
+FLOOR_DEV_SPOKEN = Floor(median_right=0.90, min_right=0.78, order_named=11)
+FLOOR_HELDOUT_TEXT_MEDIAN = 0.88  # measured 99.0 %
+FLOOR_PLAIN_TEXT_MEDIAN = 0.85  # measured 89.2 %
+FLOOR_PLAIN_TEXT_MIN = 0.72  # measured 75.0 % (the worst answer)
+FLOOR_PLAIN_TEXT_MEDIAN_CUES_ONLY_BELOW = 0.45  # cue words alone: measured 34.5 %
 
 
 def _lis_length(seq: list[int]) -> int:

@@ -191,7 +191,7 @@ def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
     if encoder is not None:
         scores = _combine(scores, _example_scores(texts, parts, encoder))
         located_by = LOCATED_BY_EXAMPLES
-    path = most_likely_parts(scores, len(parts))
+    path = most_likely_parts(scores, len(parts), [u.opens_sentence for u in units])
     end = speech_end if speech_end is not None else units[-1].end_s
     spans: dict[int, list[tuple[float, float]]] = {}
     words: dict[int, int] = {}

@@ -24,6 +24,7 @@ class Unit:
     start_s: float
     end_s: float
     words: int
+    opens_sentence: bool = True  # False for the rest of a sentence split at a clause
 
 
 def units_of(text: AnswerText) -> list[Unit]:
@@ -39,7 +40,8 @@ def units_of(text: AnswerText) -> list[Unit]:
             continue
         where = text.locate(text.start[first], text.end[k])
         if where.start_s is not None and where.end_s is not None:
-            units.append(Unit(where.quote, where.start_s, where.end_s, k - first + 1))
+            opens = first == 0 or text.sent[first] != text.sent[first - 1]
+            units.append(Unit(where.quote, where.start_s, where.end_s, k - first + 1, opens))
         first = k + 1
     return units
 
