@@ -4,7 +4,12 @@ at their clauses, each knowing whether it opens a sentence (a part rarely change
 from __future__ import annotations
 
 from simulator.analysis.text import AnswerText
-from simulator.analysis.units import MAX_UNIT_TOKENS, sentence_units, units_of
+from simulator.analysis.units import (
+    MAX_UNIT_TOKENS,
+    RUN_ON_TOKENS,
+    sentence_units,
+    units_of,
+)
 
 
 def timed(text: str) -> AnswerText:
@@ -36,6 +41,18 @@ def test_a_sentence_without_clauses_is_cut_at_the_unit_limit_and_goes_on():
     units = units_of(timed(run_on))
     assert [u.words for u in units] == [MAX_UNIT_TOKENS, 5]
     assert [u.opens_sentence for u in units] == [True, False]
+
+
+def test_a_transcript_without_full_stops_is_not_one_sentence_to_the_locator():
+    # Without sentence punctuation every clause would be "the rest of a sentence", and the
+    # locator would hold back every change of part: such pieces count as openings.
+    punctuated = " ".join([LONG] * 5)
+    assert len(punctuated.split()) > RUN_ON_TOKENS
+    cut = units_of(timed(punctuated))
+    assert [u.opens_sentence for u in cut] == [True, False] * 5
+    run_on = units_of(timed(punctuated.replace(".", "")))
+    assert len(run_on) > 5
+    assert all(u.opens_sentence for u in run_on)
 
 
 def test_example_sentences_are_cut_the_same_way():

@@ -31,7 +31,8 @@ great") finishes the thought it started. Without the cost a clause whose wording
 to the next part opened it a clause early, and whole stretches followed. No true part
 boundary of the development corpora, text or spoken, falls inside a sentence (124 of 124
 at a sentence start in both), which also means they cannot measure a candidate who changes topic
-mid-sentence: the cost is kept soft, so a clause that clearly belongs elsewhere still moves.
+mid-sentence: the cost is kept soft, so a clause that clearly belongs elsewhere still moves
+(and a transcript without full stops is not read as one long sentence: `units.RUN_ON_TOKENS`).
 Chosen on the development corpora and the example answers in four folds (text, median /
 worst answer, time-weighted): development unchanged (100 / 89.5 %, 97.8 %), plain 88.6 /
 76.3 % -> 89.2 / 75.0 % (86.7 -> 88.1 %), example answers 95.6 / 85.3 % -> 98.6 / 85.3 %

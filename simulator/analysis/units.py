@@ -8,12 +8,18 @@ the way the answers they are compared with are.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from simulator.analysis.text import AnswerText
 
 MAX_UNIT_TOKENS = 28  # a longer sentence is split at its clauses
 MIN_TAIL_TOKENS = 6  # a clause split never leaves a shorter rest of the sentence
+# A "sentence" longer than this (about 45 s of speech; the longest Whisper wrote on the
+# development answers had 99 tokens) is a transcript without sentence punctuation, not one
+# sentence: its pieces are not told to the locator as the rest of a sentence. Without the
+# guard, transcripts with their full stops taken out lost 3-7 points of time right.
+RUN_ON_TOKENS = 120
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ def units_of(text: AnswerText) -> list[Unit]:
     whose words cannot be located are left out)."""
     units: list[Unit] = []
     first = 0
+    sentence_tokens = Counter(text.sent)
     for k in range(text.n):
         last_of_sentence = k + 1 == text.n or text.sent[k + 1] != text.sent[k]
         long_clause = (text.cend[k] and k - first + 1 >= MAX_UNIT_TOKENS // 2
@@ -40,7 +47,8 @@ def units_of(text: AnswerText) -> list[Unit]:
             continue
         where = text.locate(text.start[first], text.end[k])
         if where.start_s is not None and where.end_s is not None:
-            opens = first == 0 or text.sent[first] != text.sent[first - 1]
+            opens = (first == 0 or text.sent[first] != text.sent[first - 1]
+                     or sentence_tokens[text.sent[first]] > RUN_ON_TOKENS)
             units.append(Unit(where.quote, where.start_s, where.end_s, k - first + 1, opens))
         first = k + 1
     return units
