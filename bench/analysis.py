@@ -18,12 +18,15 @@ never tuned on), each reported separately:
   (the development answer closest to 180 s of speech), median of ``--runs`` calls; and,
   unless ``--text-only``, the verbatim pass's time on the same answer's audio
   (`audio.fillers.listen_for_fillers`, the second decode a session gets when it ends).
+- With ``--live``, also the parts on each answer transcribed the way a live answer is
+  (`audio.incremental`, chunks cut at pauses and decoded on their own): what the interview's
+  summary and a live session's report read.
 - With ``--all``, also the other figures of the analysis: pauses against silences of known
   length (bench/pauses.py) and filler recall and precision per file (bench/fillers.py
   --models base --holdout), each printed by its own bench.
 
     .venv/bin/python bench/analysis.py [--model default tiny.en] [--text-only] [--runs 20]
-                                       [--corpus dev plain holdout] [--all]
+                                       [--corpus dev plain holdout] [--live] [--all]
 
 ``--model``: Whisper models to run, ``default`` being the program's default (base).
 Synthesised parts are cached in the system temp folder, so reruns only transcribe.
@@ -81,6 +84,43 @@ def verbatim_pass_time(transcriber: Any, path: Path, data: Any, text: str) -> st
             f"{sum(is_hesitation(w) for w in text.split())})")
 
 
+def live_scores(transcriber: Any, answers: list) -> list:
+    """Every answer transcribed as a live one is: its audio fed block by block to
+    `audio.incremental` (chunks cut at pauses, each decoded on its own, faster than real
+    time), then measured and analysed as a session does. The interview's summary and the
+    report of a live session read such transcripts, not the whole-file one `analyze` makes."""
+    from audio.activity import ActivitySettings, StreamingActivity
+    from audio.cutpoints import CutPoints
+    from audio.incremental import ChunkSettings, IncrementalTranscriber
+    from audio.io import read_audio
+    from simulator.analysis.answer import AnswerInput
+    from simulator.analysis.timing import Budget, measure_audio
+
+    block = 1600  # 0.1 s, a microphone block
+    out = []
+    for a in answers:
+        built = pa.build_audio(a)
+        audio = read_audio(built.path)
+        q = pa.question(a.question)
+        timing = measure_audio(audio.samples, Budget(q.min_s, q.max_s))
+        assert timing.timing is not None, built.path
+        activity, cuts = StreamingActivity(ActivitySettings()), CutPoints()
+        live = IncrementalTranscriber(transcriber, ChunkSettings())
+        for i in range(0, len(audio.samples), block):
+            samples = audio.samples[i:i + block]
+            _probabilities, states = activity.feed(samples)
+            levels = activity.smoothed[len(activity.smoothed) - len(states):]
+            live.feed(samples, cuts.voiced(states, levels))
+        heard = live.finish().to_dict()
+        data = AnswerInput(heard["text"], heard["words"],
+                           [[s.start, s.end] for s in timing.spans], timing.timing.speech_start,
+                           timing.timing.speech_end, q.id, q.min_s, q.max_s,
+                           segments=heard["segments"])
+        out.append(pa.score(a.id, pa.analyze_text(data, a.question).timeline, built.truth,
+                            a.kinds))
+    return out
+
+
 def closest_to_three_minutes(inputs: dict) -> tuple[str, Any]:
     def seconds(item) -> float:
         data = item[1][0]
@@ -107,6 +147,8 @@ def main() -> None:
     parser.add_argument("--model", nargs="+", default=["default"],
                         help="Whisper models (default: the program's default model)")
     parser.add_argument("--text-only", action="store_true", help="skip TTS and Whisper")
+    parser.add_argument("--live", action="store_true",
+                        help="also transcribe every answer as a live answer is (chunked)")
     parser.add_argument("--runs", type=int, default=20, help="timed analysis calls")
     parser.add_argument("--corpus", nargs="+", choices=list(CORPORA), default=list(CORPORA),
                         help="which corpora (default all three, reported separately)")
@@ -164,6 +206,13 @@ def main() -> None:
                 summary.append(summary_line(f"{name}, spoken, {transcriber.name}", scores))
                 if not inputs and key == next(iter(corpora)):
                     inputs = keep
+                if args.live:
+                    started = time.perf_counter()
+                    scores = live_scores(transcriber, answers)
+                    print(pa.render(scores, f"PARTS, {name}: spoken answers transcribed live, "
+                                            f"model {transcriber.name} (chunks cut at pauses)"))
+                    print(f"(live pipeline time {time.perf_counter() - started:.0f} s)\n")
+                    summary.append(summary_line(f"{name}, live, {transcriber.name}", scores))
 
     # Analysis time: analyze() alone, after transcription.
     first_answers = next(iter(corpora.values()))[1]

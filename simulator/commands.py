@@ -317,7 +317,7 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
     answer = AnswerInput(transcript.text, [asdict(w) for w in words],
                          [[s.start, s.end] for s in measured.spans],
                          timing.speech_start, timing.speech_end, question.id, question.min_s,
-                         question.max_s)
+                         question.max_s, segments=[asdict(s) for s in transcript.segments])
     # Loads the sentence model, and on a machine that has not encoded this script's example
     # sentences yet (`prepare`), encodes them: up to 40 s for the deep dive, not in silence.
     with (on_analysing() if on_analysing else nullcontext()):

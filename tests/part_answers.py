@@ -272,7 +272,8 @@ def analyze_file(path: Path, question_id: str, transcriber: Any) -> tuple[Any, A
     timing = measured.timing
     words = transcript.to_dict()["words"]
     data = AnswerInput(transcript.text, words, [[s.start, s.end] for s in measured.spans],
-                       timing.speech_start, timing.speech_end, q.id, q.min_s, q.max_s)
+                       timing.speech_start, timing.speech_end, q.id, q.min_s, q.max_s,
+                       segments=transcript.to_dict()["segments"])
     return data, analyze(data, parts_of(q), loaded.rubric, loaded.script.interviewer.strictness)
 
 

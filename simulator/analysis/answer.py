@@ -22,6 +22,7 @@ from simulator.analysis.delivery import (
     words_per_minute,
 )
 from simulator.analysis.parts import PartSpec, Timeline, locate_parts
+from simulator.analysis.sentences import with_sentence_ends
 from simulator.analysis.signals import Signal, signals
 from simulator.analysis.text import AnswerText
 from simulator.config.rubric import Rubric
@@ -48,6 +49,9 @@ class AnswerInput:
     # The rubric criterion a follow-up asked about: its remarks keep to it (a 40-second
     # answer about ownership is not the place to ask for numbers and trade-offs too).
     focus: str | None = None
+    # Whisper's segments (objects or dicts with text), whose joins tell the parts locator
+    # where a sentence began though its full stop was left off (`sentences.py`).
+    segments: Sequence[Any] = ()
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,11 @@ def analyze(answer: AnswerInput, parts: Sequence[PartSpec] = (), rubric: Rubric 
     end = answer.speech_end if answer.speech_end is not None else _last_end(answer)
     speaking = None if start is None or end is None else round(end - start, 3)
     spoken = [w for w in answer.words if str(_get(w, "word")).strip(" .,;:!?-")]
-    timeline = locate_parts(text, parts, end) if parts else None
+    timeline = None
+    if parts:
+        repaired = with_sentence_ends(answer.transcript, answer.segments)
+        timeline = locate_parts(text if repaired == answer.transcript
+                                else AnswerText(repaired, answer.words), parts, end)
     part_wpm: dict[str, float | None] = {}
     if timeline is not None:
         for p in timeline.parts:

@@ -101,7 +101,7 @@ class ProcessesAnswers:
             parts = parts_of(turn.question) if turn.kind == "main" else []
             return analyze(AnswerInput(answer.transcript or "", answer.words, answer.spans,
                                        answer.speech_start, answer.speech_end, answer.question_id,
-                                       focus=answer.focus),
+                                       focus=answer.focus, segments=answer.segments),
                            parts, self.rubric, self.script.interviewer.strictness)
         except Exception as exc:  # only a summary is lost, never the interview
             self.log.append(Notice, turn=turn.number,

@@ -119,7 +119,7 @@ def answer_input(answer: AnswerRecord) -> AnswerInput:
     return AnswerInput(answer.transcript or "", answer.verbatim_words, answer.spans,
                        answer.speech_start,
                        answer.speech_end, answer.question_id, answer.budget.min_s,
-                       answer.budget.max_s, focus=answer.focus)
+                       answer.budget.max_s, focus=answer.focus, segments=answer.segments)
 
 
 def analyze_answer(answer: AnswerRecord, context: ScriptContext) -> AnswerAnalysis | None:
