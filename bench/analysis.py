@@ -84,41 +84,32 @@ def verbatim_pass_time(transcriber: Any, path: Path, data: Any, text: str) -> st
             f"{sum(is_hesitation(w) for w in text.split())})")
 
 
-def live_scores(transcriber: Any, answers: list) -> list:
-    """Every answer transcribed as a live one is: its audio fed block by block to
-    `audio.incremental` (chunks cut at pauses, each decoded on its own, faster than real
-    time), then measured and analysed as a session does. The interview's summary and the
-    report of a live session read such transcripts, not the whole-file one `analyze` makes."""
-    from audio.activity import ActivitySettings, StreamingActivity
-    from audio.cutpoints import CutPoints
-    from audio.incremental import ChunkSettings, IncrementalTranscriber
-    from audio.io import read_audio
-    from simulator.analysis.answer import AnswerInput
-    from simulator.analysis.timing import Budget, measure_audio
+class TranscribedLive:
+    """A transcriber that transcribes a recording as a live answer is: its audio fed block
+    by block to `audio.incremental` (chunks cut at pauses, each decoded on its own, faster
+    than real time). The interview's summary and the report of a live session read such
+    transcripts, not the whole-file one `analyze` makes. ``pa.audio_scores`` takes it in
+    place of the model, so the rest of the pipeline is the same."""
 
-    block = 1600  # 0.1 s, a microphone block
-    out = []
-    for a in answers:
-        built = pa.build_audio(a)
-        audio = read_audio(built.path)
-        q = pa.question(a.question)
-        timing = measure_audio(audio.samples, Budget(q.min_s, q.max_s))
-        assert timing.timing is not None, built.path
+    BLOCK = 1600  # 0.1 s, a microphone block
+
+    def __init__(self, transcriber: Any) -> None:
+        self.transcriber = transcriber
+        self.name = transcriber.name
+
+    def transcribe(self, audio: Any) -> Any:
+        from audio.activity import ActivitySettings, StreamingActivity
+        from audio.cutpoints import CutPoints
+        from audio.incremental import ChunkSettings, IncrementalTranscriber
+
         activity, cuts = StreamingActivity(ActivitySettings()), CutPoints()
-        live = IncrementalTranscriber(transcriber, ChunkSettings())
-        for i in range(0, len(audio.samples), block):
-            samples = audio.samples[i:i + block]
+        live = IncrementalTranscriber(self.transcriber, ChunkSettings())
+        for i in range(0, len(audio.samples), self.BLOCK):
+            samples = audio.samples[i:i + self.BLOCK]
             _probabilities, states = activity.feed(samples)
             levels = activity.smoothed[len(activity.smoothed) - len(states):]
             live.feed(samples, cuts.voiced(states, levels))
-        heard = live.finish().to_dict()
-        data = AnswerInput(heard["text"], heard["words"],
-                           [[s.start, s.end] for s in timing.spans], timing.timing.speech_start,
-                           timing.timing.speech_end, q.id, q.min_s, q.max_s,
-                           segments=heard["segments"])
-        out.append(pa.score(a.id, pa.analyze_text(data, a.question).timeline, built.truth,
-                            a.kinds))
-    return out
+        return live.finish()
 
 
 def closest_to_three_minutes(inputs: dict) -> tuple[str, Any]:
@@ -208,7 +199,7 @@ def main() -> None:
                     inputs = keep
                 if args.live:
                     started = time.perf_counter()
-                    scores = live_scores(transcriber, answers)
+                    scores = pa.audio_scores(TranscribedLive(transcriber), answers)
                     print(pa.render(scores, f"PARTS, {name}: spoken answers transcribed live, "
                                             f"model {transcriber.name} (chunks cut at pauses)"))
                     print(f"(live pipeline time {time.perf_counter() - started:.0f} s)\n")

@@ -104,10 +104,13 @@ def _transitions(n: int) -> list[list[float]]:
     return table
 
 
-def _mid_sentence(trans: list[list[float]]) -> list[list[float]]:
-    """The transitions into a unit that goes on its sentence: changing part costs more."""
-    return [[w if i == j else w + MID_SENTENCE_SWITCH for j, w in enumerate(row)]
-            for i, row in enumerate(trans)]
+def _transition_tables(n: int) -> dict[bool, list[list[float]]]:
+    """The transitions into a unit, by whether it opens a sentence: changing part into one
+    that goes on its sentence costs `MID_SENTENCE_SWITCH` more."""
+    at_sentence = _transitions(n)
+    mid_sentence = [[w if i == j else w + MID_SENTENCE_SWITCH for j, w in enumerate(row)]
+                    for i, row in enumerate(at_sentence)]
+    return {True: at_sentence, False: mid_sentence}
 
 
 def _start(n: int) -> list[float]:
@@ -116,8 +119,7 @@ def _start(n: int) -> list[float]:
 
 def _each_part_once(scores: np.ndarray, n: int, opens: Sequence[bool]) -> list[int]:
     """Viterbi over (set of parts told, current part): a part left is never entered again."""
-    at_sentence = _transitions(n)
-    tables = {True: np.asarray(at_sentence), False: np.asarray(_mid_sentence(at_sentence))}
+    tables = {opens_here: np.asarray(t) for opens_here, t in _transition_tables(n).items()}
     sets = 1 << n
     told = (np.arange(sets)[:, None] >> np.arange(n)[None, :]) & 1  # told[set, part]
     best = np.full((sets, n), -np.inf)
@@ -158,8 +160,7 @@ def _each_part_once(scores: np.ndarray, n: int, opens: Sequence[bool]) -> list[i
 def _viterbi(scores: Sequence[Sequence[float]], n: int,
              opens: Sequence[bool] | None = None) -> list[int]:
     """The plain search (a part may be told in several stretches), for many parts."""
-    at_sentence = _transitions(n)
-    tables = {True: at_sentence, False: _mid_sentence(at_sentence)}
+    tables = _transition_tables(n)
     opens = opens if opens is not None else [True] * len(scores)
     start = _start(n)
     best = [start[j] + scores[0][j] for j in range(n)]
