@@ -6,6 +6,7 @@ from __future__ import annotations
 from simulator.analysis.text import AnswerText
 from simulator.analysis.units import (
     MAX_UNIT_TOKENS,
+    MIN_TAIL_TOKENS,
     RUN_ON_TOKENS,
     sentence_units,
     units_of,
@@ -37,10 +38,17 @@ def test_a_long_sentence_is_cut_at_a_clause_and_its_rest_does_not_open_a_sentenc
 
 
 def test_a_sentence_without_clauses_is_cut_at_the_unit_limit_and_goes_on():
-    run_on = " ".join(["word"] * (MAX_UNIT_TOKENS + 5)) + "."
+    run_on = " ".join(["word"] * (MAX_UNIT_TOKENS + MIN_TAIL_TOKENS)) + "."
     units = units_of(timed(run_on))
-    assert [u.words for u in units] == [MAX_UNIT_TOKENS, 5]
+    assert [u.words for u in units] == [MAX_UNIT_TOKENS, MIN_TAIL_TOKENS]
     assert [u.opens_sentence for u in units] == [True, False]
+
+
+def test_the_cut_at_the_unit_limit_leaves_no_stub_of_a_sentence():
+    # "... spending roughly forty percent less | on offers.": a two-word rest read as
+    # whatever its words suggested.
+    almost = " ".join(["word"] * (MAX_UNIT_TOKENS + MIN_TAIL_TOKENS - 1)) + "."
+    assert [u.words for u in units_of(timed(almost))] == [MAX_UNIT_TOKENS + MIN_TAIL_TOKENS - 1]
 
 
 def test_a_transcript_without_full_stops_is_not_one_sentence_to_the_locator():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from simulator.analysis.text import AnswerText
 
 MAX_UNIT_TOKENS = 28  # a longer sentence is split at its clauses
-MIN_TAIL_TOKENS = 6  # a clause split never leaves a shorter rest of the sentence
+MIN_TAIL_TOKENS = 6  # a split never leaves a shorter rest of the sentence
 # A "sentence" longer than this (about 45 s of speech; the longest Whisper wrote on the
 # development answers had 99 tokens) is a transcript without sentence punctuation, not one
 # sentence: its pieces are not told to the locator as the rest of a sentence. Without the
@@ -41,9 +41,14 @@ def units_of(text: AnswerText) -> list[Unit]:
     sentence_tokens = Counter(text.sent)
     for k in range(text.n):
         last_of_sentence = k + 1 == text.n or text.sent[k + 1] != text.sent[k]
+        rest_long_enough = _rest_of_sentence(text, k) >= MIN_TAIL_TOKENS
         long_clause = (text.cend[k] and k - first + 1 >= MAX_UNIT_TOKENS // 2
-                       and _rest_of_sentence(text, k) >= MIN_TAIL_TOKENS)
-        if not (last_of_sentence or long_clause or k - first + 1 >= MAX_UNIT_TOKENS):
+                       and rest_long_enough)
+        # A clause without a comma is cut at the limit, but not to leave a stub of a few
+        # words ("on offers."): cut there, the stub read as whatever its two words
+        # suggested and split the sentence's part (plain corpus, worst answer 75 -> 81 %).
+        too_long = k - first + 1 >= MAX_UNIT_TOKENS and rest_long_enough
+        if not (last_of_sentence or long_clause or too_long):
             continue
         where = text.locate(text.start[first], text.end[k])
         if where.start_s is not None and where.end_s is not None:
