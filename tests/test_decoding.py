@@ -24,7 +24,7 @@ def scores_for(*leanings: int | tuple[int, float], n: int = 3) -> list[list[floa
 
 def path_score(path: list[int], scores: list[list[float]], n: int,
                opens: list[bool] | None = None) -> float:
-    trans = decoding._transitions(n)
+    trans = decoding._transitions(n, decoding.stay_scale(len(scores), n))
     total = decoding._start(n)[path[0]] + scores[0][path[0]]
     for k in range(1, len(path)):
         total += trans[path[k - 1]][path[k]] + scores[k][path[k]]
@@ -122,3 +122,19 @@ def test_one_unit_and_one_part():
 def test_the_longest_run_in_the_recommended_order():
     assert decoding.longest_increasing([0, 3, 1, 2, 4]) == [0, 1, 2, 4]
     assert decoding.longest_increasing([]) == []
+
+
+def test_a_short_answer_can_afford_parts_of_one_unit():
+    # Six sentences, each leaning (40 %) to the next of six parts: an 80-second answer that
+    # tells every part in a sentence. With the weights fitted on answers of about four units
+    # a part, staying in the first part all along was the best path.
+    n = 6
+    short = scores_for(*[(j, 0.4) for j in range(n)], n=n)
+    fitted = decoding._transition_tables(n)
+    assert decoding._each_part_once(np.asarray(short), n, [True] * n, fitted) == [0] * n
+    assert decoding.most_likely_parts(short, n) == list(range(n))
+    # An answer of typical length keeps the fitted weights.
+    assert decoding.stay_scale(4 * n, n) == 1.0 == decoding.stay_scale(10 * n, n)
+    assert decoding.stay_scale(n, n) == decoding.SHORTEST_STAY_SCALE
+    typical = scores_for(*[(j, 0.4) for j in range(n) for _ in range(4)], n=n)
+    assert decoding.most_likely_parts(typical, n) == [j for j in range(n) for _ in range(4)]
