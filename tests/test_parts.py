@@ -19,17 +19,28 @@ corpus; the cues and the constants were tuned on the two development corpora
 corpus, path                      right median  min     bound. med.   missing  out of order
 ================================  ============  ======  ============  =======  ============
 dev, text at 170 wpm              100.0 %       89.5 %  0.0 s         12/12    12/12
-dev, spoken (TTS, base)           97.7 %        87.8 %  0.2 s         12/12    12/12
-dev plain, text at 170 wpm        89.2 %        75.0 %  0.0 s         10/10    8/10
-dev plain, spoken (TTS, base)     88.6 %        71.4 %  0.4 s         10/10    8/10
+dev, spoken (TTS, base)           96.8 %        87.7 %  0.2 s         11/12    12/12
+dev plain, text at 170 wpm        88.4 %        81.4 %  0.0 s         10/10    9/10
+dev plain, spoken (TTS, base)     86.9 %        79.8 %  0.4 s         9/10     10/10
 held-out, text at 170 wpm         99.0 %        74.7 %  0.0 s         10/12    12/12
-held-out, spoken (TTS, base)      96.9 %        67.7 %  0.3 s         11/12    12/12
+held-out, spoken (TTS, base)      95.6 %        67.7 %  0.3 s         11/12    12/12
 ================================  ============  ======  ============  =======  ============
 
 Transcribed as a live answer is (`bench/analysis.py --live`: chunks cut at pauses, each
-decoded on its own; what the interview's summary reads): dev 98.6 % / 87.8 % (0.3 s, 12/12,
-12/12), dev plain 82.0 % / 67.9 % (0.4 s, 8/10, 8/10), held-out 93.6 % / 69.8 % (0.4 s,
-12/12, 12/12).
+decoded on its own; what the interview's summary reads): dev 98.1 % / 87.8 % (0.3 s, 12/12,
+12/12), dev plain 83.9 % / 67.9 % (0.4 s, 9/10, 9/10), held-out 96.7 % / 72.3 % (0.4 s,
+11/12, 12/12).
+
+The spoken rows are from a fresh machine (December 2026) that transcribes some of the TTS
+answers differently from the machine of the earlier figures (docs/architecture.md, "Parts").
+There, with the locator as it was before a short answer's parts could be short and a sentence
+cut at the unit limit stopped leaving a stub, they read: dev spoken 95.1 % / 65.5 % (11/12,
+12/12), dev live 98.1 % / 87.8 %, plain spoken 83.5 % / 79.8 % (9/10, 8/10), plain live 83.9
+% / 67.9 % (9/10, 8/10), held-out spoken 93.6 % / 67.7 %, held-out live 95.0 % / 78.1 %
+(12/12); plain text 89.2 % / 75.0 % (8/10 out of order), held-out text as now. On the
+earlier machine the spoken rows were: dev 97.7 % / 87.8 % (12/12), dev plain 88.6 % / 71.4 %
+(10/10, 8/10), held-out 96.9 % / 67.7 % (11/12); live: dev 98.6 % / 87.8 %, dev plain 82.0 %
+/ 67.9 % (8/10, 8/10), held-out 93.6 % / 69.8 % (12/12).
 
 A part now changes where a sentence starts rather than inside one (a change at a unit that
 goes on its sentence, cut at a clause, costs 2 nats: simulator/analysis/decoding.py). Before
@@ -70,12 +81,13 @@ constants (at most 47 %), wordllama sentence embeddings against the parts' descr
 (worse). What made the difference: example sentences compared by meaning, after taking away
 what all of an answer's sentences share (docs/architecture.md, "Parts").
 
-Met on the development corpus, on both paths: every target (on the spoken path only since
-the changes at sentence starts). NOT met on the plain and held-out corpora: 85 % for every
-answer (the median answers are above it, the worst ones are not), every missing part named
-on the held-out corpus (a part left out can still get a sentence or two that resemble it),
-and every part told out of order named on the plain one (8 of 10: an impact told early read
-as more modelling, an ownership told first read as the problem).
+Met on the development corpus: every target in text and live; spoken (whole-file) every
+target but one missing part named, where Whisper wrote "the biggest lesson" as "the biggest
+reason" (on the earlier machine every target). NOT met on the plain and held-out corpora:
+85 % for every answer (the median answers are above it, the worst ones are not), every
+missing part named on the held-out corpus (a part left out can still get a sentence or two
+that resemble it), and every part told out of order named on the plain one's text (9 of 10:
+an ownership told first read as the problem; 10 of 10 spoken).
 
 These tests are regression floors, not the targets: each asserts what is met today, with a
 small margin (the ``FLOOR_*`` constants below); a floor may only be raised. The held-out corpus
@@ -108,8 +120,8 @@ FLOOR_DEV_TEXT = Floor(median_right=0.98, min_right=0.85, order_named=12)
 # not named (11 of 12).
 FLOOR_DEV_SPOKEN = Floor(median_right=0.90, min_right=0.78, order_named=11, missing_named=11)
 FLOOR_HELDOUT_TEXT_MEDIAN = 0.88  # measured 99.0 %
-FLOOR_PLAIN_TEXT_MEDIAN = 0.85  # measured 89.2 %
-FLOOR_PLAIN_TEXT_MIN = 0.72  # measured 75.0 % (the worst answer)
+FLOOR_PLAIN_TEXT_MEDIAN = 0.85  # measured 88.4 %
+FLOOR_PLAIN_TEXT_MIN = 0.78  # measured 81.4 % (the worst answer)
 FLOOR_PLAIN_TEXT_MEDIAN_CUES_ONLY_BELOW = 0.45  # cue words alone: measured 34.5 %
 
 
