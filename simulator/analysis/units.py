@@ -39,9 +39,10 @@ def units_of(text: AnswerText) -> list[Unit]:
     units: list[Unit] = []
     first = 0
     sentence_tokens = Counter(text.sent)
+    sentence_last = {sentence: k for k, sentence in enumerate(text.sent)}  # its last token
     for k in range(text.n):
         last_of_sentence = k + 1 == text.n or text.sent[k + 1] != text.sent[k]
-        rest_long_enough = _rest_of_sentence(text, k) >= MIN_TAIL_TOKENS
+        rest_long_enough = sentence_last[text.sent[k]] - k >= MIN_TAIL_TOKENS
         long_clause = (text.cend[k] and k - first + 1 >= MAX_UNIT_TOKENS // 2
                        and rest_long_enough)
         # A clause without a comma is cut at the limit, but not to leave a stub of a few
@@ -57,14 +58,6 @@ def units_of(text: AnswerText) -> list[Unit]:
             units.append(Unit(where.quote, where.start_s, where.end_s, k - first + 1, opens))
         first = k + 1
     return units
-
-
-def _rest_of_sentence(text: AnswerText, k: int) -> int:
-    """How many tokens of token ``k``'s sentence come after it."""
-    rest = k + 1
-    while rest < text.n and text.sent[rest] == text.sent[k]:
-        rest += 1
-    return rest - (k + 1)
 
 
 def sentence_units(text: str) -> list[str]:
