@@ -224,7 +224,7 @@ def test_example_answers_need_parts(tmp_path):
 def test_the_default_deep_dive_has_labelled_example_answers():
     deep = find_script(None).script.questions[1]
     told = {t.part for a in deep.example_answers for t in a.parts}
-    assert len(deep.example_answers) == 60 and told == {p.id for p in deep.parts}
+    assert len(deep.example_answers) == 120 and told == {p.id for p in deep.parts}
 
 
 def test_duplicate_question_id(tmp_path):
