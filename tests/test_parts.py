@@ -9,7 +9,7 @@ The issue's targets:
 
 Where they stand (measured when the examples, cues and constants were last tuned;
 `bench/analysis.py` prints the current figures). The parts' example sentences
-(configs/ml_engineer_open.toml) and the deep dive's sixty example answers
+(configs/ml_engineer_open.toml) and the deep dive's 120 example answers
 (configs/example_answers/) were written from the parts' descriptions by writers who read no
 corpus; the cues and the constants were tuned on the two development corpora
 (tests/data/answers/open_answers.toml and open_answers_plain.toml) only; the held-out corpus
@@ -20,16 +20,25 @@ corpus, path                      right median  min     bound. med.   missing  o
 ================================  ============  ======  ============  =======  ============
 dev, text at 170 wpm              100.0 %       89.5 %  0.0 s         12/12    12/12
 dev, spoken (TTS, base)           96.8 %        87.7 %  0.2 s         11/12    12/12
-dev plain, text at 170 wpm        88.4 %        81.4 %  0.0 s         10/10    9/10
-dev plain, spoken (TTS, base)     86.9 %        79.8 %  0.4 s         9/10     10/10
-held-out, text at 170 wpm         99.0 %        74.7 %  0.0 s         10/12    12/12
-held-out, spoken (TTS, base)      95.6 %        67.7 %  0.3 s         11/12    12/12
+dev plain, text at 170 wpm        91.3 %        84.2 %  0.0 s         10/10    10/10
+dev plain, spoken (TTS, base)     91.1 %        76.7 %  0.4 s         10/10    10/10
+held-out, text at 170 wpm         100.0 %       83.0 %  0.0 s         10/12    12/12
+held-out, spoken (TTS, base)      95.0 %        76.3 %  0.2 s         9/12     12/12
 ================================  ============  ======  ============  =======  ============
 
 Transcribed as a live answer is (`bench/analysis.py --live`: chunks cut at pauses, each
 decoded on its own; what the interview's summary reads): dev 98.1 % / 87.8 % (0.3 s, 12/12,
-12/12), dev plain 83.9 % / 67.9 % (0.4 s, 9/10, 9/10), held-out 96.7 % / 72.3 % (0.4 s,
-11/12, 12/12).
+12/12), dev plain 87.8 % / 67.9 % (0.4 s, 10/10, 9/10), held-out 93.5 % / 67.7 % (0.4 s,
+10/12, 12/12).
+
+With the first 60 example answers only (before batches 5-8, in plainer talk, were added)
+the rows read, on the same transcripts: dev text 100.0 % / 89.5 % (97.8 % time-weighted,
+97.0 % now), dev spoken as now, plain text 88.4 % / 81.4 % (9/10 out of order), plain spoken
+86.9 % / 79.8 % (9/10 missing), held-out text 99.0 % / 74.7 %, held-out spoken 95.6 % / 67.7 %
+(11/12 missing); live: dev 98.1 % / 87.8 %, plain 83.9 % / 67.9 % (9/10, 9/10), held-out
+96.7 % / 72.3 % (11/12). Held out, missing parts are named less often with them: the
+stories pull towards "why machine learning", so image-moderation, which leaves it out, has
+its problem read as it (docs/architecture.md, "Parts").
 
 The spoken rows are from a fresh machine (December 2026) that transcribes some of the TTS
 answers differently from the machine of the earlier figures (docs/architecture.md, "Parts").
@@ -84,10 +93,11 @@ what all of an answer's sentences share (docs/architecture.md, "Parts").
 Met on the development corpus: every target in text and live; spoken (whole-file) every
 target but one missing part named, where Whisper wrote "the biggest lesson" as "the biggest
 reason" (on the earlier machine every target). NOT met on the plain and held-out corpora:
-85 % for every answer (the median answers are above it, the worst ones are not), every
-missing part named on the held-out corpus (a part left out can still get a sentence or two
-that resemble it), and every part told out of order named on the plain one's text (9 of 10:
-an ownership told first read as the problem; 10 of 10 spoken).
+85 % for every answer (the median answers are above it, the worst ones are not: plain text
+84.2 %, spoken 76.7 %, live 67.9 %), every missing part named on the held-out corpus (a part
+left out can still get a sentence or two that resemble it), and, live, every part told out
+of order named on the plain one (9 of 10: a career highlight told first read as the current
+role; 10 of 10 in text and whole-file).
 
 These tests are regression floors, not the targets: each asserts what is met today, with a
 small margin (the ``FLOOR_*`` constants below); a floor may only be raised. The held-out corpus
@@ -119,9 +129,9 @@ FLOOR_DEV_TEXT = Floor(median_right=0.98, min_right=0.85, order_named=12)
 # "the biggest reason for me", which reads as a trade-off, and its missing trade-offs were
 # not named (11 of 12).
 FLOOR_DEV_SPOKEN = Floor(median_right=0.90, min_right=0.78, order_named=11, missing_named=11)
-FLOOR_HELDOUT_TEXT_MEDIAN = 0.88  # measured 99.0 %
-FLOOR_PLAIN_TEXT_MEDIAN = 0.85  # measured 88.4 %
-FLOOR_PLAIN_TEXT_MIN = 0.78  # measured 81.4 % (the worst answer)
+FLOOR_HELDOUT_TEXT_MEDIAN = 0.88  # measured 100.0 %
+FLOOR_PLAIN_TEXT_MEDIAN = 0.88  # measured 91.3 %
+FLOOR_PLAIN_TEXT_MIN = 0.81  # measured 84.2 % (the worst answer)
 FLOOR_PLAIN_TEXT_MEDIAN_CUES_ONLY_BELOW = 0.45  # cue words alone: measured 34.5 %
 
 

@@ -104,7 +104,7 @@ class SentenceEncoder:
 
     def encode_cached(self, texts: Sequence[str], threads: int = 1) -> np.ndarray:
         """:meth:`encode` for a script's example sentences: kept in memory, and on disk (in
-        the models cache: the deep dive's 2,835 examples take 39 s to encode on one thread,
+        the models cache: the deep dive's 5,406 examples take 70 s to encode on one thread,
         milliseconds to read), so they are encoded once per machine (`make` does it, with
         `mock-interview prepare`), not once per answer or per command."""
         with self._cache_lock:  # the interview's warm-up and a first analysis may overlap
