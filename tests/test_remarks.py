@@ -34,9 +34,30 @@ def test_parts_are_named_by_their_titles_in_remarks():
 
     answer = next(a for a in pa.corpus() if a.id == "delivery-eta")  # why-ml, lessons missing
     remarks = pa.analyze_text(pa.timed_text(answer)[0], answer.question).remarks
-    assert "Part missing: Why machine learning." in remarks
-    assert "Part missing: Lessons learned." in remarks
+    missing = [r for r in remarks if r.startswith("Part missing: ")]
+    assert [r.split(" (")[0] for r in missing] == ["Part missing: Why machine learning",
+                                                   "Part missing: Lessons learned"]
     assert not any("why-ml" in r for r in remarks)
+
+
+def test_a_missing_part_says_where_in_the_answer_it_belongs():
+    """A missing part points at a moment of the answer, as every remark does: before the next
+    part the script puts after it (when that began), or, at the end of the script, after the
+    last part told (when that ended)."""
+    import part_answers as pa
+
+    from simulator.analysis.timing import format_duration
+
+    answer = next(a for a in pa.corpus() if a.id == "delivery-eta")  # why-ml, lessons missing
+    analysis = pa.analyze_text(pa.timed_text(answer)[0], answer.question)
+    timeline = analysis.timeline
+    assert timeline is not None and timeline.missing == ("why-ml", "lessons")
+    ownership, last = timeline.part("ownership"), timeline.parts[-1]
+    assert ownership is not None and last.id == "impact"
+    assert (f"Part missing: Why machine learning (it belongs before Your part, which began at "
+            f"{format_duration(ownership.start_s)}).") in analysis.remarks
+    assert (f"Part missing: Lessons learned (it belongs after Impact, which ended at "
+            f"{format_duration(last.end_s)}).") in analysis.remarks
 
 
 def test_a_follow_up_answer_is_judged_on_what_it_was_asked():

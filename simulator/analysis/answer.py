@@ -25,6 +25,7 @@ from simulator.analysis.parts import PartSpec, Timeline, locate_parts
 from simulator.analysis.sentences import with_sentence_ends
 from simulator.analysis.signals import Signal, signals
 from simulator.analysis.text import AnswerText
+from simulator.analysis.timing import format_duration
 from simulator.config.rubric import Rubric
 
 FORMAT_VERSION = 1
@@ -141,6 +142,27 @@ def analyze(answer: AnswerInput, parts: Sequence[PartSpec] = (), rubric: Rubric 
     return AnswerAnalysis(**{**result.__dict__, "remarks": tuple(remarks(result))})
 
 
+def _missing_part(t: Timeline, part_id: str) -> str:
+    """A part the locator did not find, and where the script puts it in this answer: before
+    the next part that was told (when it began), or else after the last one before it (when
+    it ended). The candidate can listen there: a part told without a sentence of its own, the
+    locator's usual miss, is one an interviewer may miss too."""
+    ids = [pid for pid, _ in t.titles]
+    remark = f"Part missing: {t.title(part_id)}"
+    if part_id not in ids:
+        return remark + "."
+    at = ids.index(part_id)
+    after = next((t.part(pid) for pid in ids[at + 1:] if t.part(pid)), None)
+    if after is not None:
+        return (f"{remark} (it belongs before {t.title(after.id)}, which began at "
+                f"{format_duration(after.start_s)}).")
+    before = next((t.part(pid) for pid in reversed(ids[:at]) if t.part(pid)), None)
+    if before is not None:
+        return (f"{remark} (it belongs after {t.title(before.id)}, which ended at "
+                f"{format_duration(before.end_s)}).")
+    return remark + "."
+
+
 def remarks(a: AnswerAnalysis) -> list[str]:
     """What is most worth saying about the answer, most useful first. For a follow-up with
     a ``focus``, the content remarks are about that criterion only (delivery still counts)."""
@@ -148,8 +170,7 @@ def remarks(a: AnswerAnalysis) -> list[str]:
     t = a.timeline
     if t is not None:
         # Parts by their titles ("Why machine learning"), as the candidate knows them.
-        for part_id in t.missing:
-            out.append(f"Part missing: {t.title(part_id)}.")
+        out += [_missing_part(t, part_id) for part_id in t.missing]
         for p in sorted((p for p in t.parts if p.verdict == "over"), key=lambda p: -p.delta_s):
             out.append(f"{t.title(p.id)} ran {p.seconds:.0f} s, {p.delta_s:.0f} s over its "
                        f"{p.min_s:.0f}-{p.max_s:.0f} s budget.")
