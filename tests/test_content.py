@@ -10,20 +10,21 @@ from dataclasses import dataclass
 
 import pytest
 
-from simulator.analysis import content
-from simulator.analysis.content import Finding, metrics, numbers, ownership
+from simulator.analysis import quantities
+from simulator.analysis.content import Finding, metrics, ownership
 from simulator.analysis.criteria import assess, keyword_criterion
+from simulator.analysis.quantities import numbers
 from simulator.analysis.text import AnswerText, Evidence
 from simulator.config.rubric import Criterion, find_rubric
 
 RUBRIC = find_rubric("ml-engineer")
 
 
-def mentions(text: str) -> dict[str, content.NumberMention]:
+def mentions(text: str) -> dict[str, quantities.NumberMention]:
     return {n.evidence.quote: n for n in numbers(text)}
 
 
-def kinds(n: content.NumberMention) -> set[str]:
+def kinds(n: quantities.NumberMention) -> set[str]:
     return {k for k in ("result", "baseline", "requirement", "duration", "date") if getattr(n, k)}
 
 
@@ -79,6 +80,16 @@ def test_requirements_are_not_results(text, figure):
     assert kinds(mentions(text)[figure]) == {"requirement"}
     assert metrics(text, "gentle").covered  # a figure all the same
     assert metrics(text).detail == "1 number, none a measured result"
+
+
+def test_the_end_of_a_change_told_with_under_is_a_result_not_a_requirement():
+    """"went from three hours to under forty minutes": where the change ended, against where
+    it started; "kept it under 20 ms" above stays a requirement."""
+    found = mentions("A gap went from staying about three hours on average to under forty "
+                     "minutes.")
+    assert kinds(found["forty minutes"]) == {"result", "baseline"}
+    assert kinds(mentions("The budget was under 20 ms, from day one.")["20 ms"]) == {
+        "requirement"}
 
 
 def test_results_with_and_without_a_baseline():

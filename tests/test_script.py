@@ -55,6 +55,11 @@ def test_default_script_follows_the_seed_structure():
     # The parts where "I" is expected: the team-without-individual signal reads those.
     assert [p.id for p in deep.parts if p.own_work] == ["ownership", "data", "modeling",
                                                         "serving", "trade-offs"]
+    # Where each of the rubric's criteria is shown: quoted from there first, and the keyword
+    # checks met by those parts told for their minimum (analysis.signals).
+    assert {p.id: p.shows for p in deep.parts if p.shows} == {
+        "ownership": ["ownership"], "serving": ["production"], "trade-offs": ["trade-offs"],
+        "impact": ["metrics"], "lessons": ["reflection"]}
 
 
 def test_the_screen_script_asks_one_question_per_part():
@@ -138,6 +143,9 @@ def test_parts_take_example_sentences(tmp_path):
      "questions[1] (id 'two'): parts: examples are given for some parts but not for b"),
     ((PART_A + '\nexamples = [""]', PART_B + '\nexamples = ["x"]'),
      "questions[1] (id 'two').parts[0] (id 'a').examples[0]"),
+    ((PART_A, PART_B + '\nshows = ["production"]'),
+     "questions[1] (id 'two').parts[1] (id 'b').shows names rubric criteria, but the script "
+     "has no [follow_ups] table"),
 ])
 def test_bad_part_declarations_are_named(tmp_path, parts, expected):
     message = error_of(write(tmp_path, with_parts(*parts)))
@@ -258,6 +266,21 @@ def test_user_scripts_are_discovered_and_broken_ones_reported(tmp_path):
     assert find_script("mine", tmp_path).script.title == "T"
     with pytest.raises(ScriptError, match=r"broken\.toml"):
         find_script("broken", tmp_path)
+
+
+def test_parts_show_criteria_of_the_script_s_rubric(tmp_path):
+    from tests_paths import DATA
+
+    base = (DATA / "scripts" / "follow_up.toml").read_text()
+    parts = ('\n[[questions.parts]]\nid = "work"\ntitle = "Work"\nmin_s = 2\nmax_s = 9\n'
+             'covers = "what was built"\nshows = ["production", "metrics"]\n'
+             '\n[[questions.parts]]\nid = "result"\ntitle = "Result"\nmin_s = 2\nmax_s = 9\n'
+             'covers = "what it changed"\n')
+    path = write(tmp_path, base + parts)
+    assert load_script(path).script.questions[0].parts[0].shows == ["production", "metrics"]
+    message = error_of(write(tmp_path, base + parts.replace('"production"', '"prodution"')))
+    assert ("questions[0] (id 'project').parts[0] (id 'work').shows: unknown rubric criterion "
+            "'prodution' (rubric 'ml-engineer' has: metrics, ownership") in message, message
 
 
 def test_follow_up_settings_that_would_do_nothing_are_errors(tmp_path):

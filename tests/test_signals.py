@@ -48,6 +48,20 @@ def test_years_and_dates_are_not_results():
     assert not any("2019" in q or "2021" in q for q in quotes(s))
 
 
+def test_a_change_is_quoted_from_where_it_started_to_where_it_ended_and_first():
+    """The quotes read on their own: a figure with what it measures, a change with both
+    ends, the measured changes before the counts ("ten stores against ten others") and
+    before bare words ("twice")."""
+    s = by_id("Somebody walked the aisles twice a day. We ran ten stores with it against "
+              "ten similar ones for two months, and a gap went from staying about three hours "
+              "on average to under forty minutes.")["metrics"]
+    assert s.found
+    first = quotes(s)[0]
+    assert "three hours" in first and "forty minutes" in first
+    assert "ten stores with it against ten similar ones" in quotes(s)[1]
+    assert all(len(q.split()) > 1 for q in quotes(s))
+
+
 def test_a_result_without_a_baseline_is_missing_its_baseline():
     s = by_id("The model reached 92% precision and we shipped it.")["metrics"]
     assert not s.found and "baseline" in (s.missing or "")
@@ -60,6 +74,12 @@ def test_i_for_own_work_is_ownership():
     s = by_id("I designed the feature pipeline, I wrote the training code and I owned the "
               "rollout plan with the platform team.")["ownership"]
     assert s.found and quotes(s)
+
+
+def test_ownership_quotes_what_they_did_not_what_they_would_do():
+    s = by_id("The one I'd pick is the shelf project. I fine tuned a small object detector "
+              "on nine thousand photos and I'd do it again.")["ownership"]
+    assert s.found and quotes(s)[0].startswith("I fine tuned a small object detector")
 
 
 def test_only_we_is_missing_ownership():
@@ -169,6 +189,83 @@ def test_production_does_not_apply_without_a_model():
     s = by_id("I moved from the analytics team to the platform team to be closer to users.")
     assert s["production"].found and "does not apply" in s["production"].detail
     assert "accuracy-without-deployment" not in s
+
+
+# ----------------------------------------------------------------------------- parts that show a criterion
+
+
+def told(*parts: tuple[str, str, float], shows: tuple[tuple[str, str], ...] = ()
+         ) -> tuple[str, Timeline]:
+    """The answer of the given (part id, text, minimum seconds) parts, a word every 0.4 s as
+    :func:`timed` says them, and its timeline; ``shows``: (part id, criterion) pairs, as a
+    script's ``shows`` declares them."""
+    timings, units, k = [], [], 0
+    for pid, text, min_s in parts:
+        n = len(text.split())
+        a, b = k * 0.4, (k + n) * 0.4
+        timings.append(PartTiming(pid, ((a, b),), b - a, n, min_s, 3 * min_s,
+                                  "under" if b - a < min_s else "within"))
+        units.append((pid, Unit(text, a, b, n)))
+        k += n
+    titles = tuple((pid, pid.title()) for pid, _, _ in parts)
+    return (" ".join(text for _, text, _ in parts),
+            Timeline(tuple(timings), (), (), tuple(units), titles=titles, shows=shows))
+
+
+PLAIN_SERVING = ("serving", "The way it worked in the end, a photo every ten minutes went to a "
+                 "little box in the back office of each store, and only the gaps got sent up, so "
+                 "whoever was on that aisle got a message on their handheld within twenty "
+                 "minutes, and when a store dismissed a lot of them it was usually a camera "
+                 "that got knocked and pointed at the floor.")
+PROBLEM = ("problem", "Shelves in our supermarkets kept going empty for hours and nobody "
+           "noticed, so shoppers walked out without what they came for.", 5.0)
+
+
+def test_a_part_that_shows_a_criterion_makes_it_apply():
+    """Without a model word ("detector", not "model") production "does not apply" to an
+    answer; in a question whose serving part shows it, it always does."""
+    text, timeline = told(PROBLEM, (*PLAIN_SERVING, 60.0))  # told, but short of its minimum
+    assert "does not apply" in by_id(text, timeline)["production"].detail
+    text, timeline = told(PROBLEM, (*PLAIN_SERVING, 60.0), shows=(("serving", "production"),))
+    s = by_id(text, timeline)["production"]
+    assert not s.found and s.detail.startswith("none of production")
+
+
+def test_a_part_told_for_its_minimum_covers_its_keyword_criterion_in_plain_words():
+    text, timeline = told(PROBLEM, (*PLAIN_SERVING, 15.0), shows=(("serving", "production"),))
+    serving = timeline.part("serving")
+    assert serving is not None and serving.seconds >= 15.0
+    s = by_id(text, timeline)["production"]
+    assert s.found and s.detail.startswith("told in its own part, Serving (")
+    assert "without the usual words" in s.detail
+    # The quote is the part's opening, with when it was said.
+    assert quotes(s)[0].startswith("The way it worked in the end")
+    assert s.evidence[0].start_s == pytest.approx(serving.start_s)
+
+
+def test_a_part_told_for_its_minimum_does_not_make_up_numbers_or_ownership():
+    """The built-in checks measure what a part's length cannot show: numbers with a
+    baseline, "I" against "we"."""
+    impact = ("impact", "We made the stores a lot better and the managers were really happy "
+              "with what we did for them, and we kept it running.", 5.0)
+    text, timeline = told(PROBLEM, impact, shows=(("impact", "metrics"),
+                                                  ("impact", "ownership")))
+    s = by_id(text, timeline)
+    assert not s["metrics"].found and not s["ownership"].found
+
+
+def test_quotes_from_the_part_that_shows_the_criterion_come_first():
+    modeling = ("modeling", "I compared a detector versus a segmentation network and picked "
+                "the detector.", 5.0)
+    trade = ("trade-offs", "The trade-off was between alerting fast and alerting right: we "
+             "waited twenty minutes instead of five, at the cost of some late alerts.", 5.0)
+    text, timeline = told(modeling, trade)
+    assert "detector versus" in quotes(by_id(text, timeline)["trade-offs"])[0]
+    text, timeline = told(modeling, trade, shows=(("trade-offs", "trade-offs"),))
+    s = by_id(text, timeline)["trade-offs"]
+    start = timeline.part("trade-offs").start_s  # type: ignore[union-attr]
+    assert s.found and (s.evidence[0].start_s or 0) >= start
+    assert any("versus" in q for q in quotes(s))  # the rest still follow
 
 
 # ----------------------------------------------------------------------------- reflection

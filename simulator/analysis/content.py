@@ -2,14 +2,14 @@
 
 Each detector is a small public function of an :class:`AnswerText` (or a plain transcript)
 returning findings with located :class:`Evidence` (quotable, and playable from the
-recording when the text has timed words): :func:`numbers` classifies every figure (result?
-baseline? requirement? year?); :func:`metrics`, :func:`ownership` and
-:func:`keyword_criterion` give one :class:`Finding` for each kind of rubric check, and
-:func:`assess` runs a whole rubric; the phrase finders pick the words most worth quoting.
+recording when the text has timed words): :func:`metrics` (on the figures that
+`analysis.quantities` classifies) and :func:`ownership` give one :class:`Finding` each, as
+`analysis.criteria` does for the keyword checks, where :func:`assess` runs a whole rubric;
+the phrase finders pick the words most worth quoting.
 
 Decision rules are documented where they are made; word lists are module constants. A new
 signal is one more function returning a :class:`Finding` (or located mentions, like
-:func:`numbers`); a new built-in rubric check is one more entry in :data:`CHECKS`.
+`quantities.numbers`); a new built-in rubric check is one more entry in :data:`CHECKS`.
 Pure and fast: no I/O; a 3-minute answer is assessed in about a millisecond.
 """
 
@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
-from simulator.analysis.text import NUM_WORD, PUNCT, AnswerText, Evidence, Span
+from simulator.analysis.quantities import NumberMention, number_phrase, numbers
+from simulator.analysis.text import PUNCT, AnswerText, Evidence, Span
 
 STRICTNESS = ("gentle", "balanced", "strict")
 
@@ -32,11 +33,12 @@ PLURAL = frozenset({"we", "we're", "we've", "we'd", "we'll", "our", "ours", "us"
 # Subjects of a "<subject> <verb> ..." phrase.
 WE_SUBJECTS = frozenset({"we", "we've", "we'd", "we'll"})
 I_SUBJECTS = frozenset({"i", "i've", "i'd", "i'll"})
+DID_SUBJECTS = frozenset({"i", "i've"})  # not "i'd" (would) nor "i'll"
 # Skipped between a subject and its verb: "we basically just built".
 ADVERBS = frozenset(["also", "then", "basically", "just", "actually", "eventually", "finally",
                      "really", "first", "initially", "quickly", "kind", "sort", "of", "all",
                      "together", "later", "originally", "mostly", "mainly", "um", "uh", "like",
-                     "ultimately", "even", "did"])
+                     "ultimately", "even", "did", "fine"])  # "I fine tuned"
 WEAK_VERBS = frozenset(["were", "was", "are", "is", "had", "have", "has", "got", "get", "did", "do",
                         "could", "would", "should", "can", "will", "need", "needed", "wanted",
                         "want", "know", "think", "thought", "mean", "said", "say", "felt", "feel",
@@ -55,54 +57,12 @@ WORK_VERBS = frozenset(["built", "build", "chose", "choose", "decided", "decide"
                         "kept", "dropped", "adopted", "opted", "stuck", "ended", "argued",
                         "proposed", "pushed", "convinced", "recommended", "suggested",
                         "investigated", "analysed", "analyzed", "debugged", "profiled",
-                        "benchmarked"])
+                        "benchmarked", "started", "spotted", "spent"])
 # Verbs of choosing: the best phrase to quote in a trade-off or reflection question.
 CHOICE_VERBS = frozenset({"chose", "choose", "picked", "decided", "settled", "opted", "selected",
                           "switched", "kept", "dropped", "stuck", "replaced", "adopted", "ended",
                           "went", "moved", "bet", "committed"})
 
-# Words near a number that make it a comparison (same sentence). Bare "to" is not one: it is
-# in most sentences ("we wanted to"); "from X to Y" counts through "from".
-BASELINE = frozenset({"compared", "comparing", "comparison", "baseline", "baselines", "versus",
-                      "vs", "than", "previous", "previously", "prior", "against", "old",
-                      "existing", "legacy", "control", "holdout", "relative", "a/b"})
-CLOSE_BASELINE = frozenset({"from", "before", "after"})
-# Words just before a figure that make it the starting point ("our click rate was stuck at
-# 0.3 %"): a baseline for the results told after it, not a result that needs one.
-STARTING = frozenset({"stuck", "hovered", "hovering", "plateaued", "plateauing", "initially",
-                      "originally", "languished", "languishing", "sat", "sitting"})
-# The kinds of measure, so a result is compared with a starting point of its own kind.
-UNIT_KINDS = {"%": "share", "percent": "share", "per cent": "share", "percentage point": "share",
-              "percentage points": "share", "point": "share", "points": "share",
-              "basis points": "share", "ms": "time", "millisecond": "time",
-              "milliseconds": "time", "second": "time", "seconds": "time", "sec": "time",
-              "secs": "time", "minute": "time", "minutes": "time", "min": "time",
-              "mins": "time", "hour": "time", "hours": "time", "hr": "time", "hrs": "time",
-              "x": "factor", "times": "factor", "fold": "factor"}
-# "Revenue per thousand impressions": a denominator, not a figure.
-SCALES = frozenset({"hundred", "thousand", "million", "billion"})
-# Words before a number that make it a result rather than a count ("two years", "five people").
-RESULT_PREFIXES = ("improv", "reduc", "increas", "decreas", "drop", "fell", "fall", "cut",
-                   "sav", "grew", "grow", "rose", "rais", "lift", "boost", "lower", "halv",
-                   "doubl", "tripl", "went", "gain", "beat", "outperform", "achiev", "hit",
-                   "reach", "shrank", "brought", "faster", "slower", "better", "fewer",
-                   "precision", "recall", "accuracy", "auc", "f1", "conversion", "revenue",
-                   "latenc", "loss", "rate", "error", "churn", "cost", "throughput")
-# "Six percent of rows had no device id": a share of the data (a fact about the inputs), not
-# a result, unless the sentence also says it changed or compares it.
-DATA_SHARE = re.compile(
-    r"\s+of\s+(?:the\s+|our\s+|all\s+(?:the\s+)?|those\s+|these\s+)?(?:rows?|records?|"
-    r"labels?|samples?|examples?|images?|photos?|events?|logs?|data|dataset|training\s+set|"
-    r"training\s+data|the\s+data|entries|fields?|columns?|features?|values?)\b")
-# Words just before a number that make it a requirement rather than a result.
-SPEC = frozenset({"budget", "limit", "target", "sla", "slo", "under", "below", "within",
-                  "maximum", "max", "cap", "capped", "threshold"})
-# Number words that are already a change ("cut it in half", "doubled"): results by themselves.
-RELATIVE = frozenset({"half", "halved", "doubled", "tripled", "twice", "third", "thirds",
-                      "quarter", "quarters", "fifth", "fifths", "tenth", "tenths", "tenfold",
-                      "twofold", "threefold"})
-MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august",
-                    "september", "october", "november", "december"})
 # Vague result claims, quoted when an answer has no numbers at all.
 # ("dropped" alone is left out: "we dropped a feature" is a decision, not a result.)
 CLAIMS = ("improv*", "reduc*", "increas*", "decreas*", "cut", "cutting", "saved", "saving*",
@@ -125,22 +85,6 @@ TECH = frozenset(["model", "models", "feature", "features", "pipeline", "pipelin
                   "gpu", "cluster", "shard", "rollout", "monitoring", "alerts", "dashboard",
                   "evaluation", "metric", "metrics", "loop"])
 
-# Whisper writes numbers as digits or as words ("thirty percent", "a third"), so both count.
-# The lookahead lists every first character a number can start with: the regex then skips
-# most positions at once (three times faster on a 3-minute transcript).
-NUMBER = re.compile(
-    r"(?<![\w.])(?=[\d$abdefhmnostz])(?:"
-    r"\$?\d+(?:[.,]\d+)*"
-    r"|(?:a|one|two|three)[\s-]+(?:half|thirds?|quarters?|fifths?|tenths?)\b"
-    r"|(?:half|halved|doubled|tripled|twice|tenfold|twofold|threefold)\b"
-    rf"|{NUM_WORD}(?:(?:[\s-]+|\s+and\s+|\s+point\s+){NUM_WORD})*"
-    r"(?:[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth))?\b)")
-# After a number: group 1 a measure (it makes the number a result), group 2 a duration.
-UNIT = re.compile(
-    r"\s*(?:(%|percent(?:age points?)?|per cent|points?|basis points|x|times|fold|ms|"
-    r"milliseconds?|seconds?|secs?|minutes?|mins?|hours?|hrs?|dollars?|euros?|pounds?|k|"
-    r"million|billion|thousand)|(days?|weeks?|months?|years?|quarters?))(?!\w)")
-YEAR = re.compile(r"(?:19|20)\d\d")
 ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]\w*")  # XGBoost, API, AUC: technical names
 
 
@@ -159,23 +103,6 @@ class Finding:
         return dict(self.counts).get(name, 0)
 
 
-@dataclass(frozen=True)
-class NumberMention:
-    """A figure in the answer, with its unit ("thirty percent", "20 ms", "March 2021")."""
-    evidence: Evidence
-    first: int  # its tokens in the AnswerText
-    last: int
-    result: bool  # a measured result, not a count ("two years", "five people") or a spec
-    baseline: bool  # compared with something ("from 80 ms to 30 ms", "versus the old rules")
-    requirement: bool  # a limit it had to meet ("a latency budget of 30 ms", "under 20 ms")
-    duration: bool  # days, weeks, months, years ("after two years")
-    date: bool  # a year ("in 2019", "March 2021"): never a result, not counted as a figure
-    # The state before the work ("stuck at 0.3 %"): not a result; a later result of its kind
-    # (`unit`) has a baseline in it.
-    starting: bool = False
-    unit: str | None = None  # its kind of measure (share, time, factor, money...), if any
-
-
 def _finding(t: AnswerText, criterion: str, covered: bool, detail: str, span: Span | None,
              ask: Span | None, counts: tuple[tuple[str, int], ...] = ()) -> Finding:
     return Finding(criterion, covered, detail, t.evidence(span), span, ask, counts)
@@ -192,83 +119,6 @@ def _count(n: int, noun: str) -> str:
 def _listing(keywords: Sequence[str], n: int = 3) -> str:
     shown = ", ".join(k.rstrip("*") for k in keywords[:n])
     return shown + (", ..." if len(keywords) > n else "")
-
-
-# ----------------------------------------------------------------------------- numbers
-
-
-def numbers(text: AnswerText | str) -> list[NumberMention]:
-    """Every figure in the answer, in order (computed once per AnswerText).
-
-    "one" alone is not a figure ("one project"); a year without a measure unit is a date. A
-    *requirement* has a ``SPEC`` word among the 4 words before it. A *baseline* is a
-    ``BASELINE`` word near it in its sentence, or a ``CLOSE_BASELINE`` word just before it.
-    A *result* is not a requirement, and has a measure unit (%, ms, x...), is ``RELATIVE``
-    ("halved"), has a baseline, or follows a ``RESULT_PREFIXES`` word within 6 words. A
-    figure a ``STARTING`` word comes just before is the *starting point* ("stuck at 0.3 %"),
-    not a result, and a baseline for every later result with a measure of its kind ("stuck
-    at 0.3 %" ... "it reached 0.45 %"), however far apart the answer tells them.
-    """
-    return _text(text).memo("numbers", _numbers)
-
-
-def _numbers(t: AnswerText) -> list[NumberMention]:
-    found = []
-    for m in NUMBER.finditer(t.low):
-        number = m.group()
-        unit = UNIT.match(t.low, m.end())
-        if number in SCALES and t.before(t.tok_range(m.start(), m.end())[0], 1) == ["per"]:
-            continue
-        measure = bool(unit and unit.group(1))
-        if not measure and number == "one":
-            continue
-        if not measure and YEAR.fullmatch(number):  # a date, with its month ("March 2021")
-            k = t.tok_range(m.start(), m.end())[0]
-            month = k > 0 and t.word[k - 1] in MONTHS and t.sent[k - 1] == t.sent[k]
-            start = t.start[k - 1] if month else m.start()
-            found.append(NumberMention(t.locate(start, m.end()), k - month, k,
-                                       False, False, False, False, True))
-            continue
-        end = unit.end() if unit else m.end()
-        first, last = t.tok_range(m.start(), end)
-        # "from", "before" and "after" only count just before the number ("went from two
-        # percent to one"): further away they are usually about something else ("it's served
-        # from a small service with 20 ms latency"). And "after two years I moved" is a career
-        # step: a duration needs "from" ("went from two days to four hours").
-        close = t.before(first, 4)
-        duration = bool(unit and unit.group(2))
-        baseline = any(w in BASELINE for w in t.near(first, last, before=12, after=6)) or \
-            ((not duration or "from" in close) and any(w in CLOSE_BASELINE for w in close))
-        relative = number.split()[-1] in RELATIVE  # "a third", "halved"
-        # "a latency budget of 30 ms", "kept it under 20 ms": a requirement met, not a result
-        # that needs a baseline.
-        spec = any(w in SPEC for w in close)
-        changed = any(w.startswith(RESULT_PREFIXES) for w in t.before(first, 6))
-        share_of_data = bool(unit and unit.group(1) and DATA_SHARE.match(t.low, unit.end()))
-        kind = _unit_kind(unit.group(1) if unit and unit.group(1) else None, number)
-        # Only a measure is a starting point: "I sat with three engineers" is a count.
-        starting = kind is not None and any(w in STARTING for w in close)
-        result = not spec and not starting and (baseline or changed or
-                                                (not share_of_data and (measure or relative)))
-        if result and not baseline and kind in {n.unit for n in found if n.starting}:
-            baseline = True  # its starting point was told before it
-        found.append(NumberMention(t.locate(m.start(), end), first, last, result, baseline,
-                                   spec, duration, False, starting, kind))
-    return found
-
-
-def _unit_kind(unit: str | None, number: str) -> str | None:
-    """The kind of measure of a figure's unit (None without one): "share" for percent and
-    points, "time", "factor", "money" (a currency word or a "$" figure), or the unit
-    itself."""
-    if number.startswith("$"):
-        return "money"
-    if unit is None:
-        return None
-    unit = " ".join(unit.split())
-    if unit in {"dollar", "dollars", "euro", "euros", "pound", "pounds"}:
-        return "money"
-    return UNIT_KINDS.get(unit, unit)
 
 
 def metrics(text: AnswerText | str, strictness: str = "balanced", *,
@@ -301,7 +151,7 @@ def metrics(text: AnswerText | str, strictness: str = "balanced", *,
     counts = (("numbers", len(figures)), ("results", len(results)), ("with_baseline", len(based)))
 
     def around(n: NumberMention) -> Span:
-        return t.phrase(n.first, n.last, 7, 3)
+        return number_phrase(t, n)
 
     claim = t.first_phrase(CLAIMS, 4, 5) or t.first_phrase(METRIC_NOUNS, 4, 5)
     ask = around(unbased[0]) if unbased else claim
@@ -360,7 +210,8 @@ def ownership(text: AnswerText | str, strictness: str = "balanced", *,
     if missing:
         we = we or t.first_phrase(("our", "the team", "us"), 3, 5)
         return _finding(t, criterion, False, detail, we, we, counts)
-    me = subject_phrase(t, I_SUBJECTS, work_score)
+    # What they did: "I built", "I've run"; "I'd pick" and "I'll say" only when nothing else.
+    me = subject_phrase(t, DID_SUBJECTS, work_score) or subject_phrase(t, I_SUBJECTS, work_score)
     return _finding(t, criterion, True, detail, me, we or me, counts)
 
 
@@ -388,9 +239,15 @@ def choice_score(verb: str) -> int:
 
 def subject_phrase(t: AnswerText, subjects: Collection[str], score: Callable[[str], int],
                    min_score: int = 0) -> Span | None:
-    """The best "<subject> <verb> ..." phrase: the highest-scoring verb (adverbs between
-    are skipped), then the most technical words, then the earliest. "if I ..." is skipped:
-    "if I started again I would..." is not something they did."""
+    """The best "<subject> <verb> ..." phrase (see :func:`subject_phrases`), or None."""
+    return next(iter(subject_phrases(t, subjects, score, min_score)), None)
+
+
+def subject_phrases(t: AnswerText, subjects: Collection[str], score: Callable[[str], int],
+                    min_score: int = 0) -> list[Span]:
+    """Every "<subject> <verb> ..." phrase, best first: the highest-scoring verb (adverbs
+    between are skipped), then the most technical words, then the earliest. "if I ..." is
+    skipped: "if I started again I would..." is not something they did."""
     word, sent = t.word, t.sent
     candidates = []
     for k, w in enumerate(word):
@@ -403,9 +260,6 @@ def subject_phrase(t: AnswerText, subjects: Collection[str], score: Callable[[st
             s = score(word[v])
             if s >= min_score:
                 candidates.append((s, k, v))
-    if not candidates:
-        return None
-    top = max(s for s, _, _ in candidates)
-    spans = [t.phrase(k, v, 0, 10) for s, k, v in candidates if s == top]
-    return max(spans, key=lambda span: (richness(t, span), -span[0]))
-
+    ranked = [(-s, -richness(t, span), span[0], span)
+              for s, k, v in candidates for span in [t.phrase(k, v, 0, 10)]]
+    return [span for *_, span in sorted(ranked)]

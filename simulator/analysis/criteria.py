@@ -13,7 +13,7 @@ the finding says the criterion was mentioned only in passing, quoting it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from simulator.analysis.content import (
     I_SUBJECTS,
@@ -39,22 +39,25 @@ LINKS = frozenset(["between", "against", "versus", "vs", "was", "were", "is", "o
 LINK_WINDOW = 3
 
 
-def keyword_criterion(text: AnswerText | str, criterion: Criterion) -> Finding:
+def keyword_criterion(text: AnswerText | str, criterion: Criterion, *,
+                      applies: bool = False) -> Finding:
     """A rubric criterion checked by its keywords (``covered_by``, and ``applies_when``).
 
     Covered when a ``covered_by`` keyword is said, or when ``applies_when`` lists keywords
-    and none is said (the criterion does not apply: no model, no question about serving it).
+    and none is said (the criterion does not apply: no model, no question about serving it);
+    with ``applies`` it always applies (the question has a part for it: a deep dive into an
+    ML project is about a model, whatever words the candidate calls it by).
     Keywords match whole words, with spelling variants ("trade-off", "trade off", "tradeoff").
     A phrase of ``in_passing`` counts only with something specific in its sentence.
     """
     t = _text(text)
-    applies = t.find(criterion.applies_when)
+    mentions = t.find(criterion.applies_when)
     quote: Span | None
     forced: Span | None
-    if applies:
+    if mentions:
         # Quote the richest mention ("I went with gradient boosted trees"), not merely the
         # first ("I owned the modelling"): the question then points at the model itself.
-        spans = [t.phrase_around(m.start(), m.end(), 6, 5) for m in applies[:12]]
+        spans = [t.phrase_around(m.start(), m.end(), 6, 5) for m in mentions[:12]]
         quote = forced = max(spans, key=lambda s: (richness(t, s), -s[0]))
     else:
         # Without a mention to point at, quote a decision ("we went with boosted trees"):
@@ -64,7 +67,7 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion) -> Finding:
         quote = subject_phrase(t, subjects, choice_score, min_score=3)
         forced = quote or subject_phrase(t, subjects, choice_score, min_score=2)
     cid = criterion.id
-    if criterion.applies_when and not applies:
+    if criterion.applies_when and not mentions and not applies:
         return _finding(t, cid, True, "does not apply: no mention of " +
                         _listing(criterion.applies_when), None, forced)
     hits = t.find(criterion.covered_by)
@@ -78,7 +81,7 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion) -> Finding:
                         "saying what was weighed",
                         t.phrase_around(hits[0].start(), hits[0].end(), 4, 4), forced,
                         (("hits", 0), ("in passing", len(hits))))
-    lead = f"mentions {applies[0].group()!r} but " if applies else ""
+    lead = f"mentions {mentions[0].group()!r} but " if mentions else ""
     return _finding(t, cid, False, lead + "none of " + _listing(criterion.covered_by), quote,
                     forced, (("hits", 0),))
 
@@ -98,11 +101,12 @@ CHANGE_MARKERS = ("instead", "rather than", "from the start", "from the beginnin
                   "before", "first", "next time", "this time")
 
 
-def reflection_criterion(text: AnswerText | str, criterion: Criterion) -> Finding:
+def reflection_criterion(text: AnswerText | str, criterion: Criterion, *,
+                         applies: bool = False) -> Finding:
     """The keyword check, and failing that a change of approach said as a plan: "I would
     <do something> instead / from the start / earlier" (see ``_WOULD``)."""
     t = _text(text)
-    found = keyword_criterion(t, criterion)
+    found = keyword_criterion(t, criterion, applies=applies)
     if found.covered:
         return found
     def sentence(m: re.Match[str]) -> int:
@@ -114,27 +118,31 @@ def reflection_criterion(text: AnswerText | str, criterion: Criterion) -> Findin
     if not plans:
         return found
     first = plans[0]
-    return _finding(t, criterion.id, True, f"says what they would change: {first.group()!r}",
+    said = t.text[first.start():first.end()]  # as transcribed, not lowercased
+    return _finding(t, criterion.id, True, f"says what they would change: \"{said}\"",
                     t.phrase_around(first.start(), first.end(), 1, 8), found.ask,
                     (("hits", len(plans)),))
 
 
-# The rubric's built-in checks by name; any other check is a keyword check.
-CHECKS: dict[str, Callable[[AnswerText, Criterion, str], Finding]] = {
-    "metrics": lambda t, c, strictness: metrics(t, strictness, criterion=c.id),
-    "ownership": lambda t, c, strictness: ownership(t, strictness, criterion=c.id),
-    "reflection": lambda t, c, strictness: reflection_criterion(t, c),
-    "keywords": lambda t, c, strictness: keyword_criterion(t, c),
+# The rubric's built-in checks by name; any other check is a keyword check. Each takes the
+# text, the criterion, the strictness and whether the criterion applies whatever is said.
+CHECKS: dict[str, Callable[[AnswerText, Criterion, str, bool], Finding]] = {
+    "metrics": lambda t, c, strictness, applies: metrics(t, strictness, criterion=c.id),
+    "ownership": lambda t, c, strictness, applies: ownership(t, strictness, criterion=c.id),
+    "reflection": lambda t, c, strictness, applies: reflection_criterion(t, c, applies=applies),
+    "keywords": lambda t, c, strictness, applies: keyword_criterion(t, c, applies=applies),
 }
 
 
-def assess(text: AnswerText | str, rubric: Rubric, strictness: str = "balanced"
-           ) -> list[Finding]:
-    """One finding per rubric criterion, in rubric order."""
+def assess(text: AnswerText | str, rubric: Rubric, strictness: str = "balanced",
+           applies: Collection[str] = ()) -> list[Finding]:
+    """One finding per rubric criterion, in rubric order; the criteria in ``applies`` apply
+    whatever the answer says (their ``applies_when`` is not read)."""
     if strictness not in STRICTNESS:
         raise ValueError(f"strictness must be one of {', '.join(STRICTNESS)}, not {strictness!r}")
     t = _text(text)
-    return [CHECKS.get(c.check, CHECKS["keywords"])(t, c, strictness) for c in rubric.criteria]
+    return [CHECKS.get(c.check, CHECKS["keywords"])(t, c, strictness, c.id in applies)
+            for c in rubric.criteria]
 
 
 def _only_in_passing(t: AnswerText, start: int, end: int, criterion: Criterion) -> bool:

@@ -92,6 +92,7 @@ class PartSpec:
     cues: tuple[str, ...] = ()
     own_work: bool = False  # the candidate describes their own work here
     examples: tuple[str, ...] = ()  # sentences a candidate might say in this part
+    shows: tuple[str, ...] = ()  # rubric criteria this part is where an answer shows
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ class Timeline:
     own_work: tuple[str, ...] = ()  # ids of the parts about the candidate's own work
     located_by: str = LOCATED_BY_CUES  # what the emissions read (LOCATED_BY_*)
     titles: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (part id, title)
+    # (part id, rubric criterion): where the script says an answer shows each criterion
+    shows: tuple[tuple[str, str], ...] = ()
 
     def part(self, part_id: str) -> PartTiming | None:
         return next((p for p in self.parts if p.id == part_id), None)
@@ -133,6 +136,10 @@ class Timeline:
         """What a remark calls a part: its title in the script ("Why machine learning"),
         else its id."""
         return dict(self.titles).get(part_id, part_id)
+
+    def homes(self, criterion: str) -> tuple[str, ...]:
+        """The parts where the script says an answer shows ``criterion``, in script order."""
+        return tuple(part for part, shown in self.shows if shown == criterion)
 
 
 def parts_of(question: Any) -> list[PartSpec]:
@@ -143,7 +150,8 @@ def parts_of(question: Any) -> list[PartSpec]:
     told = _told_sentences(tuple((t.part, t.text) for a in answers for t in a.parts)
                            if isinstance(answers, list) else ())
     return [PartSpec(p.id, p.title, p.min_s, p.max_s, p.covers, tuple(p.cues), p.own_work,
-                     (*p.examples, *told.get(p.id, ()))) for p in question.parts]
+                     (*p.examples, *told.get(p.id, ())), tuple(getattr(p, "shows", ())))
+            for p in question.parts]
 
 
 @functools.lru_cache(maxsize=8)
@@ -183,7 +191,8 @@ def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
     is installed; otherwise the cue words alone decide (``Timeline.located_by`` says which)."""
     units = units_of(text)
     if not units or not parts:
-        return Timeline((), tuple(p.id for p in parts), (), titles=_titles(parts))
+        return Timeline((), tuple(p.id for p in parts), (), titles=_titles(parts),
+                        shows=_shows(parts))
     texts = [u.text for u in units]
     scores = _answer_scores(texts, parts)
     encoder = sentence_encoder() if all(p.examples for p in parts) else None
@@ -219,11 +228,16 @@ def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
     out_of_order = tuple(parts[s].id for s in first_seen if s not in in_order)
     return Timeline(tuple(timings), missing, out_of_order,
                     tuple((parts[s].id, u) for s, u in zip(path, units)),
-                    tuple(p.id for p in parts if p.own_work), located_by, _titles(parts))
+                    tuple(p.id for p in parts if p.own_work), located_by, _titles(parts),
+                    _shows(parts))
 
 
 def _titles(parts: Sequence[PartSpec]) -> tuple[tuple[str, str], ...]:
     return tuple((p.id, p.title) for p in parts)
+
+
+def _shows(parts: Sequence[PartSpec]) -> tuple[tuple[str, str], ...]:
+    return tuple((p.id, criterion) for p in parts for criterion in p.shows)
 
 
 # ----------------------------------------------------------------------------- scoring

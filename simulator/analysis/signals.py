@@ -20,12 +20,22 @@ bad). Every quote is located (`analysis.text.Evidence`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from simulator.analysis.content import numbers, pronoun_counts
+from simulator.analysis.content import (
+    DID_SUBJECTS,
+    WE_SUBJECTS,
+    Finding,
+    _listing,
+    pronoun_counts,
+    subject_phrases,
+    work_score,
+)
 from simulator.analysis.criteria import assess
-from simulator.analysis.parts import Timeline
+from simulator.analysis.parts import PartTiming, Timeline
+from simulator.analysis.quantities import NumberMention, next_figure, number_phrase, numbers
 from simulator.analysis.text import AnswerText, Evidence
+from simulator.analysis.timing import format_duration
 from simulator.config.rubric import Criterion, Rubric
 
 MAX_EVIDENCE = 4
@@ -52,10 +62,15 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
     """Every signal for one answer (``text`` built with its timed words)."""
     out: list[Signal] = []
     if rubric is not None:
-        findings = {f.criterion: f for f in assess(text, rubric, strictness)}
+        # A criterion a part of the question shows always applies to it (see `Part.shows`).
+        declared = {part_criterion for _, part_criterion in timeline.shows} if timeline else set()
+        findings = {f.criterion: f for f in assess(text, rubric, strictness, declared)}
         for criterion in rubric.criteria:
-            f = findings[criterion.id]
-            evidence = _evidence_for(text, criterion.check, criterion.covered_by, f.evidence)
+            home = _told_homes(timeline, criterion.id)
+            f = findings[criterion.id] = _told_in_its_part(text, criterion,
+                                                            findings[criterion.id], home,
+                                                            timeline)
+            evidence = _evidence_for(text, criterion, f, home)
             out.append(Signal(
                 criterion.id, criterion.title, "quality", f.covered, f.detail,
                 None if f.covered else _missing(criterion),
@@ -70,19 +85,79 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
     return out
 
 
-def _evidence_for(text: AnswerText, check: str, keywords: Sequence[str],
-                  first: Evidence | None) -> tuple[Evidence, ...]:
-    """Up to a few located quotes supporting a finding (the finding's own quote first)."""
-    found: list[Evidence] = [first] if first is not None else []
-    if check == "metrics":
-        found += [n.evidence for n in numbers(text) if n.result]
-    elif keywords:
-        found += [text.locate(m.start(), m.end()) for m in text.find(keywords)]
+def _told_homes(timeline: Timeline | None, criterion: str) -> list[PartTiming]:
+    """The parts the script says show ``criterion`` that the answer told, in spoken order."""
+    if timeline is None:
+        return []
+    homes = set(timeline.homes(criterion))
+    return [p for p in timeline.parts if p.id in homes]
+
+
+def _told_in_its_part(text: AnswerText, criterion: Criterion, f: Finding,
+                      home: Sequence[PartTiming], timeline: Timeline | None) -> Finding:
+    """A keyword criterion not met by its words is met by its own part told for at least
+    its minimum: a candidate who spends 40 s on how the model ran, in words of their own
+    ("a little box in each store's back office"), has told it. The built-in checks (numbers,
+    "I" against "we") measure something a part's length cannot show, so they stay as found."""
+    if f.covered or criterion.check not in ("keywords", "reflection") or timeline is None:
+        return f
+    told = next((p for p in home if p.verdict in ("within", "over")), None)
+    if told is None:
+        return f
+    span = text.span_between(told.segments[0][0], told.segments[0][1])
+    listing = _listing(criterion.covered_by) if criterion.covered_by else ""
+    detail = (f"told in its own part, {timeline.title(told.id)} ({told.seconds:.0f} s from "
+              f"{format_duration(told.start_s)})" +
+              (f", without the usual words ({listing})" if listing else ""))
+    return replace(f, covered=True, detail=detail, evidence=text.evidence(span), span=span)
+
+
+def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
+                  home: Sequence[PartTiming]) -> tuple[Evidence, ...]:
+    """Up to a few located quotes behind a finding, each a phrase that reads on its own:
+    for the numbers check its results, the ones with a baseline and a unit first; for
+    ownership the finding's quote and then every "I <did something>" (or "we ..."), best
+    first; else the finding's own quote, the criterion's words in context and the opening of
+    the part that shows it. Quotes from the parts where the script says the criterion is
+    shown come before the rest (that opening after the criterion's words there), the order
+    otherwise kept."""
+    found: list[Evidence | None]
+    opening: Evidence | None = None
+    results = [n for n in numbers(text) if n.result] if criterion.check == "metrics" else []
+    if results:
+        found = [text.evidence(number_phrase(text, n, next_figure(text, n)))
+                 for n in sorted(results, key=_result_strength)]
+    elif criterion.check == "ownership":
+        # Their "I did ..." phrases (a "we did ..." when "we" is what they said), best first.
+        subjects = DID_SUBJECTS if finding.covered else WE_SUBJECTS
+        found = [finding.evidence, *(text.evidence(span) for span in
+                                     subject_phrases(text, subjects, work_score, 1))]
+    else:
+        found = [finding.evidence]
+        found += [text.evidence(text.phrase_around(m.start(), m.end(), 4, 4)) or
+                  text.locate(m.start(), m.end()) for m in text.find(criterion.covered_by)]
+        if home:  # the part's own opening, after its keywords and before those elsewhere
+            opening = text.evidence(text.span_between(*home[0].segments[0]))
+            found.append(opening)
+    segments = [seg for p in home for seg in p.segments]
+
+    def rank(e: Evidence) -> tuple[bool, bool]:
+        inside = any(a - 0.01 <= (e.start_s if e.start_s is not None else -1) < b
+                     for a, b in segments)
+        return not inside, e is opening
+
     out: list[Evidence] = []
-    for e in found:
+    for e in sorted((e for e in found if e is not None), key=rank):
         if all(not _overlap(e, o) for o in out):
             out.append(e)
     return tuple(out[:MAX_EVIDENCE])
+
+
+def _result_strength(n: NumberMention) -> int:
+    """0 for a measured change against its baseline ("from three hours to forty minutes"),
+    1 for a baseline without a unit ("ten stores against ten others"), 2 for a measured
+    result alone, 3 for the rest ("twice")."""
+    return (0 if n.unit else 1) if n.baseline else (2 if n.unit else 3)
 
 
 def _overlap(a: Evidence, b: Evidence) -> bool:

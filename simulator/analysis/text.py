@@ -293,6 +293,16 @@ class AnswerText:
         chars = self.quote_range(span, limit)
         return self.locate(*chars) if chars else None
 
+    def span_between(self, start_s: float, end_s: float) -> Span | None:
+        """The tokens of the timed words said between ``start_s`` and ``end_s`` (a unit of
+        the answer, a stretch of one of its parts); None when no aligned word is."""
+        chars = [(c0, c1) for k, c0, c1 in zip(self._w_index, self._w_start, self._w_end)
+                 if start_s - 0.01 <= float(_field(self.timed_words[k], "start")) < end_s]
+        if not chars:
+            return None
+        first, last = self.tok_range(chars[0][0], chars[-1][1])
+        return Span(first, last, first, last)
+
     def locate(self, char_start: int, char_end: int) -> Evidence:
         """Characters char_start..char_end of the text as :class:`Evidence`: the timed words
         they overlap (even partly) and when those were said."""

@@ -91,6 +91,10 @@ class Part(Strict):
     # The candidate describes their own work here: "we" far more than "I" in these parts is
     # the seed's "team work without the individual" (`analysis.signals`).
     own_work: bool = False
+    # Rubric criteria this part is where a strong answer shows them (the serving part shows
+    # "production"): they always apply to the question, the part's words are quoted first,
+    # and a keyword check is met by the part told for its minimum (`analysis.signals`).
+    shows: list[Id] = []
     # Sentences a candidate might say in this part, in varied words: with the sentence
     # model installed, the analysis compares what was said with these (`analysis.parts`).
     # All of a question's parts have examples, or none (half a set would silently not count).
@@ -183,6 +187,11 @@ class Script(Strict):
                 if q.follow_ups or q.follow_up_focus:
                     raise ValueError(f"questions[{i}] (id {q.id!r}) asks for follow-ups, but "
                                      "the script has no [follow_ups] table (it names the rubric)")
+                for j, part in enumerate(q.parts):
+                    if part.shows:
+                        raise ValueError(f"questions[{i}] (id {q.id!r}).parts[{j}] (id "
+                                         f"{part.id!r}).shows names rubric criteria, but the "
+                                         "script has no [follow_ups] table (it names the rubric)")
             return self
         known = {(q.section or "").casefold() for q in self.questions}
         for section in self.follow_ups.sections:
@@ -263,6 +272,10 @@ def _rubric_of(script: Script, path: Path) -> Rubric | None:
     for i, q in enumerate(script.questions):
         for criterion in q.follow_up_focus:
             check(f"questions[{i}] (id {q.id!r}).follow_up_focus", criterion)
+        for j, part in enumerate(q.parts):
+            for criterion in part.shows:
+                check(f"questions[{i}] (id {q.id!r}).parts[{j}] (id {part.id!r}).shows",
+                      criterion)
     return rubric
 
 

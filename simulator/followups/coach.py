@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simulator.analysis import content
+from simulator.analysis import content, quantities
 from simulator.analysis.content import STRICTNESS, Finding
 from simulator.analysis.criteria import assess
 from simulator.analysis.keywords import find_keywords
@@ -164,7 +164,7 @@ def _specific_phrases(t: AnswerText, n: int) -> list[Span]:
     """Up to n phrases with the most result numbers and technical words (``TECH``, acronyms),
     one per clause, best first: what a "one level deeper" question should quote."""
     numbered: set[int] = set()
-    for num in content.numbers(t):
+    for num in quantities.numbers(t):
         if num.result:  # "a two tower model" is a name, not a figure
             numbered.update(range(num.first, num.last + 1))
     acronyms = {t.tok_range(m.start(), m.end())[0] for m in content.ACRONYM.finditer(t.text)}

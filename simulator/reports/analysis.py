@@ -82,13 +82,15 @@ def _script_file(doc: SessionDocument, user_scripts: Path | None) -> LoadedScrip
 def _with_examples(script: Script, doc: SessionDocument,
                    user_scripts: Path | None) -> tuple[Script, Path | None]:
     """A snapshot whose parts have no example sentences, or whose question has no example
-    answers (saved before scripts had them), takes them from the script file as it is now,
-    for every question whose parts are still the same (same ids, same order): examples only
-    help find the parts, so an old session gets the better timeline too. Anything else in
-    the snapshot stays as it was recorded. Also returns the file the examples came from
-    (None: none were taken)."""
+    answers, or whose parts show no rubric criterion (saved before scripts had them), takes
+    them from the script file as it is now, for every question whose parts are still the
+    same (same ids, same order): examples only help find the parts and ``shows`` only says
+    where to quote from, so an old session gets the better timeline and quotes too.
+    Anything else in the snapshot stays as it was recorded. Also returns the file they came
+    from (None: none were taken)."""
     bare = [q for q in script.questions
-            if q.parts and (not any(p.examples for p in q.parts) or not q.example_answers)]
+            if q.parts and (not any(p.examples for p in q.parts) or not q.example_answers
+                            or not any(p.shows for p in q.parts))]
     if not bare:
         return script, None
     current = _script_file(doc, user_scripts)
@@ -108,6 +110,11 @@ def _with_examples(script: Script, doc: SessionDocument,
                 taken = True
             if not q.example_answers and later.example_answers:
                 q = q.model_copy(update={"example_answers": later.example_answers})
+                taken = True
+            if not any(p.shows for p in q.parts) and any(p.shows for p in later.parts):
+                q = q.model_copy(update={"parts": [
+                    p.model_copy(update={"shows": list(n.shows)})
+                    for p, n in zip(q.parts, later.parts)]})
                 taken = True
         questions.append(q)
     if not taken:

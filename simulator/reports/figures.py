@@ -1,7 +1,7 @@
 """Numbers that changed between tellings of the same story ("the latency was 15 ms last time
 and 30 ms now"), for the comparison of rehearsals.
 
-Every figure of an answer comes from the content detector (`analysis.content.numbers`), so
+Every figure of an answer comes from the content detector (`analysis.quantities.numbers`), so
 what counts as a number is decided in one place; dates ("in 2019", "March 2021") are left
 out, and so are labels ("question two", "step three", "version four") and "one" alone. A
 figure is its value (digits or words: "one point four", "a third", "two hundred thousand"),
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.analysis.content import NUMBER, UNIT, numbers
+from simulator.analysis.quantities import NUMBER, UNIT, numbers
 from simulator.analysis.text import AnswerText
 from simulator.sessions.records import AnswerRecord
 
