@@ -278,7 +278,8 @@ def test_without_the_sentence_model_the_cue_words_locate_the_parts(monkeypatch):
 
 def test_old_sessions_take_the_examples_from_the_script_file():
     """A session saved before parts had examples keeps its snapshot, but its open answers are
-    located with the examples of the script file, when that question's parts are the same."""
+    located with the examples of the script file, when that question's parts are the same;
+    so with where the parts show the rubric's criteria (`shows`, for the signals' quotes)."""
     from types import SimpleNamespace
 
     from simulator.config.script import Script
@@ -289,6 +290,7 @@ def test_old_sessions_take_the_examples_from_the_script_file():
     for q in definition["questions"]:
         for p in q.get("parts", []):
             p.pop("examples", None)
+            p.pop("shows", None)
     renamed = next(q for q in definition["questions"] if q["id"] == "career")
     renamed["parts"][0]["id"] = "now"  # a question whose parts changed since: left alone
     assert not any(p.get("examples") for q in definition["questions"]
@@ -303,6 +305,8 @@ def test_old_sessions_take_the_examples_from_the_script_file():
         [p.examples for p in pa.question("deep-dive").parts]
     assert all(p.examples for p in deep.parts)
     assert not any(p.examples for p in career.parts)
+    assert [p.shows for p in deep.parts] == [p.shows for p in pa.question("deep-dive").parts]
+    assert any(p.shows for p in deep.parts) and not any(p.shows for p in career.parts)
     # Read from the bundled file, which is part of the code's version: results may be kept.
     assert context.read_from == pa.SCRIPT and not context.reads_user_file
 

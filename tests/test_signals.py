@@ -191,7 +191,7 @@ def test_production_does_not_apply_without_a_model():
     assert "accuracy-without-deployment" not in s
 
 
-# ----------------------------------------------------------------------------- parts that show a criterion
+# ------------------------------------------------------------------- parts that show a criterion
 
 
 def told(*parts: tuple[str, str, float], shows: tuple[tuple[str, str], ...] = ()
