@@ -305,6 +305,21 @@ def test_would_without_a_change_of_approach_is_not_reflection(text):
     assert not by_id(text)["reflection"].found
 
 
+# ----------------------------------------------------------------------------- why
+
+
+def test_every_signal_says_why_it_matters_for_the_role():
+    """From the rubric's `why` line (every bundled criterion has one), else what it looks
+    for: never empty, never the title again."""
+    found = by_id("We built the model and it went well.")
+    for criterion in RUBRIC.criteria:
+        assert criterion.why and found[criterion.id].why == criterion.why
+    bare = RUBRIC.model_copy(update={"criteria": [c.model_copy(update={"why": ""})
+                                                  for c in RUBRIC.criteria]})
+    first = signals(timed("We built the model."), bare)[0]
+    assert first.why == RUBRIC.criteria[0].look_for
+
+
 # ----------------------------------------------------------------------------- time balance
 
 

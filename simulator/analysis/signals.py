@@ -74,7 +74,7 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
             out.append(Signal(
                 criterion.id, criterion.title, "quality", f.covered, f.detail,
                 None if f.covered else _missing(criterion),
-                criterion.look_for, evidence))
+                criterion.why or criterion.look_for, evidence))
         production = next((c for c in rubric.criteria if c.id == "production"), None)
         if production is not None and not findings["production"].covered:
             out += _accuracy_without_deployment(text)

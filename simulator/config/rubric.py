@@ -89,6 +89,9 @@ class Criterion(Strict):
     # ("Trade-offs and alternatives: missing <this>."); "" = a built-in line for the metrics
     # and ownership checks, else look_for.
     missing: Line = ""
+    # Why it matters for the role, said to the candidate beside a signal that falls short;
+    # "" = look_for.
+    why: Line = ""
     ask: Annotated[list[Template], Field(min_length=1)]  # coach questions quoting {quote}
     ask_plain: Annotated[str, AfterValidator(_plain)]  # when nothing can be quoted
     sample_answer: RequiredLong  # the sample candidate's reply
