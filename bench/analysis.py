@@ -53,13 +53,14 @@ def time_analysis(data, question_id: str, runs: int) -> tuple[float, float, floa
     """(first call, median, max) of ``analyze`` on ``data``, in milliseconds."""
     from simulator.analysis.answer import analyze
     from simulator.analysis.parts import parts_of
+    from simulator.config.rubric import judged
 
-    loaded = pa.script()
-    parts = parts_of(pa.question(question_id))
+    loaded, question = pa.script(), pa.question(question_id)
+    parts, rubric = parts_of(question), judged(loaded.rubric, question.judged_on)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        analyze(data, parts, loaded.rubric, loaded.script.interviewer.strictness)
+        analyze(data, parts, rubric, loaded.script.interviewer.strictness)
         times.append((time.perf_counter() - started) * 1000)
     return times[0], statistics.median(times), max(times)
 

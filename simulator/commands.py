@@ -12,6 +12,7 @@ from pathlib import Path
 
 from audio.transcriber import WhisperTranscriber, resolve_model
 from simulator import paths
+from simulator.config.rubric import judged
 from simulator.config.script import LoadedScript, Question, find_script, load_script
 from simulator.errors import InterviewIncomplete, SimulatorError
 from simulator.interview.answers import FileAnswers, TurnAnswers
@@ -321,6 +322,6 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
     # Loads the sentence model, and on a machine that has not encoded this script's example
     # sentences yet (`prepare`), encodes them: up to 40 s for the deep dive, not in silence.
     with (on_analysing() if on_analysing else nullcontext()):
-        analysis = analyze(answer, parts_of(question), loaded.rubric,
+        analysis = analyze(answer, parts_of(question), judged(loaded.rubric, question.judged_on),
                            loaded.script.interviewer.strictness)
     return question, timing, analysis, heard

@@ -261,6 +261,7 @@ def analyze_file(path: Path, question_id: str, transcriber: Any) -> tuple[Any, A
     from simulator.analysis.answer import AnswerInput, analyze
     from simulator.analysis.parts import parts_of
     from simulator.analysis.timing import Budget, measure_audio
+    from simulator.config.rubric import judged
 
     loaded = script()
     q = question(question_id)
@@ -274,15 +275,17 @@ def analyze_file(path: Path, question_id: str, transcriber: Any) -> tuple[Any, A
     data = AnswerInput(transcript.text, words, [[s.start, s.end] for s in measured.spans],
                        timing.speech_start, timing.speech_end, q.id, q.min_s, q.max_s,
                        segments=transcript.to_dict()["segments"])
-    return data, analyze(data, parts_of(q), loaded.rubric, loaded.script.interviewer.strictness)
+    return data, analyze(data, parts_of(q), judged(loaded.rubric, q.judged_on),
+                         loaded.script.interviewer.strictness)
 
 
 def analyze_text(data: Any, question_id: str) -> Any:
     from simulator.analysis.answer import analyze
     from simulator.analysis.parts import parts_of
+    from simulator.config.rubric import judged
 
-    loaded = script()
-    return analyze(data, parts_of(question(question_id)), loaded.rubric,
+    loaded, q = script(), question(question_id)
+    return analyze(data, parts_of(q), judged(loaded.rubric, q.judged_on),
                    loaded.script.interviewer.strictness)
 
 

@@ -92,6 +92,14 @@ def test_the_end_of_a_change_told_with_under_is_a_result_not_a_requirement():
         "requirement"}
 
 
+def test_as_much_as_is_a_comparison_and_twice_a_day_is_how_often():
+    assert kinds(mentions("Paired kids stayed twice as long as the ones who picked a tutor.")
+                 ["twice"]) == {"result", "baseline"}
+    assert kinds(mentions("It ran three times as fast as the old one.")["three times"]) == {
+        "result", "baseline"}
+    assert kinds(mentions("Somebody walked the aisles twice a day.")["twice"]) == set()
+
+
 def test_results_with_and_without_a_baseline():
     based = "I cut latency from 80 ms to 30 ms."
     assert [kinds(n) for n in numbers(based)] == [{"result", "baseline"}] * 2

@@ -57,6 +57,8 @@ def test_default_script_follows_the_seed_structure():
                                                         "serving", "trade-offs"]
     # Where each of the rubric's criteria is shown: quoted from there first, and the keyword
     # checks met by those parts told for their minimum (analysis.signals).
+    # The career walk-through is not judged on serving a model or on what they would change.
+    assert career.judged_on == ["metrics", "ownership", "trade-offs"] and not deep.judged_on
     assert {p.id: p.shows for p in deep.parts if p.shows} == {
         "ownership": ["ownership"], "serving": ["production"], "trade-offs": ["trade-offs"],
         "impact": ["metrics"], "lessons": ["reflection"]}
@@ -278,6 +280,9 @@ def test_parts_show_criteria_of_the_script_s_rubric(tmp_path):
              'covers = "what it changed"\n')
     path = write(tmp_path, base + parts)
     assert load_script(path).script.questions[0].parts[0].shows == ["production", "metrics"]
+    judged = base.replace('section = "Project"', 'section = "Project"\njudged_on = ["metric"]')
+    assert "questions[0] (id 'project').judged_on: unknown rubric criterion 'metric'" in \
+        error_of(write(tmp_path, judged))
     message = error_of(write(tmp_path, base + parts.replace('"production"', '"prodution"')))
     assert ("questions[0] (id 'project').parts[0] (id 'work').shows: unknown rubric criterion "
             "'prodution' (rubric 'ml-engineer' has: metrics, ownership") in message, message

@@ -300,9 +300,35 @@ def test_a_change_of_approach_said_as_a_plan_is_reflection(text):
     "I would say the hardest part was the data, before anything else.",
     # the plan and the marker in different sentences
     "I would add more tests. The first version shipped in May.",
+    # "I'd" as "I had", beside a marker of time
+    "Before all of that I was a teacher, and I'd been doing the school's spreadsheets.",
+    "I'd started with a rules engine before that.",
 ])
 def test_would_without_a_change_of_approach_is_not_reflection(text):
     assert not by_id(text)["reflection"].found
+
+
+# ----------------------------------------------------------------------------- judged on
+
+
+def test_a_question_is_judged_on_the_criteria_it_names():
+    """A career walk-through that mentions "the modelling side" is not asked how a model was
+    served: the bundled career question is judged on numbers, ownership and trade-offs."""
+    from part_answers import analyze_text, corpus, timed_text
+
+    from simulator.config.rubric import judged
+
+    assert judged(RUBRIC, ()) is RUBRIC and judged(None, ["metrics"]) is None
+    only = judged(RUBRIC, ["ownership", "metrics"])
+    assert only is not None and [c.id for c in only.criteria] == ["metrics", "ownership"]
+    text = "I'm the most senior one on the modeling side. We built it together."
+    assert [s.id for s in signals(timed(text), only)] == ["metrics", "ownership"]
+    career = next(a for a in corpus() if a.question == "career")
+    quality = [s.id for s in analyze_text(timed_text(career)[0], "career").signals
+               if s.kind == "quality"]
+    assert quality == ["metrics", "ownership", "trade-offs"]
+    deep = next(a for a in corpus() if a.question == "deep-dive")
+    assert "production" in [s.id for s in analyze_text(timed_text(deep)[0], "deep-dive").signals]
 
 
 # ----------------------------------------------------------------------------- why

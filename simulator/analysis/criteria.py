@@ -96,6 +96,19 @@ _WOULD = re.compile(r"(?<!\w)(?:i|we)(?: would|['’]d)"
 NOT_ACTIONS = frozenset(["say", "think", "guess", "imagine", "argue", "like", "love", "hope",
                          "expect", "assume", "bet", "suppose", "call", "describe", "be",
                          "have", "not", "never"])
+# After "I'd", a past participle makes it "I had": "I'd been doing the school's spreadsheets",
+# "I'd built a rules engine before" tell the past, not a change they would make.
+PARTICIPLES = frozenset(["been", "had", "got", "gotten", "done", "gone", "seen", "made",
+                         "built", "taken", "written", "known", "run", "spent", "already",
+                         "just", "never"])
+
+
+def _had(m: re.Match[str]) -> bool:
+    """Whether a ``_WOULD`` match is "I'd" + a past participle ("I had ...")."""
+    verb = m.group(1)
+    contracted = "would" not in m.group()
+    return contracted and (verb in PARTICIPLES or (verb.endswith("ed") and
+                                                   not verb.endswith("eed")))
 CHANGE_MARKERS = ("instead", "rather than", "from the start", "from the beginning",
                   "from day one", "on day one", "from the first", "earlier", "sooner",
                   "before", "first", "next time", "this time")
@@ -114,7 +127,7 @@ def reflection_criterion(text: AnswerText | str, criterion: Criterion, *,
 
     marked = {sentence(m) for m in t.find(CHANGE_MARKERS)}
     plans = [m for m in _WOULD.finditer(t.low)
-             if m.group(1) not in NOT_ACTIONS and sentence(m) in marked]
+             if m.group(1) not in NOT_ACTIONS and not _had(m) and sentence(m) in marked]
     if not plans:
         return found
     first = plans[0]

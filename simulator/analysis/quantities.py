@@ -55,6 +55,8 @@ SPEC = frozenset({"budget", "limit", "target", "sla", "slo", "under", "below", "
 RELATIVE = frozenset({"half", "halved", "doubled", "tripled", "twice", "third", "thirds",
                       "quarter", "quarters", "fifth", "fifths", "tenth", "tenths", "tenfold",
                       "twofold", "threefold"})
+PERIODS = frozenset({"day", "week", "month", "year", "hour", "minute", "night", "quarter",
+                     "shift", "morning", "evening", "sprint", "season"})
 MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august",
                     "september", "october", "november", "december"})
 
@@ -138,6 +140,16 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         baseline = any(w in BASELINE for w in t.near(first, last, before=12, after=6)) or \
             ((not duration or "from" in close) and any(w in CLOSE_BASELINE for w in close))
         relative = number.split()[-1] in RELATIVE  # "a third", "halved"
+        # "twice as long as the ones who picked a tutor", "three times as fast as the old
+        # one": the comparison names what it is measured against.
+        after = [t.word[k] for k in range(last + 1, min(last + 4, t.n))
+                 if t.sent[k] == t.sent[last]]
+        if len(after) == 3 and after[0] == after[2] == "as":
+            baseline = True
+        # "twice a day", "twice per week": how often, not a change.
+        if number == "twice" and len(after) >= 2 and after[0] in {"a", "an", "per", "every"} \
+                and after[1] in PERIODS:
+            relative = False
         # "a latency budget of 30 ms", "kept it under 20 ms": a requirement met, not a result
         # that needs a baseline.
         spec = any(w in SPEC for w in close)

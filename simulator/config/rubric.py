@@ -14,6 +14,7 @@ script errors do: ``x.toml: criteria[1] (id 'ownership').ask[0]: template has no
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -105,6 +106,15 @@ class Criterion(Strict):
             raise ValueError(f"in_passing: {stray[0]!r} is not one of covered_by (list it "
                              "there too)")
         return self
+
+
+def judged(rubric: Rubric | None, criteria: Sequence[str]) -> Rubric | None:
+    """The rubric a question's answers are judged on: only ``criteria`` (its ``judged_on``),
+    in rubric order; the whole rubric when that is empty."""
+    if rubric is None or not criteria:
+        return rubric
+    return rubric.model_copy(update={"criteria": [c for c in rubric.criteria
+                                                  if c.id in criteria]})
 
 
 class Rubric(Strict):

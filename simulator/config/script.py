@@ -118,6 +118,9 @@ class Question(Strict):
     follow_ups: Annotated[int, Field(ge=0, le=3)] | None = None
     # Rubric criteria most worth probing after this question, most useful first.
     follow_up_focus: list[str] = []
+    # Rubric criteria its answers are judged on in the analysis ([] = all of them): a career
+    # walk-through is not asked how a model was served.
+    judged_on: list[str] = []
     # An open answer's parts, in the recommended order (none: the answer is one part).
     parts: list[Part] = []
     # Whole answers told part by part, whose sentences serve as examples of their parts
@@ -184,7 +187,7 @@ class Script(Strict):
         # Settings that would silently do nothing are errors: they are almost always typos.
         if self.follow_ups is None:
             for i, q in enumerate(self.questions):
-                if q.follow_ups or q.follow_up_focus:
+                if q.follow_ups or q.follow_up_focus or q.judged_on:
                     raise ValueError(f"questions[{i}] (id {q.id!r}) asks for follow-ups, but "
                                      "the script has no [follow_ups] table (it names the rubric)")
                 for j, part in enumerate(q.parts):
@@ -272,6 +275,8 @@ def _rubric_of(script: Script, path: Path) -> Rubric | None:
     for i, q in enumerate(script.questions):
         for criterion in q.follow_up_focus:
             check(f"questions[{i}] (id {q.id!r}).follow_up_focus", criterion)
+        for criterion in q.judged_on:
+            check(f"questions[{i}] (id {q.id!r}).judged_on", criterion)
         for j, part in enumerate(q.parts):
             for criterion in part.shows:
                 check(f"questions[{i}] (id {q.id!r}).parts[{j}] (id {part.id!r}).shows",

@@ -16,7 +16,7 @@ from audio.sources import Recording
 from simulator.analysis.answer import AnswerAnalysis, AnswerInput, analyze
 from simulator.analysis.parts import parts_of
 from simulator.analysis.timing import Budget, measure_audio
-from simulator.config.rubric import Rubric
+from simulator.config.rubric import Rubric, judged
 from simulator.config.script import Script
 from simulator.interview.outcomes import no_speech
 from simulator.interview.turns import Turn
@@ -98,11 +98,13 @@ class ProcessesAnswers:
         """The coaching analysis shown after the answer (the report has the whole of it);
         a failure here must never cost the interview."""
         try:
-            parts = parts_of(turn.question) if turn.kind == "main" else []
+            main = turn.kind == "main"  # a follow-up's answer is judged on what it asked
             return analyze(AnswerInput(answer.transcript or "", answer.words, answer.spans,
                                        answer.speech_start, answer.speech_end, answer.question_id,
                                        focus=answer.focus, segments=answer.segments),
-                           parts, self.rubric, self.script.interviewer.strictness)
+                           parts_of(turn.question) if main else [],
+                           judged(self.rubric, turn.question.judged_on if main else ()),
+                           self.script.interviewer.strictness)
         except Exception as exc:  # only a summary is lost, never the interview
             self.log.append(Notice, turn=turn.number,
                             text=f"no summary after this answer: {type(exc).__name__}")

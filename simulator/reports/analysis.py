@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from simulator.analysis.answer import AnswerAnalysis, AnswerInput, analyze
 from simulator.analysis.parts import parts_of
-from simulator.config.rubric import Rubric
+from simulator.config.rubric import Rubric, judged
 from simulator.config.script import LoadedScript, Question, Script, find_script, load_script
 from simulator.errors import ScriptError
 from simulator.sessions.records import AnswerRecord, SessionDocument
@@ -136,7 +136,8 @@ def analyze_answer(answer: AnswerRecord, context: ScriptContext) -> AnswerAnalys
     question = context.question(answer.follows or answer.question_id) \
         if answer.kind == "main" else None
     parts = parts_of(question) if question is not None else []
-    return analyze(answer_input(answer), parts, context.rubric, context.strictness)
+    rubric = judged(context.rubric, question.judged_on if question is not None else ())
+    return analyze(answer_input(answer), parts, rubric, context.strictness)
 
 
 def analyze_session(doc: SessionDocument,
