@@ -279,7 +279,9 @@ def test_without_the_sentence_model_the_cue_words_locate_the_parts(monkeypatch):
 def test_old_sessions_take_the_examples_from_the_script_file():
     """A session saved before parts had examples keeps its snapshot, but its open answers are
     located with the examples of the script file, when that question's parts are the same;
-    so with where the parts show the rubric's criteria (`shows`, for the signals' quotes)."""
+    so with where the parts show the rubric's criteria (`shows`, for the signals' quotes),
+    and with the criteria each question is judged on (`judged_on`), which a question whose
+    parts changed takes too."""
     from types import SimpleNamespace
 
     from simulator.config.script import Script
@@ -288,6 +290,7 @@ def test_old_sessions_take_the_examples_from_the_script_file():
     loaded = pa.script()
     definition = loaded.script.model_dump(mode="json")
     for q in definition["questions"]:
+        q.pop("judged_on", None)
         for p in q.get("parts", []):
             p.pop("examples", None)
             p.pop("shows", None)
@@ -307,6 +310,7 @@ def test_old_sessions_take_the_examples_from_the_script_file():
     assert not any(p.examples for p in career.parts)
     assert [p.shows for p in deep.parts] == [p.shows for p in pa.question("deep-dive").parts]
     assert any(p.shows for p in deep.parts) and not any(p.shows for p in career.parts)
+    assert career.judged_on == pa.question("career").judged_on != []
     # Read from the bundled file, which is part of the code's version: results may be kept.
     assert context.read_from == pa.SCRIPT and not context.reads_user_file
 

@@ -130,8 +130,8 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
     elif criterion.check == "ownership":
         # Their "I did ..." phrases (a "we did ..." when "we" is what they said), best first.
         subjects = DID_SUBJECTS if finding.covered else WE_SUBJECTS
-        found = [finding.evidence, *(text.evidence(span) for span in
-                                     subject_phrases(text, subjects, work_score, 1))]
+        found = [finding.evidence, *(e for span in subject_phrases(text, subjects, work_score, 1)
+                                     if (e := text.evidence(span)) and len(e.quote.split()) > 2)]
     else:
         found = [finding.evidence]
         found += [text.evidence(text.phrase_around(m.start(), m.end(), 4, 4)) or

@@ -81,16 +81,20 @@ def _script_file(doc: SessionDocument, user_scripts: Path | None) -> LoadedScrip
 
 def _with_examples(script: Script, doc: SessionDocument,
                    user_scripts: Path | None) -> tuple[Script, Path | None]:
-    """A snapshot whose parts have no example sentences, or whose question has no example
-    answers, or whose parts show no rubric criterion (saved before scripts had them), takes
-    them from the script file as it is now, for every question whose parts are still the
-    same (same ids, same order): examples only help find the parts and ``shows`` only says
-    where to quote from, so an old session gets the better timeline and quotes too.
-    Anything else in the snapshot stays as it was recorded. Also returns the file they came
-    from (None: none were taken)."""
+    """A snapshot saved before scripts could say how its answers are analysed takes that
+    from the script file as it is now: parts' example sentences and the question's example
+    answers (when it has none), where the parts show the rubric's criteria and which
+    criteria the question is judged on (when the snapshot lacks those keys, not merely
+    their values). Parts' settings only for a question whose parts are still the same (same
+    ids, same order). None of these change what was recorded, only how it is read, so an
+    old session gets the better timeline, quotes and judgement too; anything else in the
+    snapshot stays as it was. Also returns the file they came from (None: none taken)."""
+    def lacks_parts_settings(q: Question) -> bool:
+        return bool(q.parts) and (not any(p.examples for p in q.parts) or not q.example_answers
+                                  or all("shows" not in p.model_fields_set for p in q.parts))
+
     bare = [q for q in script.questions
-            if q.parts and (not any(p.examples for p in q.parts) or not q.example_answers
-                            or not any(p.shows for p in q.parts))]
+            if lacks_parts_settings(q) or "judged_on" not in q.model_fields_set]
     if not bare:
         return script, None
     current = _script_file(doc, user_scripts)
@@ -101,7 +105,10 @@ def _with_examples(script: Script, doc: SessionDocument,
     taken = False
     for q in script.questions:
         later = now.get(q.id)
-        if q in bare and later is not None and \
+        if later is not None and "judged_on" not in q.model_fields_set and later.judged_on:
+            q = q.model_copy(update={"judged_on": list(later.judged_on)})
+            taken = True
+        if lacks_parts_settings(q) and later is not None and \
                 [p.id for p in later.parts] == [p.id for p in q.parts]:
             if not any(p.examples for p in q.parts) and any(p.examples for p in later.parts):
                 q = q.model_copy(update={"parts": [
@@ -111,7 +118,8 @@ def _with_examples(script: Script, doc: SessionDocument,
             if not q.example_answers and later.example_answers:
                 q = q.model_copy(update={"example_answers": later.example_answers})
                 taken = True
-            if not any(p.shows for p in q.parts) and any(p.shows for p in later.parts):
+            if all("shows" not in p.model_fields_set for p in q.parts) and \
+                    any(p.shows for p in later.parts):
                 q = q.model_copy(update={"parts": [
                     p.model_copy(update={"shows": list(n.shows)})
                     for p, n in zip(q.parts, later.parts)]})
