@@ -283,6 +283,7 @@ def test_no_reflection():
 @pytest.mark.parametrize("text", [
     "I would invest in label quality from the first week, with a proper review tool.",
     "I'd bring the fraud analysts into the design reviews from the start.",
+    "I'd go and stand in a store for a week at the start.",
     "We would add tests that compare online and offline features on day one, instead of after "
     "the first incident.",
 ])

@@ -111,7 +111,8 @@ def _had(m: re.Match[str]) -> bool:
                                                    not verb.endswith("eed")))
 CHANGE_MARKERS = ("instead", "rather than", "from the start", "from the beginning",
                   "from day one", "on day one", "from the first", "earlier", "sooner",
-                  "before", "first", "next time", "this time")
+                  "before", "first", "next time", "this time", "at the start",
+                  "at the beginning", "up front", "upfront")
 
 
 def reflection_criterion(text: AnswerText | str, criterion: Criterion, *,
