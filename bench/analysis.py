@@ -22,8 +22,9 @@ never tuned on), each reported separately:
   (`audio.incremental`, chunks cut at pauses and decoded on their own): what the interview's
   summary and a live session's report read.
 - With ``--all``, also the other figures of the analysis: pauses against silences of known
-  length (bench/pauses.py) and filler recall and precision per file (bench/fillers.py
-  --models base --holdout), each printed by its own bench.
+  length (bench/pauses.py), filler recall and precision per file (bench/fillers.py
+  --models base --holdout) and where the content signals' quotes come from
+  (bench/signals.py), each printed by its own bench.
 
     .venv/bin/python bench/analysis.py [--model default tiny.en] [--text-only] [--runs 20]
                                        [--corpus dev plain holdout] [--live] [--all]
@@ -233,7 +234,8 @@ def main() -> None:
     if args.all:
         import subprocess
 
-        for bench in (["pauses.py"], ["fillers.py", "--models", "base", "--holdout"]):
+        for bench in (["pauses.py"], ["fillers.py", "--models", "base", "--holdout"],
+                      ["signals.py"]):
             print(f"\n$ bench/{' '.join(bench)}", flush=True)
             subprocess.run([sys.executable, str(ROOT / "bench" / bench[0]), *bench[1:]],
                            check=True)

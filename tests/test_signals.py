@@ -314,7 +314,7 @@ def test_would_without_a_change_of_approach_is_not_reflection(text):
 
 def test_a_question_is_judged_on_the_criteria_it_names():
     """A career walk-through that mentions "the modelling side" is not asked how a model was
-    served: the bundled career question is judged on numbers, ownership and trade-offs."""
+    served: the bundled career question is judged on numbers and ownership."""
     from part_answers import analyze_text, corpus, timed_text
 
     from simulator.config.rubric import judged
@@ -327,7 +327,7 @@ def test_a_question_is_judged_on_the_criteria_it_names():
     career = next(a for a in corpus() if a.question == "career")
     quality = [s.id for s in analyze_text(timed_text(career)[0], "career").signals
                if s.kind == "quality"]
-    assert quality == ["metrics", "ownership", "trade-offs"]
+    assert quality == ["metrics", "ownership"]
     deep = next(a for a in corpus() if a.question == "deep-dive")
     assert "production" in [s.id for s in analyze_text(timed_text(deep)[0], "deep-dive").signals]
 
