@@ -286,6 +286,14 @@ def test_parts_show_criteria_of_the_script_s_rubric(tmp_path):
     message = error_of(write(tmp_path, base + parts.replace('"production"', '"prodution"')))
     assert ("questions[0] (id 'project').parts[0] (id 'work').shows: unknown rubric criterion "
             "'prodution' (rubric 'ml-engineer' has: metrics, ownership") in message, message
+    narrowed = (base + parts).replace('section = "Project"',
+                                      'section = "Project"\njudged_on = ["metrics"]')
+    assert ("parts[0] (id 'work').shows: 'production' is not a criterion the question is "
+            "judged_on (metrics)") in error_of(write(tmp_path, narrowed))
+    no_table = base.split("[follow_ups]")[0] + base.split("time_limit_s = 2.0\n")[1]
+    assert "questions[0] (id 'project').judged_on names rubric criteria, but the script has " \
+        "no [follow_ups] table" in error_of(write(tmp_path, no_table.replace(
+            'section = "Project"', 'section = "Project"\njudged_on = ["metrics"]')))
 
 
 def test_follow_up_settings_that_would_do_nothing_are_errors(tmp_path):

@@ -187,9 +187,13 @@ class Script(Strict):
         # Settings that would silently do nothing are errors: they are almost always typos.
         if self.follow_ups is None:
             for i, q in enumerate(self.questions):
-                if q.follow_ups or q.follow_up_focus or q.judged_on:
+                if q.follow_ups or q.follow_up_focus:
                     raise ValueError(f"questions[{i}] (id {q.id!r}) asks for follow-ups, but "
                                      "the script has no [follow_ups] table (it names the rubric)")
+                if q.judged_on:
+                    raise ValueError(f"questions[{i}] (id {q.id!r}).judged_on names rubric "
+                                     "criteria, but the script has no [follow_ups] table (it "
+                                     "names the rubric)")
                 for j, part in enumerate(q.parts):
                     if part.shows:
                         raise ValueError(f"questions[{i}] (id {q.id!r}).parts[{j}] (id "
@@ -279,8 +283,11 @@ def _rubric_of(script: Script, path: Path) -> Rubric | None:
             check(f"questions[{i}] (id {q.id!r}).judged_on", criterion)
         for j, part in enumerate(q.parts):
             for criterion in part.shows:
-                check(f"questions[{i}] (id {q.id!r}).parts[{j}] (id {part.id!r}).shows",
-                      criterion)
+                key = f"questions[{i}] (id {q.id!r}).parts[{j}] (id {part.id!r}).shows"
+                check(key, criterion)
+                if q.judged_on and criterion not in q.judged_on:
+                    raise ScriptError(f"{path}: {key}: {criterion!r} is not a criterion the "
+                                      f"question is judged_on ({', '.join(q.judged_on)})")
     return rubric
 
 
