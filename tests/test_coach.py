@@ -360,6 +360,10 @@ def test_a_valid_rubric_file_loads_and_gets_its_id_from_the_file_name(tmp_path):
      "criteria[0] (id 'numbers'): covered_by: a keywords check needs at least one phrase"),
     (("check = \"metrics\"", "check = \"metrics\"\ncovered_by = [\"mid*dle\"]"),
      "'*' is only allowed at the end"),
+    (("sample_answer = \"It went from two to one. I measured it.\"",
+      "sample_answer = \"It went from two to one. I measured it.\"\n[[criteria.aspects]]\n"
+      "title = \"latency\"\ncovered_by = []"),
+     "criteria[0] (id 'numbers').aspects[0].covered_by"),
     (("title = \"T\"", "title = = \"T\""), "invalid TOML"),
     (("title = \"T\"", "title = 5"), "title: Input should be a valid string"),
 ])

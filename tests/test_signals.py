@@ -176,6 +176,22 @@ def test_production_language_is_production():
         "I trained the model to 91% accuracy, served it behind an API and monitored drift.")
 
 
+def test_production_names_the_aspects_told_and_not_told_with_a_quote_for_each():
+    """The seed's list of what running a model takes (serving, latency, features and their
+    versions, monitoring, retraining, experiments): which were named, one quote for each."""
+    s = by_id("It runs as a small scoring service behind the checkout API. It answers in "
+              "20 ms at the p99. I set up drift alerts for the on-call engineer.")["production"]
+    assert s.found
+    assert s.detail == ("named 3 of 6: how it was served, latency, monitoring (not named: how "
+                        "features were computed and versioned, retraining, experiments)")
+    assert len(s.evidence) >= 3
+    assert "scoring service" in quotes(s)[0] and "20 ms" in quotes(s)[1]
+    assert "drift alerts" in quotes(s)[2]
+    # "drifted into a product role" is not monitoring, nor production at all.
+    career = by_id("I drifted into a product role after two years of research.")["production"]
+    assert "monitoring" not in career.detail
+
+
 def test_accuracy_without_deployment_is_the_seed_s_mistake():
     found = by_id("I trained a model and got 91% accuracy on the test set, then tuned it to "
                   "94% accuracy with better features.")

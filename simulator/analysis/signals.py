@@ -39,6 +39,7 @@ from simulator.analysis.timing import format_duration
 from simulator.config.rubric import Criterion, Rubric
 
 MAX_EVIDENCE = 4
+WITHOUT_WORDS = ", without the usual words "
 # Model-quality words that, without any production language, make an answer sound like a
 # notebook exercise.
 ACCURACY_WORDS = ("accuracy", "precision", "recall", "auc", "f1", "f-score", "offline metric*",
@@ -71,8 +72,11 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
                                                             findings[criterion.id], home,
                                                             timeline)
             evidence = _evidence_for(text, criterion, f, home)
+            detail = f.detail
+            if criterion.aspects and not detail.startswith("does not apply"):
+                detail, evidence = _with_aspects(text, criterion, f, home, evidence)
             out.append(Signal(
-                criterion.id, criterion.title, "quality", f.covered, f.detail,
+                criterion.id, criterion.title, "quality", f.covered, detail,
                 None if f.covered else _missing(criterion),
                 criterion.why or criterion.look_for, evidence))
         production = next((c for c in rubric.criteria if c.id == "production"), None)
@@ -108,7 +112,7 @@ def _told_in_its_part(text: AnswerText, criterion: Criterion, f: Finding,
     listing = _listing(criterion.covered_by) if criterion.covered_by else ""
     detail = (f"told in its own part, {timeline.title(told.id)} ({told.seconds:.0f} s from "
               f"{format_duration(told.start_s)})" +
-              (f", without the usual words ({listing})" if listing else ""))
+              (f"{WITHOUT_WORDS}({listing})" if listing else ""))
     return replace(f, covered=True, detail=detail, evidence=text.evidence(span), span=span)
 
 
@@ -151,6 +155,43 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
         if all(not _overlap(e, o) for o in out):
             out.append(e)
     return tuple(out[:MAX_EVIDENCE])
+
+
+def _with_aspects(text: AnswerText, criterion: Criterion, f: Finding,
+                  home: Sequence[PartTiming], evidence: tuple[Evidence, ...]
+                  ) -> tuple[str, tuple[Evidence, ...]]:
+    """The detail and quotes of a criterion made of aspects (`Aspect`): which were named
+    (by their words), one quote for each (from the part that shows it first), and which
+    were not."""
+    segments = [seg for p in home for seg in p.segments]
+
+    def outside(e: Evidence) -> bool:
+        return not any(a - 0.01 <= (e.start_s if e.start_s is not None else -1) < b
+                       for a, b in segments)
+
+    told: list[tuple[str, Evidence]] = []
+    for aspect in criterion.aspects:
+        hits = [e for m in text.find(aspect.covered_by)
+                if (e := text.evidence(text.phrase_around(m.start(), m.end(), 4, 4)) or
+                    text.locate(m.start(), m.end()))]
+        if hits:
+            told.append((aspect.title, min(hits, key=outside)))  # the first in its part
+    if not told:
+        return f.detail, evidence
+    heard = {title for title, _ in told}
+    missed = [a.title for a in criterion.aspects if a.title not in heard]
+    summary = (f"named {len(told)} of {len(criterion.aspects)}: "
+               + ", ".join(title for title, _ in told)
+               + (f" (not named: {', '.join(missed)})" if missed else ""))
+    # "mentions 'pipeline'" says less than the list: it goes; any other detail stays first
+    # (a part told in plain words then names some aspects all the same).
+    detail = summary if f.covered and f.detail.startswith("mentions ") else \
+        f"{f.detail.split(WITHOUT_WORDS)[0]}; {summary}"
+    out: list[Evidence] = []
+    for e in sorted([e for _, e in told] + list(evidence), key=outside):  # stable
+        if all(not _overlap(e, o) for o in out):
+            out.append(e)
+    return detail, tuple(out[:MAX_EVIDENCE])
 
 
 def _result_strength(n: NumberMention) -> int:

@@ -73,6 +73,14 @@ Template = Annotated[str, AfterValidator(_template)]
 # ----------------------------------------------------------------------------- models
 
 
+class Aspect(Strict):
+    """One of the things a criterion is made of ("latency" of running a model in
+    production): the signal says which were named, with a quote for each, and which not."""
+
+    title: RequiredName  # how the signal names it: "latency"
+    covered_by: Annotated[list[Keyword], Field(min_length=1)]
+
+
 class Criterion(Strict):
     id: Id
     title: RequiredName  # e.g. "Numbers with a baseline"
@@ -86,6 +94,9 @@ class Criterion(Strict):
     # covered_by phrases that only name the thing ("some trade-offs"): they count only with
     # something specific in their sentence (simulator.analysis.criteria)
     in_passing: list[Keyword] = []
+    # For a keyword check: the things it is made of, each with its own words; the signal
+    # lists which the answer named and which it did not (the check itself is unchanged).
+    aspects: list[Aspect] = []
     # What a remark says the answer lacks when the check finds nothing, said to the candidate
     # ("Trade-offs and alternatives: missing <this>."); "" = a built-in line for the metrics
     # and ownership checks, else look_for.
