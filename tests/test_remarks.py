@@ -124,3 +124,19 @@ def test_the_reports_show_a_follow_up_only_the_signals_of_its_question():
     assert "Personal ownership" in shown and "Trade-offs" not in shown and "Numbers" not in shown
     assert "Trade-offs" in "\n".join(analysis_lines(main))
     assert len(follow_up.to_json()["signals"]) == len(main.signals)
+
+
+def test_the_report_says_why_a_signal_that_falls_short_matters():
+    """Beside what fell short, why it matters for the role (the rubric's `why`); not beside
+    what was found."""
+    from simulator.reports.markdown import analysis_lines
+
+    main = analysed(OWN_PART)
+    short = [s for s in main.signals if s.kind == "quality" and not s.found]
+    found = [s for s in main.signals if s.kind == "quality" and s.found]
+    assert short and found
+    shown = "\n".join(analysis_lines(main))
+    for s in short:
+        assert f"*Why it matters:* {s.why}" in shown
+    for s in found:
+        assert s.why not in shown

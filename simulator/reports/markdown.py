@@ -180,6 +180,8 @@ def analysis_lines(an: AnswerAnalysis) -> list[str]:
             text += f". Missing: {sig.missing}"
         if sig.evidence:
             text += " — " + ", ".join(f"“{e.quote}” ({clock(e.start_s)})" for e in sig.evidence[:2])
+        if not good and sig.why:
+            text += f"  \n  *Why it matters:* {sig.why}"  # a line break inside the item
         lines.append(text)
     if an.signals_in_focus:
         lines.append("")
