@@ -270,6 +270,27 @@ def test_a_part_told_for_its_minimum_does_not_make_up_numbers_or_ownership():
     assert not s["metrics"].found and not s["ownership"].found
 
 
+def test_a_criterion_s_words_in_another_part_with_its_own_part_untold_are_in_passing():
+    """"instead of" inside the impact, in an answer whose trade-offs part was never told, is
+    not a trade-off named; with the trade-offs part told, the same words count."""
+    impact = ("impact", "The moderators now spend their day on listings that are actually "
+              "bad instead of neighbour squabbles.", 5.0)
+    shows = (("trade-offs", "trade-offs"),)
+    text, timeline = told(PROBLEM, impact, shows=shows)
+    s = by_id(text, timeline)["trade-offs"]
+    assert not s.found
+    # (the timeline has no title for a part never told here: its id names it)
+    assert s.detail == ("'instead of' only in passing, with no part of its own (trade-offs "
+                        "not told)")
+    assert "instead of" in quotes(s)[0]  # what fell short, quoted
+    trade = ("trade-offs", "We kept the threshold high.", 1.0)
+    text, timeline = told(PROBLEM, impact, trade, shows=shows)
+    assert by_id(text, timeline)["trade-offs"].found
+    # A script that declares no part for it: the words alone decide, as before.
+    text, timeline = told(PROBLEM, impact)
+    assert by_id(text, timeline)["trade-offs"].found
+
+
 def test_quotes_from_the_part_that_shows_the_criterion_come_first():
     modeling = ("modeling", "I compared a detector versus a segmentation network and picked "
                 "the detector.", 5.0)

@@ -68,9 +68,9 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
         findings = {f.criterion: f for f in assess(text, rubric, strictness, declared)}
         for criterion in rubric.criteria:
             home = _told_homes(timeline, criterion.id)
-            f = findings[criterion.id] = _told_in_its_part(text, criterion,
-                                                            findings[criterion.id], home,
-                                                            timeline)
+            f = findings[criterion.id] = _judged_with_its_part(text, criterion,
+                                                                findings[criterion.id], home,
+                                                                timeline)
             evidence = _evidence_for(text, criterion, f, home)
             detail = f.detail
             if criterion.aspects and not detail.startswith("does not apply"):
@@ -97,13 +97,26 @@ def _told_homes(timeline: Timeline | None, criterion: str) -> list[PartTiming]:
     return [p for p in timeline.parts if p.id in homes]
 
 
-def _told_in_its_part(text: AnswerText, criterion: Criterion, f: Finding,
-                      home: Sequence[PartTiming], timeline: Timeline | None) -> Finding:
-    """A keyword criterion not met by its words is met by its own part told for at least
-    its minimum: a candidate who spends 40 s on how the model ran, in words of their own
-    ("a little box in each store's back office"), has told it. The built-in checks (numbers,
-    "I" against "we") measure something a part's length cannot show, so they stay as found."""
-    if f.covered or criterion.check not in ("keywords", "reflection") or timeline is None:
+def _judged_with_its_part(text: AnswerText, criterion: Criterion, f: Finding,
+                          home: Sequence[PartTiming], timeline: Timeline | None) -> Finding:
+    """A keyword criterion read with the part the script says shows it (`Part.shows`).
+
+    Not met by its words, it is met by that part told for at least its minimum: a candidate
+    who spends 40 s on how the model ran, in words of their own ("a little box in each
+    store's back office"), has told it. Met by its words while no such part was told at
+    all, it is not met: the words came in passing inside another part ("listings that were
+    actually bad *instead of* neighbour squabbles" in the impact; "which *would have* been
+    much nicer" in the trade-offs), and on the development corpora every such hit was one
+    (7 of 7, text and spoken). The built-in checks (numbers, "I" against "we") measure
+    something a part's length cannot show, so they stay as found."""
+    if criterion.check not in ("keywords", "reflection") or timeline is None:
+        return f
+    homes = timeline.homes(criterion.id)
+    if f.covered:
+        if homes and not home and f.detail.startswith("mentions "):
+            titles = " or ".join(timeline.title(h) for h in homes)
+            return replace(f, covered=False, detail=f"{f.detail[len('mentions '):]} only in "
+                           f"passing, with no part of its own ({titles} not told)")
         return f
     told = next((p for p in home if p.verdict in ("within", "over")), None)
     if told is None:
