@@ -111,6 +111,25 @@ def test_we_in_a_part_about_the_team_is_not_team_without_individual():
     assert "team-without-individual" not in by_id(text, timeline_of(TEAM_PROBLEM, own))
 
 
+def test_ownership_is_counted_in_the_parts_about_the_candidate_s_own_work():
+    """"We were a team of six" in the problem is the team, as it should be: the ownership
+    signal counts "I" against "we" where the script marks the candidate's own work (the
+    whole answer when it marks none, or none of them was told)."""
+    own = ("modeling", "I chose gradient boosted trees and I tuned them myself.")
+    text = TEAM_PROBLEM[1] + " " + own[1]
+    alone = by_id(text)["ownership"]
+    assert not alone.found and alone.detail.startswith("we x")  # the whole answer
+    s = by_id(text, timeline_of(TEAM_PROBLEM, own))["ownership"]
+    assert s.found and s.detail == "in the parts about the work: we x0, I x3"
+    assert "I chose gradient boosted trees" in quotes(s)[0]
+    # The same counts the other way: "we" in the work, "I" only about the team.
+    team = ("problem", "I joined a team of six and I saw a fraud problem.")
+    work = ("modeling", "We chose boosted trees and we tuned them and we shipped them.")
+    s = by_id(team[1] + " " + work[1], timeline_of(team, work))["ownership"]
+    assert not s.found and s.detail == "in the parts about the work: we x3, I x0"
+    assert quotes(s) and quotes(s)[0].lower().startswith("we ")
+
+
 def test_we_in_the_parts_about_own_work_is_team_without_individual():
     own = ("modeling", "We chose gradient boosted trees, we tuned them and we trained them "
            "again every week, and we served them.")

@@ -188,6 +188,16 @@ def pronoun_counts(text: AnswerText | str) -> tuple[int, int]:
     return plural, singular
 
 
+def too_much_we(plural: int, singular: int, strictness: str = "balanced") -> bool:
+    """Whether "we" x``plural`` against "I" x``singular`` misses the candidate's own part
+    (see :func:`ownership`)."""
+    if strictness == "gentle":
+        return singular == 0 and plural > 0
+    if strictness == "strict":
+        return singular == 0 or (plural > 0 and plural >= singular)
+    return plural > singular
+
+
 def ownership(text: AnswerText | str, strictness: str = "balanced", *,
               criterion: str = "ownership") -> Finding:
     """Does the candidate say what they did themself, not only what "we" did?
@@ -198,12 +208,7 @@ def ownership(text: AnswerText | str, strictness: str = "balanced", *,
     """
     t = _text(text)
     plural, singular = pronoun_counts(t)
-    if strictness == "gentle":
-        missing = singular == 0 and plural > 0
-    elif strictness == "strict":
-        missing = singular == 0 or (plural > 0 and plural >= singular)
-    else:
-        missing = plural > singular
+    missing = too_much_we(plural, singular, strictness)
     detail = f"we x{plural}, I x{singular}"
     counts = (("we", plural), ("I", singular))
     we = subject_phrase(t, WE_SUBJECTS, work_score)

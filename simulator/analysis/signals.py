@@ -29,6 +29,7 @@ from simulator.analysis.content import (
     _listing,
     pronoun_counts,
     subject_phrases,
+    too_much_we,
     work_score,
 )
 from simulator.analysis.criteria import assess
@@ -71,6 +72,8 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
             f = findings[criterion.id] = _judged_with_its_part(text, criterion,
                                                                 findings[criterion.id], home,
                                                                 timeline)
+            if criterion.check == "ownership" and timeline is not None:
+                f = findings[criterion.id] = _ownership_in_own_work(f, timeline, strictness)
             evidence = _evidence_for(text, criterion, f, home)
             detail = f.detail
             if criterion.aspects and not detail.startswith("does not apply"):
@@ -127,6 +130,25 @@ def _judged_with_its_part(text: AnswerText, criterion: Criterion, f: Finding,
               f"{format_duration(told.start_s)})" +
               (f"{WITHOUT_WORDS}({listing})" if listing else ""))
     return replace(f, covered=True, detail=detail, evidence=text.evidence(span), span=span)
+
+
+def _ownership_in_own_work(f: Finding, timeline: Timeline, strictness: str) -> Finding:
+    """"I" against "we" counted in the parts about the candidate's own work (those the
+    script marks ``own_work``), where the issue is: "we were a team of six" in the problem
+    is the team, as it should be. Unchanged when the script marks none or the answer told
+    none of them (then the whole answer counts)."""
+    marked = set(timeline.own_work)
+    mine = [u for pid, u in timeline.units if pid in marked]
+    if not mine:
+        return f
+    we, i = pronoun_counts(" ".join(u.text for u in mine))
+    covered = not too_much_we(we, i, strictness)
+    # A verdict that changed drops the whole answer's quote ("I built..." behind a missing
+    # ownership): the quotes are then the parts' own "we ..." (or "I ...") phrases.
+    same = covered == f.covered
+    return replace(f, covered=covered, detail=f"in the parts about the work: we x{we}, I x{i}",
+                   counts=(("we", we), ("I", i)), evidence=f.evidence if same else None,
+                   span=f.span if same else None)
 
 
 def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
