@@ -1,9 +1,13 @@
 """Content signals for an answer: what a strong answer for the role shows, found or missing,
 each with the candidate's words quoted and when they were said.
 
-The signals come from the script's rubric (one per criterion: numbers with a baseline,
-personal ownership, trade-offs, production, reflection, whatever the rubric lists) plus the
-common mistakes the seed document warns about, detected on the same evidence:
+The signals come from the script's rubric (one per criterion the question is judged on:
+numbers with a baseline, personal ownership, trade-offs, production, reflection, whatever
+the rubric lists), read with the located parts: a criterion is quoted first from the part
+the script says shows it, met by that part told in plain words, and not met by its words
+said in passing when that part was never told; ownership is counted where the candidate's
+own work is told. Then the common mistakes the seed document warns about, detected on the
+same evidence:
 
 - **time balance**: parts of the answer over their budget while others are short or missing
   (the biography taking over a career answer, the context eating the deep dive);
@@ -12,9 +16,10 @@ common mistakes the seed document warns about, detected on the same evidence:
   work is described (the parts the script marks ``own_work``);
 - **no metrics**: results claimed without numbers (the metrics signal).
 
-Each :class:`Signal` says what was found, what is missing and why it matters for this
-question; ``found`` is whether the thing described was observed (for a mistake, that is
-bad). Every quote is located (`analysis.text.Evidence`).
+Each :class:`Signal` says what was found (for a criterion made of aspects, which were
+named), what is missing and why it matters for the role; ``found`` is whether the thing
+described was observed (for a mistake, that is bad). Every quote is located
+(`analysis.text.Evidence`) and reads on its own.
 """
 
 from __future__ import annotations
@@ -181,9 +186,7 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
     segments = [seg for p in home for seg in p.segments]
 
     def rank(e: Evidence) -> tuple[bool, bool]:
-        inside = any(a - 0.01 <= (e.start_s if e.start_s is not None else -1) < b
-                     for a, b in segments)
-        return not inside, e is opening
+        return not _inside(e, segments), e is opening
 
     out: list[Evidence] = []
     for e in sorted((e for e in found if e is not None), key=rank):
@@ -201,8 +204,7 @@ def _with_aspects(text: AnswerText, criterion: Criterion, f: Finding,
     segments = [seg for p in home for seg in p.segments]
 
     def outside(e: Evidence) -> bool:
-        return not any(a - 0.01 <= (e.start_s if e.start_s is not None else -1) < b
-                       for a, b in segments)
+        return not _inside(e, segments)
 
     told: list[tuple[str, Evidence]] = []
     for aspect in criterion.aspects:
@@ -227,6 +229,11 @@ def _with_aspects(text: AnswerText, criterion: Criterion, f: Finding,
         if all(not _overlap(e, o) for o in out):
             out.append(e)
     return detail, tuple(out[:MAX_EVIDENCE])
+
+
+def _inside(e: Evidence, segments: Sequence[tuple[float, float]]) -> bool:
+    """Whether the quote begins within one of the stretches (of the parts that show it)."""
+    return e.start_s is not None and any(a - 0.01 <= e.start_s < b for a, b in segments)
 
 
 def _result_strength(n: NumberMention) -> int:
