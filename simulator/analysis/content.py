@@ -98,14 +98,18 @@ class Finding:
     span: Span | None  # the phrase `evidence` was quoted from (a question may quote less)
     ask: Span | None  # what to quote when it must be asked anyway, covered or not
     counts: tuple[tuple[str, int], ...] = ()  # what was counted, e.g. (("we", 7), ("I", 1))
+    # What met it, for a keyword check: "words" (its own), "plan" (a change said as a plan),
+    # "part" (its part told, `analysis.signals`), "not applicable"; "" otherwise.
+    basis: str = ""
 
     def count(self, name: str) -> int:
         return dict(self.counts).get(name, 0)
 
 
 def _finding(t: AnswerText, criterion: str, covered: bool, detail: str, span: Span | None,
-             ask: Span | None, counts: tuple[tuple[str, int], ...] = ()) -> Finding:
-    return Finding(criterion, covered, detail, t.evidence(span), span, ask, counts)
+             ask: Span | None, counts: tuple[tuple[str, int], ...] = (), basis: str = ""
+             ) -> Finding:
+    return Finding(criterion, covered, detail, t.evidence(span), span, ask, counts, basis)
 
 
 def _text(text: AnswerText | str) -> AnswerText:

@@ -69,13 +69,14 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion, *,
     cid = criterion.id
     if criterion.applies_when and not mentions and not applies:
         return _finding(t, cid, True, "does not apply: no mention of " +
-                        _listing(criterion.applies_when), None, forced)
+                        _listing(criterion.applies_when), None, forced,
+                        basis="not applicable")
     hits = t.find(criterion.covered_by)
     specific = [m for m in hits if not _only_in_passing(t, m.start(), m.end(), criterion)]
     if specific:
         return _finding(t, cid, True, f"mentions {specific[0].group()!r}",
                         t.phrase_around(specific[0].start(), specific[0].end(), 4, 4), forced,
-                        (("hits", len(specific)),))
+                        (("hits", len(specific)),), basis="words")
     if hits:
         return _finding(t, cid, False, f"only in passing: {hits[0].group()!r}, without "
                         "saying what was weighed",
@@ -101,6 +102,10 @@ NOT_ACTIONS = frozenset(["say", "think", "guess", "imagine", "argue", "like", "l
 PARTICIPLES = frozenset(["been", "had", "got", "gotten", "done", "gone", "seen", "made",
                          "built", "taken", "written", "known", "run", "spent", "already",
                          "just", "never"])
+CHANGE_MARKERS = ("instead", "rather than", "from the start", "from the beginning",
+                  "from day one", "on day one", "from the first", "earlier", "sooner",
+                  "before", "first", "next time", "this time", "at the start",
+                  "at the beginning", "up front", "upfront")
 
 
 def _had(m: re.Match[str]) -> bool:
@@ -109,10 +114,6 @@ def _had(m: re.Match[str]) -> bool:
     contracted = "would" not in m.group()
     return contracted and (verb in PARTICIPLES or (verb.endswith("ed") and
                                                    not verb.endswith("eed")))
-CHANGE_MARKERS = ("instead", "rather than", "from the start", "from the beginning",
-                  "from day one", "on day one", "from the first", "earlier", "sooner",
-                  "before", "first", "next time", "this time", "at the start",
-                  "at the beginning", "up front", "upfront")
 
 
 def reflection_criterion(text: AnswerText | str, criterion: Criterion, *,
@@ -135,7 +136,7 @@ def reflection_criterion(text: AnswerText | str, criterion: Criterion, *,
     said = t.text[first.start():first.end()]  # as transcribed, not lowercased
     return _finding(t, criterion.id, True, f"says what they would change: \"{said}\"",
                     t.phrase_around(first.start(), first.end(), 1, 8), found.ask,
-                    (("hits", len(plans)),))
+                    (("hits", len(plans)),), basis="plan")
 
 
 # The rubric's built-in checks by name; any other check is a keyword check. Each takes the

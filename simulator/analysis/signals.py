@@ -45,7 +45,6 @@ from simulator.analysis.timing import format_duration
 from simulator.config.rubric import Criterion, Rubric
 
 MAX_EVIDENCE = 4
-WITHOUT_WORDS = ", without the usual words "
 # Model-quality words that, without any production language, make an answer sound like a
 # notebook exercise.
 ACCURACY_WORDS = ("accuracy", "precision", "recall", "auc", "f1", "f-score", "offline metric*",
@@ -80,9 +79,16 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
             if criterion.check == "ownership" and timeline is not None:
                 f = findings[criterion.id] = _ownership_in_own_work(f, timeline, strictness)
             evidence = _evidence_for(text, criterion, f, home)
+            named = None
+            if criterion.aspects and f.basis != "not applicable":
+                named, evidence = _with_aspects(text, criterion, home, evidence)
             detail = f.detail
-            if criterion.aspects and not detail.startswith("does not apply"):
-                detail, evidence = _with_aspects(text, criterion, f, home, evidence)
+            if named and f.basis == "words":  # the list says more than "mentions 'api'"
+                detail = named
+            elif named:
+                detail = f"{f.detail}; {named}"
+            elif f.basis == "part" and criterion.covered_by:
+                detail += f", without the usual words ({_listing(criterion.covered_by)})"
             out.append(Signal(
                 criterion.id, criterion.title, "quality", f.covered, detail,
                 None if f.covered else _missing(criterion),
@@ -121,20 +127,20 @@ def _judged_with_its_part(text: AnswerText, criterion: Criterion, f: Finding,
         return f
     homes = timeline.homes(criterion.id)
     if f.covered:
-        if homes and not home and f.detail.startswith("mentions "):
+        if homes and not home and f.basis == "words":
             titles = " or ".join(timeline.title(h) for h in homes)
-            return replace(f, covered=False, detail=f"{f.detail[len('mentions '):]} only in "
-                           f"passing, with no part of its own ({titles} not told)")
+            said = f.detail.removeprefix("mentions ")  # the phrase, quoted: "'instead of'"
+            return replace(f, covered=False, detail=f"{said} only in passing, with no part "
+                           f"of its own ({titles} not told)", basis="")
         return f
     told = next((p for p in home if p.verdict in ("within", "over")), None)
     if told is None:
         return f
     span = text.span_between(told.segments[0][0], told.segments[0][1])
-    listing = _listing(criterion.covered_by) if criterion.covered_by else ""
     detail = (f"told in its own part, {timeline.title(told.id)} ({told.seconds:.0f} s from "
-              f"{format_duration(told.start_s)})" +
-              (f"{WITHOUT_WORDS}({listing})" if listing else ""))
-    return replace(f, covered=True, detail=detail, evidence=text.evidence(span), span=span)
+              f"{format_duration(told.start_s)})")
+    return replace(f, covered=True, detail=detail, evidence=text.evidence(span), span=span,
+                   basis="part")
 
 
 def _ownership_in_own_work(f: Finding, timeline: Timeline, strictness: str) -> Finding:
@@ -195,12 +201,11 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
     return tuple(out[:MAX_EVIDENCE])
 
 
-def _with_aspects(text: AnswerText, criterion: Criterion, f: Finding,
-                  home: Sequence[PartTiming], evidence: tuple[Evidence, ...]
-                  ) -> tuple[str, tuple[Evidence, ...]]:
-    """The detail and quotes of a criterion made of aspects (`Aspect`): which were named
-    (by their words), one quote for each (from the part that shows it first), and which
-    were not."""
+def _with_aspects(text: AnswerText, criterion: Criterion, home: Sequence[PartTiming],
+                  evidence: tuple[Evidence, ...]) -> tuple[str | None, tuple[Evidence, ...]]:
+    """Which aspects of the criterion (`Aspect`) were named (by their words) and which not,
+    said in a few words (None: none was named), and the quotes with one for each named
+    aspect first (from the part that shows it, if any)."""
     segments = [seg for p in home for seg in p.segments]
 
     def outside(e: Evidence) -> bool:
@@ -214,21 +219,17 @@ def _with_aspects(text: AnswerText, criterion: Criterion, f: Finding,
         if hits:
             told.append((aspect.title, min(hits, key=outside)))  # the first in its part
     if not told:
-        return f.detail, evidence
+        return None, evidence
     heard = {title for title, _ in told}
     missed = [a.title for a in criterion.aspects if a.title not in heard]
     summary = (f"named {len(told)} of {len(criterion.aspects)}: "
                + ", ".join(title for title, _ in told)
                + (f" (not named: {', '.join(missed)})" if missed else ""))
-    # "mentions 'pipeline'" says less than the list: it goes; any other detail stays first
-    # (a part told in plain words then names some aspects all the same).
-    detail = summary if f.covered and f.detail.startswith("mentions ") else \
-        f"{f.detail.split(WITHOUT_WORDS)[0]}; {summary}"
     out: list[Evidence] = []
     for e in sorted([e for _, e in told] + list(evidence), key=outside):  # stable
         if all(not _overlap(e, o) for o in out):
             out.append(e)
-    return detail, tuple(out[:MAX_EVIDENCE])
+    return summary, tuple(out[:MAX_EVIDENCE])
 
 
 def _inside(e: Evidence, segments: Sequence[tuple[float, float]]) -> bool:
