@@ -6,7 +6,8 @@ transcript alone (words timed at 170 wpm, the parts located as the analysis loca
 and for every rubric criterion the question is judged on:
 
 - **found**: answers whose signal is found, and of those how many were met by the part that
-  shows the criterion told for its minimum (``shows`` in the script) rather than by words;
+  shows the criterion (``shows`` in the script) rather than by words: told for its minimum,
+  or for ownership told in the first person;
 - **first quote in its part**: among the answers that truly told a part showing the
   criterion and have a located quote, those whose first quote lies in that part (by the
   known boundaries, not the located ones): the quote the reports show first.
@@ -58,7 +59,8 @@ def main() -> None:
                 st = stats[(answer.question, signal.id)]
                 st["answers"] += 1
                 st["found"] += signal.found
-                st["by its part"] += signal.detail.startswith("told in its own part")
+                st["by its part"] += signal.detail.startswith(("told in its own part",
+                                                               "said in its own part"))
                 home = shown_in.get(signal.id, set()) & told
                 first = signal.evidence[0] if signal.evidence else None
                 if home and first is not None and first.start_s is not None:

@@ -156,6 +156,58 @@ def test_a_script_that_marks_no_own_work_part_has_the_whole_answer_read():
         team[1] + " " + mine[1], timeline_of(team, mine, own_work=("approach",)))
 
 
+WE_WORK = ("modeling", "We chose gradient boosted trees, we tuned them, we trained them again "
+           "every week and we served them behind our API.")
+
+
+def stated(*sentences: str, strictness: str = "balanced") -> dict[str, Signal]:
+    """The signals of an answer whose modelling is told as "we", after an ownership part
+    (the part the script says shows ownership) said as ``sentences``, 10 s each."""
+    said = [("ownership", t) for t in sentences] + [WE_WORK]
+    units = tuple((pid, unit(t, 10.0 * k)) for k, (pid, t) in enumerate(said))
+    timings = (PartTiming("ownership", ((0.0, 10.0 * len(sentences)),), 10.0 * len(sentences),
+                          sum(u.words for pid, u in units if pid == "ownership"), 5.0, 30.0,
+                          "within"),
+               PartTiming("modeling", ((units[-1][1].start_s, units[-1][1].end_s),), 10.0,
+                          units[-1][1].words, 5.0, 30.0, "within"))
+    timeline = Timeline(timings, (), (), units, ("ownership", "modeling"),
+                        titles=(("ownership", "Your part"),), shows=(("ownership", "ownership"),))
+    words = [{"word": w, "start": 10.0 * k + 10.0 * j / len(t.split()),
+              "end": 10.0 * k + 10.0 * (j + 0.8) / len(t.split())}
+             for k, (_, t) in enumerate(said) for j, w in enumerate(t.split())]
+    text = AnswerText(" ".join(t for _, t in said), words)
+    return {s.id: s for s in signals(text, RUBRIC, strictness, timeline)}
+
+
+def test_their_part_said_in_the_first_person_is_ownership_despite_we_in_the_work():
+    """"I built the model ... A colleague owned the ad server" is the individual contribution
+    the interviewer asks for, even when the modelling is told as "we": found, quoted from
+    that part, and not the team-without-individual mistake."""
+    s = stated("I built the training pipeline myself, and a colleague owned the ad server.")
+    own = s["ownership"]
+    assert own.found
+    assert own.detail.startswith("said in its own part, Your part (10 s from 0:00)")
+    assert own.detail.endswith("in the parts about the work: we x5, I x2")
+    assert quotes(own)[0].startswith("I built the training pipeline")
+    assert "team-without-individual" not in s
+    # Without a verb of doing, the part's first sentence in the first person is quoted.
+    own = stated("It was a team of four.", "The pipeline and the model were mine.")["ownership"]
+    assert own.found and quotes(own)[0].startswith("The pipeline and the model were mine")
+
+
+def test_their_part_said_as_we_is_not_ownership():
+    s = stated("We owned the whole thing together, we built it and we ran it.")
+    assert not s["ownership"].found
+    assert s["ownership"].detail.startswith("in the parts about the work:")
+    assert s["team-without-individual"].found
+
+
+def test_a_strict_interviewer_counts_i_against_we_in_all_the_work():
+    s = stated("I built the training pipeline myself, and a colleague owned the ad server.",
+               strictness="strict")
+    assert not s["ownership"].found
+
+
 # ----------------------------------------------------------------------------- trade-offs
 
 

@@ -40,7 +40,7 @@ from simulator.analysis.content import (
 from simulator.analysis.criteria import assess
 from simulator.analysis.parts import PartTiming, Timeline
 from simulator.analysis.quantities import NumberMention, next_figure, number_phrase, numbers
-from simulator.analysis.text import AnswerText, Evidence
+from simulator.analysis.text import AnswerText, Evidence, Span
 from simulator.analysis.timing import format_duration
 from simulator.config.rubric import Criterion, Rubric
 
@@ -77,7 +77,8 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
                                                                 findings[criterion.id], home,
                                                                 timeline)
             if criterion.check == "ownership" and timeline is not None:
-                f = findings[criterion.id] = _ownership_in_own_work(f, timeline, strictness)
+                f = findings[criterion.id] = _ownership_in_own_work(text, f, timeline, home,
+                                                                    strictness)
             evidence = _evidence_for(text, criterion, f, home)
             named = None
             if criterion.aspects and f.basis != "not applicable":
@@ -96,7 +97,10 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
         production = next((c for c in rubric.criteria if c.id == "production"), None)
         if production is not None and not findings["production"].covered:
             out += _accuracy_without_deployment(text)
-        if "ownership" in findings and timeline is not None:
+        # Their part stated in its own words is the individual contribution the mistake is
+        # about, however much "we" the rest of the work has.
+        if ("ownership" in findings and timeline is not None
+                and findings["ownership"].basis != "part"):
             out += _team_without_individual(text, timeline)
     if timeline is not None:
         out += _time_balance(timeline)
@@ -143,23 +147,59 @@ def _judged_with_its_part(text: AnswerText, criterion: Criterion, f: Finding,
                    basis="part")
 
 
-def _ownership_in_own_work(f: Finding, timeline: Timeline, strictness: str) -> Finding:
+def _ownership_in_own_work(text: AnswerText, f: Finding, timeline: Timeline,
+                           home: Sequence[PartTiming], strictness: str) -> Finding:
     """"I" against "we" counted in the parts about the candidate's own work (those the
     script marks ``own_work``), where the issue is: "we were a team of six" in the problem
     is the team, as it should be. Unchanged when the script marks none or the answer told
-    none of them (then the whole answer counts)."""
+    none of them (then the whole answer counts).
+
+    More "we" than "I" there is still ownership shown when the part the script says shows it
+    (`Part.shows`, "Your part") was told in the first person: "I built the model and the
+    training jobs myself. A colleague owned the ad server." is the individual contribution
+    the interviewer asks for, even when the data and the modelling are told as "we". A
+    strict interviewer wants "I" throughout, so there the counts alone decide."""
     marked = set(timeline.own_work)
     mine = [u for pid, u in timeline.units if pid in marked]
     if not mine:
         return f
     we, i = pronoun_counts(" ".join(u.text for u in mine))
+    counted = f"in the parts about the work: we x{we}, I x{i}"
     covered = not too_much_we(we, i, strictness)
+    stated = None if covered or strictness == "strict" else _stated_in_first_person(
+        text, timeline, home)
+    if stated is not None:
+        part, span = stated
+        detail = (f"said in its own part, {timeline.title(part.id)} ({part.seconds:.0f} s "
+                  f"from {format_duration(part.start_s)}); {counted}")
+        return replace(f, covered=True, detail=detail, counts=(("we", we), ("I", i)),
+                       evidence=text.evidence(span), span=span, basis="part")
     # A verdict that changed drops the whole answer's quote ("I built..." behind a missing
     # ownership): the quotes are then the parts' own "we ..." (or "I ...") phrases.
     same = covered == f.covered
-    return replace(f, covered=covered, detail=f"in the parts about the work: we x{we}, I x{i}",
-                   counts=(("we", we), ("I", i)), evidence=f.evidence if same else None,
-                   span=f.span if same else None)
+    return replace(f, covered=covered, detail=counted, counts=(("we", we), ("I", i)),
+                   evidence=f.evidence if same else None, span=f.span if same else None)
+
+
+def _stated_in_first_person(text: AnswerText, timeline: Timeline,
+                            home: Sequence[PartTiming]) -> tuple[PartTiming, Span | None] | None:
+    """The first told part that shows ownership whose words say "I" at least as often as
+    "we", with what to quote from it: its best "I <did something>" phrase, else its first
+    sentence in the first person ("I was the engineer in a team of four. The pipeline and the
+    classifier were mine." has no such verb)."""
+    for part in home:
+        units = [u for pid, u in timeline.units if pid == part.id]
+        we, i = pronoun_counts(" ".join(u.text for u in units))
+        if i == 0 or we > i:
+            continue
+        segments = list(part.segments)
+        did = [span for span in subject_phrases(text, DID_SUBJECTS, work_score, 1)
+               if (e := text.evidence(span)) is not None and _inside(e, segments)]
+        if did:
+            return part, did[0]
+        first = next((u for u in units if pronoun_counts(u.text)[1]), units[0])
+        return part, text.span_between(first.start_s, first.end_s)
+    return None
 
 
 def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
