@@ -60,7 +60,7 @@ def script_context(doc: SessionDocument, user_scripts: Path | None = None) -> Sc
         try:
             script = Script.model_validate(info.definition)
             rubric = Rubric.model_validate(info.rubric) if info.rubric else None
-            script, source = _with_examples(script, doc, user_scripts)
+            script, source = _with_current_analysis_settings(script, doc, user_scripts)
             return ScriptContext(script, rubric, source)
         except ValidationError:
             pass  # a snapshot this version cannot read: fall back to the file
@@ -79,7 +79,7 @@ def _script_file(doc: SessionDocument, user_scripts: Path | None) -> LoadedScrip
         return None
 
 
-def _with_examples(script: Script, doc: SessionDocument,
+def _with_current_analysis_settings(script: Script, doc: SessionDocument,
                    user_scripts: Path | None) -> tuple[Script, Path | None]:
     """A snapshot saved before scripts could say how its answers are analysed takes that
     from the script file as it is now: parts' example sentences and the question's example
@@ -110,19 +110,18 @@ def _with_examples(script: Script, doc: SessionDocument,
             taken = True
         if lacks_parts_settings(q) and later is not None and \
                 [p.id for p in later.parts] == [p.id for p in q.parts]:
-            if not any(p.examples for p in q.parts) and any(p.examples for p in later.parts):
-                q = q.model_copy(update={"parts": [
-                    p.model_copy(update={"examples": list(n.examples)})
-                    for p, n in zip(q.parts, later.parts)]})
-                taken = True
+            # A part's setting is taken when the snapshot's parts have none of it (examples)
+            # or predate the key (shows: an empty list is a choice, so only a missing key).
+            for key, lacking in (
+                    ("examples", not any(p.examples for p in q.parts)),
+                    ("shows", all("shows" not in p.model_fields_set for p in q.parts))):
+                if lacking and any(getattr(n, key) for n in later.parts):
+                    q = q.model_copy(update={"parts": [
+                        p.model_copy(update={key: list(getattr(n, key))})
+                        for p, n in zip(q.parts, later.parts)]})
+                    taken = True
             if not q.example_answers and later.example_answers:
                 q = q.model_copy(update={"example_answers": later.example_answers})
-                taken = True
-            if all("shows" not in p.model_fields_set for p in q.parts) and \
-                    any(p.shows for p in later.parts):
-                q = q.model_copy(update={"parts": [
-                    p.model_copy(update={"shows": list(n.shows)})
-                    for p, n in zip(q.parts, later.parts)]})
                 taken = True
         questions.append(q)
     if not taken:
