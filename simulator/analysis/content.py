@@ -120,7 +120,9 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _listing(keywords: Sequence[str], n: int = 3) -> str:
+def keyword_list(keywords: Sequence[str], n: int = 3) -> str:
+    """The first ``n`` keywords as a remark shows them ("latency, drift, ..."), without their
+    wildcards."""
     shown = ", ".join(k.rstrip("*") for k in keywords[:n])
     return shown + (", ..." if len(keywords) > n else "")
 

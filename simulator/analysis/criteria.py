@@ -21,9 +21,9 @@ from simulator.analysis.content import (
     WE_SUBJECTS,
     Finding,
     _finding,
-    _listing,
     _text,
     choice_score,
+    keyword_list,
     metrics,
     ownership,
     richness,
@@ -69,7 +69,7 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion, *,
     cid = criterion.id
     if criterion.applies_when and not mentions and not applies:
         return _finding(t, cid, True, "does not apply: no mention of " +
-                        _listing(criterion.applies_when), None, forced,
+                        keyword_list(criterion.applies_when), None, forced,
                         basis="not applicable")
     hits = t.find(criterion.covered_by)
     specific = [m for m in hits if not _only_in_passing(t, m.start(), m.end(), criterion)]
@@ -83,7 +83,7 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion, *,
                         t.phrase_around(hits[0].start(), hits[0].end(), 4, 4), forced,
                         (("hits", 0), ("in passing", len(hits))))
     lead = f"mentions {mentions[0].group()!r} but " if mentions else ""
-    return _finding(t, cid, False, lead + "none of " + _listing(criterion.covered_by), quote,
+    return _finding(t, cid, False, lead + "none of " + keyword_list(criterion.covered_by), quote,
                     forced, (("hits", 0),))
 
 

@@ -31,7 +31,7 @@ from simulator.analysis.content import (
     DID_SUBJECTS,
     WE_SUBJECTS,
     Finding,
-    _listing,
+    keyword_list,
     pronoun_counts,
     subject_phrases,
     too_much_we,
@@ -89,7 +89,7 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
             elif named:
                 detail = f"{f.detail}; {named}"
             elif f.basis == "part" and criterion.covered_by:
-                detail += f", without the usual words ({_listing(criterion.covered_by)})"
+                detail += f", without the usual words ({keyword_list(criterion.covered_by)})"
             out.append(Signal(
                 criterion.id, criterion.title, "quality", f.covered, detail,
                 None if f.covered else _missing(criterion),
