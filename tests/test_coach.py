@@ -220,6 +220,24 @@ def test_focus_goes_first_and_avoid_goes_last():
                           ).criterion == "ownership"
 
 
+def test_the_analysis_verdicts_decide_where_they_differ_from_the_transcript():
+    """The coaching analysis reads the answer with its located parts: a candidate whose own
+    part was told in the first person is not asked "what did you do yourself?" (however
+    much "we" the rest has), and a criterion whose words came only in passing is asked,
+    plainly, without quoting that phrase back as if it were a choice."""
+    assert next_follow_up(TWO_GAPS, RUBRIC).criterion == "metrics"
+    own = (True, "said in its own part, Your part (12 s from 0:18)")
+    q = next_follow_up(TWO_GAPS, RUBRIC, focus=["ownership"], verdicts={"ownership": own})
+    assert q.criterion == "depth"
+    passing = (False, "'instead of' only in passing, with no part of its own")
+    q = next_follow_up(COMPLETE, RUBRIC, verdicts={"trade-offs": passing, "unknown": passing})
+    assert (q.criterion, q.quote) == ("trade-offs", None)
+    assert q.text == RUBRIC.criterion("trade-offs").ask_plain and q.detail == passing[1]
+    # Where they agree, nothing changes.
+    assert next_follow_up(COMPLETE, RUBRIC, verdicts={"trade-offs": (True, "x")}) == \
+        next_follow_up(COMPLETE, RUBRIC)
+
+
 def test_strictness_sets_how_much_we_is_too_much():
     def ownership(text, strictness):
         return next(f for f in assess(text, RUBRIC, strictness) if f.criterion == "ownership")

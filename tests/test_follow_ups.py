@@ -23,6 +23,7 @@ from simulator.followups.llm import endpoint_from
 from simulator.followups.writer import build_writer
 from simulator.interview.loop import Interview
 from simulator.reports.markdown import render_markdown
+from simulator.sessions.records import QuestionAsked
 from simulator.sessions.store import SessionStore, read_session
 
 from audio_fixtures import files_for
@@ -227,6 +228,58 @@ def test_the_always_ask_criterion_is_asked_by_the_last_follow_up(tmp_path, trans
     event, _ = the_follow_up(doc)
     assert event["writer"] == {"kind": "offline"} and event["criterion"] == "reflection"
     assert "did not ask about" in event["fallback"]
+
+
+def test_the_first_follow_up_does_not_ask_for_what_the_summary_credited(
+        tmp_path, transcriber, synthesizer):
+    """The development corpus's delivery-eta deep dive, spoken: its own part says "I was
+    the tech lead on the model side. I designed the inputs and the evaluation, and I wrote
+    most of the training code myself.", while the data and the serving are told as "we".
+    The summary after the answer credits ownership to that part; the transcript alone has
+    more "we" than "I", and the coach used to ask "which part of that did you do
+    yourself?" right after it. The follow-up now reads the summary's findings."""
+    import part_answers as pa
+
+    loaded = pa.script()
+    by_id = {a.id: a for a in pa.corpus()}
+    career, dive = (pa.build_audio(by_id[i]).path for i in ("career-games", "delivery-eta"))
+    writer, _notice = build_writer(loaded, "offline", None, None)
+    session = SessionStore(tmp_path / "sessions").create(loaded, {"model": transcriber.name})
+    interview = Interview(loaded, speaker=TtsSpeaker(synthesizer, None),
+                          answers=files_for(loaded, [career, dive, FOLLOW_UP_ANSWER,
+                                                     FOLLOW_UP_ANSWER], follow_ups=True),
+                          transcriber=transcriber, session=session, follow_ups=writer)
+    assert interview.run().status == "complete"
+    doc = read_session(session.dir)
+    dive_answer = next(a for a in doc.answers if a.question_id == "deep-dive")
+    from simulator.reports.analysis import analyze_session
+
+    summary = analyze_session(doc)[dive_answer.turn]
+    credited = {s.id for s in summary.signals if s.kind == "quality" and s.found}
+    assert "ownership" in credited
+    first = next(e for e in doc.events
+                 if isinstance(e, QuestionAsked) and e.kind == "follow_up")
+    assert first.criterion not in credited, (first.criterion, first.question)
+
+
+def test_a_question_is_followed_up_only_on_what_it_is_judged_on():
+    """The bundled career walk-through is judged on numbers and ownership (`judged_on`): its
+    follow-up does not ask how a model was served, as the whole rubric would."""
+    import part_answers as pa
+
+    loaded = pa.script()
+    career = pa.question("career")
+    teacher = next(a for a in pa.corpus(pa.PLAIN) if a.id == "career-teacher")
+    said = [("career", " ".join(p.text for p in teacher.parts))]
+    writer, _notice = build_writer(loaded, "offline", None, None)
+    def write(**judged_on):
+        return writer.write(answers=said, asked=[], asked_criteria=[],
+                            focus=career.follow_up_focus, force=None, **judged_on)
+
+    assert write().criterion == "production"  # the whole rubric
+    judged = write(judged_on=career.judged_on)
+    assert career.judged_on == ["metrics", "ownership"]
+    assert judged.criterion in {"metrics", "ownership", "depth"}, judged
 
 
 def crashed_session(home: Path, last_event) -> tuple[Path, list[dict]]:

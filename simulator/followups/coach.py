@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from simulator.analysis import content, quantities
 from simulator.analysis.content import STRICTNESS, Finding
@@ -59,7 +59,8 @@ _DEPTH_PLAIN = ["Pick the most technical part of that and take me one level deep
 
 def next_follow_up(transcript: str | AnswerText, rubric: Rubric, *, asked: Sequence[str] = (),
                    avoid: Sequence[str] = (), focus: Sequence[str] = (), force: str | None = None,
-                   strictness: str = "balanced") -> CoachQuestion:
+                   strictness: str = "balanced",
+                   verdicts: Mapping[str, tuple[bool, str]] | None = None) -> CoachQuestion:
     """The most useful follow-up to ``transcript``; never one of the ``asked`` questions.
 
     ``force`` names a criterion to ask about now whatever the answer covered; otherwise the
@@ -68,6 +69,11 @@ def next_follow_up(transcript: str | AnswerText, rubric: Rubric, *, asked: Seque
     time) last, least asked first. When nothing is missing, a "depth" probe asks to go one
     level deeper on the most specific thing said. ``transcript`` may be an
     :class:`AnswerText` already built (e.g. with timed words).
+
+    ``verdicts`` (criterion id -> (shown, detail)) are the coaching analysis's, which reads
+    the answer with its located parts (`analysis.signals`): where they differ from what the
+    transcript alone shows, they decide, with their detail, so the interviewer does not ask
+    "what did you do yourself?" right after the summary credited the candidate's own part.
     """
     t = transcript if isinstance(transcript, AnswerText) else AnswerText(transcript)
     seen = {_norm(q) for q in asked}
@@ -77,6 +83,12 @@ def next_follow_up(transcript: str | AnswerText, rubric: Rubric, *, asked: Seque
         return CoachQuestion(text, "depth", None,
                              f"answer too short ({_count(t.word_count, 'word')})")
     results = {f.criterion: f for f in assessed}
+    for cid, (shown, detail) in (verdicts or {}).items():
+        if cid in results and results[cid].covered != shown:
+            # Shown here only in passing ("bad *instead of* neighbour squabbles"): that
+            # phrase is no choice to quote back, so the plain question is asked.
+            results[cid] = replace(results[cid], covered=shown, detail=detail,
+                                   span=results[cid].span if shown else None)
     if force is not None:
         c = rubric.criterion(force)
         r = results[c.id]

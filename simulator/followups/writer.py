@@ -13,10 +13,10 @@ used, why; those fields go into the session's event log unchanged.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from simulator.config.rubric import Rubric
+from simulator.config.rubric import Rubric, judged
 from simulator.config.script import FollowUpSettings, LoadedScript
 from simulator.followups import coach
 from simulator.followups.checks import problem_with
@@ -87,19 +87,27 @@ class FollowUpWriter:
 
     def write(self, *, answers: Sequence[tuple[str, str]], asked: Sequence[str],
               asked_criteria: Sequence[str], focus: Sequence[str], force: str | None,
-              ready_at: float | None = None) -> FollowUp:
+              ready_at: float | None = None, judged_on: Sequence[str] = (),
+              verdicts: Mapping[str, tuple[bool, str]] | None = None) -> FollowUp:
         """The next follow-up to the thread of ``answers`` ((question, transcript) pairs).
 
         ``ready_at`` (``time.monotonic()``) is when the last answer's transcript was ready:
-        the time limit counts from there, so saving and showing the answer count too."""
+        the time limit counts from there, so saving and showing the answer count too.
+        ``judged_on`` (the main question's) limits the criteria the coach may ask about to
+        those the question is judged on (and ``force``); ``verdicts`` are the coaching
+        analysis's findings on the answer (see `coach.next_follow_up`)."""
         started = ready_at if ready_at is not None else time.monotonic()
         deadline = started + self.settings.time_limit_s
         transcript = "\n".join(text for _, text in answers)
         strictness = self.loaded.script.interviewer.strictness
         # Not to be repeated: what was asked, and what a later main question will ask anyway.
         taken = list(asked) + [q.prompt for q in self.loaded.script.questions]
-        hint = coach.next_follow_up(transcript, self.rubric, asked=taken, avoid=asked_criteria,
-                                    focus=focus, force=force, strictness=strictness)
+        # A question is probed on what the report judges it on: no "how was it served?"
+        # after a career walk-through the script judges on numbers and ownership alone.
+        criteria = [*judged_on, force] if judged_on and force else list(judged_on)
+        hint = coach.next_follow_up(transcript, judged(self.rubric, criteria) or self.rubric,
+                                    asked=taken, avoid=asked_criteria, focus=focus, force=force,
+                                    strictness=strictness, verdicts=verdicts)
 
         def offline(fallback: str | None, llm: dict | None = None, late_reply=None):
             return FollowUp(hint.text, hint.criterion, {"kind": "offline"}, fallback=fallback,

@@ -103,6 +103,7 @@ class Interview(ProcessesAnswers):
         self.unusable_window_s = unusable_window_s
         self.signals = SessionSignals()
         self._transcript_ready_at: float | None = None
+        self._last_analysis = None
         self._turn: Turn | None = None
 
     @property
@@ -368,4 +369,5 @@ class Interview(ProcessesAnswers):
         follow-ups are not answered in this run)."""
         if self.follow_up_answers is None:
             return None
-        return self._planner.next_turn(turn, pending, ready_at or self._transcript_ready_at)
+        return self._planner.next_turn(turn, pending, ready_at or self._transcript_ready_at,
+                                       self._analysis_of(turn))

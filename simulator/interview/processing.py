@@ -44,6 +44,7 @@ class ProcessesAnswers:
     transcriber: Transcriber
     activity: ActivitySettings
     _transcript_ready_at: float | None
+    _last_analysis: tuple[int, AnswerAnalysis | None] | None
 
     def recover(self, turn: Turn, audio: Audio) -> None:
         """Finish an answer a crash cut off: its audio is on disk; measure and transcribe it."""
@@ -91,8 +92,20 @@ class ProcessesAnswers:
         )
         self.session.checkpoint()
         answer = self._answer(turn)
-        self.view.answer_done(turn, answer, self._analysis(turn, answer))
+        analysis = self._analysis(turn, answer)
+        self._last_analysis = (turn.number, analysis)  # the follow-up reads it too
+        self.view.answer_done(turn, answer, analysis)
         return True
+
+    def _analysis_of(self, turn: Turn) -> AnswerAnalysis | None:
+        """The analysis of ``turn``'s answer: the one its summary showed, else (an answer
+        saved by an earlier run, followed up on resume) computed now; None without one."""
+        if self._last_analysis is not None and self._last_analysis[0] == turn.number:
+            return self._last_analysis[1]
+        answer = self.session.document().answer(turn.number)
+        if answer is None or answer.status != "complete" or not answer.transcript:
+            return None
+        return self._analysis(turn, answer)
 
     def _analysis(self, turn: Turn, answer: AnswerRecord) -> AnswerAnalysis | None:
         """The coaching analysis shown after the answer (the report has the whole of it);

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from simulator.analysis.answer import AnswerAnalysis
 from simulator.config.rubric import Rubric
 from simulator.config.script import Question, Script
 from simulator.followups.writer import FollowUpWriter
@@ -25,11 +26,15 @@ class FollowUpPlanner:
         self.writer = writer
         self.session = session
 
-    def next_turn(self, turn: Turn, pending: Iterable[Turn],
-                  ready_at: float | None) -> Turn | None:
+    def next_turn(self, turn: Turn, pending: Iterable[Turn], ready_at: float | None,
+                  analysis: AnswerAnalysis | None = None) -> Turn | None:
         """Write the next follow-up in ``turn``'s thread, if the script wants one and the
         answer gave something to follow up on. Runs on a worker thread (the loop offers a
-        retake meanwhile); it only reads the session."""
+        retake meanwhile); it only reads the session.
+
+        ``analysis`` is the coaching analysis of ``turn``'s answer (the summary the
+        candidate just saw). After a main answer its findings decide what the follow-up
+        may ask about; after a follow-up's answer the thread's words are read as a whole."""
         writer, settings = self.writer, self.script.follow_ups
         if writer is None or settings is None:
             return None
@@ -55,11 +60,16 @@ class FollowUpPlanner:
                 self.script.follow_up_count(t.question) for t in pending if t.kind == "main")
             if later_slots == 0:
                 force = settings.always_ask
+        verdicts = None
+        if turn.kind == "main" and analysis is not None:
+            verdicts = {s.id: (s.found, s.detail) for s in analysis.signals
+                        if s.kind == "quality"}
         try:
             written = writer.write(answers=thread, asked=asked,
                                    asked_criteria=asked_criteria,
                                    focus=main.follow_up_focus, force=force,
-                                   ready_at=ready_at)
+                                   ready_at=ready_at, judged_on=main.judged_on,
+                                   verdicts=verdicts)
         except Exception as exc:
             self.session.log.append(Notice, text=f"no follow-up after turn {turn.number}: "
                                            f"{type(exc).__name__}")
