@@ -208,6 +208,17 @@ def test_a_strict_interviewer_counts_i_against_we_in_all_the_work():
     assert not s["ownership"].found
 
 
+def test_a_keyword_is_quoted_with_enough_of_its_sentence_to_read_on_its_own():
+    """"In production" alone says nothing: a keyword's clause that short takes the next
+    clause of its sentence (else the one before), and nothing beyond the sentence."""
+    s = by_id("In production, the model runs as a small scoring service. It was fine."
+              )["production"]
+    assert quotes(s)[0] == "In production, the model runs as a small scoring service"
+    s = by_id("We kept a human in the loop for the odd cases, rather than guess. "
+              "Then we shipped it.")["trade-offs"]
+    assert quotes(s)[0].endswith("for the odd cases, rather than guess")
+
+
 # ----------------------------------------------------------------------------- trade-offs
 
 

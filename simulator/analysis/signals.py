@@ -223,9 +223,10 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
         found = [finding.evidence, *(e for span in subject_phrases(text, subjects, work_score, 1)
                                      if (e := text.evidence(span)) and len(e.quote.split()) > 2)]
     else:
-        found = [finding.evidence]
-        found += [text.evidence(text.phrase_around(m.start(), m.end(), 4, 4)) or
-                  text.locate(m.start(), m.end()) for m in text.find(criterion.covered_by)]
+        found = [text.evidence(text.readable(finding.span)) if finding.span is not None
+                 else finding.evidence]
+        found += [_keyword_quote(text, m.start(), m.end())
+                  for m in text.find(criterion.covered_by)]
         if home:  # the part's own opening, after its keywords and before those elsewhere
             opening = text.evidence(text.span_between(*home[0].segments[0]))
             found.append(opening)
@@ -253,9 +254,7 @@ def _with_aspects(text: AnswerText, criterion: Criterion, home: Sequence[PartTim
 
     told: list[tuple[str, Evidence]] = []
     for aspect in criterion.aspects:
-        hits = [e for m in text.find(aspect.covered_by)
-                if (e := text.evidence(text.phrase_around(m.start(), m.end(), 4, 4)) or
-                    text.locate(m.start(), m.end()))]
+        hits = [_keyword_quote(text, m.start(), m.end()) for m in text.find(aspect.covered_by)]
         if hits:
             told.append((aspect.title, min(hits, key=outside)))  # the first in its part
     if not told:
@@ -270,6 +269,14 @@ def _with_aspects(text: AnswerText, criterion: Criterion, home: Sequence[PartTim
         if all(not _overlap(e, o) for o in out):
             out.append(e)
     return summary, tuple(out[:MAX_EVIDENCE])
+
+
+def _keyword_quote(text: AnswerText, char_start: int, char_end: int) -> Evidence:
+    """A keyword said, quoted with the words around it in its clause, and with the next
+    clause of its sentence when that leaves it too short to read ("In production, the
+    model runs as a small scoring service", not "In production")."""
+    span = text.readable(text.phrase_around(char_start, char_end, 4, 4))
+    return text.evidence(span) or text.locate(char_start, char_end)
 
 
 def _inside(e: Evidence, segments: Sequence[tuple[float, float]]) -> bool:

@@ -217,6 +217,26 @@ class AnswerText:
             j = self._cut_right(i, j, cj)
         return Span(i, j, ci, cj)
 
+    def readable(self, span: Span, min_words: int = 4) -> Span:
+        """The span grown by whole clauses of its sentence, the next one first, until it has
+        ``min_words`` words: "In production" alone says nothing; "In production, the model
+        runs as a small scoring service" does. The core stays, so a quote is still cut to
+        its limit around it."""
+        i, j, ci, cj = span
+        sentence, sent, cend = self.sent[ci], self.sent, self.cend
+        while j - i + 1 < min_words:
+            if j + 1 < self.n and sent[j + 1] == sentence:
+                j += 1
+                while j + 1 < self.n and sent[j + 1] == sentence and not cend[j]:
+                    j += 1
+            elif i > 0 and sent[i - 1] == sentence:
+                i -= 1
+                while i > 0 and sent[i - 1] == sentence and not cend[i - 1]:
+                    i -= 1
+            else:
+                break
+        return Span(i, j, ci, cj)
+
     def phrase_around(self, char_start: int, char_end: int, before: int, after: int) -> Span:
         """The phrase around characters char_start..char_end (e.g. a keyword match)."""
         first, last = self.tok_range(char_start, char_end)
