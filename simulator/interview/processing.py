@@ -98,8 +98,11 @@ class ProcessesAnswers:
         return True
 
     def _analysis_of(self, turn: Turn) -> AnswerAnalysis | None:
-        """The analysis of ``turn``'s answer: the one its summary showed, else (an answer
-        saved by an earlier run, followed up on resume) computed now; None without one."""
+        """The analysis of a main ``turn``'s answer, for its follow-up: the one its summary
+        showed, else (an answer saved by an earlier run, followed up on resume) computed
+        now; None without one, and for a follow-up's answer (its thread is read whole)."""
+        if turn.kind != "main":
+            return None
         if self._last_analysis is not None and self._last_analysis[0] == turn.number:
             return self._last_analysis[1]
         answer = self.session.document().answer(turn.number)
