@@ -136,8 +136,10 @@ def test_we_in_the_parts_about_own_work_is_team_without_individual():
     text = TEAM_PROBLEM[1] + " " + own[1]
     s = by_id(text, timeline_of(TEAM_PROBLEM, own))["team-without-individual"]
     assert s.found and s.kind == "mistake"
-    # The quotes come from the part about the work, not the part about the team.
+    # The quotes come from the part about the work, not the part about the team, and say
+    # what "we" did there, not the word "we" alone.
     assert s.evidence and all((e.start_s or 0) >= 10.0 for e in s.evidence)
+    assert all(q.lower().startswith("we ") and len(q.split()) > 2 for q in quotes(s))
 
 
 def test_a_script_that_marks_no_own_work_part_has_the_whole_answer_read():
@@ -281,6 +283,7 @@ def test_accuracy_without_deployment_is_the_seed_s_mistake():
     mistake = found["accuracy-without-deployment"]
     assert mistake.found and mistake.kind == "mistake"
     assert any("accuracy" in q for q in quotes(mistake))
+    assert all(len(q.split()) >= 4 for q in quotes(mistake))  # "accuracy" alone says nothing
 
 
 def test_production_does_not_apply_without_a_model():

@@ -24,7 +24,7 @@ described was observed (for a mistake, that is bad). Every quote is located
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from simulator.analysis.content import (
@@ -279,6 +279,15 @@ def _keyword_quote(text: AnswerText, char_start: int, char_end: int) -> Evidence
     return text.evidence(span) or text.locate(char_start, char_end)
 
 
+def _apart(quotes: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    """The quotes in order, without those overlapping one kept, at most ``MAX_EVIDENCE``."""
+    out: list[Evidence] = []
+    for e in quotes:
+        if len(out) < MAX_EVIDENCE and all(not _overlap(e, o) for o in out):
+            out.append(e)
+    return tuple(out)
+
+
 def _inside(e: Evidence, segments: Sequence[tuple[float, float]]) -> bool:
     """Whether the quote begins within one of the stretches (of the parts that show it)."""
     return e.start_s is not None and any(a - 0.01 <= e.start_s < b for a, b in segments)
@@ -319,7 +328,7 @@ def _accuracy_without_deployment(text: AnswerText) -> list[Signal]:
         "how the model was served, monitored and retrained",
         "an interviewer for an engineering role hears a data-science exercise: accuracy "
         "alone does not show you can run a model",
-        tuple(text.locate(m.start(), m.end()) for m in hits[:MAX_EVIDENCE]))]
+        _apart(_keyword_quote(text, m.start(), m.end()) for m in hits))]
 
 
 def _team_without_individual(text: AnswerText, timeline: Timeline) -> list[Signal]:
@@ -335,15 +344,17 @@ def _team_without_individual(text: AnswerText, timeline: Timeline) -> list[Signa
     we, i = pronoun_counts(units_text)
     if we <= max(2, 2 * i):
         return []
-    we_hits = [m for m in text.find(["we", "our", "the team"])
-               if any(a <= (text.locate(m.start(), m.end()).start_s or -1) <= b for a, b in own)]
+    # What "we" did there ("We chose boosted trees"), else each "we" with its clause.
+    said = [e for span in subject_phrases(text, WE_SUBJECTS, work_score, 1)
+            if (e := text.evidence(span)) is not None and _inside(e, own)]
+    said += [_keyword_quote(text, m.start(), m.end()) for m in text.find(["we", "our", "the team"])]
     return [Signal(
         "team-without-individual", "Team work without your part", "mistake", True,
         f"in the parts about the work: we x{we}, I x{i}",
         "which parts you did yourself",
         "the interviewer is hiring you, not the team: without \"I\" they cannot tell what you "
         "would bring",
-        tuple(text.locate(m.start(), m.end()) for m in we_hits[:MAX_EVIDENCE]))]
+        _apart(e for e in said if _inside(e, own)))]
 
 
 def _time_balance(timeline: Timeline) -> list[Signal]:
