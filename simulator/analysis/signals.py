@@ -223,7 +223,10 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
         found = [finding.evidence, *(e for span in subject_phrases(text, subjects, work_score, 1)
                                      if (e := text.evidence(span)) and len(e.quote.split()) > 2)]
     else:
-        found = [text.evidence(text.readable(finding.span)) if finding.span is not None
+        # A keyword's phrase grows to read on its own; the numbers check's phrase is a claim
+        # cut to leave out the dates around it ("on March 3rd 2021 we launched ...").
+        found = [text.evidence(text.readable(finding.span))
+                 if finding.span is not None and criterion.check != "metrics"
                  else finding.evidence]
         found += [_keyword_quote(text, m.start(), m.end())
                   for m in text.find(criterion.covered_by)]

@@ -217,22 +217,29 @@ class AnswerText:
             j = self._cut_right(i, j, cj)
         return Span(i, j, ci, cj)
 
-    def readable(self, span: Span, min_words: int = 4) -> Span:
+    def readable(self, span: Span, min_words: int = 6, limit: int = MAX_QUOTE_WORDS) -> Span:
         """The span grown by whole clauses of its sentence, the next one first, until it has
         ``min_words`` words: "In production" alone says nothing; "In production, the model
-        runs as a small scoring service" does. The core stays, so a quote is still cut to
-        its limit around it."""
+        runs as a small scoring service" does. A clause that would take it past ``limit``
+        words is taken only as far as fits (ending where a phrase may end), so the quote
+        keeps the phrase whole rather than losing its start ("If I did it over, I'd go and
+        stand", not "did it over, I'd go and stand in a store for a day")."""
         i, j, ci, cj = span
         sentence, sent, cend = self.sent[ci], self.sent, self.cend
         while j - i + 1 < min_words:
             if j + 1 < self.n and sent[j + 1] == sentence:
-                j += 1
-                while j + 1 < self.n and sent[j + 1] == sentence and not cend[j]:
-                    j += 1
+                end = j + 1
+                while end + 1 < self.n and sent[end + 1] == sentence and not cend[end]:
+                    end += 1
+                if end - i + 1 > limit:
+                    j = max(j, self._cut_right(i, i + limit - 1, j))
+                    break
+                j = end
             elif i > 0 and sent[i - 1] == sentence:
-                i -= 1
-                while i > 0 and sent[i - 1] == sentence and not cend[i - 1]:
-                    i -= 1
+                start = i - 1
+                while start > 0 and sent[start - 1] == sentence and not cend[start - 1]:
+                    start -= 1
+                i = max(start, j - limit + 1)
             else:
                 break
         return Span(i, j, ci, cj)
