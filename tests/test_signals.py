@@ -211,7 +211,7 @@ def test_a_strict_interviewer_counts_i_against_we_in_all_the_work():
 
 
 def test_a_keyword_is_quoted_with_enough_of_its_sentence_to_read_on_its_own():
-    """"In production" alone says nothing: a keyword's clause that short takes the next
+    """"In production" alone says nothing: a keyword's clause under six words takes the next
     clause of its sentence (else the one before), and nothing beyond the sentence."""
     s = by_id("In production, the model runs as a small scoring service. It was fine."
               )["production"]
@@ -219,6 +219,10 @@ def test_a_keyword_is_quoted_with_enough_of_its_sentence_to_read_on_its_own():
     s = by_id("We kept a human in the loop for the odd cases, rather than guess. "
               "Then we shipped it.")["trade-offs"]
     assert quotes(s)[0].endswith("for the odd cases, rather than guess")
+    # A long next clause is taken as far as fits: the phrase itself is never cut.
+    s = by_id("If I did it over, I'd go and stand in a store for a whole day with the "
+              "people who fill the shelves.")["reflection"]
+    assert quotes(s)[0].startswith("If I did it over, I'd go and stand")
 
 
 # ----------------------------------------------------------------------------- trade-offs
