@@ -238,11 +238,7 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
     def rank(e: Evidence) -> tuple[bool, bool]:
         return not _inside(e, segments), e is opening
 
-    out: list[Evidence] = []
-    for e in sorted((e for e in found if e is not None), key=rank):
-        if all(not _overlap(e, o) for o in out):
-            out.append(e)
-    return tuple(out[:MAX_EVIDENCE])
+    return _apart(sorted((e for e in found if e is not None), key=rank))
 
 
 def _with_aspects(text: AnswerText, criterion: Criterion, home: Sequence[PartTiming],
@@ -267,11 +263,7 @@ def _with_aspects(text: AnswerText, criterion: Criterion, home: Sequence[PartTim
     summary = (f"named {len(told)} of {len(criterion.aspects)}: "
                + ", ".join(title for title, _ in told)
                + (f" (not named: {', '.join(missed)})" if missed else ""))
-    out: list[Evidence] = []
-    for e in sorted([e for _, e in told] + list(evidence), key=outside):  # stable
-        if all(not _overlap(e, o) for o in out):
-            out.append(e)
-    return summary, tuple(out[:MAX_EVIDENCE])
+    return summary, _apart(sorted([e for _, e in told] + list(evidence), key=outside))  # stable
 
 
 def _keyword_quote(text: AnswerText, char_start: int, char_end: int) -> Evidence:
