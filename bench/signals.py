@@ -6,8 +6,9 @@ transcript alone (words timed at 170 wpm, the parts located as the analysis loca
 and for every rubric criterion the question is judged on:
 
 - **found**: answers whose signal is found, and of those how many were met by the part that
-  shows the criterion (``shows`` in the script) rather than by words: told for its minimum,
-  or for ownership told in the first person;
+  shows the criterion (``shows`` in the script) rather than by words: told for its minimum
+  (or told while its words came only in other parts), or for ownership told in the first
+  person;
 - **first quote in its part**: among the answers that truly told a part showing the
   criterion and have a located quote, those whose first quote lies in that part (by the
   known boundaries, not the located ones): the quote the reports show first.

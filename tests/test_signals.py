@@ -394,6 +394,27 @@ def test_quotes_from_the_part_that_shows_the_criterion_come_first():
     assert any("versus" in q for q in quotes(s))  # the rest still follow
 
 
+def test_the_words_a_finding_names_are_in_its_first_quote():
+    """"mentions 'X'" names the words said in the part that shows the criterion, whose
+    phrase is then quoted first; said only elsewhere, the finding leads with the part."""
+    modeling = ("modeling", "I compared a detector versus a segmentation network and picked "
+                "the detector.", 5.0)
+    trade = ("trade-offs", "The trade-off was between alerting fast and alerting right.", 2.0)
+    shows = (("trade-offs", "trade-offs"),)
+    text, timeline = told(modeling, trade, shows=shows)
+    s = by_id(text, timeline)["trade-offs"]
+    assert s.found and s.detail == "mentions 'trade-off'"  # not the modelling's 'versus'
+    assert "trade-off was between" in quotes(s)[0]
+    plain = ("trade-offs", "We kept the threshold high and lived with some late alerts.", 2.0)
+    text, timeline = told(modeling, plain, shows=shows)
+    s = by_id(text, timeline)["trade-offs"]
+    assert s.found
+    assert s.detail.startswith("told in its own part, Trade-Offs (4 s from 0:05); ")
+    assert s.detail.endswith("mentions 'versus' at 0:02")  # its fifth word, 1.6 s in
+    assert quotes(s)[0].startswith("We kept the threshold high")
+    assert any("versus" in q for q in quotes(s))
+
+
 # ----------------------------------------------------------------------------- reflection
 
 

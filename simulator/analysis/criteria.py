@@ -72,7 +72,7 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion, *,
                         keyword_list(criterion.applies_when), None, forced,
                         basis="not applicable")
     hits = t.find(criterion.covered_by)
-    specific = [m for m in hits if not _only_in_passing(t, m.start(), m.end(), criterion)]
+    specific = said_specifically(t, criterion, hits)
     if specific:
         return _finding(t, cid, True, f"mentions {specific[0].group()!r}",
                         t.phrase_around(specific[0].start(), specific[0].end(), 4, 4), forced,
@@ -158,6 +158,14 @@ def assess(text: AnswerText | str, rubric: Rubric, strictness: str = "balanced",
     t = _text(text)
     return [CHECKS.get(c.check, CHECKS["keywords"])(t, c, strictness, c.id in applies)
             for c in rubric.criteria]
+
+
+def said_specifically(t: AnswerText, criterion: Criterion,
+                      hits: list[re.Match[str]] | None = None) -> list[re.Match[str]]:
+    """The criterion's ``covered_by`` words said in the text (``hits``, when already found),
+    without those said only in passing (see ``in_passing``), in spoken order."""
+    found = t.find(criterion.covered_by) if hits is None else hits
+    return [m for m in found if not _only_in_passing(t, m.start(), m.end(), criterion)]
 
 
 def _only_in_passing(t: AnswerText, start: int, end: int, criterion: Criterion) -> bool:

@@ -37,7 +37,7 @@ from simulator.analysis.content import (
     too_much_we,
     work_score,
 )
-from simulator.analysis.criteria import assess
+from simulator.analysis.criteria import assess, said_specifically
 from simulator.analysis.parts import PartTiming, Timeline
 from simulator.analysis.quantities import NumberMention, next_figure, number_phrase, numbers
 from simulator.analysis.text import AnswerText, Evidence, Span
@@ -136,6 +136,8 @@ def _judged_with_its_part(text: AnswerText, criterion: Criterion, f: Finding,
             said = f.detail.removeprefix("mentions ")  # the phrase, quoted: "'instead of'"
             return replace(f, covered=False, detail=f"{said} only in passing, with no part "
                            f"of its own ({titles} not told)", basis="")
+        if home and f.basis == "words":
+            return _words_of_its_part(text, criterion, f, home, timeline)
         return f
     told = next((p for p in home if p.verdict in ("within", "over")), None)
     if told is None:
@@ -145,6 +147,27 @@ def _judged_with_its_part(text: AnswerText, criterion: Criterion, f: Finding,
               f"{format_duration(told.start_s)})")
     return replace(f, covered=True, detail=detail, evidence=text.evidence(span), span=span,
                    basis="part")
+
+
+def _words_of_its_part(text: AnswerText, criterion: Criterion, f: Finding,
+                       home: Sequence[PartTiming], timeline: Timeline) -> Finding:
+    """A criterion met by its words, told in the part that shows it: the finding names the
+    words said in that part, whose phrase is then its first quote (the report reads
+    "mentions 'instead of'" beside a quote that says it). Said only elsewhere, the finding
+    leads with the part, whose opening is then the first quote, and says where the words
+    came: "told in its own part, Trade-offs (31 s from 2:05); mentions 'versus' at 0:48"."""
+    segments = [seg for p in home for seg in p.segments]
+    hits = said_specifically(text, criterion)
+    for m in hits:
+        if _inside(text.locate(m.start(), m.end()), segments):
+            return replace(f, detail=f"mentions {m.group()!r}",
+                           span=text.phrase_around(m.start(), m.end(), 4, 4))
+    told = home[0]
+    at = text.locate(hits[0].start(), hits[0].end()).start_s if hits else None
+    where = f" at {format_duration(at)}" if at is not None else ""
+    return replace(f, detail=f"told in its own part, {timeline.title(told.id)} "
+                   f"({told.seconds:.0f} s from {format_duration(told.start_s)}); "
+                   f"{f.detail}{where}")
 
 
 def _ownership_in_own_work(text: AnswerText, f: Finding, timeline: Timeline,
