@@ -230,17 +230,23 @@ def test_the_always_ask_criterion_is_asked_by_the_last_follow_up(tmp_path, trans
     assert "did not ask about" in event["fallback"]
 
 
-def test_the_first_follow_up_does_not_ask_for_what_the_summary_credited(
+def test_the_follow_ups_do_not_ask_for_what_the_summary_credited(
         tmp_path, transcriber, synthesizer):
     """The development corpus's delivery-eta deep dive, spoken: its own part says "I was
     the tech lead on the model side. I designed the inputs and the evaluation, and I wrote
     most of the training code myself.", while the data and the serving are told as "we".
     The summary after the answer credits ownership to that part; the transcript alone has
     more "we" than "I", and the coach used to ask "which part of that did you do
-    yourself?" right after it. The follow-up now reads the summary's findings."""
+    yourself?" right after it. The follow-ups now read the summary's findings: the first,
+    and the second too, after a follow-up's answer that says nothing about ownership (the
+    thread's words alone would have had it asked then; ``always_ask`` is taken out so the
+    second is not forced to reflection)."""
     import part_answers as pa
 
-    loaded = pa.script()
+    free = tmp_path / "open.toml"
+    free.write_text(pa.SCRIPT.read_text().replace('always_ask = "reflection"\n', ""))
+    loaded = load_script(free)
+    assert loaded.script.follow_ups is not None and not loaded.script.follow_ups.always_ask
     by_id = {a.id: a for a in pa.corpus()}
     career, dive = (pa.build_audio(by_id[i]).path for i in ("career-games", "delivery-eta"))
     writer, _notice = build_writer(loaded, "offline", None, None)
@@ -257,9 +263,11 @@ def test_the_first_follow_up_does_not_ask_for_what_the_summary_credited(
     summary = analyze_session(doc)[dive_answer.turn]
     credited = {s.id for s in summary.signals if s.kind == "quality" and s.found}
     assert "ownership" in credited
-    first = next(e for e in doc.events
-                 if isinstance(e, QuestionAsked) and e.kind == "follow_up")
-    assert first.criterion not in credited, (first.criterion, first.question)
+    follow_ups = [e for e in doc.events if isinstance(e, QuestionAsked)
+                  and e.kind == "follow_up" and e.follows == "deep-dive"]
+    assert len(follow_ups) == 2
+    for asked in follow_ups:
+        assert asked.criterion not in credited, (asked.criterion, asked.question)
 
 
 def test_a_question_is_followed_up_only_on_what_it_is_judged_on():

@@ -93,22 +93,29 @@ class ProcessesAnswers:
         self.session.checkpoint()
         answer = self._answer(turn)
         analysis = self._analysis(turn, answer)
-        self._last_analysis = (turn.number, analysis)  # the follow-up reads it too
+        if turn.kind == "main":
+            self._last_analysis = (turn.number, analysis)  # its thread's follow-ups read it
         self.view.answer_done(turn, answer, analysis)
         return True
 
     def _analysis_of(self, turn: Turn) -> AnswerAnalysis | None:
-        """The analysis of a main ``turn``'s answer, for its follow-up: the one its summary
-        showed, else (an answer saved by an earlier run, followed up on resume) computed
-        now; None without one, and for a follow-up's answer (its thread is read whole)."""
+        """The analysis of the main answer of ``turn``'s thread, for the next follow-up: the
+        one its summary showed, else (an answer saved by an earlier run, followed up on
+        resume) computed now; None without one."""
+        main = turn
         if turn.kind != "main":
-            return None
-        if self._last_analysis is not None and self._last_analysis[0] == turn.number:
+            question = next((q for q in self.script.questions if q.id == turn.thread), None)
+            if question is None or turn.thread_turn is None:
+                return None
+            main = Turn(turn.thread_turn, question)
+        if self._last_analysis is not None and self._last_analysis[0] == main.number:
             return self._last_analysis[1]
-        answer = self.session.document().answer(turn.number)
+        answer = self.session.document().answer(main.number)
         if answer is None or answer.status != "complete" or not answer.transcript:
             return None
-        return self._analysis(turn, answer)
+        analysis = self._analysis(main, answer)
+        self._last_analysis = (main.number, analysis)
+        return analysis
 
     def _analysis(self, turn: Turn, answer: AnswerRecord) -> AnswerAnalysis | None:
         """The coaching analysis shown after the answer (the report has the whole of it);

@@ -32,9 +32,11 @@ class FollowUpPlanner:
         answer gave something to follow up on. Runs on a worker thread (the loop offers a
         retake meanwhile); it only reads the session.
 
-        ``analysis`` is the coaching analysis of ``turn``'s answer (the summary the
-        candidate just saw). After a main answer its findings decide what the follow-up
-        may ask about; after a follow-up's answer the thread's words are read as a whole."""
+        ``analysis`` is the coaching analysis of the thread's main answer (the summary the
+        candidate saw after it). After the main answer its findings decide what the
+        follow-up may ask about; after a follow-up's answer, what it credited stays credited
+        (a part told in plain words is not asked for again) and the rest is read from the
+        thread's words as a whole, the follow-ups' answers included."""
         writer, settings = self.writer, self.script.follow_ups
         if writer is None or settings is None:
             return None
@@ -61,9 +63,9 @@ class FollowUpPlanner:
             if later_slots == 0:
                 force = settings.always_ask
         verdicts = None
-        if turn.kind == "main" and analysis is not None:
+        if analysis is not None:
             verdicts = {s.id: (s.found, s.detail) for s in analysis.signals
-                        if s.kind == "quality"}
+                        if s.kind == "quality" and (s.found or turn.kind == "main")}
         try:
             written = writer.write(answers=thread, asked=asked,
                                    asked_criteria=asked_criteria,
