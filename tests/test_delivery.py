@@ -38,6 +38,7 @@ def test_hesitations_are_fillers_wherever_they_are():
     "We would like to retrain weekly.",
     "Something like ten percent of traffic.",
     "It felt like the right call.",
+    "A play isn't necessarily a like, so I counted long plays.",  # the noun
 ])
 def test_like_as_a_verb_or_a_comparison_is_not_a_filler(text):
     assert ("like", "filler") not in found(text)
@@ -46,6 +47,7 @@ def test_like_as_a_verb_or_a_comparison_is_not_a_filler(text):
 @pytest.mark.parametrize("text", [
     "And, like, the model was, like, really slow.",
     "So like, we had to retrain it every week.",
+    "It was a, like, really slow model.",
 ])
 def test_like_that_fills_is_a_filler(text):
     assert ("like", "filler") in found(text)
@@ -55,6 +57,15 @@ def test_hedges_and_filler_phrases():
     got = found("It was sort of a success, you know, and I guess it was probably fine.")
     assert ("sort of", "hedge") in got and ("you know", "filler") in got
     assert ("i guess", "hedge") in got and ("probably", "hedge") in got
+
+
+@pytest.mark.parametrize("text", [
+    "That is exactly the kind of signal a recommender learns from.",
+    "What sort of model did you try?",
+    "It was the same sort of problem as before.",
+])
+def test_kind_of_and_sort_of_as_nouns_are_not_hedges(text):
+    assert not [kind for _, kind in found(text) if kind == "hedge"]
 
 
 def test_i_think_hedges_a_figure_but_not_an_opinion():

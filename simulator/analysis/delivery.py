@@ -46,6 +46,13 @@ _LIKE_NOT_AFTER = frozenset({
 _LIKE_NOT_BEFORE = frozenset({"a", "an", "the", "this", "that", "these", "those", "my", "our",
                               "your", "their", "his", "her", "it", "to", "me", "us", "them",
                               "him", "what", "how", "when", "if"})
+# "kind" and "sort" are nouns after these ("what kind of model", "the sort of signal").
+_NOUN_KIND = frozenset({"what", "this", "that", "these", "those", "any", "some", "a", "an",
+                        "the", "one", "which", "every", "each", "same", "right", "wrong", "my",
+                        "our", "your", "their", "his", "her", "its", "no", "another"})
+# ... and "like" is a noun after these ("a like", "the likes"), unless set off ("a, like, ...").
+_DETERMINERS = frozenset({"a", "an", "the", "one", "each", "every", "no", "my", "our", "your",
+                          "their", "his", "her", "its", "this", "that"})
 _HEDGE_BEFORE_NUMBER = re.compile(r"^\$?\d|^(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                                   r"twenty|thirty|forty|fifty|hundred|a hundred)$")
 _STRIP = "\"'“”‘’()[].,;:!?…-—–*"
@@ -151,10 +158,8 @@ def _phrase_at(norm: list[str], k: int) -> tuple[int, str] | None:
             if phrase == ("you", "know") and k + 2 < len(norm) and norm[k + 2] in {"what", "how",
                                                                                  "that", "the"}:
                 return None  # "you know what", "you know how": a real question or clause
-            if phrase == ("kind", "of") and k > 0 and norm[k - 1] in {"what", "this", "that",
-                                                                      "any", "some", "a",
-                                                                      "one", "which"}:
-                return None  # "what kind of model": a real question
+            if phrase in (("kind", "of"), ("sort", "of")) and k > 0 and norm[k - 1] in _NOUN_KIND:
+                return None  # "what kind of model", "exactly the sort of signal": a noun
             return n, kind
     return None
 
@@ -175,6 +180,8 @@ def _like_is_filler(norm: list[str], words: Sequence[Any], k: int) -> bool:
     set_off = raw.rstrip().endswith(",") or raw_before.rstrip().endswith(",")
     if before in _LIKE_NOT_AFTER and not set_off:
         return False
+    if before in _DETERMINERS and not raw_before.rstrip().endswith(","):
+        return False  # "a play isn't necessarily a like, so ...": the noun
     if _HEDGE_BEFORE_NUMBER.match(after):
         return True
     if set_off:
