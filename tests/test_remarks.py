@@ -60,6 +60,46 @@ def test_a_missing_part_says_where_in_the_answer_it_belongs():
             f"{format_duration(last.end_s)}).") in analysis.remarks
 
 
+def _timeline(*told: tuple[str, float, float], missing: tuple[str, ...] = (),
+              out_of_order: tuple[str, ...] = ()):
+    """A timeline of the deep dive's parts told as (id, start, end), titled as the script
+    titles them."""
+    import part_answers as pa
+
+    from simulator.analysis.parts import PartTiming, Timeline, parts_of
+
+    titles = tuple((p.id, p.title) for p in parts_of(pa.question("deep-dive")))
+    parts = tuple(PartTiming(pid, ((a, b),), b - a, 10, 10.0, 60.0, "within")
+                  for pid, a, b in told)
+    return Timeline(parts, missing, out_of_order, titles=titles)
+
+
+def test_a_part_told_early_is_no_landmark_for_where_a_missing_part_goes():
+    """Impact told first (out of order) and lessons never: lessons belong after the last
+    part told in order, not "after Impact, which ended at 0:30"."""
+    from simulator.analysis.answer import _missing_part
+
+    order = ["problem", "why-ml", "ownership", "data", "modeling", "serving", "trade-offs"]
+    told = [("impact", 1.0, 30.0)] + [(pid, 30.0 + 20 * k, 50.0 + 20 * k)
+                                      for k, pid in enumerate(order)]
+    t = _timeline(*told, missing=("lessons",), out_of_order=("impact",))
+    assert _missing_part(t, "lessons") == ("Part missing: Lessons learned (it belongs after "
+                                           "Trade-offs, which ended at 2:50).")
+
+
+def test_a_part_out_of_order_says_when_it_was_told_and_where_it_belongs():
+    from simulator.analysis.answer import _out_of_order
+
+    early = _timeline(("impact", 1.0, 30.0), ("problem", 30.0, 60.0), ("trade-offs", 60.0, 90.0),
+                      ("lessons", 90.0, 120.0), out_of_order=("impact",))
+    assert _out_of_order(early) == ("Told out of the recommended order: Impact at 0:01 "
+                                    "(recommended after Trade-offs).")
+    late = _timeline(("problem", 1.0, 30.0), ("ownership", 30.0, 40.0), ("why-ml", 40.0, 50.0),
+                     ("data", 50.0, 90.0), out_of_order=("why-ml",))
+    assert _out_of_order(late) == ("Told out of the recommended order: Why machine learning "
+                                   "at 0:40 (recommended before Your part).")
+
+
 def test_a_follow_up_answer_is_judged_on_what_it_was_asked():
     """A follow-up about ownership, answered well, is not told it lacks numbers and
     trade-offs: those were not the question."""

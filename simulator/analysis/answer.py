@@ -21,7 +21,7 @@ from simulator.analysis.delivery import (
     pauses,
     words_per_minute,
 )
-from simulator.analysis.parts import PartSpec, Timeline, locate_parts
+from simulator.analysis.parts import PartSpec, PartTiming, Timeline, locate_parts
 from simulator.analysis.sentences import with_sentence_ends
 from simulator.analysis.signals import Signal, signals
 from simulator.analysis.text import AnswerText
@@ -147,20 +147,51 @@ def _missing_part(t: Timeline, part_id: str) -> str:
     the next part that was told (when it began), or else after the last one before it (when
     it ended). The candidate can listen there: a part told without a sentence of its own, the
     locator's usual miss, is one an interviewer may miss too."""
-    ids = [pid for pid, _ in t.titles]
     remark = f"Part missing: {t.title(part_id)}"
-    if part_id not in ids:
-        return remark + "."
-    at = ids.index(part_id)
-    after = next((t.part(pid) for pid in ids[at + 1:] if t.part(pid)), None)
+    before, after = _told_around(t, part_id)
     if after is not None:
         return (f"{remark} (it belongs before {t.title(after.id)}, which began at "
                 f"{format_duration(after.start_s)}).")
-    before = next((t.part(pid) for pid in reversed(ids[:at]) if t.part(pid)), None)
     if before is not None:
         return (f"{remark} (it belongs after {t.title(before.id)}, which ended at "
                 f"{format_duration(before.end_s)}).")
     return remark + "."
+
+
+def _out_of_order(t: Timeline) -> str:
+    """The parts told out of the recommended order, each with when it was told and where the
+    script puts it: told early, after the part it came before ("Impact at 0:17 (recommended
+    after Trade-offs)"); told late, before the part it came after."""
+    said = []
+    for part_id in t.out_of_order:
+        part = t.part(part_id)
+        if part is None:
+            continue
+        before, after = _told_around(t, part_id)
+        where = ""
+        if after is not None and part.start_s > after.start_s:
+            where = f" (recommended before {t.title(after.id)})"
+        elif before is not None and part.start_s < before.start_s:
+            where = f" (recommended after {t.title(before.id)})"
+        said.append(f"{t.title(part_id)} at {format_duration(part.start_s)}{where}")
+    return "Told out of the recommended order: " + ", ".join(said) + "."
+
+
+def _told_around(t: Timeline, part_id: str) -> tuple[PartTiming | None, PartTiming | None]:
+    """The told parts nearest ``part_id`` in the script's order, before and after it, among
+    those told in order: a part told early (out of order) is no landmark for where the others
+    go ("after Impact, which ended at 0:42" when the impact opened the answer)."""
+    ids = [pid for pid, _ in t.titles]
+    if part_id not in ids:
+        return None, None
+    at = ids.index(part_id)
+
+    def told(pid: str) -> PartTiming | None:
+        return t.part(pid) if pid not in t.out_of_order else None
+
+    before = next((p for pid in reversed(ids[:at]) if (p := told(pid))), None)
+    after = next((p for pid in ids[at + 1:] if (p := told(pid))), None)
+    return before, after
 
 
 def remarks(a: AnswerAnalysis) -> list[str]:
@@ -175,8 +206,7 @@ def remarks(a: AnswerAnalysis) -> list[str]:
             out.append(f"{t.title(p.id)} ran {p.seconds:.0f} s, {p.delta_s:.0f} s over its "
                        f"{p.min_s:.0f}-{p.max_s:.0f} s budget.")
         if t.out_of_order:
-            out.append("Told out of the recommended order: "
-                       + ", ".join(map(t.title, t.out_of_order)) + ".")
+            out.append(_out_of_order(t))
     for s in a.signals_in_focus:
         if s.kind == "mistake" and s.found and s.id != "time-balance":
             out.append(f"{s.title}: {s.detail}.")
