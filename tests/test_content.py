@@ -227,14 +227,15 @@ def test_keywords_match_hyphen_space_and_joined_variants(text):
     "we traded off nothing.", "the trade was off.", "insteadof nothing.", "no trades."])
 def test_keywords_do_not_match_other_words(text):
     f = keyword_criterion(text, TRADE_OFFS)
-    assert not f.covered and f.detail == "none of trade-off, instead of"
+    assert not f.covered and f.detail == "none of its usual words (trade-off, instead of)"
 
 
 def test_applies_when_decides_whether_a_criterion_is_asked_at_all():
     f = keyword_criterion("I led the team of five through the launch.", PRODUCTION)
     assert f.covered and f.detail == "does not apply: no mention of model"
     f = keyword_criterion("I trained gradient boosted trees as the model.", PRODUCTION)
-    assert not f.covered and f.detail == "mentions 'model' but none of monitor, deploy"
+    assert not f.covered
+    assert f.detail == "mentions 'model' but none of its usual words (monitor, deploy)"
     assert "gradient boosted trees" in f.evidence.quote
     assert keyword_criterion("I trained the model and monitored it.", PRODUCTION).covered
 

@@ -333,7 +333,7 @@ def test_a_part_that_shows_a_criterion_makes_it_apply():
     assert "does not apply" in by_id(text, timeline)["production"].detail
     text, timeline = told(PROBLEM, (*PLAIN_SERVING, 60.0), shows=(("serving", "production"),))
     s = by_id(text, timeline)["production"]
-    assert not s.found and s.detail.startswith("none of production")
+    assert not s.found and s.detail.startswith("none of its usual words (production")
 
 
 def test_a_part_told_for_its_minimum_covers_its_keyword_criterion_in_plain_words():

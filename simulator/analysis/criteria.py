@@ -83,7 +83,8 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion, *,
                         t.phrase_around(hits[0].start(), hits[0].end(), 4, 4), forced,
                         (("hits", 0), ("in passing", len(hits))))
     lead = f"mentions {mentions[0].group()!r} but " if mentions else ""
-    return _finding(t, cid, False, lead + "none of " + keyword_list(criterion.covered_by), quote,
+    return _finding(t, cid, False,
+                    lead + f"none of its usual words ({keyword_list(criterion.covered_by)})", quote,
                     forced, (("hits", 0),))
 
 
