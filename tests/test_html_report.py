@@ -457,3 +457,32 @@ def test_the_policy_blocks_every_request_in_chromium(browser, injected, counting
         assert len(result["violations"]) >= 5
         assert any("Content Security Policy" in e for e in watch.errors)
     assert Counting.hits == []
+
+
+# ----------------------------------------------------------------------------- transcript marks
+
+
+def _words(*timed: tuple[str, float, float]) -> list:
+    from simulator.sessions.records import WordRecord
+
+    return [WordRecord(word=w, start=a, end=b) for w, a, b in timed]
+
+
+def test_a_pause_mark_goes_before_the_word_whisper_started_inside_the_pause():
+    """Whisper starts the first word after a pause early, inside it: the mark goes at the
+    gap that overlaps the pause most ("trust. [pause] The data"), not after "The"."""
+    from simulator.analysis.delivery import Pause
+    from simulator.reports.html import _pause_before
+
+    words = _words(("trust.", 0.0, 1.0), ("The", 1.5, 1.8), ("data", 1.9, 2.2))
+    assert _pause_before(words, [Pause(1.05, 1.9)]) == {1: 0.85}
+    # A word drawn over the whole pause: before it, as it follows the full stop.
+    words = _words(("online.", 0.0, 1.0), ("For", 1.0, 2.0), ("the", 2.0, 2.2))
+    assert _pause_before(words, [Pause(1.1, 1.9)]) == {1: 0.8}
+
+
+def test_word_pieces_are_shown_without_a_space_before_them():
+    from simulator.reports.html import _GLUED
+
+    assert all(_GLUED.match(piece) for piece in ("-time", "%", ".2", ",", "’s"))
+    assert not any(_GLUED.match(word) for word in ("time", "2", "percent", "2.5"))

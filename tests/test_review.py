@@ -87,6 +87,29 @@ def question(comparison, question_id: str):
 # ----------------------------------------------------------------------------- compare
 
 
+def test_the_markdown_report_has_pace_per_part_and_over_time_and_every_pause_and_filler(
+        tmp_path):
+    """The issue's delivery figures, each with when: words a minute per part (a column of
+    the parts table) and over time (each 30 s window from its start), every pause and every
+    filler (not the first few)."""
+    folder = write_session(tmp_path, rehearsal(0, told("deep-dive", "search-ranking", wpm=150,
+                                                        fillers_per_minute=6.0), seed=3))
+    analysis = analyze_session(read_session(folder))
+    report = (folder / "report.md").read_text()
+    dive = next(a for a in analysis.values() if a.question_id == "deep-dive")
+    assert dive.timeline is not None and len(dive.pauses) > 1
+    section = next(s for s in report.split("\n### ") if "| The problem |" in s).splitlines()
+    row = next(line for line in section if line.startswith("| The problem |"))
+    assert row.endswith(f"| {dive.part_wpm['problem']:.0f} |")
+    delivery = next(line for line in section if line.startswith("**Delivery:** "))
+    assert len(dive.pace.windows) > 1
+    assert delivery.count(" from ") >= len(dive.pace.windows)
+    fillers = [f for f in dive.fillers if f.kind == "filler"]
+    assert len(fillers) > 5 and delivery.count("“") >= len(fillers)
+    assert "..." not in delivery
+    assert all(f"{p.seconds:.1f} s at " in delivery for p in dive.pauses)
+
+
 def test_compare_finds_the_known_differences(tmp_path):
     s1, s2, s3 = (f.name for f in known_differences(tmp_path))
     comparison = comparison_of(tmp_path)

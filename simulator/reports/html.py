@@ -11,6 +11,7 @@ A Content-Security-Policy in the page forbids every network request.
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,7 +157,9 @@ def _paragraphs(a: AnswerRecord, analysis: AnswerAnalysis | None) -> list[dict[s
             classes.append("heard")  # added by the verbatim pass
         elif w.probability < UNSURE_BELOW:
             classes.append("unsure")
-        current.append({"text": w.word.strip(), "start": round(w.start, 2),
+        text = w.word.strip()
+        current.append({"text": text, "glued": bool(current) and bool(_GLUED.match(text)),
+                        "start": round(w.start, 2),
                         "end": round(w.end, 2), "classes": " ".join(classes),
                         "probability": round(w.probability, 2), "pause": pauses.get(i)})
     if current:
@@ -166,13 +169,35 @@ def _paragraphs(a: AnswerRecord, analysis: AnswerAnalysis | None) -> list[dict[s
 
 def _pause_before(words: Sequence[WordRecord], pauses: Sequence[Pause]) -> dict[int, float]:
     """word index -> the seconds of the pause shown before that word: each pause (measured on
-    the audio, not on Whisper's word times) goes before the one word starting nearest to its
-    end; when two land on one word, the longer is shown."""
+    the audio, not on Whisper's word times) goes at the gap between two words that overlaps
+    it most; when Whisper drew a word over the pause (no gap), before that word or the next,
+    whichever follows a punctuation mark, else before that word (Whisper starts the first
+    word after a pause early, inside the pause: by its start alone the mark went after
+    "The" of "The data was ..."). When two land on one word, the longer is shown."""
     out: dict[int, float] = {}
     for p in pauses:
-        i = min(range(len(words)), key=lambda k: abs(words[k].start - p.end_s))
-        out[i] = max(out.get(i, 0.0), p.seconds)
+        shared = [_shared(words, k, p) for k in range(len(words))]
+        best = max(range(len(words)), key=shared.__getitem__)
+        if shared[best] <= 0:  # a word drawn over the pause: before it, or after it
+            inside = [k for k, w in enumerate(words) if w.start < p.end_s and w.end > p.start_s]
+            near = [*inside, *(k + 1 for k in inside[-1:] if k + 1 < len(words))]
+            ends = [k for k in near if k and words[k - 1].word.rstrip()[-1:] in ".,;:!?"]
+            best = (ends or near or [min(range(len(words)),
+                                          key=lambda k: abs(words[k].start - p.end_s))])[0]
+        out[best] = max(out.get(best, 0.0), p.seconds)
     return out
+
+
+def _shared(words: Sequence[WordRecord], k: int, p: Pause) -> float:
+    """Seconds the gap before word ``k`` (from the end of the word before) shares with the
+    pause (<= 0: none)."""
+    gap_start = words[k - 1].end if k else p.start_s
+    return min(words[k].start, p.end_s) - max(gap_start, p.start_s)
+
+
+# A piece Whisper writes on to the word before it ("real" "-time", "9" ".2", "2" "%"):
+# shown without the space between.
+_GLUED = re.compile(r"^(?:[-%’',.;:!?)\]]|\.\d)")
 
 
 def _timeline(a: AnswerRecord, analysis: AnswerAnalysis | None) -> dict[str, Any] | None:
@@ -191,6 +216,7 @@ def _timeline(a: AnswerRecord, analysis: AnswerAnalysis | None) -> dict[str, Any
                           "w": round(max(0.4, (s1 - s0) / span * 100), 2)}
                          for s0, s1 in p.segments],
             "verdict": describe_verdict(p.verdict, p.delta_s),
+            "wpm": analysis.part_wpm.get(p.id),
         })
     scale = max([p.max_s * 1.2 for p in tl.parts] + [p.seconds * 1.05 for p in tl.parts] + [1.0])
     budgets = [{"id": p.id, "seconds": p.seconds, "min_s": p.min_s, "max_s": p.max_s,

@@ -140,12 +140,15 @@ def analysis_lines(an: AnswerAnalysis) -> list[str]:
     """An answer's coaching analysis as Markdown lines: parts, delivery, content signals."""
     lines: list[str] = []
     if an.timeline is not None:
-        lines += ["| Part | From | To | Seconds | Budget | Verdict |", "|---|---|---|---|---|---|"]
+        lines += ["| Part | From | To | Seconds | Budget | Verdict | Words a minute |",
+                  "|---|---|---|---|---|---|---|"]
         title = an.timeline.title  # parts by their titles, as the remarks name them
         for p in an.timeline.parts:
+            wpm = an.part_wpm.get(p.id)
             lines.append(f"| {title(p.id)} | {clock(p.start_s)} | {clock(p.end_s)} "
                          f"| {p.seconds:.0f} | {p.min_s:.0f}–{p.max_s:.0f} | "
-                         f"{describe_verdict(p.verdict, p.delta_s)} |")
+                         f"{describe_verdict(p.verdict, p.delta_s)} | "
+                         f"{'—' if wpm is None else f'{wpm:.0f}'} |")
         notes = []
         if an.timeline.missing:
             notes.append("missing: " + ", ".join(map(title, an.timeline.missing)))
@@ -153,23 +156,29 @@ def analysis_lines(an: AnswerAnalysis) -> list[str]:
             notes.append("out of the recommended order: "
                          + ", ".join(map(title, an.timeline.out_of_order)))
         lines += ["", f"*Parts {'; '.join(notes)}.*" if notes else "*Every part, in order.*", ""]
+    # The whole of it, each with when: the report is where the candidate looks it all up.
     delivery = []
     if an.pace.wpm is not None:
-        delivery.append(f"{an.pace.wpm:.0f} words a minute")
+        over_time = ""
+        if len(an.pace.windows) > 1:
+            over_time = " (over time: " + ", ".join(f"{w:.0f} from {clock(a)}"
+                                                    for a, _, w in an.pace.windows) + ")"
+        delivery.append(f"{an.pace.wpm:.0f} words a minute{over_time}")
     longest = an.longest_pause
     if an.pauses and longest is not None:
         delivery.append(f"{len(an.pauses)} pause{'s' if len(an.pauses) != 1 else ''} of 0.5 s "
-                        f"or more, the longest {longest.seconds:.1f} s at {clock(longest.start_s)}")
+                        f"or more, the longest {longest.seconds:.1f} s at {clock(longest.start_s)}"
+                        + (" (" + ", ".join(f"{p.seconds:.1f} s at {clock(p.start_s)}"
+                                            for p in an.pauses) + ")"
+                           if len(an.pauses) > 1 else ""))
     fillers = [f for f in an.fillers if f.kind == "filler"]
     hedges = [f for f in an.fillers if f.kind == "hedge"]
     if fillers:
         delivery.append(f"{len(fillers)} filler{'s' if len(fillers) != 1 else ''} ("
-                        + ", ".join(f"“{f.text}” {clock(f.start_s)}" for f in fillers[:5])
-                        + (", ..." if len(fillers) > 5 else "") + ")")
+                        + ", ".join(f"“{f.text}” {clock(f.start_s)}" for f in fillers) + ")")
     if hedges:
         delivery.append(f"{len(hedges)} hedge{'s' if len(hedges) != 1 else ''} ("
-                        + ", ".join(f"“{f.text}” {clock(f.start_s)}" for f in hedges[:3])
-                        + (", ..." if len(hedges) > 3 else "") + ")")
+                        + ", ".join(f"“{f.text}” {clock(f.start_s)}" for f in hedges) + ")")
     if delivery:
         lines += ["**Delivery:** " + "; ".join(delivery) + ".", ""]
     for sig in an.signals_in_focus:
