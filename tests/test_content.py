@@ -54,6 +54,22 @@ def test_durations_and_counts_are_not_results():
     assert kinds(changed["four hours"]) == {"result", "baseline"}
 
 
+def test_a_length_said_as_a_description_is_not_a_result():
+    """"a four-week test against the rules engine" names how long the test ran and what it
+    was against: no result, though "against" is near it. Whisper writes the piece "-week" on
+    to "four" (its words "four", "-week")."""
+    text = "In a four-week test against the rules engine we saw it. It was a two-year project."
+    assert not any(n.result for n in numbers(text))
+    said = ["In", "a", "four", "-week", "test", "against", "the", "rules", "engine", "we",
+            "saw", "it."]
+    timed = AnswerText(" ".join(said[:2]) + " four-week " + " ".join(said[4:]),
+                       [{"word": w, "start": k * 0.3, "end": k * 0.3 + 0.25}
+                        for k, w in enumerate(said)])
+    assert not any(n.result for n in numbers(timed))
+    # A length that changed is still a result: "from four weeks to one week".
+    assert all(n.result for n in numbers("We cut the release cycle from four weeks to one week."))
+
+
 def test_a_share_of_the_data_is_not_a_result_unless_it_changed_or_is_compared():
     # Facts about the inputs, said in the data part of an answer.
     for text, figure in [("about six percent of rows had missing device data.", "six percent"),

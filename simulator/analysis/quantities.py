@@ -73,7 +73,7 @@ NUMBER = re.compile(
     r"(?:[\s-]+(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth))?\b)")
 # After a number: group 1 a measure (it makes the number a result), group 2 a duration.
 UNIT = re.compile(
-    r"\s*(?:(%|percent(?:age points?)?|per cent|points?|basis points|x|times|fold|ms|"
+    r"(?:\s*|-)(?:(%|percent(?:age points?)?|per cent|points?|basis points|x|times|fold|ms|"
     r"milliseconds?|seconds?|secs?|minutes?|mins?|hours?|hrs?|dollars?|euros?|pounds?|k|"
     r"million|billion|thousand)|(days?|weeks?|months?|years?|quarters?))(?!\w)")
 YEAR = re.compile(r"(?:19|20)\d\d")
@@ -163,8 +163,12 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         kind = _unit_kind(unit.group(1) if unit and unit.group(1) else None, number)
         # Only a measure is a starting point: "I sat with three engineers" is a count.
         starting = kind is not None and any(w in STARTING for w in close)
-        result = not spec and not starting and (baseline or changed or
-                                                (not share_of_data and (measure or relative)))
+        # "a four-week test against the rules engine", "a two-year project": a length said
+        # as a description of something, not a measured amount.
+        attributive = bool(unit and unit.group(2) and not unit.group(2).endswith("s")
+                           and number not in {"one", "1"})
+        result = not spec and not starting and not attributive and (
+            baseline or changed or (not share_of_data and (measure or relative)))
         if result and not baseline and kind in {n.unit for n in found if n.starting}:
             baseline = True  # its starting point was told before it
         found.append(NumberMention(t.locate(m.start(), end), first, last, result, baseline,
