@@ -83,9 +83,11 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion, *,
                         t.phrase_around(hits[0].start(), hits[0].end(), 4, 4), forced,
                         (("hits", 0), ("in passing", len(hits))))
     lead = f"mentions {mentions[0].group()!r} but " if mentions else ""
-    return _finding(t, cid, False,
-                    lead + f"none of its usual words ({keyword_list(criterion.covered_by)})", quote,
-                    forced, (("hits", 0),))
+    detail = lead + f"none of its usual words ({keyword_list(criterion.covered_by)})"
+    if quote is not None and not mentions:
+        # Quoted without a word of its own, the choice needs saying what it is there for.
+        detail += "; quoted: a decision it could be about"
+    return _finding(t, cid, False, detail, quote, forced, (("hits", 0),))
 
 
 # "I would invest in label quality from the first week": a change of approach said as a
