@@ -508,6 +508,14 @@ def test_a_part_over_budget_while_another_is_missing_is_time_balance():
                       titles=(("problem", "The problem"), ("impact", "Impact")))
     s = {x.id: x for x in signals(timed("x"), None, "balanced", titled)}["time-balance"]
     assert s.detail.startswith("The problem ran 90 s") and s.missing == "time for Impact (missing)"
+    # Where the time went: the opening of the part that ran over, to play.
+    text = timed("Shelves kept going empty for hours and nobody noticed it at all.")
+    over = PartTiming("problem", ((0.0, 4.8),), 4.8, 12, 1.0, 2.0, "over", 2.8)
+    ok = PartTiming("modeling", ((4.8, 6.0),), 1.2, 3, 1.0, 2.0, "within")
+    s = {x.id: x for x in signals(text, None, "balanced",
+                                  Timeline((over, ok), ("impact",), ()))}["time-balance"]
+    assert s.evidence and s.evidence[0].quote.startswith("Shelves kept going empty")
+    assert s.evidence[0].start_s == 0.0
 
 
 def test_balanced_parts_are_not_time_balance():

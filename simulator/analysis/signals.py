@@ -103,7 +103,7 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
                 and findings["ownership"].basis != "part"):
             out += _team_without_individual(text, timeline)
     if timeline is not None:
-        out += _time_balance(timeline)
+        out += _time_balance(text, timeline)
     return out
 
 
@@ -375,7 +375,7 @@ def _team_without_individual(text: AnswerText, timeline: Timeline) -> list[Signa
         _apart(e for e in said if _inside(e, own)))]
 
 
-def _time_balance(timeline: Timeline) -> list[Signal]:
+def _time_balance(text: AnswerText, timeline: Timeline) -> list[Signal]:
     over = [p for p in timeline.parts if p.verdict == "over"]
     short = [p for p in timeline.parts if p.verdict == "under"]
     if not over or not (short or timeline.missing):
@@ -388,6 +388,7 @@ def _time_balance(timeline: Timeline) -> list[Signal]:
         "time-balance", "Time spent where it matters", "mistake", True,
         f"{title(worst.id)} ran {worst.seconds:.0f} s, {worst.delta_s:.0f} s over its budget",
         "time for " + ", ".join(lacking[:3]),
-        "in a timed screen the parts that prove impact and engineering need their share: "
-        "an interviewer notices where the time went",
-        ())]
+        "In a timed screen the parts that prove impact and engineering need their share: "
+        "an interviewer notices where the time went.",
+        # The opening of the part that ran over: where the time went, to play.
+        tuple(e for e in [text.evidence(text.span_between(*worst.segments[0]))] if e))]
