@@ -246,6 +246,17 @@ def test_keywords_do_not_match_other_words(text):
     assert not f.covered and f.detail == "none of its usual words (trade-off, instead of)"
 
 
+def test_a_decision_quoted_for_a_criterion_never_named_says_why_it_is_there():
+    """No trade-off word at all: the quote is the choice the follow-up will ask about, and
+    the detail says so rather than leave it under "none of ..." unexplained."""
+    f = keyword_criterion("We chose gradient boosted trees over a neural network for speed.",
+                          TRADE_OFFS)
+    assert not f.covered and f.evidence is not None
+    assert "chose gradient boosted trees" in f.evidence.quote
+    assert f.detail == ("none of its usual words (trade-off, instead of); quoted: a decision "
+                        "it could be about")
+
+
 def test_applies_when_decides_whether_a_criterion_is_asked_at_all():
     f = keyword_criterion("I led the team of five through the launch.", PRODUCTION)
     assert f.covered and f.detail == "does not apply: no mention of model"
