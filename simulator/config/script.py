@@ -208,6 +208,10 @@ class Script(Strict):
                                  f"(sections: {', '.join(sections) or 'none'})")
         return self
 
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, if the script has one."""
+        return next((q for q in self.questions if q.id == question_id), None)
+
     @property
     def total_budget(self) -> tuple[float, float]:
         return sum(q.min_s for q in self.questions), sum(q.max_s for q in self.questions)

@@ -104,7 +104,7 @@ class ProcessesAnswers:
         resume) computed now; None without one."""
         main = turn
         if turn.kind != "main":
-            question = next((q for q in self.script.questions if q.id == turn.thread), None)
+            question = self.script.question(turn.thread)
             if question is None or turn.thread_turn is None:
                 return None
             main = Turn(turn.thread_turn, question)

@@ -40,7 +40,7 @@ class FollowUpPlanner:
         writer, settings = self.writer, self.script.follow_ups
         if writer is None or settings is None:
             return None
-        main = self.main_question(turn.thread)
+        main = self.script.question(turn.thread)
         if main is None:
             return None
         count = self.script.follow_up_count(main)
@@ -84,9 +84,6 @@ class FollowUpPlanner:
         return Turn(0, question, kind="follow_up", follows=turn.thread, depth=depth,
                     follow_up=written, ready_at=ready_at,
                     thread_turn=thread_turn)
-
-    def main_question(self, question_id: str) -> Question | None:
-        return next((q for q in self.script.questions if q.id == question_id), None)
 
 
 def _sample_answer(rubric: Rubric, criterion: str) -> str:

@@ -46,7 +46,7 @@ class ScriptContext:
     def question(self, question_id: str) -> Question | None:
         if self.script is None:
             return None
-        return next((q for q in self.script.questions if q.id == question_id), None)
+        return self.script.question(question_id)
 
     @property
     def strictness(self) -> str:
