@@ -31,6 +31,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from simulator.config.script import find_script
+from simulator.reports.describe import answer_label
 from simulator.reports.html import CSP
 from simulator.review import html_report
 from simulator.sessions.records import SessionDocument
@@ -171,7 +172,7 @@ def test_real_report_is_offline_with_charts_transcripts_and_a_screenshot(browser
         assert glance.count() == 1
         assert glance.locator("title").text_content() == (
             "Speaking time of each answer against its budget")
-        assert all(a.question_id in (glance.locator("desc").text_content() or "")
+        assert all(answer_label(a) in (glance.locator("desc").text_content() or "")
                    for a in doc.answers)
         assert glance.locator("rect.actual").count() == len(doc.answers)
         # Each answer's bar against its budget, labelled; the open answer's parts strip.

@@ -84,6 +84,25 @@ def question(comparison, question_id: str):
     return next(q for q in comparison.questions if q.question_id == question_id)
 
 
+def test_the_summaries_name_a_follow_up_by_what_it_followed_not_by_its_id(tmp_path):
+    """"What to work on" (Markdown and HTML) and the glance chart name a follow-up's answer
+    by the answer it followed and what it probed, with its turn to find it by."""
+    follow_up = Said("deep-dive", ((None, "I would start with the labels. " * 12),), 240.0,
+                     0.0, kind="follow_up", question="What would you change?",
+                     budget=(30.0, 90.0))
+    dive = told("deep-dive", "search-ranking", wpm=150)
+    folder = write_session(tmp_path, Rehearsal(DAY, (dive, follow_up), seed=2))
+    analysis = analyze_session(read_session(folder))
+    assert analysis[2].remarks, "the follow-up answer has a remark to work on"
+    report = (folder / "report.md").read_text()
+    work_on = report.split("## What to work on")[1].split("##")[0]
+    assert f"- **2. follow-up to deep-dive (reflection):** {analysis[2].remarks[0]}" in work_on
+    assert "deep-dive-follow-up-1" not in work_on
+    page = review.html_report(read_session(folder))
+    assert '<a href="#turn-2">follow-up to deep-dive (reflection)</a>' in page
+    assert "<li title=\"follow-up to deep-dive (reflection)\">" in page
+
+
 # ----------------------------------------------------------------------------- compare
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from simulator.analysis.timing import describe_verdict, format_duration
 from simulator.sessions.records import AnswerRecord, BudgetRecord, FollowUpInfo
 
-__all__ = ["budget_range", "clock", "describe_verdict", "describe_writer",
+__all__ = ["answer_label", "budget_range", "clock", "describe_verdict", "describe_writer",
            "describe_writer_setting", "follow_up_origin", "format_duration", "verdict_label"]
 
 
@@ -17,6 +17,19 @@ def budget_range(budget: BudgetRecord | None) -> str:
     if budget is None:
         return "—"
     return f"{format_duration(budget.min_s)}–{format_duration(budget.max_s)}"
+
+
+def answer_label(answer: AnswerRecord) -> str:
+    """How a summary names an answer: its question id, or for a follow-up what it followed
+    and what it probed (its own id, ``deep-dive-follow-up-1``, means nothing to a reader)."""
+    if answer.kind == "follow_up":
+        focus = answer.focus
+        label = f"follow-up to {answer.follows or 'the last answer'}"
+        if focus and focus != "other":
+            label += f" ({focus})"
+    else:
+        label = answer.question_id
+    return label + (f" (attempt {answer.attempt})" if answer.attempt > 1 else "")
 
 
 def clock(seconds: float | None) -> str:

@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from simulator.analysis.answer import AnswerAnalysis
 from simulator.analysis.delivery import Pause
 from simulator.reports.describe import (
+    answer_label,
     budget_range,
     describe_verdict,
     describe_writer,
@@ -79,11 +80,11 @@ def render_html(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis],
     counting = [a for a in doc.answers if a.counts]
     over = [a for a in counting if a.verdict == "over"]
     worst = max(over, key=lambda a: a.budget_delta_s or 0, default=None)
-    remarks = [(a.question_id, analyses[a.turn].remarks[0]) for a in counting
+    remarks = [(a.turn, answer_label(a), analyses[a.turn].remarks[0]) for a in counting
                if a.turn in analyses and analyses[a.turn].remarks][:3]
     scale = max([a.budget.max_s * 1.25 for a in doc.answers] +
                 [(a.speech_seconds or 0) * 1.05 for a in doc.answers] + [1.0])
-    glance = [{"label": a.question_id + (f" (attempt {a.attempt})" if a.attempt > 1 else ""),
+    glance = [{"label": answer_label(a),
                "seconds": a.speech_seconds, "budget": budget_range(a.budget),
                "verdict": verdict_label(a), "bar": _bar(a.speech_seconds, a.budget.min_s,
                                                         a.budget.max_s, scale),
@@ -99,6 +100,7 @@ def render_html(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis],
         "within": sum(1 for a in counting if a.verdict == "within"),
         "timed": sum(1 for a in counting if a.verdict is not None),
         "worst": worst,
+        "worst_label": answer_label(worst) if worst else None,
         "remarks": remarks,
         "glance": glance,
         "answers": answers,

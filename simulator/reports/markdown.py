@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from simulator.analysis.answer import AnswerAnalysis
 from simulator.reports.describe import (
+    answer_label,
     budget_range,
     clock,
     describe_verdict,
@@ -59,7 +60,7 @@ def _highlights(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis]) ->
     for a in doc.answers:
         analysis = analyses.get(a.turn)
         if a.counts and analysis is not None and analysis.remarks:
-            picked.append(f"- **{a.question_id}:** {analysis.remarks[0]}")
+            picked.append(f"- **{a.turn}. {answer_label(a)}:** {analysis.remarks[0]}")
     if not picked:
         return []
     return ["## What to work on", "", *picked[:3], ""]
