@@ -313,8 +313,9 @@ def test_keywords_match_whole_words_prefixes_and_spelling_variants():
 def test_the_bundled_rubric_is_in_priority_order_and_well_formed():
     assert RUBRIC.id == "ml-engineer"
     assert [c.id for c in RUBRIC.criteria] == \
-        ["metrics", "ownership", "trade-offs", "production", "reflection"]
+        ["metrics", "ownership", "trade-offs", "production", "reflection", "reasons"]
     assert [c.check for c in RUBRIC.criteria[:2]] == ["metrics", "ownership"]
+    assert [c.id for c in RUBRIC.criteria if not c.by_default] == ["reasons"]
     assert RUBRIC.criterion("reflection").applies_when == []
     assert RUBRIC.criterion("trade-offs").applies_when == []
     assert RUBRIC.criterion("production").applies_when

@@ -58,7 +58,7 @@ def test_default_script_follows_the_seed_structure():
     # Where each of the rubric's criteria is shown: quoted from there first, and the keyword
     # checks met by those parts told for their minimum (analysis.signals).
     # The career walk-through is not judged on serving a model or on what they would change.
-    assert career.judged_on == ["metrics", "ownership"] and not deep.judged_on
+    assert career.judged_on == ["metrics", "ownership", "reasons"] and not deep.judged_on
     assert {p.id: p.shows for p in deep.parts if p.shows} == {
         "ownership": ["ownership"], "serving": ["production"], "trade-offs": ["trade-offs"],
         "impact": ["metrics"], "lessons": ["reflection"]}

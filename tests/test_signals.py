@@ -461,12 +461,17 @@ def test_would_without_a_change_of_approach_is_not_reflection(text):
 
 def test_a_question_is_judged_on_the_criteria_it_names():
     """A career walk-through that mentions "the modelling side" is not asked how a model was
-    served: the bundled career question is judged on numbers and ownership."""
+    served: the bundled career question is judged on numbers, ownership and the reasons for
+    its moves. A question that names none is judged on every criterion judged by default
+    (not on a career move's reasons)."""
     from part_answers import analyze_text, corpus, timed_text
 
     from simulator.config.rubric import judged
 
-    assert judged(RUBRIC, ()) is RUBRIC and judged(None, ["metrics"]) is None
+    everything = judged(RUBRIC, ())
+    assert everything is not None and judged(None, ["metrics"]) is None
+    assert [c.id for c in everything.criteria] == [c.id for c in RUBRIC.criteria
+                                                   if c.id != "reasons"]
     only = judged(RUBRIC, ["ownership", "metrics"])
     assert only is not None and [c.id for c in only.criteria] == ["metrics", "ownership"]
     text = "I'm the most senior one on the modeling side. We built it together."
@@ -474,7 +479,7 @@ def test_a_question_is_judged_on_the_criteria_it_names():
     career = next(a for a in corpus() if a.question == "career")
     quality = [s.id for s in analyze_text(timed_text(career)[0], "career").signals
                if s.kind == "quality"]
-    assert quality == ["metrics", "ownership"]
+    assert quality == ["metrics", "ownership", "reasons"]
     deep = next(a for a in corpus() if a.question == "deep-dive")
     assert "production" in [s.id for s in analyze_text(timed_text(deep)[0], "deep-dive").signals]
 

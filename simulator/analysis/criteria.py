@@ -29,6 +29,7 @@ from simulator.analysis.content import (
     richness,
     subject_phrase,
 )
+from simulator.analysis.moves import moves_criterion
 from simulator.analysis.text import AnswerText, Span
 from simulator.config.rubric import Criterion, Rubric
 
@@ -149,6 +150,7 @@ CHECKS: dict[str, Callable[[AnswerText, Criterion, str, bool], Finding]] = {
     "ownership": lambda t, c, strictness, applies: ownership(t, strictness, criterion=c.id),
     "reflection": lambda t, c, strictness, applies: reflection_criterion(t, c, applies=applies),
     "keywords": lambda t, c, strictness, applies: keyword_criterion(t, c, applies=applies),
+    "moves": lambda t, c, strictness, applies: moves_criterion(t, c.id),
 }
 
 

@@ -38,6 +38,7 @@ from simulator.analysis.content import (
     work_score,
 )
 from simulator.analysis.criteria import assess, said_specifically
+from simulator.analysis.moves import move_evidence
 from simulator.analysis.parts import PartTiming, Timeline
 from simulator.analysis.quantities import NumberMention, next_figure, number_phrase, numbers
 from simulator.analysis.text import AnswerText, Evidence, Span
@@ -240,6 +241,8 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
     if results:
         found = [text.evidence(number_phrase(text, n, next_figure(text, n)))
                  for n in sorted(results, key=_result_strength)]
+    elif criterion.check == "moves":
+        found = move_evidence(text, finding.covered)
     elif criterion.check == "ownership":
         # Their "I did ..." phrases (a "we did ..." when "we" is what they said), best first.
         subjects = DID_SUBJECTS if finding.covered else WE_SUBJECTS

@@ -88,7 +88,8 @@ class Criterion(Strict):
     # "metrics" and "ownership" have built-in detectors; "keywords" uses the two lists below;
     # "reflection" is the keyword check plus a change of approach said as a plan ("I would
     # bring the analysts in from the start"; simulator.analysis.criteria).
-    check: Literal["metrics", "ownership", "reflection", "keywords"] = "keywords"
+    # "moves" finds each career move told and the reason given for it (analysis.moves).
+    check: Literal["metrics", "ownership", "reflection", "keywords", "moves"] = "keywords"
     covered_by: list[Keyword] = []  # phrases showing the answer covers it
     applies_when: list[Keyword] = []  # assess only if one of these appears ([] = always)
     # covered_by phrases that only name the thing ("some trade-offs"): they count only with
@@ -104,6 +105,9 @@ class Criterion(Strict):
     # Why it matters for the role, said to the candidate beside a signal that falls short;
     # "" = look_for.
     why: Line = ""
+    # False: judged only where a question's judged_on names it, not on every question of a
+    # script that names none (a career move's reason is no question for a deep dive).
+    by_default: bool = True
     ask: Annotated[list[Template], Field(min_length=1)]  # coach questions quoting {quote}
     ask_plain: Annotated[str, AfterValidator(_plain)]  # when nothing can be quoted
     sample_answer: RequiredLong  # the sample candidate's reply
@@ -121,9 +125,14 @@ class Criterion(Strict):
 
 def judged(rubric: Rubric | None, criteria: Sequence[str]) -> Rubric | None:
     """The rubric a question's answers are judged on: only ``criteria`` (its ``judged_on``),
-    in rubric order; the whole rubric when that is empty."""
-    if rubric is None or not criteria:
+    in rubric order; when that is empty, every criterion judged by default (`by_default`)."""
+    if rubric is None:
         return rubric
+    if not criteria:
+        if all(c.by_default for c in rubric.criteria):
+            return rubric
+        return rubric.model_copy(update={"criteria": [c for c in rubric.criteria
+                                                      if c.by_default]})
     return rubric.model_copy(update={"criteria": [c for c in rubric.criteria
                                                   if c.id in criteria]})
 

@@ -1,0 +1,200 @@
+"""Career moves and their reasons: the rubric check ``moves``.
+
+A career walk-through is asked for a reason at every transition ("I moved from X to Y
+because I wanted more ownership"): a list of employers tells the panel nothing about how
+the candidate chooses. This module finds each move the candidate tells in the first person
+("I joined", "I moved into", "I left", "I went over to", "I got hired as", "I used the
+chance to switch") and whether a reason is given with it.
+
+A reason is looked for in the move's own sentence ("I left *because* every project ended
+with a report", "I *wanted* to build things that run, *so* I moved into data
+engineering"), in the sentence before it when the move is told as its consequence ("So I
+joined ...", "That's why I ..."), and in the sentence after it when that one opens as a
+reason ("The reason was ...", "I wanted ..."). Reasons are words of motive (because,
+wanted, curious, bored, the chance to, ...) and of circumstance (the company ran out of
+money, got bought). The check is lenient by design: a reason anywhere in the sentence
+credits every move in it, so a remark that a move came without a reason is rarely wrong.
+
+Only questions judged on the criterion read it (a deep dive's "we moved to streaming
+features" is no career move): the script's ``judged_on``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from simulator.analysis.content import Finding, _finding, _text
+from simulator.analysis.text import AnswerText, Evidence, Span
+
+# The verb phrases that tell a move between jobs, teams, fields or schools. A past tense
+# needs its particle where the bare verb means something else ("we moved the model",
+# "what's left").
+MOVE = re.compile(
+    r"(?<![\w'])(?:"
+    r"joined|join (?:a|an|the|them|their|this)|"
+    r"(?:moved|move|moving) (?:on|over|in|into|to|across|back|up|sideways|internally|again|"
+    r"jobs|companies|teams)|"
+    r"(?:switched|switch|switching) (?:to|into|over|across|teams|jobs|careers|fields)|"
+    r"left|leaving|quit|"
+    r"went (?:on to|over|into|to|back)|transferred|transfer to|"
+    r"took (?:a|an|the|that|this|my first) (?:job|role|position|offer)|"
+    r"got (?:a|an|my first) (?:job|role|position|offer)|(?:got|was|were|get) hired|"
+    r"landed (?:a|an|my)|(?:came|come) (?:over )?to (?:the|this|a|an|my)|"
+    r"ended up (?:at|in|on|as|joining)"
+    r")(?![\w'])")
+# Told by the candidate: "I" (or "we", a family or a team moving) earlier in the same clause.
+SUBJECTS = frozenset({"i", "i'd", "i've", "we", "we'd", "we've"})
+SUBJECT_REACH = 10  # tokens back from the verb ("so I did a lot of courses and moved into")
+# Words of a motive or a circumstance. "since" only before a subject ("since 2019" is a date).
+REASON = re.compile(
+    r"(?<![\w'])(?:"
+    r"because|'cause|since (?:i|we|they|it|the|my|our|that|there)|so (?:i|we)|so that|"
+    r"in order to|wanted|want to|wanting|hoping|hoped|looking for|reasons?|why|"
+    r"chance to|opportunit\w*|curious|curiosity|bored|boring|tired of|frustrat\w*|"
+    r"exhaust\w*|burn(?:ed|t) out|loved|enjoy\w*|realis\w*|realiz\w*|interest\w*|hooked|"
+    r"excit\w*|drawn|attract\w*|appeal\w*|ran out of money|went under|got bought|"
+    r"was bought|acquired|laid off|redundan\w*|shut down|closed down|missed|needed someone|"
+    r"to (?:learn|work on|work with|build|own|lead|ship|grow|get closer|be closer|do more|"
+    r"focus|see|move away)"
+    r")(?![\w'])")
+CONJUNCTIONS = frozenset({"because", "'cause", "since", "so", "in", "to"})
+# A sentence told as the consequence of the one before ("So I joined ..."), whose reason is
+# there; a sentence after the move that opens as its reason ("The reason was ...").
+CONSEQUENCE = ("so ", "and so ", "that's why ", "that is why ", "which is why ",
+               "that's how ", "that was why ", "this is why ", "and that's why ")
+REASON_OPENERS = ("because ", "the reason", "i wanted", "i'd wanted", "i was looking",
+                  "mostly because", "mainly because", "partly because", "what drew",
+                  "that was because", "it was because", "i really wanted")
+
+
+@dataclass(frozen=True)
+class Move:
+    """One move told: the phrase that tells it, and the words of its reason (None: none)."""
+
+    span: Span
+    reason: Span | None
+
+
+def career_moves(text: AnswerText | str) -> list[Move]:
+    """Every move the candidate tells in the first person, in spoken order."""
+    t = _text(text)
+    sentences = _sentences(t)
+    moves = []
+    for m in MOVE.finditer(t.low):
+        first, last = t.tok_range(m.start(), m.end())
+        subject = _subject_before(t, first)
+        if subject is None:
+            continue
+        # Quoted from its subject when that is close ("I moved into imaging"), else from
+        # the verb ("moved into data engineering", not "courses and moved into ...").
+        start = subject if first - subject <= 3 else first
+        span = t.phrase(start, last, 0, 8)
+        moves.append(Move(Span(span.first, span.last, first, last),
+                          _reason(t, sentences, t.sent[first])))
+    return moves
+
+
+def moves_criterion(text: AnswerText | str, criterion_id: str) -> Finding:
+    """Met when every move told comes with a reason; without any move it does not apply
+    (a walk-through with no path is the parts timeline's remark, not this one's)."""
+    t = _text(text)
+    moves = career_moves(t)
+    if not moves:
+        return _finding(t, criterion_id, True, "does not apply: no move between jobs told",
+                        None, None, basis="not applicable")
+    unexplained = [m for m in moves if m.reason is None]
+    counts = (("moves", len(moves)), ("with a reason", len(moves) - len(unexplained)))
+    told = f"{len(moves)} move{'s' if len(moves) != 1 else ''}"
+    if not unexplained:
+        return _finding(t, criterion_id, True, f"{told}, each with a reason", moves[0].span,
+                        moves[0].span, counts, basis="words")
+    with_reason = len(moves) - len(unexplained)
+    detail = (f"{told}, {with_reason} with a reason" if with_reason
+              else f"{told}, none with a reason")
+    return _finding(t, criterion_id, False, detail, unexplained[0].span, unexplained[0].span,
+                    counts)
+
+
+def move_evidence(text: AnswerText, covered: bool) -> list[Evidence | None]:
+    """The quotes behind the finding: the moves told without a reason (when some were),
+    else each move with the words of its reason."""
+    moves = career_moves(text)
+    if not covered:
+        return [text.evidence(text.readable(m.span)) for m in moves if m.reason is None]
+    out: list[Evidence | None] = []
+    for m in moves:
+        out.append(text.evidence(text.readable(m.span)))
+        if m.reason is not None:
+            out.append(text.evidence(m.reason))
+    return out
+
+
+def _subject_before(t: AnswerText, first: int) -> int | None:
+    """The token of a first-person subject before the verb, in its clause, within reach."""
+    k = first - 1
+    while k >= 0 and first - k <= SUBJECT_REACH and not t.cend[k] \
+            and t.sent[k] == t.sent[first]:
+        if t.word[k] in SUBJECTS:
+            return k
+        k -= 1
+    return None
+
+
+def _sentences(t: AnswerText) -> list[tuple[int, int]]:
+    """Token ranges (first, last) of each sentence, by sentence number."""
+    bounds: list[tuple[int, int]] = []
+    for k in range(t.n):
+        if t.sent[k] == len(bounds):
+            bounds.append((k, k))
+        else:
+            bounds[-1] = (bounds[-1][0], k)
+    return bounds
+
+
+def _reason(t: AnswerText, sentences: Sequence[tuple[int, int]], s: int) -> Span | None:
+    """The words of a reason for a move told in sentence ``s`` (see the module's note)."""
+    def opening(k: int) -> str:
+        first, last = sentences[k]
+        return t.low[t.start[first]:t.end[last]]
+
+    # (sentence, first character searched): a sentence opening as a consequence ("So I
+    # joined") has its reason before it, and its "so" is not one.
+    places = [(s, t.start[sentences[s][0]])]
+    opener = next((c for c in CONSEQUENCE if opening(s).startswith(c)), None)
+    if s > 0 and opener is not None:
+        places = [(s - 1, t.start[sentences[s - 1][0]]),
+                  (s, t.start[sentences[s][0]] + len(opener))]
+    if s + 1 < len(sentences) and opening(s + 1).startswith(REASON_OPENERS):
+        places.append((s + 1, t.start[sentences[s + 1][0]]))
+    for k, at in places:
+        m = REASON.search(t.low, at, t.end[sentences[k][1]])
+        if m is not None:
+            return _reason_phrase(t, m)
+    return None
+
+
+def _reason_phrase(t: AnswerText, m: re.Match[str]) -> Span:
+    """The words of a reason, quotable: from a conjunction on ("because they had real
+    problems at scale"); the clause before "so I" ("I wasn't sure what to do after it");
+    else from the start of its clause when that is close ("That start up got bought")."""
+    ci, cj = t.tok_range(m.start(), m.end())
+    said = m.group()
+    if said.startswith("so ") and said != "so that":
+        j = ci - 1
+        i = j
+        while i > 0 and t.sent[i - 1] == t.sent[ci] and not t.cend[i - 1]:
+            i -= 1
+        if j >= 0 and t.sent[j] == t.sent[ci] and j - i < 14:
+            return Span(i, j, i, j)
+    if said.split()[0] in CONJUNCTIONS:
+        return t.phrase(ci, cj, 0, 10)
+    start = ci
+    while start > 0 and ci - start < 5 and t.sent[start - 1] == t.sent[ci] \
+            and not t.cend[start - 1]:
+        start -= 1
+    if ci - start >= 5:  # a long clause: from its subject, when close ("I got bored")
+        start = next((k for k in range(ci - 1, max(ci - 4, -1), -1)
+                      if t.word[k] in SUBJECTS and t.sent[k] == t.sent[ci]), ci)
+    return t.phrase(start, cj, 0, 10)
