@@ -62,6 +62,16 @@ def test_a_change_is_quoted_from_where_it_started_to_where_it_ended_and_first():
     assert all(len(q.split()) > 1 for q in quotes(s))
 
 
+def test_a_figure_is_quoted_with_what_it_measures_from_its_clauses_start():
+    """Grown back to the start of its clause, not cut at a word that starts a phrase:
+    "streams from the home page more than doubled", not "the home page more than
+    doubled"."""
+    s = by_id("Retention went up to fifty two percent against forty five before, and "
+              "streams from the home page more than doubled in the test.")["metrics"]
+    assert any(q.startswith("streams from the home page more than doubled")
+               for q in quotes(s)), quotes(s)
+
+
 def test_a_result_without_a_baseline_is_missing_its_baseline():
     s = by_id("The model reached 92% precision and we shipped it.")["metrics"]
     assert not s.found and "baseline" in (s.missing or "")
@@ -275,6 +285,12 @@ def test_production_names_the_aspects_told_and_not_told_with_a_quote_for_each():
     assert len(s.evidence) >= 3
     assert "scoring service" in quotes(s)[0] and "20 ms" in quotes(s)[1]
     assert "drift alerts" in quotes(s)[2]
+    # A model kept up to date in other words than "retrained": its embeddings rebuilt every
+    # night; "we rebuilt the ranking model" is the project, not retraining.
+    nightly = by_id("The model runs as a service and its embeddings are rebuilt every night.")
+    assert "retraining" in nightly["production"].detail.split(" (not named")[0]
+    rebuilt = by_id("We rebuilt the ranking model and it runs as a service.")["production"]
+    assert "retraining" in rebuilt.detail.split(" (not named")[1]
     # "drifted into a product role" is not monitoring, nor production at all.
     career = by_id("I drifted into a product role after two years of research.")["production"]
     assert "monitoring" not in career.detail

@@ -180,7 +180,7 @@ def number_phrase(t: AnswerText, n: NumberMention, until: NumberMention | None =
     """The phrase to quote for a figure: the words leading up to it, which say what it
     measures ("a gap went from staying about three hours"), and its unit; with ``until``,
     on to that later figure ("... to under forty minutes")."""
-    return t.phrase(n.first, (until or n).last, 7, 3)
+    return t.phrase(n.first, (until or n).last, 7, 3, whole_clause=True)
 
 
 def next_figure(t: AnswerText, n: NumberMention, within: int = 8) -> NumberMention | None:

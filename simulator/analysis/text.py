@@ -191,8 +191,13 @@ class AnswerText:
 
     # -- phrases
 
-    def phrase(self, ci: int, cj: int, before: int, after: int) -> Span:
-        """The core tokens ci..cj grown by up to before/after words inside their clause."""
+    def phrase(self, ci: int, cj: int, before: int, after: int, *,
+               whole_clause: bool = False) -> Span:
+        """The core tokens ci..cj grown by up to before/after words inside their clause.
+        ``whole_clause``: a phrase that reached its clause's start but for words a quote
+        drops ("and") keeps it, rather than moving on to a word that starts a phrase: a
+        figure's subject is what it measures ("streams from the home page more than
+        doubled", not "the home page more than doubled")."""
         word, sent, cend, sentence = self.word, self.sent, self.cend, self.sent[ci]
 
         def joins_left(k: int) -> bool:  # may token k be added in front of the phrase?
@@ -201,7 +206,10 @@ class AnswerText:
         i, j = ci, cj
         while ci - i < before and joins_left(i - 1):
             i -= 1
-        if before and ci - i == before:
+        k = i - 1  # before i, only joining words the quote drops ("and"): the clause's start
+        while whole_clause and joins_left(k) and word[k] in LEAD_DROP:
+            k -= 1
+        if before and ci - i == before and (not whole_clause or joins_left(k)):
             # Cut short mid-clause: start where a phrase starts ("the model I built cut...",
             # not "model I built cut..."), a little further back, else a little further on.
             back = [k for k in range(i - 1, i - 4, -1) if joins_left(k)]
