@@ -108,6 +108,16 @@ def test_the_end_of_a_change_told_with_under_is_a_result_not_a_requirement():
         "requirement"}
 
 
+def test_a_figure_right_after_from_starts_a_change_whatever_limit_word_came_before():
+    """Whisper wrote "chargebacks" as "Charging Max": "Max fell from about 2%" is where a
+    change started, a result with its baseline, not a limit ("max 30 ms") it had to meet."""
+    found = mentions("Charging Max fell from about 2% on volume to 1.4, and false declines "
+                     "dropped from 3% to just under 2.")
+    assert kinds(found["2%"]) == {"result", "baseline"}
+    assert kinds(mentions("We allowed a max of 30 ms from the request.")["30 ms"]) == {
+        "requirement"}
+
+
 def test_as_much_as_is_a_comparison_and_twice_a_day_is_how_often():
     assert kinds(mentions("Paired kids stayed twice as long as the ones who picked a tutor.")
                  ["twice"]) == {"result", "baseline"}

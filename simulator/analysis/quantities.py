@@ -153,6 +153,11 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         # "a latency budget of 30 ms", "kept it under 20 ms": a requirement met, not a result
         # that needs a baseline.
         spec = any(w in SPEC for w in close)
+        # "... max fell from about 2%": a figure right after "from" starts a change, whatever
+        # limit word came before it (here Whisper's "Charging Max" for "chargebacks").
+        if spec and "from" in close and close.index("from") > max(
+                k for k, w in enumerate(close) if w in SPEC):
+            spec = False
         # "went from three hours to under forty minutes": the end of a change, a result with
         # its starting point, not a limit it had to meet.
         if spec and "from" in t.before(first, 10) and any(
