@@ -90,7 +90,7 @@ def career_moves(text: AnswerText | str) -> list[Move]:
         # Quoted from its subject when that is close ("I moved into imaging"), else from
         # the verb ("moved into data engineering", not "courses and moved into ...").
         start = subject if first - subject <= 3 else first
-        span = t.phrase(start, last, 0, 8)
+        span = t.phrase(start, last, 0, 10)
         moves.append(Move(Span(span.first, span.last, first, last),
                           _reason(t, sentences, t.sent[first])))
     return moves
