@@ -78,8 +78,12 @@ class Move:
 
 
 def career_moves(text: AnswerText | str) -> list[Move]:
-    """Every move the candidate tells in the first person, in spoken order."""
-    t = _text(text)
+    """Every move the candidate tells in the first person, in spoken order (found once per
+    text: the finding and its quotes share them)."""
+    return _text(text).memo("career_moves", _career_moves)
+
+
+def _career_moves(t: AnswerText) -> list[Move]:
     sentences = _sentences(t)
     moves = []
     for m in MOVE.finditer(t.low):
