@@ -286,8 +286,8 @@ def test_a_question_is_followed_up_only_on_what_it_is_judged_on():
 
     assert write().criterion == "production"  # the whole rubric
     judged = write(judged_on=career.judged_on)
-    assert career.judged_on == ["metrics", "ownership"]
-    assert judged.criterion in {"metrics", "ownership", "depth"}, judged
+    assert career.judged_on == ["metrics", "ownership", "reasons"]
+    assert judged.criterion in {"metrics", "ownership", "reasons", "depth"}, judged
 
 
 def crashed_session(home: Path, last_event) -> tuple[Path, list[dict]]:

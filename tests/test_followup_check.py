@@ -48,3 +48,22 @@ def test_meta_talk_lists_placeholders_and_reasoning_traces_are_rejected():
 def test_ordinary_words_are_not_mistaken_for_praise():
     assert problem_with("What was the most interesting failure you had to debug?") is None
     assert problem_with("How good was the baseline you compared against?") is None
+
+
+def test_the_llm_is_given_the_criteria_its_follow_ups_can_be_about():
+    """The bundled open script follows up the deep dive only: its rubric lines leave out the
+    career moves' reasons (judged only where a question names them); a script that follows
+    up its career question too includes them. One list per session, so the system message
+    a local server caches stays the same for every follow-up."""
+    from simulator.config.script import find_script
+    from simulator.followups.prompts import system_message
+
+    loaded = find_script("ml-engineer-open")
+    assert loaded.rubric is not None
+    moves = loaded.rubric.criterion("reasons")
+    plain = system_message(loaded.script, loaded.rubric, 40)
+    assert moves.title not in plain and loaded.rubric.criterion("reflection").title in plain
+    career = loaded.script.questions[0].model_copy(update={"follow_ups": 1})
+    both = loaded.script.model_copy(update={"questions": [career,
+                                                          *loaded.script.questions[1:]]})
+    assert f"- {moves.title}: {moves.look_for}" in system_message(both, loaded.rubric, 40)

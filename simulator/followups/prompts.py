@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from simulator.config.rubric import Rubric
+from simulator.config.rubric import Criterion, Rubric, judged
 from simulator.config.script import Script
 
 if TYPE_CHECKING:
@@ -56,10 +56,22 @@ def _fence(text: str) -> str:
     return text
 
 
+def _probed(script: Script, rubric: Rubric) -> list[Criterion]:
+    """The criteria a follow-up of this script can be about: those its followed-up questions
+    are judged on (`judged_on`, else the rubric's default ones), in rubric order. One list
+    for the whole session, so the system message stays the same and a local server's cache
+    of it holds; the user message names the criterion of each question."""
+    ids: set[str] = set()
+    for q in script.questions:
+        if script.follow_up_count(q):
+            ids.update(c.id for c in (judged(rubric, q.judged_on) or rubric).criteria)
+    return [c for c in rubric.criteria if c.id in ids] or list(rubric.criteria)
+
+
 def system_message(script: Script, rubric: Rubric, max_words: int) -> str:
     iv = script.interviewer
     persona = f" {iv.persona.strip()}" if iv.persona else ""
-    rubric_lines = "\n".join(f"- {c.title}: {c.look_for}" for c in rubric.criteria)
+    rubric_lines = "\n".join(f"- {c.title}: {c.look_for}" for c in _probed(script, rubric))
     return (
         f"You are {iv.name}, interviewing a candidate for a {script.role} position at "
         f"{script.company}.{persona}\n"
