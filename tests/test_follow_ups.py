@@ -280,14 +280,18 @@ def test_a_question_is_followed_up_only_on_what_it_is_judged_on():
     teacher = next(a for a in pa.corpus(pa.PLAIN) if a.id == "career-teacher")
     said = [("career", " ".join(p.text for p in teacher.parts))]
     writer, _notice = build_writer(loaded, "offline", None, None)
-    def write(**judged_on):
+    def write(force=None, **judged_on):
         return writer.write(answers=said, asked=[], asked_criteria=[],
-                            focus=career.follow_up_focus, force=None, **judged_on)
+                            focus=career.follow_up_focus, force=force, **judged_on)
 
-    assert write().criterion == "production"  # the whole rubric
+    assert write().criterion == "production"  # the rubric's default criteria
     judged = write(judged_on=career.judged_on)
     assert career.judged_on == ["metrics", "ownership", "reasons"]
     assert judged.criterion in {"metrics", "ownership", "reasons", "depth"}, judged
+    # A criterion asked whatever the answer (always_ask) is asked, also one judged only
+    # where a question names it and after a question that names none.
+    assert write(force="reasons").criterion == "reasons"
+    assert write(force="reflection", judged_on=["metrics"]).criterion == "reflection"
 
 
 def crashed_session(home: Path, last_event) -> tuple[Path, list[dict]]:

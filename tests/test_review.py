@@ -103,6 +103,29 @@ def test_the_summaries_name_a_follow_up_by_what_it_followed_not_by_its_id(tmp_pa
     assert "<li title=\"follow-up to deep-dive (reflection)\">" in page
 
 
+def test_a_follow_up_about_a_criterion_judged_only_where_named_is_judged_on_it(tmp_path):
+    """A follow-up asking why a career move was made (the rubric's "reasons", judged only
+    where a question names it) has its answer judged on that, though the question it
+    followed named no criteria."""
+    from simulator.reports.analysis import analyze_answer, script_context
+
+    follow_up = Said("deep-dive", ((None, "I left the bank after three years. Then I moved to "
+                                           "a travel agency as an engineer, and I stayed."),),
+                     150.0, 0.0, kind="follow_up", question="Why those moves?",
+                     budget=(30.0, 90.0))
+    dive = told("deep-dive", "search-ranking", wpm=150)
+    doc = read_session(write_session(tmp_path, Rehearsal(DAY, (dive, follow_up), seed=2)))
+    answer = doc.answers[1]
+    assert answer.follow_up is not None
+    asked_why = answer.model_copy(update={"follow_up": answer.follow_up.model_copy(
+        update={"criterion": "reasons"})})
+    analysis = analyze_answer(asked_why, script_context(doc))
+    assert analysis is not None
+    (shown,) = analysis.signals_in_focus
+    assert shown.id == "reasons" and not shown.found and shown.detail == (
+        "2 moves, none with a reason")
+
+
 # ----------------------------------------------------------------------------- compare
 
 

@@ -296,6 +296,31 @@ def test_parts_show_criteria_of_the_script_s_rubric(tmp_path):
             'section = "Project"', 'section = "Project"\njudged_on = ["metrics"]')))
 
 
+def test_a_criterion_judged_only_where_named_needs_the_question_to_name_it(tmp_path):
+    """The bundled rubric's "reasons" (a reason for each career move) is `by_default =
+    false`: focusing a question's follow-ups on it, or having a part show it, without the
+    question's judged_on naming it would silently do nothing, so it is an error."""
+    from tests_paths import DATA
+
+    base = (DATA / "scripts" / "follow_up.toml").read_text()
+    focus = base.replace('section = "Project"',
+                         'section = "Project"\nfollow_up_focus = ["reasons"]')
+    message = error_of(write(tmp_path, focus))
+    assert ("questions[0] (id 'project').follow_up_focus: 'reasons' is judged only where a "
+            "question's judged_on names it (by_default = false in rubric 'ml-engineer'); add "
+            "a judged_on to this question") in message, message
+    named = focus.replace('section = "Project"',
+                          'section = "Project"\njudged_on = ["reasons", "metrics"]')
+    assert load_script(write(tmp_path, named)).script.questions[0].follow_up_focus == [
+        "reasons"]
+    parts = ('\n[[questions.parts]]\nid = "path"\ntitle = "Path"\nmin_s = 2\nmax_s = 9\n'
+             'covers = "the moves"\nshows = ["reasons"]\n'
+             '\n[[questions.parts]]\nid = "now"\ntitle = "Now"\nmin_s = 2\nmax_s = 9\n'
+             'covers = "the role today"\n')
+    assert "parts[0] (id 'path').shows: 'reasons' is judged only where" in error_of(
+        write(tmp_path, base + parts))
+
+
 def test_follow_up_settings_that_would_do_nothing_are_errors(tmp_path):
     from simulator.config.script import load_script
     from simulator.errors import ScriptError

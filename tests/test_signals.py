@@ -488,6 +488,9 @@ def test_a_question_is_judged_on_the_criteria_it_names():
     assert everything is not None and judged(None, ["metrics"]) is None
     assert [c.id for c in everything.criteria] == [c.id for c in RUBRIC.criteria
                                                    if c.id != "reasons"]
+    with_reasons = judged(RUBRIC, (), also="reasons")
+    assert with_reasons is not None and [c.id for c in with_reasons.criteria] == [
+        c.id for c in RUBRIC.criteria]
     only = judged(RUBRIC, ["ownership", "metrics"])
     assert only is not None and [c.id for c in only.criteria] == ["metrics", "ownership"]
     text = "I'm the most senior one on the modeling side. We built it together."

@@ -123,18 +123,20 @@ class Criterion(Strict):
         return self
 
 
-def judged(rubric: Rubric | None, criteria: Sequence[str]) -> Rubric | None:
+def judged(rubric: Rubric | None, criteria: Sequence[str],
+           also: str | None = None) -> Rubric | None:
     """The rubric a question's answers are judged on: only ``criteria`` (its ``judged_on``),
-    in rubric order; when that is empty, every criterion judged by default (`by_default`)."""
+    in rubric order; when that is empty, every criterion judged by default (`by_default`).
+    ``also``: one more criterion whatever the others (a follow-up the script always asks)."""
     if rubric is None:
         return rubric
-    if not criteria:
-        if all(c.by_default for c in rubric.criteria):
-            return rubric
-        return rubric.model_copy(update={"criteria": [c for c in rubric.criteria
-                                                      if c.by_default]})
-    return rubric.model_copy(update={"criteria": [c for c in rubric.criteria
-                                                  if c.id in criteria]})
+    if not criteria and also is None and all(c.by_default for c in rubric.criteria):
+        return rubric
+
+    def kept(c: Criterion) -> bool:
+        return c.id == also or (c.id in criteria if criteria else c.by_default)
+
+    return rubric.model_copy(update={"criteria": [c for c in rubric.criteria if kept(c)]})
 
 
 class Rubric(Strict):

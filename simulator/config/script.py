@@ -272,26 +272,37 @@ def _rubric_of(script: Script, path: Path) -> Rubric | None:
     except ScriptError as exc:
         raise ScriptError(f"{path}: follow_ups.rubric: {exc.message}", exc.hint) from None
     known = [c.id for c in rubric.criteria]
+    opt_in = {c.id for c in rubric.criteria if not c.by_default}
 
     def check(key: str, criterion: str) -> None:
         if criterion not in known:
             raise ScriptError(f"{path}: {key}: unknown rubric criterion {criterion!r} "
                               f"(rubric {rubric.id!r} has: {', '.join(known)})")
 
+    def judged_here(key: str, q: Question, criterion: str) -> None:
+        """A criterion the question is not judged on would be silently ignored there."""
+        if q.judged_on and criterion not in q.judged_on:
+            raise ScriptError(f"{path}: {key}: {criterion!r} is not a criterion the "
+                              f"question is judged_on ({', '.join(q.judged_on)})")
+        if not q.judged_on and criterion in opt_in:
+            raise ScriptError(f"{path}: {key}: {criterion!r} is judged only where a "
+                              "question's judged_on names it (by_default = false in rubric "
+                              f"{rubric.id!r}); add a judged_on to this question")
+
     if settings.always_ask:
         check("follow_ups.always_ask", settings.always_ask)
     for i, q in enumerate(script.questions):
         for criterion in q.follow_up_focus:
             check(f"questions[{i}] (id {q.id!r}).follow_up_focus", criterion)
+            if criterion in opt_in:
+                judged_here(f"questions[{i}] (id {q.id!r}).follow_up_focus", q, criterion)
         for criterion in q.judged_on:
             check(f"questions[{i}] (id {q.id!r}).judged_on", criterion)
         for j, part in enumerate(q.parts):
             for criterion in part.shows:
                 key = f"questions[{i}] (id {q.id!r}).parts[{j}] (id {part.id!r}).shows"
                 check(key, criterion)
-                if q.judged_on and criterion not in q.judged_on:
-                    raise ScriptError(f"{path}: {key}: {criterion!r} is not a criterion the "
-                                      f"question is judged_on ({', '.join(q.judged_on)})")
+                judged_here(key, q, criterion)
     return rubric
 
 

@@ -62,9 +62,10 @@ def _probed(script: Script, rubric: Rubric) -> list[Criterion]:
     for the whole session, so the system message stays the same and a local server's cache
     of it holds; the user message names the criterion of each question."""
     ids: set[str] = set()
+    always = script.follow_ups.always_ask if script.follow_ups else None
     for q in script.questions:
         if script.follow_up_count(q):
-            ids.update(c.id for c in (judged(rubric, q.judged_on) or rubric).criteria)
+            ids.update(c.id for c in (judged(rubric, q.judged_on, always) or rubric).criteria)
     return [c for c in rubric.criteria if c.id in ids] or list(rubric.criteria)
 
 

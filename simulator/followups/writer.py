@@ -104,8 +104,8 @@ class FollowUpWriter:
         taken = list(asked) + [q.prompt for q in self.loaded.script.questions]
         # A question is probed on what the report judges it on: no "how was it served?"
         # after a career walk-through the script judges on numbers and ownership alone.
-        criteria = [*judged_on, force] if judged_on and force else list(judged_on)
-        hint = coach.next_follow_up(transcript, judged(self.rubric, criteria) or self.rubric,
+        rubric = judged(self.rubric, judged_on, force) or self.rubric
+        hint = coach.next_follow_up(transcript, rubric,
                                     asked=taken, avoid=asked_criteria, focus=focus, force=force,
                                     strictness=strictness, verdicts=verdicts)
 

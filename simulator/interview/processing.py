@@ -126,7 +126,8 @@ class ProcessesAnswers:
                                        answer.speech_start, answer.speech_end, answer.question_id,
                                        focus=answer.focus, segments=answer.segments),
                            parts_of(turn.question) if main else [],
-                           judged(self.rubric, turn.question.judged_on if main else ()),
+                           judged(self.rubric, turn.question.judged_on if main else (),
+                                  None if main else answer.focus),
                            self.script.interviewer.strictness)
         except Exception as exc:  # only a summary is lost, never the interview
             self.log.append(Notice, turn=turn.number,

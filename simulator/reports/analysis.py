@@ -143,7 +143,10 @@ def analyze_answer(answer: AnswerRecord, context: ScriptContext) -> AnswerAnalys
     question = context.question(answer.follows or answer.question_id) \
         if answer.kind == "main" else None
     parts = parts_of(question) if question is not None else []
-    rubric = judged(context.rubric, question.judged_on if question is not None else ())
+    # A follow-up's answer is judged on what it asked (its focus), also a criterion judged
+    # only where a question names it.
+    rubric = judged(context.rubric, question.judged_on if question is not None else (),
+                    answer.focus)
     return analyze(answer_input(answer), parts, rubric, context.strictness)
 
 
