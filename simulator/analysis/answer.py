@@ -212,7 +212,7 @@ def remarks(a: AnswerAnalysis) -> list[str]:
             out.append(f"{s.title}: {s.detail}.")
     for s in a.signals_in_focus:
         if s.kind == "quality" and not s.found and s.missing:
-            out.append(f"{s.title}: missing {s.missing}.")
+            out.append(s.remark or f"{s.title}: missing {s.missing}.")
     fillers = [f for f in a.fillers if f.kind == "filler"]
     minutes = (a.speech_seconds or 0) / 60
     if minutes > 0 and len(fillers) / minutes > FILLERS_PER_MINUTE:

@@ -44,8 +44,9 @@ MOVE = re.compile(
     r"landed (?:a|an|my)|(?:came|come) (?:over )?to (?:the|this|a|an|my)|"
     r"ended up (?:at|in|on|as|joining)"
     r")(?![\w'])")
-# Told by the candidate: "I" (or "we", a family or a team moving) earlier in the same clause.
-SUBJECTS = frozenset({"i", "i'd", "i've", "we", "we'd", "we've"})
+# Told by the candidate: "I" earlier in the same clause ("we moved to streaming features" is
+# the team's work, even in a career answer).
+SUBJECTS = frozenset({"i", "i'd", "i've"})
 SUBJECT_REACH = 10  # tokens back from the verb ("so I did a lot of courses and moved into")
 # Words of a motive or a circumstance. "since" only before a subject ("since 2019" is a date).
 REASON = re.compile(

@@ -62,6 +62,9 @@ class Signal:
     missing: str | None  # what is missing, when something is
     why: str  # why it matters for this question
     evidence: tuple[Evidence, ...] = ()
+    # What the remarks say when it falls short, where that is more than "missing <missing>":
+    # a move told without a reason names the move.
+    remark: str | None = None
 
 
 def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced",
@@ -94,7 +97,8 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
             out.append(Signal(
                 criterion.id, criterion.title, "quality", f.covered, detail,
                 None if f.covered else _missing(criterion),
-                criterion.why or criterion.look_for, evidence))
+                criterion.why or criterion.look_for, evidence,
+                _unexplained_moves(criterion, f, evidence)))
         production = next((c for c in rubric.criteria if c.id == "production"), None)
         if production is not None and not findings["production"].covered:
             out += _accuracy_without_deployment(text)
@@ -106,6 +110,19 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
     if timeline is not None:
         out += _time_balance(text, timeline)
     return out
+
+
+def _unexplained_moves(criterion: Criterion, f: Finding,
+                       evidence: Sequence[Evidence]) -> str | None:
+    """The remark on career moves told without a reason: which, and when ("no reason given
+    for “I moved to a proper engineering job” (0:26)"); its quotes are those moves."""
+    if criterion.check != "moves" or f.covered or not evidence:
+        return None
+    moves = " and ".join(f"“{e.quote}”" + (f" ({format_duration(e.start_s)})"
+                                           if e.start_s is not None else "")
+                         for e in evidence[:2])
+    more = f" (and {len(evidence) - 2} more)" if len(evidence) > 2 else ""
+    return f"{criterion.title}: no reason given for {moves}{more}."
 
 
 def _told_homes(timeline: Timeline | None, criterion: str) -> list[PartTiming]:
