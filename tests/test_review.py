@@ -85,8 +85,9 @@ def question(comparison, question_id: str):
 
 
 def test_the_summaries_name_a_follow_up_by_what_it_followed_not_by_its_id(tmp_path):
-    """"What to work on" (Markdown and HTML) and the glance chart name a follow-up's answer
-    by the answer it followed and what it probed, with its turn to find it by."""
+    """"What to work on" (Markdown and HTML), the glance chart and the terminal's timing
+    table name a follow-up's answer by the answer it followed and what it probed, with its
+    turn to find it by."""
     follow_up = Said("deep-dive", ((None, "I would start with the labels. " * 12),), 240.0,
                      0.0, kind="follow_up", question="What would you change?",
                      budget=(30.0, 90.0))
@@ -100,6 +101,15 @@ def test_the_summaries_name_a_follow_up_by_what_it_followed_not_by_its_id(tmp_pa
     assert "deep-dive-follow-up-1" not in work_on
     page = review.html_report(read_session(folder))
     assert '<a href="#turn-2">follow-up to deep-dive (reflection)</a>' in page
+    # The terminal's timing table at the end of an interview and on review too.
+    from rich.console import Console
+
+    from simulator.terminal.tables import timing_table
+
+    console = Console(width=160, record=True, file=io.StringIO())
+    console.print(timing_table(read_session(folder)))
+    shown = console.export_text()
+    assert "follow-up to deep-dive (reflection)" in shown and "follow-up-1" not in shown
     assert "<li title=\"follow-up to deep-dive (reflection)\">" in page
 
 

@@ -8,7 +8,12 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from simulator.reports.describe import budget_range, format_duration, verdict_label
+from simulator.reports.describe import (
+    answer_label,
+    budget_range,
+    format_duration,
+    verdict_label,
+)
 from simulator.reports.markdown import render_markdown
 from simulator.sessions.records import SessionDocument
 from simulator.terminal.text import plain, safe
@@ -27,7 +32,7 @@ def timing_table(doc: SessionDocument) -> Table:
         superseded = a.status == "complete" and not a.counts
         table.add_row(
             str(a.turn),
-            a.question_id + (f" (attempt {a.attempt})" if a.attempt > 1 else ""),
+            answer_label(a),
             format_duration(a.speech_seconds),
             budget_range(a.budget),
             Text(plain(verdict_label(a)),
