@@ -127,13 +127,20 @@ def move_evidence(text: AnswerText, covered: bool) -> list[Evidence | None]:
     else each move with the words of its reason."""
     moves = career_moves(text)
     if not covered:
-        return [text.evidence(text.readable(m.span)) for m in moves if m.reason is None]
+        return [_move_quote(text, m) for m in moves if m.reason is None]
     out: list[Evidence | None] = []
     for m in moves:
-        out.append(text.evidence(text.readable(m.span)))
+        out.append(_move_quote(text, m))
         if m.reason is not None:
             out.append(text.evidence(m.reason))
     return out
+
+
+def _move_quote(text: AnswerText, m: Move) -> Evidence | None:
+    """The move as told, up to where its clause ends ("I left after two years"); grown by
+    the next clause only when that leaves it too short to read ("I left")."""
+    short = m.span.last - m.span.first + 1 < 4
+    return text.evidence(text.readable(m.span, min_words=4) if short else m.span)
 
 
 def _subject_before(t: AnswerText, first: int) -> int | None:
