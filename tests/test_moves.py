@@ -6,6 +6,8 @@ date after "since", a model moved to a GPU, "what was left") and where the check
 
 from __future__ import annotations
 
+import pytest
+
 from simulator.analysis.answer import AnswerInput, analyze
 from simulator.analysis.moves import career_moves, moves_criterion
 from simulator.analysis.parts import parts_of
@@ -78,12 +80,55 @@ def test_circumstances_are_reasons_and_a_date_after_since_is_not():
         "That company ran out of money")
     assert told("I have worked there since 2019, and I joined from a consultancy.") == [
         ("I joined from a consultancy", None)]
+    assert told("I joined Stripe in 2019 and I've been there since the launch.") == [
+        ("I joined Stripe", None)]
 
 
-def test_what_is_not_a_career_move():
-    assert told("We moved the model to a GPU, and what was left of the budget went to "
-                "labelling. They hired two analysts, and the team moved on. We moved to "
-                "streaming features.") == []
+def test_a_move_is_not_its_own_reason():
+    """"So I joined" opening the answer has no sentence before it to give the reason; a "so
+    I" after the move tells what followed, not why."""
+    assert told("So I joined Amazon as a data scientist.") == [
+        ("I joined Amazon as a data scientist", None)]
+    assert told("Um, so I joined Amazon as a data scientist.") == [
+        ("I joined Amazon as a data scientist", None)]
+    assert told("I joined Amazon, so I had to commute two hours.") == [
+        ("I joined Amazon", None)]
+
+
+def test_the_remark_names_two_moves_and_counts_the_rest():
+    s = reasons("I joined Google. Then I joined Meta. Then I joined Spotify. Then I joined "
+                "Monzo. Then I joined Stripe.")
+    assert s.detail == "5 moves, none with a reason"
+    assert s.remark == ("A reason for each move: no reason given for “I joined Google” (0:00) "
+                        "and “I joined Meta” (0:02) (and 3 more).")
+
+
+@pytest.mark.parametrize("text", [
+    "We moved the model to a GPU, and what was left of the budget went to labelling.",
+    "They hired two analysts, and the team moved on. We moved to streaming features.",
+    "I joined the call with the fraud team every Monday.",
+    "I left out the categorical features because they leaked the label.",
+    "I left a comment on the pull request.",
+    "I came to the conclusion that the labels were wrong.",
+    "I went back to the data and found a leak.",
+    "I switched to gradient boosting because it was faster.",
+    "I moved on to the ranking problem.",
+    "I moved into a new flat.",
+    "I worked with a director who left after a year.",
+    "I think we left the project half done.",
+])
+def test_what_is_not_a_career_move(text):
+    """Someone else's move, a verb used for something else, a move to nowhere in a career
+    (no organisation, role, field or name near it)."""
+    assert told(text) == []
+
+
+def test_one_move_told_in_two_verbs_is_one_move():
+    assert told("I left the team to join a start-up that was doing computer vision.") == [
+        ("I left the team to join a start-up", None)]
+    assert told("I left the bank after three years, and then joined a start-up.") == [
+        ("I left the bank after three years", None)]
+    assert told("I quit smoking and then joined Spotify.") == [("joined Spotify", None)]
 
 
 def test_no_move_at_all_does_not_apply():

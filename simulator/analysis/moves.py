@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from simulator.analysis.content import Finding, _finding, _text
-from simulator.analysis.text import AnswerText, Evidence, Span
+from simulator.analysis.text import PUNCT, AnswerText, Evidence, Span
 
 # The verb phrases that tell a move between jobs, teams, fields or schools. A past tense
 # needs its particle where the bare verb means something else ("we moved the model",
@@ -45,22 +45,58 @@ MOVE = re.compile(
     r"ended up (?:at|in|on|as|joining)"
     r")(?![\w'])")
 # Told by the candidate: "I" earlier in the same clause ("we moved to streaming features" is
-# the team's work, even in a career answer).
+# the team's work, even in a career answer), or before "and (then)" joining the two ("I
+# left the bank after three years, and then joined a start-up").
 SUBJECTS = frozenset({"i", "i'd", "i've"})
 SUBJECT_REACH = 10  # tokens back from the verb ("so I did a lot of courses and moved into")
-# Words of a motive or a circumstance. "since" only before a subject ("since 2019" is a date).
+# Someone else is the subject between "I" and the verb ("a director who left", "I think we
+# left the project").
+OTHER_SUBJECTS = frozenset({"he", "she", "they", "we", "who", "which", "you", "it", "there"})
+COORDINATION = frozenset({"and", "then", "but", "later", "eventually", "finally"})
+# What a career move is to or from: an organisation, a role, a field, a place in a career
+# (within a few words of the verb: "joined a genomics company", "moved into data
+# engineering"); a name (a capitalised word inside the sentence: "joined Spotify") counts
+# too. Without one, "I joined the call", "I left a comment", "I came to the conclusion",
+# "I switched to gradient boosting", "I moved into a new flat" are no career moves.
+CAREER_WORDS = frozenset({
+    "job", "jobs", "role", "roles", "position", "career", "team", "teams", "company",
+    "companies", "startup", "start-up", "startups", "start", "firm", "bank", "agency",
+    "consultancy", "studio", "lab", "labs", "group", "department", "organisation",
+    "organization", "org", "university", "school", "phd", "master's", "masters", "degree",
+    "bootcamp", "employer", "business", "institute", "hospital", "government", "retailer",
+    "supplier", "provider", "industry", "field", "academia", "engineering", "science",
+    "analytics", "research", "consulting", "finance", "fintech", "healthcare", "security",
+    "imaging", "product", "management", "learning", "analyst", "engineer", "scientist",
+    "developer", "manager", "lead", "researcher", "consultant", "teacher", "intern",
+    "internship", "junior", "senior", "fellow", "postdoc", "freelance", "freelancing",
+    "place", "side", "here", "there", "where", "abroad"})
+# A move told with when it happened ("moved into imaging two years later").
+WHEN = frozenset({"later", "ago", "last"})
+# Leaving told without an object: "I left because ...", "I left after two years", "I moved
+# on last year", "I quit".
+INTRANSITIVE = frozenset({"left", "leaving", "quit", "on", "again"})
+# ("moved on to the ranking problem" is read for its destination, as any other move.)
+AFTER_LEAVING = frozenset({"because", "after", "last", "in", "when", "and", "for", "since",
+                           "once", "two", "three", "four", "five"})
+SCAN = 5  # words after the verb where its destination is looked for
+SCAN_STOP = frozenset({"with", "about", "every", "because", "so", "and", "but", "which",
+                       "who", "when", "while", "for", "of", "on"})
+# Words of a motive or a circumstance. "since" only before a subject ("since 2019", "since
+# the launch" are dates).
 REASON = re.compile(
     r"(?<![\w'])(?:"
-    r"because|'cause|since (?:i|we|they|it|the|my|our|that|there)|so (?:i|we)|so that|"
+    r"because|'cause|since (?:i|we|they)|so (?:i|we)|so that|"
     r"in order to|wanted|want to|wanting|hoping|hoped|looking for|reasons?|why|"
     r"chance to|opportunit\w*|curious|curiosity|bored|boring|tired of|frustrat\w*|"
-    r"exhaust\w*|burn(?:ed|t) out|loved|enjoy\w*|realis\w*|realiz\w*|interest\w*|hooked|"
+    r"exhaust\w*|burn(?:ed|t) out|loved|enjoy\w*|realis\w*|realiz\w*|interested|"
+    r"interesting|hooked|"
     r"excit\w*|drawn|attract\w*|appeal\w*|ran out of money|went under|got bought|"
     r"was bought|acquired|laid off|redundan\w*|shut down|closed down|missed|needed someone|"
     r"to (?:learn|work on|work with|build|own|lead|ship|grow|get closer|be closer|do more|"
     r"focus|see|move away)"
     r")(?![\w'])")
 CONJUNCTIONS = frozenset({"because", "'cause", "since", "so", "in", "to"})
+OPENING_FILLERS = frozenset({"um", "uh", "er", "erm", "well", "yeah", "okay", "ok", "right"})
 # A sentence told as the consequence of the one before ("So I joined ..."), whose reason is
 # there; a sentence after the move that opens as its reason ("The reason was ...").
 CONSEQUENCE = ("so ", "and so ", "that's why ", "that is why ", "which is why ",
@@ -86,19 +122,58 @@ def career_moves(text: AnswerText | str) -> list[Move]:
 
 def _career_moves(t: AnswerText) -> list[Move]:
     sentences = _sentences(t)
-    moves = []
+    moves: list[Move] = []
     for m in MOVE.finditer(t.low):
         first, last = t.tok_range(m.start(), m.end())
         subject = _subject_before(t, first)
-        if subject is None:
+        if subject is None or not _to_somewhere(t, m, first, last):
+            continue
+        if moves and _same_move(t, moves[-1], first):
             continue
         # Quoted from its subject when that is close ("I moved into imaging"), else from
         # the verb ("moved into data engineering", not "courses and moved into ...").
         start = subject if first - subject <= 3 else first
         span = t.phrase(start, last, 0, 10)
         moves.append(Move(Span(span.first, span.last, first, last),
-                          _reason(t, sentences, t.sent[first])))
+                          _reason(t, sentences, t.sent[first], first)))
     return moves
+
+
+def _to_somewhere(t: AnswerText, m: re.Match[str], first: int, last: int) -> bool:
+    """Whether the verb at tokens first..last tells a move in a career (see CAREER_WORDS)."""
+    if any(t.word[k] in CAREER_WORDS for k in range(first, last + 1)):
+        return True  # "took a job", "switched teams"
+    window = []
+    k = last + 1
+    while k < t.n and len(window) < SCAN and t.sent[k] == t.sent[last] \
+            and t.word[k] not in SCAN_STOP and not t.cend[k - 1]:
+        window.append(k)
+        k += 1
+    after = last + 1
+    if t.word[last] in INTRANSITIVE and (t.cend[last] or after >= t.n
+                                         or t.sent[after] != t.sent[last]
+                                         or t.word[after] in AFTER_LEAVING):
+        return True
+    return any(t.word[j] in CAREER_WORDS or t.word[j] in WHEN or _a_name(t, j)
+               for j in window)
+
+
+def _a_name(t: AnswerText, k: int) -> bool:
+    """A capitalised word inside its sentence: a company's or a place's name."""
+    said = t.text[t.start[k]:t.end[k]].strip(PUNCT)
+    return (k > 0 and t.sent[k - 1] == t.sent[k] and said[:1].isupper()
+            and t.word[k] not in {"i", "i'm", "i've", "i'd", "i'll"})
+
+
+def _same_move(t: AnswerText, previous: Move, first: int) -> bool:
+    """A verb inside the previous move's phrase ("I left the team to join a start-up"), or
+    joining after leaving in one sentence ("I left the bank, and then joined ..."), is the
+    same move."""
+    if first <= previous.span.last:
+        return True
+    verb = previous.span.core_first
+    return (t.word[verb] in {"left", "leaving", "quit"} and t.sent[verb] == t.sent[first]
+            and first - verb <= 14)
 
 
 def moves_criterion(text: AnswerText | str, criterion_id: str) -> Finding:
@@ -144,12 +219,21 @@ def _move_quote(text: AnswerText, m: Move) -> Evidence | None:
 
 
 def _subject_before(t: AnswerText, first: int) -> int | None:
-    """The token of a first-person subject before the verb, in its clause, within reach."""
+    """The token of "I" before the verb, within reach: in its clause, or across one clause
+    end when only joining words ("and then") come between that and the verb; None when
+    someone else is the subject in between."""
     k = first - 1
-    while k >= 0 and first - k <= SUBJECT_REACH and not t.cend[k] \
-            and t.sent[k] == t.sent[first]:
+    crossed = False
+    while k >= 0 and first - k <= SUBJECT_REACH and t.sent[k] == t.sent[first]:
+        if t.cend[k]:
+            joined = all(t.word[j] in COORDINATION for j in range(k + 1, first))
+            if crossed or not joined or k + 1 == first:
+                return None
+            crossed = True
         if t.word[k] in SUBJECTS:
             return k
+        if t.word[k] in OTHER_SUBJECTS:
+            return None
         k -= 1
     return None
 
@@ -165,24 +249,31 @@ def _sentences(t: AnswerText) -> list[tuple[int, int]]:
     return bounds
 
 
-def _reason(t: AnswerText, sentences: Sequence[tuple[int, int]], s: int) -> Span | None:
-    """The words of a reason for a move told in sentence ``s`` (see the module's note)."""
-    def opening(k: int) -> str:
+def _reason(t: AnswerText, sentences: Sequence[tuple[int, int]], s: int,
+            verb: int) -> Span | None:
+    """The words of a reason for a move told in sentence ``s`` by the verb at token
+    ``verb`` (see the module's note)."""
+    def opening(k: int) -> tuple[int, str]:
+        """Where sentence k's words start after spoken fillers, and its text from there."""
         first, last = sentences[k]
-        return t.low[t.start[first]:t.end[last]]
+        while first < last and t.word[first] in OPENING_FILLERS:
+            first += 1
+        return t.start[first], t.low[t.start[first]:t.end[last]]
 
     # (sentence, first character searched): a sentence opening as a consequence ("So I
     # joined") has its reason before it, and its "so" is not one.
-    places = [(s, t.start[sentences[s][0]])]
-    opener = next((c for c in CONSEQUENCE if opening(s).startswith(c)), None)
+    at, text = opening(s)
+    opener = next((c for c in CONSEQUENCE if text.startswith(c)), None)
+    places = [(s, at + len(opener))] if opener is not None else [(s, at)]
     if s > 0 and opener is not None:
-        places = [(s - 1, t.start[sentences[s - 1][0]]),
-                  (s, t.start[sentences[s][0]] + len(opener))]
-    if s + 1 < len(sentences) and opening(s + 1).startswith(REASON_OPENERS):
-        places.append((s + 1, t.start[sentences[s + 1][0]]))
+        places.insert(0, (s - 1, opening(s - 1)[0]))
+    if s + 1 < len(sentences) and opening(s + 1)[1].startswith(REASON_OPENERS):
+        places.append((s + 1, opening(s + 1)[0]))
     for k, at in places:
-        m = REASON.search(t.low, at, t.end[sentences[k][1]])
-        if m is not None:
+        for m in REASON.finditer(t.low, at, t.end[sentences[k][1]]):
+            # "I joined Amazon, so I had to move to Seattle": what followed, not why.
+            if k == s and m.group().startswith("so ") and m.start() > t.start[verb]:
+                continue
             return _reason_phrase(t, m)
     return None
 

@@ -121,7 +121,8 @@ def _unexplained_moves(criterion: Criterion, f: Finding,
     moves = " and ".join(f"“{e.quote}”" + (f" ({format_duration(e.start_s)})"
                                            if e.start_s is not None else "")
                          for e in evidence[:2])
-    more = f" (and {len(evidence) - 2} more)" if len(evidence) > 2 else ""
+    left = f.count("moves") - f.count("with a reason") - min(len(evidence), 2)
+    more = f" (and {left} more)" if left > 0 else ""
     return f"{criterion.title}: no reason given for {moves}{more}."
 
 
