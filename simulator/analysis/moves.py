@@ -143,7 +143,7 @@ def _to_somewhere(t: AnswerText, m: re.Match[str], first: int, last: int) -> boo
     """Whether the verb at tokens first..last tells a move in a career (see CAREER_WORDS)."""
     if any(t.word[k] in CAREER_WORDS for k in range(first, last + 1)):
         return True  # "took a job", "switched teams"
-    window = []
+    window: list[int] = []
     k = last + 1
     while k < t.n and len(window) < SCAN and t.sent[k] == t.sent[last] \
             and t.word[k] not in SCAN_STOP and not t.cend[k - 1]:
