@@ -778,3 +778,26 @@ def test_a_long_session_has_twenty_minutes_of_answers(tmp_path):
     assert [a.kind for a in doc.answers].count("follow_up") == 4
     assert [a.attempt for a in doc.answers if a.question_id == "deep-dive"] == [1, 2]
     assert all(a.counts for a in doc.answers if a.kind == "follow_up")
+
+
+def test_the_personal_best_counts_only_qualities_every_rehearsal_was_judged_on():
+    """A rehearsal recorded before a criterion was added to the rubric (its snapshot has
+    none) is not judged on it; without this rule it would win by that alone."""
+    from simulator.reports.compare import _best
+    from simulator.reports.compare_facts import AnswerFacts
+    from simulator.reports.figures import Told
+
+    def answer(judged: tuple[str, ...], shown: tuple[str, ...]) -> AnswerFacts:
+        return AnswerFacts(200.0, "within", (180.0, 360.0), 0.0, True, {}, (), 150.0, 1.0,
+                           {f"quality:{c}": c for c in shown}, judged, Told((), frozenset()))
+
+    old = answer(("metrics", "ownership"), ("metrics",))
+    new = answer(("metrics", "ownership", "business-impact"), ("metrics", "ownership"))
+    # The newer one shows ownership and lacks only the quality the older was never judged on.
+    assert _best(["old", "new"], [old, new]) == "new"
+    # Judged on the same qualities, the new criterion counts again.
+    newer = answer(("metrics", "ownership", "business-impact"), ("metrics", "ownership",
+                                                                 "business-impact"))
+    assert _best(["new", "newer"], [new, newer]) == "newer"
+    assert new.lacking({"metrics", "ownership", "business-impact"}) == 1
+    assert new.lacking({"metrics", "ownership"}) == 0

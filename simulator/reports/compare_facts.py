@@ -11,7 +11,7 @@ facts are a small JSON document the session index keeps beside its summaries (se
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from simulator.analysis.answer import AnswerAnalysis
 from simulator.reports.figures import Told
 from simulator.sessions.records import AnswerRecord, SessionDocument
 
-FACTS_VERSION = 1  # bump when the facts change shape
+FACTS_VERSION = 2  # bump when the facts change shape (2: `judged` for `lacking`)
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,9 @@ class AnswerFacts:
     wpm: float | None
     fillers: float | None  # a minute of speaking time
     points: dict[str, str]  # "part:<id>" or "quality:<id>" -> how it is named
-    lacking: int  # rubric qualities not shown
+    # The rubric qualities it was judged on: a rehearsal recorded before a criterion was
+    # added is not judged on it, so the personal best counts only the ones all share.
+    judged: tuple[str, ...]
     told: Told
 
     @classmethod
@@ -56,22 +58,27 @@ class AnswerFacts:
             tuple(timeline.missing) if timeline else (),
             analysis.pace.wpm if analysis is not None else None,
             fillers_a_minute(analysis), points,
-            sum(1 for s in analysis.signals if s.kind == "quality" and not s.found)
-            if analysis is not None else 0,
+            tuple(s.id for s in analysis.signals if s.kind == "quality")
+            if analysis is not None else (),
             Told.of(answer))
+
+    def lacking(self, among: Collection[str]) -> int:
+        """How many of the rubric qualities ``among`` it was judged on and did not show."""
+        return sum(1 for c in self.judged if c in among and f"quality:{c}" not in self.points)
 
     def to_json(self) -> dict[str, Any]:
         return {"seconds": self.seconds, "verdict": self.verdict, "budget": list(self.budget),
                 "outside_s": self.outside_s, "analysed": self.analysed, "parts": self.parts,
                 "missing": list(self.missing), "wpm": self.wpm, "fillers": self.fillers,
-                "points": self.points, "lacking": self.lacking, "told": self.told.to_json()}
+                "points": self.points, "judged": list(self.judged),
+                "told": self.told.to_json()}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> AnswerFacts:
         lo, hi = d["budget"]
         return cls(d["seconds"], d["verdict"], (lo, hi), d["outside_s"], d["analysed"],
                    dict(d["parts"]), tuple(d["missing"]), d["wpm"], d["fillers"],
-                   dict(d["points"]), d["lacking"], Told.from_json(d["told"]))
+                   dict(d["points"]), tuple(d["judged"]), Told.from_json(d["told"]))
 
 
 @dataclass(frozen=True)
