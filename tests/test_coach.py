@@ -16,11 +16,14 @@ import pytest
 
 from simulator.analysis.criteria import assess
 from simulator.analysis.keywords import find_keywords
-from simulator.config.rubric import bundled_rubrics_dir, find_rubric, load_rubric
+from simulator.config.rubric import bundled_rubrics_dir, find_rubric, judged, load_rubric
 from simulator.errors import ScriptError
 from simulator.followups.coach import CoachQuestion, mentions, next_follow_up
 
-RUBRIC = find_rubric("ml-engineer")
+BUNDLED = find_rubric("ml-engineer")
+# What a question that names no criteria is judged on (`judged`): the answers below are such.
+RUBRIC = judged(BUNDLED, ())
+assert RUBRIC is not None
 
 # Each answer below covers every criterion but one.
 NO_NUMBERS = (
@@ -311,15 +314,17 @@ def test_keywords_match_whole_words_prefixes_and_spelling_variants():
 
 
 def test_the_bundled_rubric_is_in_priority_order_and_well_formed():
-    assert RUBRIC.id == "ml-engineer"
-    assert [c.id for c in RUBRIC.criteria] == \
-        ["metrics", "ownership", "trade-offs", "production", "reflection", "reasons"]
-    assert [c.check for c in RUBRIC.criteria[:2]] == ["metrics", "ownership"]
-    assert [c.id for c in RUBRIC.criteria if not c.by_default] == ["reasons"]
-    assert RUBRIC.criterion("reflection").applies_when == []
-    assert RUBRIC.criterion("trade-offs").applies_when == []
-    assert RUBRIC.criterion("production").applies_when
-    for c in RUBRIC.criteria:
+    assert BUNDLED.id == "ml-engineer"
+    assert [c.id for c in BUNDLED.criteria] == ["metrics", "ownership", "trade-offs",
+                                                "production", "reflection", "business-impact",
+                                                "reasons"]
+    assert [c.check for c in BUNDLED.criteria[:2]] == ["metrics", "ownership"]
+    assert [c.id for c in BUNDLED.criteria if not c.by_default] == ["business-impact",
+                                                                     "reasons"]
+    assert BUNDLED.criterion("reflection").applies_when == []
+    assert BUNDLED.criterion("trade-offs").applies_when == []
+    assert BUNDLED.criterion("production").applies_when
+    for c in BUNDLED.criteria:
         assert len(c.ask) >= 2
         for template in c.ask:
             assert len(template.replace('"{quote}"', "").split()) <= 30, template

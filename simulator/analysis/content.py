@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from simulator.analysis.quantities import NumberMention, number_phrase, numbers
 from simulator.analysis.text import PUNCT, AnswerText, Evidence, Span
+from simulator.analysis.timing import format_duration
 
 STRICTNESS = ("gentle", "balanced", "strict")
 
@@ -118,6 +119,14 @@ def _text(text: AnswerText | str) -> AnswerText:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def quoted_with_times(evidence: Sequence[Evidence], n: int = 2) -> str:
+    """The first ``n`` quotes with when they were said, for a remark: “I left the bank”
+    (0:26) and “I joined a start-up” (1:02)."""
+    return " and ".join(f"“{e.quote}”" + (f" ({format_duration(e.start_s)})"
+                                          if e.start_s is not None else "")
+                        for e in evidence[:n])
 
 
 def keyword_list(keywords: Sequence[str], n: int = 3) -> str:

@@ -29,6 +29,7 @@ from simulator.analysis.content import (
     richness,
     subject_phrase,
 )
+from simulator.analysis.impact import impact_criterion
 from simulator.analysis.moves import moves_criterion
 from simulator.analysis.text import AnswerText, Span
 from simulator.config.rubric import Criterion, Rubric
@@ -151,6 +152,7 @@ CHECKS: dict[str, Callable[[AnswerText, Criterion, str, bool], Finding]] = {
     "reflection": lambda t, c, strictness, applies: reflection_criterion(t, c, applies=applies),
     "keywords": lambda t, c, strictness, applies: keyword_criterion(t, c, applies=applies),
     "moves": lambda t, c, strictness, applies: moves_criterion(t, c.id),
+    "impact": lambda t, c, strictness, applies: impact_criterion(t, c.id),
 }
 
 

@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simulator.analysis.content import Finding, _finding, _text
+from simulator.analysis.content import Finding, _finding, _text, quoted_with_times
 from simulator.analysis.text import PUNCT, AnswerText, Evidence, Span
 
 # The verb phrases that tell a move between jobs, teams, fields or schools. A past tense
@@ -195,6 +195,16 @@ def moves_criterion(text: AnswerText | str, criterion_id: str) -> Finding:
               else f"{told}, none with a reason")
     return _finding(t, criterion_id, False, detail, unexplained[0].span, unexplained[0].span,
                     counts)
+
+
+def moves_remark(title: str, f: Finding, evidence: Sequence[Evidence]) -> str | None:
+    """The remark on moves told without a reason: which, and when ("no reason given for “I
+    moved to a proper engineering job” (0:26)"); ``evidence`` holds those moves."""
+    if f.covered or not evidence:
+        return None
+    left = f.count("moves") - f.count("with a reason") - min(len(evidence), 2)
+    more = f" (and {left} more)" if left > 0 else ""
+    return f"{title}: no reason given for {quoted_with_times(evidence)}{more}."
 
 
 def move_evidence(text: AnswerText, covered: bool) -> list[Evidence | None]:

@@ -24,7 +24,7 @@ described was observed (for a mistake, that is bad). Every quote is located
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from simulator.analysis.content import (
@@ -38,7 +38,8 @@ from simulator.analysis.content import (
     work_score,
 )
 from simulator.analysis.criteria import assess, said_specifically
-from simulator.analysis.moves import move_evidence
+from simulator.analysis.impact import impact_evidence, impact_remark
+from simulator.analysis.moves import move_evidence, moves_remark
 from simulator.analysis.parts import PartTiming, Timeline
 from simulator.analysis.quantities import NumberMention, next_figure, number_phrase, numbers
 from simulator.analysis.text import AnswerText, Evidence, Span
@@ -65,6 +66,11 @@ class Signal:
     # What the remarks say when it falls short, where that is more than "missing <missing>":
     # a move told without a reason names the move.
     remark: str | None = None
+
+
+# What a built-in check's remark says when it falls short, beyond "missing <missing>".
+REMARKS: dict[str, Callable[[str, Finding, Sequence[Evidence]], str | None]] = {
+    "moves": moves_remark, "impact": impact_remark}
 
 
 def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced",
@@ -98,7 +104,8 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
                 criterion.id, criterion.title, "quality", f.covered, detail,
                 None if f.covered else _missing(criterion),
                 criterion.why or criterion.look_for, evidence,
-                _unexplained_moves(criterion, f, evidence)))
+                REMARKS[criterion.check](criterion.title, f, evidence)
+                if criterion.check in REMARKS else None))
         production = next((c for c in rubric.criteria if c.id == "production"), None)
         if production is not None and not findings["production"].covered:
             out += _accuracy_without_deployment(text)
@@ -110,20 +117,6 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
     if timeline is not None:
         out += _time_balance(text, timeline)
     return out
-
-
-def _unexplained_moves(criterion: Criterion, f: Finding,
-                       evidence: Sequence[Evidence]) -> str | None:
-    """The remark on career moves told without a reason: which, and when ("no reason given
-    for “I moved to a proper engineering job” (0:26)"); its quotes are those moves."""
-    if criterion.check != "moves" or f.covered or not evidence:
-        return None
-    moves = " and ".join(f"“{e.quote}”" + (f" ({format_duration(e.start_s)})"
-                                           if e.start_s is not None else "")
-                         for e in evidence[:2])
-    left = f.count("moves") - f.count("with a reason") - min(len(evidence), 2)
-    more = f" (and {left} more)" if left > 0 else ""
-    return f"{criterion.title}: no reason given for {moves}{more}."
 
 
 def _told_homes(timeline: Timeline | None, criterion: str) -> list[PartTiming]:
@@ -261,6 +254,8 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
                  for n in sorted(results, key=_result_strength)]
     elif criterion.check == "moves":
         found = move_evidence(text, finding.covered)
+    elif criterion.check == "impact":
+        found = impact_evidence(text, finding.covered)
     elif criterion.check == "ownership":
         # Their "I did ..." phrases (a "we did ..." when "we" is what they said), best first.
         subjects = DID_SUBJECTS if finding.covered else WE_SUBJECTS

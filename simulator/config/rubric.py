@@ -88,8 +88,11 @@ class Criterion(Strict):
     # "metrics" and "ownership" have built-in detectors; "keywords" uses the two lists below;
     # "reflection" is the keyword check plus a change of approach said as a plan ("I would
     # bring the analysts in from the start"; simulator.analysis.criteria).
-    # "moves" finds each career move told and the reason given for it (analysis.moves).
-    check: Literal["metrics", "ownership", "reflection", "keywords", "moves"] = "keywords"
+    # "moves" finds each career move told and the reason given for it (analysis.moves);
+    # "impact" whether a result is told in business terms, not only as a model's score
+    # (analysis.impact).
+    check: Literal["metrics", "ownership", "reflection", "keywords", "moves",
+                   "impact"] = "keywords"
     covered_by: list[Keyword] = []  # phrases showing the answer covers it
     applies_when: list[Keyword] = []  # assess only if one of these appears ([] = always)
     # covered_by phrases that only name the thing ("some trade-offs"): they count only with
