@@ -215,11 +215,12 @@ class AnswerText:
             back = [k for k in range(i - 1, i - 4, -1) if joins_left(k)]
             back = back[: next((n for n, k in enumerate(back) if not joins_left(k)), len(back))]
             # Further on, never into the core ("by a third" is no start for "a third"),
-            # where a phrase starts or right after "and" ("[...percent and] reduced manual
-            # review by a third").
+            # where a phrase starts or at a verb right after "and" ("[...percent and]
+            # reduced manual review by a third"; not "pickers and [packers]").
             starts = [k for k in back if word[k] in STARTERS] or \
                 [k for k in range(i + 1, ci) if word[k] in STARTERS
-                 or word[k - 1] in {"and", "then"}]
+                 or (word[k - 1] in {"and", "then"} and (word[k].endswith("ed") or word[k] in
+                                                          {"cut", "fell", "rose", "grew"}))]
             if starts:
                 i = starts[0]
         while j - cj < after and j + 1 < self.n and sent[j + 1] == sentence and not cend[j] \
