@@ -801,3 +801,11 @@ def test_the_personal_best_counts_only_qualities_every_rehearsal_was_judged_on()
     assert _best(["new", "newer"], [new, newer]) == "newer"
     assert new.lacking({"metrics", "ownership", "business-impact"}) == 1
     assert new.lacking({"metrics", "ownership"}) == 0
+    # An answer with no transcript was judged on nothing: it does not empty the shared set
+    # (else a rehearsal lacking every quality could win on fillers).
+    good = answer(("metrics", "ownership"), ("metrics", "ownership"))
+    bad = AnswerFacts(200.0, "within", (180.0, 360.0), 0.0, True, {}, (), 150.0, 0.5, {},
+                      ("metrics", "ownership"), Told((), frozenset()))
+    unheard = AnswerFacts(400.0, "over", (180.0, 360.0), 40.0, False, {}, (), None, None, {},
+                          (), Told((), frozenset()))
+    assert _best(["good", "bad", "unheard"], [good, bad, unheard]) == "good"

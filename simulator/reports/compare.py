@@ -209,8 +209,9 @@ def _best(ids: Sequence[str], answers: Sequence[AnswerFacts | None]) -> str | No
     scored = []
     # Qualities every rehearsal was judged on: one recorded before a criterion was added to
     # the rubric would otherwise win by not being judged on it.
-    timed = [a for a in answers if a is not None and a.seconds is not None]
-    shared = set.intersection(*(set(a.judged) for a in timed)) if timed else set()
+    judged = [set(a.judged) for a in answers if a is not None and a.seconds is not None
+              and a.analysed]  # an answer with no transcript was judged on nothing
+    shared = set.intersection(*judged) if judged else set()
     for k, (sid, a) in enumerate(zip(ids, answers)):
         if a is None or a.seconds is None:
             continue
