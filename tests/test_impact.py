@@ -211,6 +211,7 @@ def test_business_impact_told_after_or_around_a_score_is_met(text):
     ("The fallback rules handled 10 percent of the traffic.", "no result told"),
     ("The growth team owns about 30 percent of the revenue.", "no result told"),
     ("The camera glass fogged up half the morning.", "no result told"),
+    ("The data came from two years of transactions.", "no result told"),
     # The model's own set-up is about the model too.
     ("We increased the batch size from 256 to 1024.", "results only about the model: batch size"),
     ("Recall improved from 0.6 to 0.72 after I added dropout of 0.3.",

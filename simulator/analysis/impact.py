@@ -265,6 +265,8 @@ def _went(t: AnswerText, k: int, starts: set[int],
     if t.word[k] not in {"went", "go", "goes", "gone", "came", "come"} or k + 1 >= t.n \
             or t.sent[k + 1] != t.sent[k]:
         return False
+    if t.word[k] in {"came", "come"} and t.word[k + 1] == "from":
+        return False  # where it came from ("the data came from two years of transactions")
     nxt = t.word[k + 1]
     if nxt in {"way", "right", "significantly", "sharply", "steadily"} and k + 2 < t.n:
         nxt = t.word[k + 2]  # "went way down"
