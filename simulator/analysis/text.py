@@ -219,8 +219,9 @@ class AnswerText:
             # reduced manual review by a third"; not "pickers and [packers]").
             starts = [k for k in back if word[k] in STARTERS] or \
                 [k for k in range(i + 1, ci) if word[k] in STARTERS
-                 or (word[k - 1] in {"and", "then"} and (word[k].endswith("ed") or word[k] in
-                                                          {"cut", "fell", "rose", "grew"}))]
+                 or (word[k - 1] in {"and", "then"} and (word[k].endswith("ed") or word[k] in {
+                     "cut", "fell", "rose", "grew", "brought", "saw", "made", "got", "drove",
+                     "took"}))]
             if starts:
                 i = starts[0]
         while j - cj < after and j + 1 < self.n and sent[j + 1] == sentence and not cend[j] \
