@@ -809,3 +809,8 @@ def test_the_personal_best_counts_only_qualities_every_rehearsal_was_judged_on()
     unheard = AnswerFacts(400.0, "over", (180.0, 360.0), 40.0, False, {}, (), None, None, {},
                           (), Told((), frozenset()))
     assert _best(["good", "bad", "unheard"], [good, bad, unheard]) == "good"
+    # Nor does it win by showing no fault it could not be judged on, within its budget.
+    silent = AnswerFacts(200.0, "within", (180.0, 360.0), 0.0, False, {}, (), None, None, {},
+                         (), Told((), frozenset()))
+    assert _best(["bad", "silent"], [bad, silent]) == "bad"
+    assert _best(["silent"], [silent]) == "silent"

@@ -32,11 +32,12 @@ MIN_FOR_TREND = 3
 TREND_WINDOW = 10
 STEADY = 0.08  # a change of less than 8 % over the window is "steady"
 UNEVEN_R2 = 0.5
-BEST_RULE = ("the rehearsal with the fewest faults, a fault being: the answer outside its time "
-             "budget, a part of the answer missing, a quality of the rubric missing (of those "
-             "every rehearsal compared was judged on); on a tie, "
-             "the one nearest its budget, then the fewest fillers a minute, then the earliest "
-             "(when that level was first reached)")
+BEST_RULE = ("among the answers with a transcript (if any has one), the rehearsal with the "
+             "fewest faults, a fault being: the answer outside its time budget, a part of the "
+             "answer missing, a quality of the rubric missing (of those every rehearsal "
+             "compared with a transcript was judged on); on a tie, the one nearest its "
+             "budget, then the fewest fillers a minute, then the earliest (when that level was "
+             "first reached)")
 
 
 @dataclass(frozen=True)
@@ -207,15 +208,18 @@ def _dropped(ids: Sequence[str], answers: Sequence[AnswerFacts | None]) -> tuple
 def _best(ids: Sequence[str], answers: Sequence[AnswerFacts | None]) -> str | None:
     """See ``BEST_RULE``."""
     scored = []
-    # Qualities every rehearsal was judged on: one recorded before a criterion was added to
-    # the rubric would otherwise win by not being judged on it.
+    # Qualities every rehearsal with a transcript was judged on: one recorded before a
+    # criterion was added to the rubric would otherwise win by not being judged on it.
     judged = [set(a.judged) for a in answers if a is not None and a.seconds is not None
               and a.analysed]  # an answer with no transcript was judged on nothing
     shared = set.intersection(*judged) if judged else set()
     for k, (sid, a) in enumerate(zip(ids, answers)):
         if a is None or a.seconds is None:
             continue
+        # An answer with no transcript can show no part and no quality: it is the best only
+        # when no answer of the question has a transcript.
         faults = int(a.outside_s > 0) + len(a.missing) + a.lacking(shared)
         # Fillers to one decimal, as shown: a difference of 0.01 a minute decides nothing.
-        scored.append(((faults, a.outside_s, round(a.fillers or 0.0, 1), k), sid))
+        scored.append(((not a.analysed, faults, a.outside_s, round(a.fillers or 0.0, 1), k),
+                       sid))
     return min(scored)[1] if scored else None
