@@ -221,3 +221,57 @@ def test_business_impact_told_after_or_around_a_score_is_met(text):
 ])
 def test_what_is_not_a_result_the_business_felt(text, verdict):
     assert impact_criterion(text, "business-impact").detail == verdict
+
+
+@pytest.mark.parametrize("text", [
+    # Money is the business's, whatever the sentence's subject: a score's gain told as what
+    # it was worth ("saved", "added", "was worth" name the cause, not the measure).
+    "The accuracy gains translated into about four hundred thousand dollars in savings on "
+    "returns.",
+    "The precision boost saved us roughly 300K a year in manual review.",
+    "Improving AUC by two points added about 1.5 million in revenue.",
+    "Accuracy went up to 95 and we saved 2 million dollars a year.",
+    "the recall jump was worth like half a million a quarter to the business",
+    # A business word in the clause wins over the score that caused it.
+    "with the higher precision the agents only had to look at about 300 cases a day "
+    "instead of 1000",
+    "Higher recall reduced fraud losses by 1.2 million.",
+    # A speaker's hedge is no plan.
+    "I would say revenue went up about three percent.",
+    "if I remember right churn dropped by about two points after launch",
+    "What I'm proudest of is we should have seen it earlier but refunds dropped by a quarter.",
+    # Changes said with "instead of", "down to", "up from", against a control.
+    "customers got their loan decisions in under a minute instead of like three days",
+    "we got the cloud bill down to about twenty K a month",
+    "conversion got to 4.1 percent, up from 3.5",
+    "the treatment group converted at 4.4 percent versus 4.1 percent for control",
+    "The F1 score improved by eleven points. As a result the ops team needed two fewer people "
+    "on the night shift.",
+])
+def test_business_impact_told_as_money_or_with_a_cause_or_a_hedge_is_met(text):
+    """Written after a second review's sentences, each once read as about the model or as
+    no result at all."""
+    assert impact_criterion(text, "business-impact").covered
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    # The problem or the goal told before the result is no claim of one.
+    ("The business asked us to reduce churn. The AUC went from 0.71 to 0.78.",
+     "results only about the model: auc"),
+    ("Chargebacks had been rising for a year. We trained a model and precision went from 0.6 "
+     "to 0.8.", "results only about the model: precision"),
+    ("Fraud is less than one percent of transactions. Recall went from 40 to 60 percent.",
+     "results only about the model: recall"),
+    ("Precision went from 60 to 80 percent. The project was more about learning how customers "
+     "behave.", "results only about the model: precision"),
+    # A score told as "up from".
+    ("so the model got to about ninety one percent accuracy on the holdout, up from like "
+     "eighty three", "results only about the model: accuracy"),
+    ("We process 2 million transactions more or less every day.", "no result told"),
+    # The figure opens the text: nothing before it, not the text's end, is read.
+    ("Five percent of the time the whole thing went down.", "no result told"),
+    ("cross validation showed a gain of about three points in R squared",
+     "results only about the model: r squared"),
+])
+def test_a_problem_a_goal_or_a_score_told_another_way_is_no_business_result(text, verdict):
+    assert impact_criterion(text, "business-impact").detail == verdict
