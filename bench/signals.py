@@ -73,12 +73,12 @@ def main() -> None:
                     print(f"  {answer.id:18} {signal.id:11} {signal.found!s:5} "
                           f"{signal.detail[:60]!r} {quotes}")
         print(f"SIGNALS, {name}: transcript only, parts located as the analysis does")
-        print(f"  {'question':10} {'criterion':11} {'found':>7} {'by its part':>12} "
+        print(f"  {'question':10} {'criterion':15} {'found':>7} {'by its part':>12} "
               f"{'first quote in its part':>24}")
         for (question, criterion), st in sorted(stats.items()):
             quoted = (f"{st['first in its part']}/{st['told and quoted']}"
                       if st["told and quoted"] else "-")
-            print(f"  {question:10} {criterion:11} {st['found']:>3}/{st['answers']:<3} "
+            print(f"  {question:10} {criterion:15} {st['found']:>3}/{st['answers']:<3} "
                   f"{st['by its part']:>12} {quoted:>24}")
         print()
 
