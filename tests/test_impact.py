@@ -8,6 +8,7 @@ the impact question, not the career walk-through). The sentences are written for
 from __future__ import annotations
 
 import pytest
+from test_signals import timed  # a word every 0.4 s
 
 from simulator.analysis.answer import AnswerInput, analyze
 from simulator.analysis.impact import impact_criterion, results
@@ -21,12 +22,6 @@ from simulator.followups.coach import next_follow_up
 RUBRIC = find_rubric("ml-engineer")
 IMPACT = judged(RUBRIC, ["business-impact"])
 assert IMPACT is not None
-
-
-def timed(text: str) -> AnswerText:
-    words = [{"word": w, "start": k * 0.4, "end": k * 0.4 + 0.3}
-             for k, w in enumerate(text.split())]
-    return AnswerText(text, words)
 
 
 def impact(text: str) -> Signal:

@@ -7,6 +7,7 @@ date after "since", a model moved to a GPU, "what was left") and where the check
 from __future__ import annotations
 
 import pytest
+from test_signals import timed  # a word every 0.4 s
 
 from simulator.analysis.answer import AnswerInput, analyze
 from simulator.analysis.moves import career_moves, moves_criterion
@@ -20,12 +21,6 @@ from simulator.followups.coach import next_follow_up
 RUBRIC = find_rubric("ml-engineer")
 CAREER = judged(RUBRIC, ["reasons"])
 assert CAREER is not None
-
-
-def timed(text: str) -> AnswerText:
-    words = [{"word": w, "start": k * 0.4, "end": k * 0.4 + 0.3}
-             for k, w in enumerate(text.split())]
-    return AnswerText(text, words)
 
 
 def reasons(text: str) -> Signal:
