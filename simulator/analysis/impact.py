@@ -42,7 +42,6 @@ changed, which is the question a panel would ask too.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -76,9 +75,8 @@ from simulator.analysis.quantities import (
     number_phrase,
     numbers,
 )
-from simulator.analysis.text import NUM_WORD, AnswerText, Evidence, Span
+from simulator.analysis.text import _BARE_NUMBER, AnswerText, Evidence, Span
 
-_NUMBER_WORD = re.compile(rf"\d+(?:[.,]\d+)*|{NUM_WORD}")
 CLAIM_REACH = 5  # a claim's change word and its business measure: at most this far apart
 BEFORE, AFTER = 12, 6  # where a figure's measure word is looked for
 
@@ -318,7 +316,7 @@ def _what_it_measures(t: AnswerText, n: NumberMention) -> tuple[str | None, str 
 
 def _one_and_a_half(t: AnswerText, k: int) -> bool:
     """ "and" inside a number ("one and a half million")."""
-    return (t.word[k] == "and" and 0 < k < t.n - 1 and bool(_NUMBER_WORD.fullmatch(
+    return (t.word[k] == "and" and 0 < k < t.n - 1 and bool(_BARE_NUMBER.fullmatch(
         t.word[k - 1])) and t.word[k + 1] in {"a", "half"})
 
 
