@@ -41,6 +41,39 @@ def test_years_and_dates_are_dates_not_results_and_not_counted_as_figures():
     assert kinds(mentions("we saved 2019 dollars a month.")["2019 dollars"]) == {"result"}
 
 
+@pytest.mark.parametrize("text, figure", [
+    ("Analysts were reviewing 2000 alerts a day before the model.", "2000"),
+    ("The team checked about 1800 a day by hand.", "1800"),
+    ("We cut manual review from 2000 cases a week to 700.", "2000"),
+    ("We route a fleet of 2000 trucks.", "2000"),
+])
+def test_a_year_like_number_that_counts_things_is_a_figure_not_a_date(text, figure):
+    """A four-digit number between 1900 and 2099 is a year only where it reads as one: a
+    plural noun or "a day" right after it makes it a count."""
+    assert not mentions(text)[figure].date
+
+
+@pytest.mark.parametrize("text", [
+    "In 2019 customers started asking for it.",
+    "After 2019 things changed for the team.",
+    "2019 was the year we moved to streaming.",
+    "The 2020 models were retrained every week.",
+    "From 2019 onwards we retrained weekly.",
+    "In 2020, teams were remote.",
+    "I moved to Berlin in March 2021 and joined the payments team.",
+])
+def test_a_year_stays_a_date_before_a_plural_word(text):
+    """Words that place a number in time, or make it a name, keep it a date, as do verbs
+    and time words after it."""
+    assert [n.date for n in numbers(text)] == [True], text
+
+
+def test_a_counted_result_with_its_baseline_passes_the_numbers_check():
+    """"from 2000 cases a week to 700" was read as the year 2000 and a bare 700."""
+    f = metrics("We cut manual review from 2000 cases a week to 700.")
+    assert f.covered and f.detail == "1 result number, 1 with a baseline"
+
+
 def test_durations_and_counts_are_not_results():
     assert kinds(mentions("after two years I moved to a fintech.")["two years"]) == {"duration"}
     assert kinds(mentions("after two days it worked.")["two days"]) == {"duration"}

@@ -77,6 +77,20 @@ UNIT = re.compile(
     r"milliseconds?|seconds?|secs?|minutes?|mins?|hours?|hrs?|dollars?|euros?|pounds?|k|"
     r"million|billion|thousand)|(days?|weeks?|months?|years?|quarters?))(?!\w)")
 YEAR = re.compile(r"(?:19|20)\d\d")
+# A year-like number that counts things is no date: "reviewing 2000 alerts a day", "from
+# 1500 stores to 900" (a plural noun right after it, or "a day"), unless a word before it
+# places it in time ("in 2019 customers asked for it", "after 2019 things changed") or
+# makes it a name ("the 2020 models", "our 2021 roadmap"; "the 2000 stores" stays a date).
+IN_TIME = frozenset({"in", "since", "until", "till", "during", "after", "before", "circa",
+                     "early", "late", "mid", "spring", "summer", "autumn", "fall", "winter",
+                     "class", "the", "our", "their", "this", "that", "last", "next"})
+# Words ending in "s" after a year that are no counted noun ("2019 was", "2020 is", "2021
+# has", "2019 as", "2019 this").
+NOT_COUNTED = frozenset({"was", "is", "has", "as", "its", "this", "thus", "us", "his",
+                         "always", "perhaps", "across", "unless", "plus", "versus", "does",
+                         "goes", "says", "gets", "makes", "takes", "comes", "means", "seems",
+                         "sees", "brings", "changes", "starts", "ends", "onwards", "years",
+                         "days", "months", "weeks"})
 
 
 @dataclass(frozen=True)
@@ -122,7 +136,8 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         measure = bool(unit and unit.group(1))
         if not measure and number == "one":
             continue
-        if not measure and YEAR.fullmatch(number):  # a date, with its month ("March 2021")
+        if not measure and YEAR.fullmatch(number) and not _counts(t, m):
+            # a date, with its month ("March 2021")
             k = t.tok_range(m.start(), m.end())[0]
             month = k > 0 and t.word[k - 1] in MONTHS and t.sent[k - 1] == t.sent[k]
             start = t.start[k - 1] if month else m.start()
@@ -179,6 +194,21 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         found.append(NumberMention(t.locate(m.start(), end), first, last, result, baseline,
                                    spec, duration, False, starting, kind))
     return found
+
+
+def _counts(t: AnswerText, m: re.Match[str]) -> bool:
+    """Whether the year-like number matched by ``m`` counts things (see ``IN_TIME``)."""
+    k = t.tok_range(m.start(), m.end())[0]
+    if t.cend[k] or k + 1 >= t.n or t.sent[k + 1] != t.sent[k]:
+        return False
+    if k > 0 and t.sent[k - 1] == t.sent[k] and (t.word[k - 1] in IN_TIME
+                                                  or t.word[k - 1] in MONTHS):
+        return False
+    after = t.word[k + 1]
+    if after in {"a", "an", "per", "every"}:  # "2000 a day"
+        return k + 2 < t.n and t.sent[k + 2] == t.sent[k] and t.word[k + 2] in PERIODS
+    return (len(after) > 3 and after.endswith("s") and not after.endswith(("ss", "us", "is"))
+            and after not in NOT_COUNTED)
 
 
 def number_phrase(t: AnswerText, n: NumberMention, until: NumberMention | None = None) -> Span:
