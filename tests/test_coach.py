@@ -317,9 +317,10 @@ def test_the_bundled_rubric_is_in_priority_order_and_well_formed():
     assert BUNDLED.id == "ml-engineer"
     assert [c.id for c in BUNDLED.criteria] == ["metrics", "ownership", "trade-offs",
                                                 "production", "reflection", "business-impact",
-                                                "reasons"]
+                                                "collaboration", "reasons"]
     assert [c.check for c in BUNDLED.criteria[:2]] == ["metrics", "ownership"]
     assert [c.id for c in BUNDLED.criteria if not c.by_default] == ["business-impact",
+                                                                     "collaboration",
                                                                      "reasons"]
     assert BUNDLED.criterion("reflection").applies_when == []
     assert BUNDLED.criterion("trade-offs").applies_when == []

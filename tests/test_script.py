@@ -58,11 +58,11 @@ def test_default_script_follows_the_seed_structure():
     # Where each of the rubric's criteria is shown: quoted from there first, and the keyword
     # checks met by those parts told for their minimum (analysis.signals).
     # The career walk-through is not judged on serving a model or on what they would change;
-    # the deep dive is judged on every default criterion and on what its results changed for
-    # the business.
+    # the deep dive is judged on every default criterion, on what its results changed for
+    # the business and on who the candidate worked with.
     assert career.judged_on == ["metrics", "ownership", "reasons"]
     assert deep.judged_on == ["metrics", "ownership", "trade-offs", "production", "reflection",
-                              "business-impact"]
+                              "business-impact", "collaboration"]
     assert {p.id: p.shows for p in deep.parts if p.shows} == {
         "ownership": ["ownership"], "serving": ["production"], "trade-offs": ["trade-offs"],
         "impact": ["metrics", "business-impact"], "lessons": ["reflection"]}

@@ -479,19 +479,20 @@ def test_a_question_is_judged_on_the_criteria_it_names():
     """A career walk-through that mentions "the modelling side" is not asked how a model was
     served: the bundled career question is judged on numbers, ownership and the reasons for
     its moves. A question that names none is judged on every criterion judged by default
-    (not on a career move's reasons, nor on what a result changed for the business)."""
+    (not on a career move's reasons, nor on what a result changed for the business, nor on
+    who the candidate worked with)."""
     from part_answers import analyze_text, corpus, timed_text
 
     from simulator.config.rubric import judged
 
     everything = judged(RUBRIC, ())
     assert everything is not None and judged(None, ["metrics"]) is None
-    opt_in = {"reasons", "business-impact"}
+    opt_in = {"reasons", "business-impact", "collaboration"}
     assert [c.id for c in everything.criteria] == [c.id for c in RUBRIC.criteria
                                                    if c.id not in opt_in]
     with_reasons = judged(RUBRIC, (), also="reasons")
     assert with_reasons is not None and [c.id for c in with_reasons.criteria] == [
-        c.id for c in RUBRIC.criteria if c.id != "business-impact"]
+        c.id for c in RUBRIC.criteria if c.id not in {"business-impact", "collaboration"}]
     only = judged(RUBRIC, ["ownership", "metrics"])
     assert only is not None and [c.id for c in only.criteria] == ["metrics", "ownership"]
     text = "I'm the most senior one on the modeling side. We built it together."

@@ -31,6 +31,7 @@ from simulator.analysis.content import (
 )
 from simulator.analysis.impact import impact_criterion
 from simulator.analysis.moves import moves_criterion
+from simulator.analysis.partners import collaboration_criterion
 from simulator.analysis.text import AnswerText, Span
 from simulator.config.rubric import Criterion, Rubric
 
@@ -153,6 +154,7 @@ CHECKS: dict[str, Callable[[AnswerText, Criterion, str, bool], Finding]] = {
     "keywords": lambda t, c, strictness, applies: keyword_criterion(t, c, applies=applies),
     "moves": lambda t, c, strictness, applies: moves_criterion(t, c.id),
     "impact": lambda t, c, strictness, applies: impact_criterion(t, c.id),
+    "collaboration": lambda t, c, strictness, applies: collaboration_criterion(t, c.id),
 }
 
 

@@ -40,6 +40,7 @@ from simulator.analysis.content import (
 from simulator.analysis.criteria import assess, said_specifically
 from simulator.analysis.impact import impact_evidence, impact_remark
 from simulator.analysis.moves import move_evidence, moves_remark
+from simulator.analysis.partners import partners
 from simulator.analysis.parts import PartTiming, Timeline
 from simulator.analysis.quantities import NumberMention, next_figure, number_phrase, numbers
 from simulator.analysis.text import AnswerText, Evidence, Span
@@ -256,6 +257,9 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
         found = move_evidence(text, finding.covered)
     elif criterion.check == "impact":
         found = impact_evidence(text, finding.covered)
+    elif criterion.check == "collaboration":  # each partner named, when some were
+        found = [text.evidence(text.readable(s, min_words=5)) for s in partners(text)] \
+            if finding.covered else []
     elif criterion.check == "ownership":
         # Their "I did ..." phrases (a "we did ..." when "we" is what they said), best first.
         subjects = DID_SUBJECTS if finding.covered else WE_SUBJECTS

@@ -90,9 +90,10 @@ class Criterion(Strict):
     # bring the analysts in from the start"; simulator.analysis.criteria).
     # "moves" finds each career move told and the reason given for it (analysis.moves);
     # "impact" whether a result is told in business terms, not only as a model's score
-    # (analysis.impact).
+    # (analysis.impact); "collaboration" whether anyone the candidate worked with is named
+    # (analysis.partners).
     check: Literal["metrics", "ownership", "reflection", "keywords", "moves",
-                   "impact"] = "keywords"
+                   "impact", "collaboration"] = "keywords"
     covered_by: list[Keyword] = []  # phrases showing the answer covers it
     applies_when: list[Keyword] = []  # assess only if one of these appears ([] = always)
     # covered_by phrases that only name the thing ("some trade-offs"): they count only with

@@ -1,0 +1,126 @@
+"""The check "working with engineering and product" (simulator.analysis.partners, the
+rubric's ``collaboration`` criterion): partners named by their group, their role or the act
+of working with them, quoted with their time; the tricky cases (the candidate's own team, a
+team's size, "designer" as an adjective, "the right department") and where the check
+applies (only questions whose judged_on names it)."""
+
+from __future__ import annotations
+
+import pytest
+from test_signals import timed  # a word every 0.4 s
+
+from simulator.analysis.answer import AnswerInput, analyze
+from simulator.analysis.partners import collaboration_criterion, partners
+from simulator.analysis.parts import parts_of
+from simulator.analysis.signals import Signal, signals
+from simulator.analysis.text import AnswerText
+from simulator.config.rubric import find_rubric, judged
+from simulator.config.script import find_script
+from simulator.followups.coach import next_follow_up
+
+RUBRIC = find_rubric("ml-engineer")
+WITH_PARTNERS = judged(RUBRIC, ["collaboration"])
+assert WITH_PARTNERS is not None
+
+
+def collaboration(text: str) -> Signal:
+    (signal,) = signals(timed(text), WITH_PARTNERS)
+    return signal
+
+
+def named(text: str) -> list[str]:
+    t = AnswerText(text)
+    return [" ".join(t.word[s.core_first:s.core_last + 1]) for s in partners(t)]
+
+
+@pytest.mark.parametrize("text, partner", [
+    ("The platform team owned the checkout hook, and I wrote the interface.",
+     "the platform team"),
+    ("The supply chain team used our forecasts every morning.", "the supply chain team"),
+    ("A woman from the trading desk knew the market inside out.", "the trading desk"),
+    ("We handed the alerts to the billing department.", "the billing department"),
+    ("A colleague owned the ad server.", "colleague"),
+    ("My manager fought the political battles.", "my manager"),
+    ("Two backend engineers looked after the search cluster.", "backend engineers"),
+    ("Another engineer built the feature store.", "another engineer"),
+    ("Our product manager decided the threshold.", "product manager"),
+    ("The product folks were sure it was the microphone.", "product folks"),
+    ("A designer wrote what the assistant says.", "a designer"),
+    ("The fraud analysts went through every decline.", "analysts"),
+    ("The moderators decided what the rules were.", "the moderators"),
+    ("I partnered with checkout on the rollout.", "partnered"),
+    ("I worked closely with the billing people on the recycled numbers.", "worked closely"),
+    ("I sat down with about forty lawyers to label clauses.", "sat down with"),
+    ("We handed it over to the operations people.", "handed it over to"),
+])
+def test_a_partner_named_by_group_role_or_act_is_found(text, partner):
+    assert partner in named(text), text
+    f = collaboration_criterion(text, "collaboration")
+    assert f.covered and f.detail.startswith("names “"), text
+
+
+@pytest.mark.parametrize("text", [
+    "We were a team of six, and our team owned fraud end to end.",
+    "I lead a small team of three engineers.",
+    "I was on the fraud team, and then I joined the search team.",
+    "I led the data team for two years.",
+    "The whole team worked on it, and my team shipped it in March.",
+    "The machine learning team trained it and the data science team tested it.",
+    "The classifier sent each letter to the right department.",
+    "People were selling fake designer bags and replica watches.",
+    "I put the scorecard the team already had up against boosted trees.",
+    "I built the scoring service myself and trained the model on two years of data.",
+    "I was an analyst at a bank, and I am a software engineer by training.",
+    "I started as a network engineer, and I'm a contractor for a bank these days.",
+    "As the manager I didn't write much code; I'm the lead data scientist now.",
+])
+def test_the_candidates_own_team_and_look_alikes_name_no_partner(text):
+    f = collaboration_criterion(text, "collaboration")
+    assert not f.covered and f.detail == "no one else named", (text, named(text))
+
+
+def test_the_signal_quotes_each_partner_with_its_time():
+    s = collaboration("I built the scoring service. The platform team owned the checkout hook, "
+                      "and I agreed the threshold with our product manager.")
+    assert s.found
+    quotes = [e.quote for e in s.evidence]
+    assert quotes[0].startswith("The platform team owned the checkout hook")
+    assert any("product manager" in q for q in quotes)
+    assert s.evidence[0].start_s == pytest.approx(2.0)  # "The" is the sixth word
+    assert s.remark is None
+
+
+def test_no_partner_gets_a_remark_with_what_is_missing_and_why():
+    s = collaboration("I built the feature pipeline, I trained the model, and I deployed it "
+                      "behind the checkout API.")
+    assert not s.found and s.evidence == ()
+    assert "who you worked with to ship it" in (s.missing or "")
+    assert "other people's systems" in s.why
+
+
+def test_the_coach_asks_who_else_a_piece_of_their_own_work_depended_on():
+    q = next_follow_up("I built the scoring service myself and deployed it behind checkout.",
+                       WITH_PARTNERS)
+    assert q.criterion == "collaboration"
+    assert '"I built the scoring service' in q.text
+    assert "engineering and product" in q.text
+
+
+def test_only_questions_that_name_it_are_judged_on_it():
+    """The open deep dive and the screen's ownership question are; a career walk-through,
+    and a question of a script that names no criteria for it, are not."""
+    assert "collaboration" not in [c.id for c in judged(RUBRIC, []).criteria]  # type: ignore[union-attr]
+    text = "I built the scoring service myself and deployed it behind checkout."
+    words = [{"word": w, "start": k * 0.4, "end": k * 0.4 + 0.3}
+             for k, w in enumerate(text.split())]
+    for script, qid, judged_here in (("ml-engineer-open", "deep-dive", True),
+                                     ("ml-engineer-open", "career", False),
+                                     ("ml-engineer-screen", "ownership", True),
+                                     ("ml-engineer-screen", "modeling", False)):
+        loaded = find_script(script)
+        question = loaded.script.question(qid)
+        assert question is not None
+        analysis = analyze(AnswerInput(text, words, [(0.0, 5.0)], 0.0, 5.0, qid),
+                           parts_of(question), judged(loaded.rubric, question.judged_on))
+        ids = [s.id for s in analysis.signals]
+        assert ("collaboration" in ids) is judged_here, (script, qid)
