@@ -35,45 +35,58 @@ from simulator.analysis.content import (
 )
 from simulator.analysis.text import AnswerText, Span
 
-# A group named by what it does: one to three words, then the group noun. Not "team of"
-# (its size), and not after the words that make it the candidate's own (below).
+# A group named by what it does: one to three words, then the group noun ("the platform
+# team", "the supply chain team's", "the billing people"). Not "team of" (its size), and not
+# with the words that make it the candidate's own or no group at all (below).
 GROUP = re.compile(
     r"(?<![\w'])(?:the|a|an|their|our|his|her|its|two|three|other|another|each|every)"
-    r"((?:\s+[a-z][\w'-]*){1,3})\s+(?:teams?|desk|department|squad|guys)(?![\w'])"
-    r"(?!\s+of\b)")
+    r"((?:\s+[a-z][\w'-]*){1,3})\s+(?:teams?|team's|teams'|desk|department|squad|guys|"
+    r"people|folks)(?![\w'])(?!\s+of\b)")
 # Words that, before the group noun, leave it the candidate's own or no partner at all
-# ("the whole team", "the right department"), or show the words are no name of a group ("the
-# scorecard the team had").
+# ("the whole team", "the right department", "the young people"), or show the words are no
+# name of a group ("the scorecard the team had").
 NOT_A_PARTNER = frozenset({
     "whole", "entire", "same", "small", "big", "new", "core", "own", "ml", "machine",
-    "learning", "science", "modelling", "modeling", "research", "my", "our", "one", "first",
-    "great", "good", "tiny", "help", "ai", "mlops", "right", "wrong", "correct", "relevant",
+    "learning", "science", "modelling", "modeling", "my", "our", "one", "first", "great",
+    "good", "tiny", "help", "ai", "mlops", "right", "wrong", "correct", "relevant", "young",
+    "old", "older", "younger", "many", "few", "most", "more", "real", "actual", "normal",
+    "ordinary", "other", "million", "thousand", "hundred", "random", "popular",
     "the", "a", "an", "and", "or", "of", "to", "with", "for", "from", "that", "this", "which",
     "who", "at", "by", "on", "in", "was", "were", "is", "had", "have", "i", "we", "they", "it"})
-# Before a group: its member, or its lead, is the candidate ("I was on the fraud team").
+# Before a group: its member, or its lead, is the candidate ("I was on the fraud team", "I
+# run the data team at a restaurant group").
 MEMBER = frozenset({"on", "in", "into", "joined", "join", "joining", "led", "lead",
                     "leading", "ran", "run", "running", "manage", "managed", "managing",
-                    "built", "build", "started", "founded", "formed", "hired", "grew"})
-# A person by their role. Engineers need a word that makes them someone else's ("two
-# backend engineers", "another engineer"), analysts the plural ("the fraud analysts"; "I was
-# an analyst" is the candidate); the people who use a model's output are named in the plural
-# after a determiner ("the moderators", "their lead").
+                    "built", "build", "started", "founded", "formed", "hired", "grew", "at",
+                    "for"})
+# People by their role, after a word that makes them someone else ("two backend engineers",
+# "another engineer", "the trial managers", "a junior scientist", "the moderators"), at most
+# one word between ("the field engineers"); the candidate's own role is told after "as" or
+# "I'm a" (``_the_candidate``), a team's size after "of" ("a team of three engineers").
+ROLES = ("engineers?|scientists?|analysts?|managers|experts|specialists|developers?|"
+         "designers?|contractors?|consultants?|vendors?|interns?|juniors?|guy|editors|coaches|"
+         "physios|chefs|teachers|caseworkers|adjusters|investigators|controllers|agronomists|"
+         "moderators|reviewers|agents|traders|planners|nurses|clinicians|doctors|lawyers|"
+         "underwriters|recruiters|dispatchers|operators|merchandisers|marketers|buyers|"
+         "annotators|labellers|labelers")
+PERSON = re.compile(
+    r"(?<![\w'])(?:the|our|their|a|an|one|another|other|some|two|three|four|a couple of|"
+    rf"a few|one other|the other|[a-z]+'s)(\s+[a-z][\w'-]*)?\s+(?:{ROLES})(?![\w'])")
+# Words between that make them no one in particular ("the right people", "the best
+# engineers").
+NOT_A_PERSON = frozenset({"right", "wrong", "same", "young", "old", "first", "whole", "real",
+                          "actual", "normal", "ordinary", "random", "best", "worst", "own",
+                          "good", "great", "of", "and", "or", "the", "a", "an", "to", "in"})
+# A person or a group by a name of its own.
 ROLE = re.compile(
     r"(?<![\w'])(?:"
-    r"colleagues?|teammates?|team mates?|co-?workers?|contractors?|stakeholders?|"
-    r"(?:a|the|our|their|one|two|ux|interaction|product) designers?|"
-    r"product (?:managers?|owners?|folks|people|side|team|teams)|pms|"
-    r"my (?:manager|boss|lead|director|tech lead|team lead)|"
-    r"(?:backend|back end|back-end|frontend|front end|front-end|platform|infra|"
-    r"infrastructure|devops|mobile|app|web|network|data|site reliability|reliability|"
-    r"another|other|two|three|four|a couple of|the other|their)\s+engineers?|"
-    r"(?:the|our|their|two|three|some|other) software engineers?|"
-    r"engineering (?:team|teams|side|folks|people)|sres|"
-    r"analysts|business (?:side|folks|people|owners?)|"
-    r"ops (?:folks|people|team)|the (?:[a-z]+ ){1,2}(?:folks|people) (?:who|that)|"
-    r"(?:the|our|their) (?:moderators|reviewers|agents|traders|planners|nurses|clinicians|"
-    r"doctors|lawyers|underwriters|recruiters|dispatchers|operators|merchandisers|marketers|"
-    r"buyers|annotators|labellers|labelers)|their (?:lead|manager|boss)|our manager"
+    r"colleagues?|teammates?|team mates?|co-?workers?|stakeholders?|"
+    r"product (?:managers?|owners?|leads?|folks|people|side|team|teams)|pms|"
+    r"my (?:manager|boss|lead|director|tech lead|team lead)|their (?:lead|manager|boss)|"
+    r"our manager|engineering (?:team|teams|side|folks|people)|sres|"
+    r"business (?:side|folks|people|owners?)|analysts|another team|other teams|"
+    r"the other team|a partner company|outsourced|(?:infrastructure|infra|platform|"
+    r"engineering|product|security|it|ops|operations|devops|sre) group"
     r")(?![\w'])")
 COUNTS = frozenset({"two", "three", "four", "a"})
 BEING = frozenset({"i'm", "am", "was", "been", "became", "become", "being"})
@@ -104,6 +117,14 @@ def _partners(t: AnswerText) -> list[Span]:
         if first > 0 and t.sent[first - 1] == t.sent[first] and t.word[first - 1] in MEMBER:
             continue
         found.append((first, last))
+    for m in PERSON.finditer(t.low):
+        if m.group(1) and m.group(1).strip() in NOT_A_PERSON:
+            continue
+        first, last = t.tok_range(m.start(), m.end())
+        if first > 0 and t.word[first - 1] in {"of", "were", "are"}:
+            continue  # "a team of three engineers", "we were three engineers": the candidate's
+        if not _the_candidate(t, first):
+            found.append((first, last))
     for pattern in (ROLE, ACT):
         for m in pattern.finditer(t.low):
             first, last = t.tok_range(m.start(), m.end())
@@ -125,10 +146,11 @@ def _the_candidate(t: AnswerText, first: int) -> bool:
     """Whether the role starting at token ``first`` is what the candidate is or was ("I
     started as a network engineer", "I'm a contractor", "I was the product owner")."""
     before = t.before(first, 2)
-    if before[-1:] == ["as"]:
-        return True
-    return len(before) == 2 and before[1] in {"a", "an", "the"} and (
-        before[0] == "as" or before[0] in BEING)
+    if t.word[first] in {"a", "an", "the"}:  # the match opens with its article
+        before = before[-1:]
+    elif before[-1:] and before[-1] in {"a", "an", "the"}:
+        before = before[:-1]
+    return bool(before) and (before[-1] == "as" or before[-1] in BEING)
 
 
 def collaboration_criterion(text: AnswerText | str, criterion_id: str) -> Finding:
