@@ -45,7 +45,10 @@ def test_years_and_dates_are_dates_not_results_and_not_counted_as_figures():
     ("Analysts were reviewing 2000 alerts a day before the model.", "2000"),
     ("The team checked about 1800 a day by hand.", "1800"),
     ("We cut manual review from 2000 cases a week to 700.", "2000"),
-    ("We route a fleet of 2000 trucks.", "2000"),
+    ("We route nearly 2000 trucks every night.", "2000"),
+    ("The queue had about 2000 open cases on a Monday.", "2000"),
+    ("We cut it down from 2000 to like 300 false positives a week.", "2000"),
+    ("We were at 2000 requests per second at peak.", "2000"),
 ])
 def test_a_year_like_number_that_counts_things_is_a_figure_not_a_date(text, figure):
     """A four-digit number between 1900 and 2099 is a year only where it reads as one: a
@@ -61,11 +64,17 @@ def test_a_year_like_number_that_counts_things_is_a_figure_not_a_date(text, figu
     "From 2019 onwards we retrained weekly.",
     "In 2020, teams were remote.",
     "I moved to Berlin in March 2021 and joined the payments team.",
+    "The data from 2019 shows strong seasonality.",
+    "Retention improved from 2019 levels.",
+    "Around 2020 teams started moving to the cloud.",
+    "By 2023 costs had doubled.",
+    "From 2019 to 2021 we retrained monthly.",
 ])
 def test_a_year_stays_a_date_before_a_plural_word(text):
     """Words that place a number in time, or make it a name, keep it a date, as do verbs
     and time words after it."""
-    assert [n.date for n in numbers(text)] == [True], text
+    years = [n for n in numbers(text) if any(w.isdigit() for w in n.evidence.quote.split())]
+    assert years and all(n.date for n in years), text
 
 
 def test_a_counted_result_with_its_baseline_passes_the_numbers_check():

@@ -55,7 +55,8 @@ SPEC = frozenset({"budget", "limit", "target", "sla", "slo", "under", "below", "
 RELATIVE = frozenset({"half", "halved", "doubled", "tripled", "twice", "third", "thirds",
                       "quarter", "quarters", "fifth", "fifths", "tenth", "tenths", "tenfold",
                       "twofold", "threefold"})
-PERIODS = frozenset({"day", "week", "month", "year", "hour", "minute", "night", "quarter",
+PERIODS = frozenset({"day", "week", "month", "year", "hour", "minute", "second", "night",
+                     "quarter",
                      "shift", "morning", "evening", "sprint", "season"})
 MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august",
                     "september", "october", "november", "december"})
@@ -77,20 +78,21 @@ UNIT = re.compile(
     r"milliseconds?|seconds?|secs?|minutes?|mins?|hours?|hrs?|dollars?|euros?|pounds?|k|"
     r"million|billion|thousand)|(days?|weeks?|months?|years?|quarters?))(?!\w)")
 YEAR = re.compile(r"(?:19|20)\d\d")
-# A year-like number that counts things is no date: "reviewing 2000 alerts a day", "from
-# 1500 stores to 900" (a plural noun right after it, or "a day"), unless a word before it
-# places it in time ("in 2019 customers asked for it", "after 2019 things changed") or
-# makes it a name ("the 2020 models", "our 2021 roadmap"; "the 2000 stores" stays a date).
-IN_TIME = frozenset({"in", "since", "until", "till", "during", "after", "before", "circa",
-                     "early", "late", "mid", "spring", "summer", "autumn", "fall", "winter",
-                     "class", "the", "our", "their", "this", "that", "last", "next"})
-# Words ending in "s" after a year that are no counted noun ("2019 was", "2020 is", "2021
-# has", "2019 as", "2019 this").
+# A year-like number that counts things is no date, where only a count reads right: a rate
+# ("reviewing 2000 alerts a day", "about 1800 a week"), an amount word before a counted noun
+# ("about 2000 stores", "nearly 1900 merchants"), or the start of a change told to a figure
+# ("from 2000 cases a week to 700"). A year before a plural noun is as often a date ("2020
+# lockdowns", "from 2019 levels", "by 2023 costs rose"), so that alone stays one.
+AMOUNT = frozenset({"about", "roughly", "nearly", "almost", "approximately", "over", "some",
+                    "maybe"})
+# Words ending in "s" after a number that are no counted noun ("2019 was", "2020 is").
 NOT_COUNTED = frozenset({"was", "is", "has", "as", "its", "this", "thus", "us", "his",
                          "always", "perhaps", "across", "unless", "plus", "versus", "does",
                          "goes", "says", "gets", "makes", "takes", "comes", "means", "seems",
-                         "sees", "brings", "changes", "starts", "ends", "onwards", "years",
-                         "days", "months", "weeks"})
+                         "sees", "shows", "brings", "changes", "starts", "ends", "onwards",
+                         "years", "days", "months", "weeks"})
+RATE = frozenset({"a", "an", "per", "every"})
+HEDGES = frozenset({"like", "about", "under", "around", "roughly", "just", "only", "maybe"})
 
 
 @dataclass(frozen=True)
@@ -197,18 +199,39 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
 
 
 def _counts(t: AnswerText, m: re.Match[str]) -> bool:
-    """Whether the year-like number matched by ``m`` counts things (see ``IN_TIME``)."""
+    """Whether the year-like number matched by ``m`` counts things (see ``AMOUNT``)."""
     k = t.tok_range(m.start(), m.end())[0]
-    if t.cend[k] or k + 1 >= t.n or t.sent[k + 1] != t.sent[k]:
+    sentence = t.sent[k]
+
+    def word(j: int) -> str:
+        return t.word[j] if 0 <= j < t.n and t.sent[j] == sentence else ""
+
+    def rate(j: int) -> bool:  # "a day", "per week"
+        return word(j) in RATE and word(j + 1) in PERIODS
+
+    if t.cend[k]:
         return False
-    if k > 0 and t.sent[k - 1] == t.sent[k] and (t.word[k - 1] in IN_TIME
-                                                  or t.word[k - 1] in MONTHS):
-        return False
-    after = t.word[k + 1]
-    if after in {"a", "an", "per", "every"}:  # "2000 a day"
-        return k + 2 < t.n and t.sent[k + 2] == t.sent[k] and t.word[k + 2] in PERIODS
-    return (len(after) > 3 and after.endswith("s") and not after.endswith(("ss", "us", "is"))
-            and after not in NOT_COUNTED)
+    counted = _plural(word(k + 1))
+    if rate(k + 1) or (counted and not t.cend[k + 1] and rate(k + 2)):
+        return True
+    if word(k - 1) in AMOUNT and (counted or _plural(word(k + 2))):  # "about 2000 open cases"
+        return True
+    # "from 2000 cases a week to 700", "from 2000 to like 300": a figure that is no year
+    # after "to" further on in its clause ("from 2019 to 2021" are years).
+    if word(k - 1) == "from":
+        j = k + 1
+        while j < t.n and t.sent[j] == sentence and not t.cend[j - 1] and j - k <= 8:
+            if t.word[j] == "to":
+                nxt = next((w for w in (word(j + 1), word(j + 2)) if w not in HEDGES), "")
+                return bool(NUMBER.fullmatch(nxt)) and not YEAR.fullmatch(nxt)
+            j += 1
+    return False
+
+
+def _plural(w: str) -> bool:
+    """A word that reads as a counted noun ("cases", not "was", "its")."""
+    return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) \
+        and w not in NOT_COUNTED
 
 
 def number_phrase(t: AnswerText, n: NumberMention, until: NumberMention | None = None) -> Span:
