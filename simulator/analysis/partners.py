@@ -3,22 +3,30 @@
 The seed's advice for making an ML engineer's scope explicit ends with how they partnered
 with engineering and product, and its structure asks to show collaboration beside
 ownership: a model reaches users through other people's systems and decisions. This module
-finds each *partner* the answer names, told as someone other than the candidate and their
-own team:
+finds each *partner* the answer names, someone other than the candidate:
 
-- a group named by what it does: "the platform team", "the supply chain team", "the
-  trading desk", "the billing department" (one to three words before the group noun). Not
-  the candidate's own: "my team", "the whole team", "a team of six", "the ML team", "I was
-  on the fraud team", "I joined the search team", "I led the data team";
-- a person by their role: "a colleague", "my manager", "two backend engineers", "the
-  product manager", "a designer", "the fraud analysts", "a contractor", "stakeholders";
-- the act of working with others: "partnered with", "worked closely with", "sat down with",
-  "agreed with", "handed it over to", "signed off".
+- a group named by what it does: "the platform team", "the supply chain team's", "the
+  trading desk", "the billing people" (one to three words before the group noun). Not the
+  candidate's own or no group at all: "my team", "the whole team", "the wider team", "a
+  team of six", "I was on the fraud team", "I joined the search team", "the two teams";
+- a person by their role after a word that makes them someone else: "a colleague", "my
+  manager", "two backend engineers", "the ops manager", "the product manager", "the
+  customer support agents", "the moderators", "a vendor". Not the candidate's own role ("I
+  started as a network engineer", "I'm, um, a data scientist", "I was the analyst and the
+  engineer"), a team's size ("a team of three engineers"), software agents ("the RL
+  agents") or "designer" before a product ("designer brands");
+- a department named on its own where it can only be people: "we looped in security",
+  "a weekly sync with marketing", "finance agreed to fund it", "Sarah from platform";
+- the act of working with someone: "partnered with", "worked closely with"; and "sat down
+  with", "agreed it with", "handed it over to" only with someone after them (a pronoun, a
+  name, a role, a group): "I sat with the data", "aligned with the business goals",
+  "handed off to production" name no one.
 
-The check is met when one partner is named, and quotes them; when none is, the remark asks
-who else the work depended on. Lenient by design, like the keyword checks: a remark that no
-one else was named is rarely wrong. Only questions whose ``judged_on`` names the criterion
-are judged on it (the deep dive); a career walk-through rightly talks about the candidate.
+The check is met when one partner is named, and quotes them; when none is, the coach asks
+who else a piece of the candidate's own work depended on. Lenient by design: a stakeholder
+named only in the problem ("the claims team was drowning") meets it. Only questions whose
+``judged_on`` names the criterion are judged on it (the open deep dive and the screen's
+ownership question); a career walk-through rightly talks about the candidate.
 """
 
 from __future__ import annotations
@@ -35,70 +43,105 @@ from simulator.analysis.content import (
 )
 from simulator.analysis.text import AnswerText, Span
 
-# A group named by what it does: one to three words, then the group noun ("the platform
-# team", "the supply chain team's", "the billing people"). Not "team of" (its size), and not
-# with the words that make it the candidate's own or no group at all (below).
+# A group named by what it does: one to three words, then the group noun. Not "team of"
+# (its size), and not with the words that make it the candidate's own or no group at all.
 GROUP = re.compile(
     r"(?<![\w'])(?:the|a|an|their|our|his|her|its|two|three|other|another|each|every)"
     r"((?:\s+[a-z][\w'-]*){1,3})\s+(?:teams?|team's|teams'|desk|department|squad|guys|"
     r"people|folks)(?![\w'])(?!\s+of\b)")
-# Words that, before the group noun, leave it the candidate's own or no partner at all
-# ("the whole team", "the right department", "the young people"), or show the words are no
-# name of a group ("the scorecard the team had").
-NOT_A_PARTNER = frozenset({
+NUMBERS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                     "dozen", "hundred", "thousand", "million", "few", "several", "many"})
+NOT_A_PARTNER = NUMBERS | frozenset({
     "whole", "entire", "same", "small", "big", "new", "core", "own", "ml", "machine",
     "learning", "science", "modelling", "modeling", "my", "our", "one", "first", "great",
     "good", "tiny", "help", "ai", "mlops", "right", "wrong", "correct", "relevant", "young",
-    "old", "older", "younger", "many", "few", "most", "more", "real", "actual", "normal",
-    "ordinary", "other", "million", "thousand", "hundred", "random", "popular",
-    "the", "a", "an", "and", "or", "of", "to", "with", "for", "from", "that", "this", "which",
-    "who", "at", "by", "on", "in", "was", "were", "is", "had", "have", "i", "we", "they", "it"})
+    "old", "older", "younger", "elderly", "vulnerable", "most", "more", "real", "actual",
+    "normal", "ordinary", "other", "random", "popular", "wider", "broader", "extended",
+    "larger", "bigger", "rest", "the", "a", "an", "and", "or", "of", "to", "with", "for",
+    "from", "that", "this", "which", "who", "at", "by", "on", "in", "was", "were", "is",
+    "had", "have", "i", "we", "they", "it"})
 # Before a group: its member, or its lead, is the candidate ("I was on the fraud team", "I
 # run the data team at a restaurant group").
 MEMBER = frozenset({"on", "in", "into", "joined", "join", "joining", "led", "lead",
                     "leading", "ran", "run", "running", "manage", "managed", "managing",
                     "built", "build", "started", "founded", "formed", "hired", "grew", "at",
                     "for"})
-# People by their role, after a word that makes them someone else ("two backend engineers",
-# "another engineer", "the trial managers", "a junior scientist", "the moderators"), at most
-# one word between ("the field engineers"); the candidate's own role is told after "as" or
-# "I'm a" (``_the_candidate``), a team's size after "of" ("a team of three engineers").
-ROLES = ("engineers?|scientists?|analysts?|managers|experts|specialists|developers?|"
-         "designers?|contractors?|consultants?|vendors?|interns?|juniors?|guy|editors|coaches|"
-         "physios|chefs|teachers|caseworkers|adjusters|investigators|controllers|agronomists|"
-         "moderators|reviewers|agents|traders|planners|nurses|clinicians|doctors|lawyers|"
-         "underwriters|recruiters|dispatchers|operators|merchandisers|marketers|buyers|"
-         "annotators|labellers|labelers")
+
+# People by their role, after a word that makes them someone else, with at most two words
+# between ("the field engineers", "the customer support agents"). Singular managers,
+# officers, devs and reps need such a word ("the ops manager", not "if a manager wanted").
+PLURAL_ROLES = ("engineers|scientists|analysts|managers|experts|specialists|developers|"
+                "designers|contractors|consultants|vendors|interns|juniors|devs|reps|staff|"
+                "editors|coaches|physios|chefs|teachers|caseworkers|adjusters|investigators|"
+                "controllers|agronomists|moderators|reviewers|agents|traders|planners|nurses|"
+                "clinicians|doctors|lawyers|underwriters|recruiters|dispatchers|operators|"
+                "merchandisers|marketers|buyers|annotators|labellers|labelers|pickers|drivers|"
+                "officers|sres|pms")
+SINGULAR_ROLES = ("engineer|scientist|analyst|developer|designer|contractor|consultant|"
+                  "vendor|intern|junior|guy|pm|sre|manager|officer|dev|rep")
+QUALIFIED_ONLY = frozenset({"manager", "officer", "dev", "rep"})
 PERSON = re.compile(
     r"(?<![\w'])(?:the|our|their|a|an|one|another|other|some|two|three|four|a couple of|"
-    rf"a few|one other|the other|[a-z]+'s)(\s+[a-z][\w'-]*)?\s+(?:{ROLES})(?![\w'])")
+    r"a few|one other|the other|(?!(?:that|there|it|what|here|who|he|she|let|where|how)'s)"
+    r"[a-z]+'s)((?:\s+(?!(?:the|a|an|our|their|and|or|of|to|in)\b)[a-z][\w'-]*){0,2})\s+"
+    rf"({PLURAL_ROLES}|{SINGULAR_ROLES})(?![\w'-])")
 # Words between that make them no one in particular ("the right people", "the best
 # engineers").
 NOT_A_PERSON = frozenset({"right", "wrong", "same", "young", "old", "first", "whole", "real",
                           "actual", "normal", "ordinary", "random", "best", "worst", "own",
-                          "good", "great", "of", "and", "or", "the", "a", "an", "to", "in"})
+                          "good", "great", "of", "and", "or", "the", "a", "an", "to", "in",
+                          "only", "main", "lead", "sole", "single", "ml", "machine", "learning",
+                          "rl", "ai", "llm", "software", "autonomous", "planner", "retriever"})
+# Agents are people only as a job ("the call centre agents", not "the RL agents").
+HUMAN_AGENTS = frozenset({"support", "call", "centre", "center", "sales", "claims", "service",
+                          "field", "customer", "travel", "insurance", "human", "contact",
+                          "booking", "letting", "estate"})
+# "designer bags": a kind of product, not a person.
+DESIGNER_GOODS = frozenset({"bags", "brands", "clothes", "goods", "handbags", "labels",
+                            "items", "products", "fashion", "shoes", "watches", "jeans"})
 # A person or a group by a name of its own.
 ROLE = re.compile(
     r"(?<![\w'])(?:"
     r"colleagues?|teammates?|team mates?|co-?workers?|stakeholders?|"
-    r"product (?:managers?|owners?|leads?|folks|people|side|team|teams)|pms|"
+    r"product (?:managers?|owners?|leads?|folks|people|side|team|teams)|"
     r"my (?:manager|boss|lead|director|tech lead|team lead)|their (?:lead|manager|boss)|"
-    r"our manager|engineering (?:team|teams|side|folks|people)|sres|"
-    r"business (?:side|folks|people|owners?)|analysts|another team|other teams|"
-    r"the other team|a partner company|outsourced|(?:infrastructure|infra|platform|"
-    r"engineering|product|security|it|ops|operations|devops|sre) group"
+    r"our manager|engineering (?:team|teams|side|folks|people)|business (?:side|folks|people)|"
+    r"another team|other teams|the other team|a partner company|outsourced|"
+    r"head of \w+|(?:the )?(?:cfo|cto|ceo|coo|cpo)|"
+    r"(?:infrastructure|infra|platform|engineering|product|security|it|ops|operations|devops|"
+    r"sre) group"
     r")(?![\w'])")
-COUNTS = frozenset({"two", "three", "four", "a"})
-BEING = frozenset({"i'm", "am", "was", "been", "became", "become", "being"})
-# The act of working with others.
+# A department named on its own: people only where a word of working with them comes before
+# it ("with marketing", "looped in security", "ran it by legal") and nothing follows that
+# makes it a thing ("with sales data"), or as the one who agreed, owned or decided.
+DEPARTMENTS = ("legal|security|compliance|marketing|finance|procurement|hr|sales|support|"
+               "product|engineering|design|platform|ops|operations|infra|risk|leadership|"
+               "management|data eng|data engineering|the business|customer support|"
+               "customer service")
+DEPARTMENT = re.compile(
+    rf"(?<![\w'])(?:(?:with|from|by|looped in|involved|brought in|convinced|asked|told) "
+    rf"(?:{DEPARTMENTS})(?=\s*(?:[,.;:!?]|$| (?:on|about|to|and|early|before|who|because|"
+    rf"for|so|when|too|as well)\b))|(?:^|(?<=[.,;] ))(?:{DEPARTMENTS}) (?:agreed|signed|owned|"
+    rf"approved|decided|reviewed|wanted|asked|insisted|pushed|built|ran|handled|said))")
+# The act of working with someone. These say it whatever follows ("partnered with
+# checkout"); the weaker ones (``ACT``) only with someone after them (``_with_someone``).
+CLOSE_WORK = re.compile(
+    r"(?<![\w'])(?:partnered with|partnering with|in partnership with|"
+    r"work(?:ed|ing)? closely with|work(?:ed|ing)? hand in hand with|cross-functional|"
+    r"cross functional)(?![\w'])")
 ACT = re.compile(
     r"(?<![\w'])(?:"
-    r"partnered|partnering|in partnership|work(?:ed|ing)? closely|"
-    r"paired with|pairing with|sat(?: down)? with|sit(?: down)? with|"
-    r"agreed (?:it |them |this |that )?with|agreeing (?:on )?(?:it |them )?with|"
-    r"aligned with|signed off|sign-off|cross-functional|cross functional|"
-    r"handed (?:it |them |that |this )?(?:over|off) to|hand(?:ed)?-?off"
+    r"paired with|pairing with|sat(?: down)? with|"
+    r"sit(?: down)? with|agreed (?:it |them |this |that )?with|aligned with|"
+    r"handed (?:it |them |that |this )?(?:over|off) to|synced with|met weekly with"
     r")(?![\w'])")
+PRONOUNS = frozenset({"them", "him", "her", "they", "each", "both"})
+GROUP_NOUNS = frozenset({"team", "teams", "desk", "department", "people", "folks", "squad"})
+ROLE_WORD = re.compile(rf"(?:{PLURAL_ROLES}|{SINGULAR_ROLES})")
+FILLERS = frozenset({"um", "uh", "er", "erm", "like", "you", "know", "basically", "kind",
+                     "sort", "of", "actually", "really", "just", "also"})
+ARTICLES = frozenset({"a", "an", "the"})
+BEING = frozenset({"i'm", "am", "was", "been", "became", "become", "being"})
 
 
 def partners(text: AnswerText | str) -> list[Span]:
@@ -108,30 +151,17 @@ def partners(text: AnswerText | str) -> list[Span]:
 
 
 def _partners(t: AnswerText) -> list[Span]:
-    found: list[tuple[int, int]] = []
-    for m in GROUP.finditer(t.low):
-        words = m.group(1).split()
-        if any(w in NOT_A_PARTNER for w in words):
-            continue
+    found = _groups(t) + _people(t)
+    for m in ROLE.finditer(t.low):
         first, last = t.tok_range(m.start(), m.end())
-        if first > 0 and t.sent[first - 1] == t.sent[first] and t.word[first - 1] in MEMBER:
-            continue
-        found.append((first, last))
-    for m in PERSON.finditer(t.low):
-        if m.group(1) and m.group(1).strip() in NOT_A_PERSON:
-            continue
-        first, last = t.tok_range(m.start(), m.end())
-        if first > 0 and t.word[first - 1] in {"of", "were", "are"}:
-            continue  # "a team of three engineers", "we were three engineers": the candidate's
         if not _the_candidate(t, first):
             found.append((first, last))
-    for pattern in (ROLE, ACT):
+    for pattern in (DEPARTMENT, CLOSE_WORK):
         for m in pattern.finditer(t.low):
-            first, last = t.tok_range(m.start(), m.end())
-            if first > 0 and t.word[first - 1] == "of" and t.word[first] in COUNTS:
-                continue  # "a team of three engineers": the candidate's team's size
-            if _the_candidate(t, first):
-                continue
+            found.append(t.tok_range(m.start(), m.end()))
+    for m in ACT.finditer(t.low):
+        first, last = t.tok_range(m.start(), m.end())
+        if _with_someone(t, last):
             found.append((first, last))
     spans: list[Span] = []
     for first, last in sorted(found):
@@ -142,15 +172,79 @@ def _partners(t: AnswerText) -> list[Span]:
     return spans
 
 
+def _groups(t: AnswerText) -> list[tuple[int, int]]:
+    found = []
+    for m in GROUP.finditer(t.low):
+        if any(w in NOT_A_PARTNER for w in m.group(1).split()):
+            continue
+        first, last = t.tok_range(m.start(), m.end())
+        if first > 0 and t.sent[first - 1] == t.sent[first] and t.word[first - 1] in MEMBER:
+            continue
+        found.append((first, last))
+    return found
+
+
+def _people(t: AnswerText) -> list[tuple[int, int]]:
+    found = []
+    candidate_until = -1  # the last token of a role that was the candidate's
+    for m in PERSON.finditer(t.low):
+        between, role = m.group(1).split(), m.group(2)
+        first, last = t.tok_range(m.start(), m.end())
+        before = first - 1 if first > 0 and t.sent[first - 1] == t.sent[first] else -1
+        if _the_candidate(t, first) or _listed_after(t, candidate_until, first):
+            candidate_until = last
+            continue
+        if (any(w in NOT_A_PERSON for w in between)
+                or (role in QUALIFIED_ONLY and not between)
+                or (role == "agents" and not HUMAN_AGENTS.intersection(between))
+                or (role.startswith("designer") and last + 1 < t.n
+                    and t.word[last + 1] in DESIGNER_GOODS)
+                or (before >= 0 and t.word[before] in {"of", "were", "are"})):
+            continue  # "a team of three engineers", "we were three engineers"
+        found.append((first, last))
+    return found
+
+
+def _skip_back(t: AnswerText, k: int, skipped: frozenset[str]) -> int:
+    """The token before ``k`` in its sentence that is not one of ``skipped`` (-1: none)."""
+    j = k - 1
+    while j >= 0 and t.sent[j] == t.sent[k] and t.word[j] in skipped:
+        j -= 1
+    return j if j >= 0 and t.sent[j] == t.sent[k] else -1
+
+
 def _the_candidate(t: AnswerText, first: int) -> bool:
     """Whether the role starting at token ``first`` is what the candidate is or was ("I
-    started as a network engineer", "I'm a contractor", "I was the product owner")."""
-    before = t.before(first, 2)
-    if t.word[first] in {"a", "an", "the"}:  # the match opens with its article
-        before = before[-1:]
-    elif before[-1:] and before[-1] in {"a", "an", "the"}:
-        before = before[:-1]
-    return bool(before) and (before[-1] == "as" or before[-1] in BEING)
+    started as a network engineer", "I'm, um, a contractor", "I was the product owner"),
+    fillers and the role's article skipped."""
+    j = _skip_back(t, first if t.word[first] not in ARTICLES else first + 1,
+                   FILLERS | ARTICLES)
+    return j >= 0 and (t.word[j] == "as" or t.word[j] in BEING)
+
+
+def _listed_after(t: AnswerText, candidate_until: int, first: int) -> bool:
+    """A role listed right after one that was the candidate's ("I was the data engineer,
+    the ML engineer, the MLOps guy")."""
+    if candidate_until < 0 or first <= candidate_until:
+        return False
+    gap = [t.word[k] for k in range(candidate_until + 1, first)]
+    return len(gap) <= 3 and all(w in FILLERS | {"and", "or"} for w in gap) \
+        and t.sent[candidate_until] == t.sent[first]
+
+
+def _with_someone(t: AnswerText, last: int) -> bool:
+    """Whether someone is named within four words after an act of working with them: a
+    pronoun, a name (a capitalised word inside the sentence), a role or a group noun."""
+    for k in range(last + 1, min(last + 5, t.n)):
+        if t.sent[k] != t.sent[last]:
+            return False
+        said = t.text[t.start[k]:t.end[k]].strip("\"'“”‘’()[].,;:!?…-—–*")
+        if (t.word[k] in PRONOUNS or t.word[k] in GROUP_NOUNS or ROLE_WORD.fullmatch(t.word[k])
+                or (said[:1].isupper() and t.word[k] not in {"i", "i'm", "i've", "i'd"})):
+            return True
+        if t.cend[k]:
+            return False
+    return False
 
 
 def collaboration_criterion(text: AnswerText | str, criterion_id: str) -> Finding:
