@@ -150,3 +150,15 @@ def test_only_questions_that_name_it_are_judged_on_it():
                            parts_of(question), judged(loaded.rubric, question.judged_on))
         ids = [s.id for s in analysis.signals]
         assert ("collaboration" in ids) is judged_here, (script, qid)
+
+
+@pytest.mark.parametrize("text, names", [
+    ("The retention team called people who scored high.", ["the retention team"]),
+    ("It cut the share that investigators opened by half.", []),
+    ("The head of product signed it off.", ["head of product"]),
+    ("The map the planners use is rebuilt every night.", ["the planners"]),
+])
+def test_a_partner_is_named_by_its_own_words(text, names):
+    """The name a signal shows is the group or the role as said, not the words around it:
+    a group ends at its first group noun, and no role spans a clause word ("that")."""
+    assert named(text) == names

@@ -47,7 +47,7 @@ from simulator.analysis.text import AnswerText, Span
 # (its size), and not with the words that make it the candidate's own or no group at all.
 GROUP = re.compile(
     r"(?<![\w'])(?:the|a|an|their|our|his|her|its|two|three|other|another|each|every)"
-    r"((?:\s+[a-z][\w'-]*){1,3})\s+(?:teams?|team's|teams'|desk|department|squad|guys|"
+    r"((?:\s+[a-z][\w'-]*){1,3}?)\s+(?:teams?|team's|teams'|desk|department|squad|guys|"
     r"people|folks)(?![\w'])(?!\s+of\b)")
 NUMBERS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                      "dozen", "hundred", "thousand", "million", "few", "several", "many"})
@@ -83,7 +83,8 @@ QUALIFIED_ONLY = frozenset({"manager", "officer", "dev", "rep"})
 PERSON = re.compile(
     r"(?<![\w'])(?:the|our|their|a|an|one|another|other|some|two|three|four|a couple of|"
     r"a few|one other|the other|(?!(?:that|there|it|what|here|who|he|she|let|where|how)'s)"
-    r"[a-z]+'s)((?:\s+(?!(?:the|a|an|our|their|and|or|of|to|in)\b)[a-z][\w'-]*){0,2})\s+"
+    r"[a-z]+'s)((?:\s+(?!(?:the|a|an|our|their|and|or|of|to|in|that|which|who|this|these|"
+    r"those|is|was|were|are)\b)[a-z][\w'-]*){0,2})\s+"
     rf"({PLURAL_ROLES}|{SINGULAR_ROLES})(?![\w'-])")
 # Words between that make them no one in particular ("the right people", "the best
 # engineers").
@@ -107,7 +108,7 @@ ROLE = re.compile(
     r"my (?:manager|boss|lead|director|tech lead|team lead)|their (?:lead|manager|boss)|"
     r"our manager|engineering (?:team|teams|side|folks|people)|business (?:side|folks|people)|"
     r"another team|other teams|the other team|a partner company|outsourced|"
-    r"head of \w+|(?:the )?(?:cfo|cto|ceo|coo|cpo)|"
+    r"head of (?!(?:the|a|an|my|our)\b)\w+|(?:the )?(?:cfo|cto|ceo|coo|cpo)|"
     r"(?:infrastructure|infra|platform|engineering|product|security|it|ops|operations|devops|"
     r"sre) group"
     r")(?![\w'])")
