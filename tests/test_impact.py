@@ -8,15 +8,12 @@ the impact question, not the career walk-through). The sentences are written for
 from __future__ import annotations
 
 import pytest
-from test_signals import timed  # a word every 0.4 s
+from test_signals import analyzed_as, timed  # a word every 0.4 s
 
-from simulator.analysis.answer import AnswerInput, analyze
 from simulator.analysis.impact import impact_criterion, results
-from simulator.analysis.parts import parts_of
 from simulator.analysis.signals import Signal, signals
 from simulator.analysis.text import AnswerText
 from simulator.config.rubric import find_rubric, judged
-from simulator.config.script import find_script
 from simulator.followups.coach import next_follow_up
 
 RUBRIC = find_rubric("ml-engineer")
@@ -124,17 +121,11 @@ def test_where_it_is_judged():
     script that names no criteria."""
     assert "business-impact" not in [c.id for c in judged(RUBRIC, []).criteria]  # type: ignore[union-attr]
     text = "My model's accuracy went from eighty to ninety percent."
-    words = [{"word": w, "start": k * 0.4, "end": k * 0.4 + 0.3}
-             for k, w in enumerate(text.split())]
     for script_id, qid, judged_here in (("ml-engineer-open", "deep-dive", True),
                                         ("ml-engineer-open", "career", False),
                                         ("ml-engineer-screen", "impact", True),
                                         ("ml-engineer-screen", "modeling", False)):
-        loaded = find_script(script_id)
-        question = loaded.script.question(qid)
-        assert question is not None
-        analysis = analyze(AnswerInput(text, words, [(0.0, 4.0)], 0.0, 4.0, qid),
-                           parts_of(question), judged(loaded.rubric, question.judged_on))
+        analysis = analyzed_as(script_id, qid, text)
         assert ("business-impact" in [s.id for s in analysis.signals]) is judged_here, qid
         if judged_here:
             assert ("What it changed for the business: “My model's accuracy went from eighty "

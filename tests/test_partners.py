@@ -7,15 +7,12 @@ applies (only questions whose judged_on names it)."""
 from __future__ import annotations
 
 import pytest
-from test_signals import timed  # a word every 0.4 s
+from test_signals import analyzed_as, timed  # a word every 0.4 s
 
-from simulator.analysis.answer import AnswerInput, analyze
 from simulator.analysis.partners import collaboration_criterion, partners
-from simulator.analysis.parts import parts_of
 from simulator.analysis.signals import Signal, signals
 from simulator.analysis.text import AnswerText
 from simulator.config.rubric import find_rubric, judged
-from simulator.config.script import find_script
 from simulator.followups.coach import next_follow_up
 
 RUBRIC = find_rubric("ml-engineer")
@@ -137,18 +134,11 @@ def test_only_questions_that_name_it_are_judged_on_it():
     and a question of a script that names no criteria for it, are not."""
     assert "collaboration" not in [c.id for c in judged(RUBRIC, []).criteria]  # type: ignore[union-attr]
     text = "I built the scoring service myself and deployed it behind checkout."
-    words = [{"word": w, "start": k * 0.4, "end": k * 0.4 + 0.3}
-             for k, w in enumerate(text.split())]
     for script, qid, judged_here in (("ml-engineer-open", "deep-dive", True),
                                      ("ml-engineer-open", "career", False),
                                      ("ml-engineer-screen", "ownership", True),
                                      ("ml-engineer-screen", "modeling", False)):
-        loaded = find_script(script)
-        question = loaded.script.question(qid)
-        assert question is not None
-        analysis = analyze(AnswerInput(text, words, [(0.0, 5.0)], 0.0, 5.0, qid),
-                           parts_of(question), judged(loaded.rubric, question.judged_on))
-        ids = [s.id for s in analysis.signals]
+        ids = [s.id for s in analyzed_as(script, qid, text).signals]
         assert ("collaboration" in ids) is judged_here, (script, qid)
 
 

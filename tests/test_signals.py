@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.analysis.parts import PartTiming, Timeline, Unit
+from simulator.analysis.answer import AnswerAnalysis, AnswerInput, analyze
+from simulator.analysis.parts import PartTiming, Timeline, Unit, parts_of
 from simulator.analysis.signals import Signal, signals
 from simulator.analysis.text import AnswerText
-from simulator.config.rubric import find_rubric
+from simulator.config.rubric import find_rubric, judged
+from simulator.config.script import find_script
 
 RUBRIC = find_rubric("ml-engineer")
 
@@ -20,6 +22,19 @@ def timed(text: str, seconds_per_word: float = 0.4) -> AnswerText:
     words = [{"word": w, "start": k * seconds_per_word, "end": (k + 0.8) * seconds_per_word}
              for k, w in enumerate(text.split())]
     return AnswerText(text, words)
+
+
+def analyzed_as(script_id: str, question_id: str, text: str) -> AnswerAnalysis:
+    """The text analysed as an answer to one bundled question (a word every 0.4 s), judged on
+    what that question is judged on."""
+    loaded = find_script(script_id)
+    question = loaded.script.question(question_id)
+    assert question is not None
+    words = [{"word": w, "start": k * 0.4, "end": k * 0.4 + 0.3}
+             for k, w in enumerate(text.split())]
+    end = len(words) * 0.4
+    return analyze(AnswerInput(text, words, [(0.0, end)], 0.0, end, question_id),
+                   parts_of(question), judged(loaded.rubric, question.judged_on))
 
 
 def by_id(text: str, timeline: Timeline | None = None) -> dict[str, Signal]:
