@@ -47,7 +47,7 @@ from simulator.analysis.text import AnswerText, Span
 # (its size), and not with the words that make it the candidate's own or no group at all.
 GROUP = re.compile(
     r"(?<![\w'])(?:the|a|an|their|our|his|her|its|two|three|other|another|each|every)"
-    r"((?:\s+[a-z][\w'-]*){1,3}?)\s+(?:teams?|team's|teams'|desk|department|squad|guys|"
+    r"((?:\s+[a-z][\w'-]*){1,3}?)\s+(?:teams?|team's|teams'|desk|department|squad|group|guys|"
     r"people|folks)(?![\w'])(?!\s+of\b)")
 NUMBERS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                      "dozen", "hundred", "thousand", "million", "few", "several", "many"})
@@ -57,15 +57,16 @@ NOT_A_PARTNER = NUMBERS | frozenset({
     "good", "tiny", "help", "ai", "mlops", "right", "wrong", "correct", "relevant", "young",
     "old", "older", "younger", "elderly", "vulnerable", "most", "more", "real", "actual",
     "normal", "ordinary", "other", "random", "popular", "wider", "broader", "extended",
-    "larger", "bigger", "rest", "the", "a", "an", "and", "or", "of", "to", "with", "for",
+    "larger", "bigger", "rest", "holdout", "control", "treatment", "test", "experiment",
+    "experimental", "age", "peer", "the", "a", "an", "and", "or", "of", "to", "with", "for",
     "from", "that", "this", "which", "who", "at", "by", "on", "in", "was", "were", "is",
     "had", "have", "i", "we", "they", "it"})
 # Before a group: its member, or its lead, is the candidate ("I was on the fraud team", "I
-# run the data team at a restaurant group").
+# run the data team at a restaurant group", "before the restaurant group I was ...").
 MEMBER = frozenset({"on", "in", "into", "joined", "join", "joining", "led", "lead",
                     "leading", "ran", "run", "running", "manage", "managed", "managing",
                     "built", "build", "started", "founded", "formed", "hired", "grew", "at",
-                    "for"})
+                    "for", "before", "after", "left", "leaving", "quit"})
 
 # People by their role, after a word that makes them someone else, with at most two words
 # between ("the field engineers", "the customer support agents"). Singular managers,
@@ -76,9 +77,13 @@ PLURAL_ROLES = ("engineers|scientists|analysts|managers|experts|specialists|deve
                 "controllers|agronomists|moderators|reviewers|agents|traders|planners|nurses|"
                 "clinicians|doctors|lawyers|underwriters|recruiters|dispatchers|operators|"
                 "merchandisers|marketers|buyers|annotators|labellers|labelers|pickers|drivers|"
-                "officers|sres|pms")
+                "officers|sres|pms|supervisors|dbas|"
+                # other occupations by their ending, not a list or a population
+                "(?!(?:art|tour|motor|cycl|terror|extrem)ists)[a-z]{3,}(?<!l)ists|"
+                "(?!(?:med|gauss|hess|jacob|bayes|laplac|pedestr|civil|guard)ians)"
+                "[a-z]{3,}ians")
 SINGULAR_ROLES = ("engineer|scientist|analyst|developer|designer|contractor|consultant|"
-                  "vendor|intern|junior|guy|pm|sre|manager|officer|dev|rep")
+                  "vendor|intern|junior|guy|pm|sre|dba|manager|officer|dev|rep|supervisor")
 QUALIFIED_ONLY = frozenset({"manager", "officer", "dev", "rep"})
 PERSON = re.compile(
     r"(?<![\w'])(?:the|our|their|a|an|one|another|other|some|two|three|four|a couple of|"
@@ -108,7 +113,9 @@ ROLE = re.compile(
     r"my (?:manager|boss|lead|director|tech lead|team lead)|their (?:lead|manager|boss)|"
     r"our manager|engineering (?:team|teams|side|folks|people)|business (?:side|folks|people)|"
     r"another team|other teams|the other team|a partner company|outsourced|"
-    r"head of (?!(?:the|a|an|my|our)\b)\w+|(?:the )?(?:cfo|cto|ceo|coo|cpo)|"
+    r"(?:head|vp|svp|director) of (?!(?:the|a|an|my|our)\b)\w+|(?:the )?(?:cfo|cto|ceo|coo|cpo)|"
+    r"(?:the|a) team (?:that|who) (?:owned|owns|ran|runs|built|maintained|maintains|managed|"
+    r"manages|handled|handles|looked after|looks after)|"
     r"(?:infrastructure|infra|platform|engineering|product|security|it|ops|operations|devops|"
     r"sre) group"
     r")(?![\w'])")
@@ -120,7 +127,7 @@ DEPARTMENTS = ("legal|security|compliance|marketing|finance|procurement|hr|sales
                "management|data eng|data engineering|the business|customer support|"
                "customer service")
 DEPARTMENT = re.compile(
-    rf"(?<![\w'])(?:(?:with|from|by|looped in|involved|brought in|convinced|asked|told) "
+    rf"(?<![\w'])(?:(?:with|from|by|through|looped in|involved|brought in|convinced|asked|told) "
     rf"(?:{DEPARTMENTS})(?=\s*(?:[,.;:!?]|$| (?:on|about|to|and|early|before|who|because|"
     rf"for|so|when|too|as well)\b))|(?:^|(?<=[.,;] ))(?:{DEPARTMENTS}) (?:agreed|signed|owned|"
     rf"approved|decided|reviewed|wanted|asked|insisted|pushed|built|ran|handled|said))")
@@ -129,12 +136,14 @@ DEPARTMENT = re.compile(
 CLOSE_WORK = re.compile(
     r"(?<![\w'])(?:partnered with|partnering with|in partnership with|"
     r"work(?:ed|ing)? closely with|work(?:ed|ing)? hand in hand with|cross-functional|"
-    r"cross functional)(?![\w'])")
+    r"cross functional|collaborat(?:ed|ing|e) with|team(?:ed)? up with)(?![\w'])")
 ACT = re.compile(
     r"(?<![\w'])(?:"
     r"paired with|pairing with|sat(?: down)? with|"
     r"sit(?: down)? with|agreed (?:it |them |this |that )?with|aligned with|"
-    r"handed (?:it |them |that |this )?(?:over|off) to|synced with|met weekly with"
+    r"handed (?:it |them |that |this )?(?:over|off) to|synced with|met weekly with|"
+    r"work(?:ed|ing|s)? with|reached out to|presented (?:it |this |that |the results )?to|"
+    r"shadowed|went through|go through"
     r")(?![\w'])")
 PRONOUNS = frozenset({"them", "him", "her", "they", "each", "both"})
 GROUP_NOUNS = frozenset({"team", "teams", "desk", "department", "people", "folks", "squad"})
@@ -202,8 +211,22 @@ def _people(t: AnswerText) -> list[tuple[int, int]]:
                     and t.word[last + 1] in DESIGNER_GOODS)
                 or (before >= 0 and t.word[before] in {"of", "were", "are"})):
             continue  # "a team of three engineers", "we were three engineers"
+        if _make_up(t, first):
+            continue
         found.append((first, last))
     return found
+
+
+def _make_up(t: AnswerText, first: int) -> bool:
+    """Whether the role at ``first`` is told as what the candidate's own team was made of,
+    up to ten words after "a team of" or "we were" / "there were" and a number in its
+    sentence ("we were a team of six, um, four MLEs and two data scientists", "there were
+    three of us, two engineers and me")."""
+    said = [t.word[k] for k in range(max(first - 10, 0), first) if t.sent[k] == t.sent[first]]
+    said.append("")
+    return any((a == "team" and b == "of")
+               or (a in {"we", "there"} and b in {"were", "are"} and (c in NUMBERS or c.isdigit()))
+               for a, b, c in zip(said, said[1:], said[2:]))
 
 
 def _skip_back(t: AnswerText, k: int, skipped: frozenset[str]) -> int:
