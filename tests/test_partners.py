@@ -106,6 +106,7 @@ def test_a_partner_named_by_group_role_or_act_is_found(text, partner):
     "We were a team of six, um, four MLEs and two data scientists.",
     "I worked with the raw logs and went through the playlists the artists uploaded.",
     "We compared the treatment group with the holdout group for a month.",
+    "I worked with Spark on the cluster, and then worked with PyTorch and AWS for serving.",
 ])
 def test_the_candidates_own_team_and_look_alikes_name_no_partner(text):
     f = collaboration_criterion(text, "collaboration")

@@ -146,6 +146,16 @@ ACT = re.compile(
     r"shadowed|went through|go through"
     r")(?![\w'])")
 PRONOUNS = frozenset({"them", "him", "her", "they", "each", "both"})
+# Tools said after "worked with" in title case, which a name rule would take for a person.
+TOOLS = frozenset({
+    "python", "spark", "kubernetes", "airflow", "kafka", "docker", "snowflake", "databricks",
+    "redis", "postgres", "flink", "hadoop", "pandas", "numpy", "triton", "lambda", "azure",
+    "vertex", "looker", "tableau", "excel", "jira", "slack", "grafana", "prometheus",
+    "datadog", "sagemaker", "bigquery", "terraform", "jenkins", "github", "gitlab", "java",
+    "scala", "rust", "go", "keras", "jax", "onnx", "dask", "ray", "beam", "dbt", "mlflow",
+    "kubeflow", "elasticsearch", "cassandra", "mongo", "mongodb", "mysql", "oracle",
+    "salesforce", "shopify", "stripe", "google", "amazon", "microsoft", "openai", "whisper",
+    "bert", "llama", "gemini", "claude", "transformers", "hugging", "cloud", "linux"})
 GROUP_NOUNS = frozenset({"team", "teams", "desk", "department", "people", "folks", "squad"})
 ROLE_WORD = re.compile(rf"(?:{PLURAL_ROLES}|{SINGULAR_ROLES})")
 FILLERS = frozenset({"um", "uh", "er", "erm", "like", "you", "know", "basically", "kind",
@@ -258,17 +268,25 @@ def _listed_after(t: AnswerText, candidate_until: int, first: int) -> bool:
 
 def _with_someone(t: AnswerText, last: int) -> bool:
     """Whether someone is named within four words after an act of working with them: a
-    pronoun, a name (a capitalised word inside the sentence), a role or a group noun."""
+    pronoun, a role, a group noun or a person's name (``_a_name``)."""
     for k in range(last + 1, min(last + 5, t.n)):
         if t.sent[k] != t.sent[last]:
             return False
-        said = t.text[t.start[k]:t.end[k]].strip("\"'“”‘’()[].,;:!?…-—–*")
         if (t.word[k] in PRONOUNS or t.word[k] in GROUP_NOUNS or ROLE_WORD.fullmatch(t.word[k])
-                or (said[:1].isupper() and t.word[k] not in {"i", "i'm", "i've", "i'd"})):
+                or _a_name(t, k)):
             return True
         if t.cend[k]:
             return False
     return False
+
+
+def _a_name(t: AnswerText, k: int) -> bool:
+    """A person's name at token k: a word in title case ("Sarah", "Priya"), not "I", not a
+    tool's name ("worked with Spark", "with PyTorch", "with AWS": capitals inside, all
+    capitals, or a common tool written in title case)."""
+    said = t.text[t.start[k]:t.end[k]].strip("\"'“”‘’()[].,;:!?…-—–*")
+    return (len(said) > 1 and said[0].isupper() and said[1:].isalpha() and said[1:].islower()
+            and t.word[k] not in {"i", "i'm", "i've", "i'd"} and t.word[k] not in TOOLS)
 
 
 def collaboration_criterion(text: AnswerText | str, criterion_id: str) -> Finding:
