@@ -204,6 +204,12 @@ def test_business_impact_told_after_or_around_a_score_is_met(text):
      "results only about the model: recall, dropout"),
     ("Mean absolute error went down by 15%.",
      "results only about the model: absolute error"),
+    # Saving a file is no time saved, nor is how long it was kept.
+    ("AUC went from 0.81 to 0.87, and I saved the model every hour.",
+     "results only about the model: auc"),
+    ("We saved checkpoints for days.", "no result told"),
+    ("AUC went from 0.81 to 0.87, and training time went down.",
+     "results only about the model: auc"),
 ])
 def test_what_is_not_a_result_the_business_felt(text, verdict):
     assert impact_criterion(text, "business-impact").detail == verdict
@@ -261,3 +267,16 @@ def test_business_impact_told_as_money_or_with_a_cause_or_a_hedge_is_met(text):
 ])
 def test_a_problem_a_goal_or_a_score_told_another_way_is_no_business_result(text, verdict):
     assert impact_criterion(text, "business-impact").detail == verdict
+
+
+@pytest.mark.parametrize("text", [
+    "AUC went from 0.81 to 0.87. It saved them hours every week.",
+    "Precision went up by twelve points, and that saved us a couple of weeks of work.",
+    "Recall improved a lot, and it freed up their time for the hard cases.",
+    "Accuracy improved a lot and it saved a ton of time.",
+])
+def test_time_saved_for_people_is_a_business_result(text):
+    """The seed's operational savings, said as time saved or freed without a figure or a
+    measure word of the lists: met, not "only about the model"."""
+    f = impact_criterion(text, "business-impact")
+    assert f.covered and "time saved" in f.detail, (text, f.detail)

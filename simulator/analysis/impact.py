@@ -67,6 +67,7 @@ from simulator.analysis.impact_words import (
     PLANNED,
     QUALIFIER,
     RELATIVE_VERBS,
+    TIME_SAVED,
 )
 from simulator.analysis.quantities import (
     RELATIVE,
@@ -135,6 +136,9 @@ def _results(t: AnswerText) -> list[Result]:
                 if j != k]
         j, measure = next(((j, m) for j in near if (m := _measure(t, j, BUSINESS))),
                           (k, None))
+        if measure is None and t.word[k].startswith(("sav", "free")):  # "saved them hours"
+            j, measure = next(((j, "time saved") for j in near if t.word[j] in TIME_SAVED
+                               and "for" not in t.word[k:j]), (k, None))  # not "for days"
         if measure is not None:
             first, last = min(j, k), max(j, k)
             i = first  # from its subject, back to a word that links it to what came before

@@ -43,6 +43,7 @@ CHANGE = frozenset({
     "reduces", "reducing", "reduction", "increased", "increase", "increases", "increasing",
     "decreased", "decrease", "decreases", "decreasing", "dropped", "drop", "drops", "fell",
     "fall", "falls", "falling", "cut", "cuts", "cutting", "saved", "save", "saves", "saving",
+    "frees", "freeing",
     "savings", "grew", "grow", "grows", "growing", "rose", "rise", "rises", "rising",
     "raised", "lifted", "lift", "boosted", "boost", "lowered", "halved", "doubled",
     "tripled", "gained", "gain", "gains", "beat", "outperformed", "shrank", "brought",
@@ -98,3 +99,8 @@ NOUNS_AFTER = frozenset({"review", "reviews", "work", "rate", "time", "hours", "
 LOSS_OF = frozenset({"fraud", "revenue", "credit", "customer", "customers", "financial", "net",
                      "money", "sales", "subscriber", "user", "client"})
 COMPARED_WITH = frozenset({"to", "against", "versus", "vs", "than", "compared", "from"})
+# People's time a result saved or freed ("it saved them hours every week", "freed up a lot
+# of the team's time"): the seed's operational savings, said without a figure or a measure
+# word of BUSINESS. Read only after a verb of saving or freeing.
+TIME_SAVED = frozenset({"hours", "days", "weeks", "time", "evenings", "weekends", "minutes",
+                        "afternoons", "mornings"})
