@@ -41,7 +41,7 @@ from simulator.analysis.content import (
     subject_phrase,
     work_score,
 )
-from simulator.analysis.text import AnswerText, Span
+from simulator.analysis.text import PUNCT, AnswerText, Span
 
 # A group named by what it does: one to three words, then the group noun. Not "team of"
 # (its size), and not with the words that make it the candidate's own or no group at all.
@@ -284,7 +284,7 @@ def _a_name(t: AnswerText, k: int) -> bool:
     """A person's name at token k: a word in title case ("Sarah", "Priya"), not "I", not a
     tool's name ("worked with Spark", "with PyTorch", "with AWS": capitals inside, all
     capitals, or a common tool written in title case)."""
-    said = t.text[t.start[k]:t.end[k]].strip("\"'“”‘’()[].,;:!?…-—–*")
+    said = t.text[t.start[k]:t.end[k]].strip(PUNCT)
     return (len(said) > 1 and said[0].isupper() and said[1:].isalpha() and said[1:].islower()
             and t.word[k] not in {"i", "i'm", "i've", "i'd"} and t.word[k] not in TOOLS)
 

@@ -56,8 +56,7 @@ RELATIVE = frozenset({"half", "halved", "doubled", "tripled", "twice", "third", 
                       "quarter", "quarters", "fifth", "fifths", "tenth", "tenths", "tenfold",
                       "twofold", "threefold"})
 PERIODS = frozenset({"day", "week", "month", "year", "hour", "minute", "second", "night",
-                     "quarter",
-                     "shift", "morning", "evening", "sprint", "season"})
+                     "quarter", "shift", "morning", "evening", "sprint", "season"})
 MONTHS = frozenset({"january", "february", "march", "april", "may", "june", "july", "august",
                     "september", "october", "november", "december"})
 
