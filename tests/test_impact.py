@@ -208,6 +208,11 @@ def test_business_impact_told_after_or_around_a_score_is_met(text):
     ("AUC went from 0.81 to 0.87, and I saved the model every hour.",
      "results only about the model: auc"),
     ("We saved checkpoints for days.", "no result told"),
+    # A moment is no time given back.
+    ("AUC went from 0.81 to 0.87, and I saved the model every time.",
+     "results only about the model: auc"),
+    ("AUC went from 0.81 to 0.87; we saved the predictions so that next time it was quick.",
+     "results only about the model: auc"),
     ("AUC went from 0.81 to 0.87, and training time went down.",
      "results only about the model: auc"),
 ])
@@ -274,6 +279,7 @@ def test_a_problem_a_goal_or_a_score_told_another_way_is_no_business_result(text
     "Precision went up by twelve points, and that saved us a couple of weeks of work.",
     "Recall improved a lot, and it freed up their time for the hard cases.",
     "Accuracy improved a lot and it saved a ton of time.",
+    "AUC went from 0.81 to 0.87, and it freed up a lot of the analysts' time.",
 ])
 def test_time_saved_for_people_is_a_business_result(text):
     """The seed's operational savings, said as time saved or freed without a figure or a

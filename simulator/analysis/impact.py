@@ -30,14 +30,13 @@ Each result is read where it is told:
   ("it cut chargebacks", "conversion went up", "a significant increase in revenue", "far
   less manual correction", "we could turn off the manual review step"; not "a couple of
   dropped calls", nor the problem or a goal: "we aimed to cut manual review", "asked us to
-  reduce churn", "chargebacks had been rising", "less than one percent of transactions").
+  reduce churn", "chargebacks had been rising", "less than one percent of transactions"); or
+  people's time saved or freed ("freed up a lot of the analysts' time", not "every time").
 
 Met when one result is in business terms or unnamed (lenient: a business word beside a score
-counts, so the remark that the answer spoke only of the model is rarely wrong); not met when
-every result is about the model (the remark quotes them) or no result is told. Word lists,
-not meaning (`analysis.impact_words`): "precision" is a model's score even where a fraud
-team reads it as fewer false alarms, so a candidate who says only that is asked what it
-changed, which is the question a panel would ask too.
+counts); not met when every result is about the model (quoted) or none is told. Word lists,
+not meaning (`analysis.impact_words`): "precision" is a model's score even where a fraud team
+reads it as fewer false alarms, so the candidate is asked what it changed, as a panel would.
 """
 
 from __future__ import annotations
@@ -63,6 +62,7 @@ from simulator.analysis.impact_words import (
     LOSS_OF,
     MEANT,
     MODEL,
+    MOMENT,
     NOUNS_AFTER,
     PLANNED,
     QUALIFIER,
@@ -78,7 +78,7 @@ from simulator.analysis.quantities import (
 )
 from simulator.analysis.text import _BARE_NUMBER, AnswerText, Evidence, Span
 
-CLAIM_REACH = 5  # a claim's change word and its business measure: at most this far apart
+CLAIM_REACH, TIME_REACH = 5, 8  # change word to business measure, "saved" to "time": apart
 BEFORE, AFTER = 12, 6  # where a figure's measure word is looked for
 
 
@@ -137,8 +137,10 @@ def _results(t: AnswerText) -> list[Result]:
         j, measure = next(((j, m) for j in near if (m := _measure(t, j, BUSINESS))),
                           (k, None))
         if measure is None and t.word[k].startswith(("sav", "free")):  # "saved them hours"
-            j, measure = next(((j, "time saved") for j in near if t.word[j] in TIME_SAVED
-                               and "for" not in t.word[k:j]), (k, None))  # not "for days"
+            around = [j for j in near if j < k] + _clause(t, k, k, 0, TIME_REACH)[1:]
+            j, measure = next(((j, "time saved") for j in around if t.word[j] in TIME_SAVED
+                               and "for" not in t.word[k:j]  # not "for days"
+                               and not (j and t.word[j - 1] in MOMENT)), (k, None))
         if measure is not None:
             first, last = min(j, k), max(j, k)
             i = first  # from its subject, back to a word that links it to what came before

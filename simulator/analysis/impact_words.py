@@ -104,3 +104,6 @@ COMPARED_WITH = frozenset({"to", "against", "versus", "vs", "than", "compared", 
 # word of BUSINESS. Read only after a verb of saving or freeing.
 TIME_SAVED = frozenset({"hours", "days", "weeks", "time", "evenings", "weekends", "minutes",
                         "afternoons", "mornings"})
+# A time word after these is a moment, not time given back ("I saved the model every time").
+MOMENT = frozenset({"every", "each", "next", "same", "that", "this", "first", "last", "any",
+                    "one", "some", "on", "in", "at", "by"})
