@@ -49,6 +49,9 @@ def test_years_and_dates_are_dates_not_results_and_not_counted_as_figures():
     ("The queue had about 2000 open cases on a Monday.", "2000"),
     ("We cut it down from 2000 to like 300 false positives a week.", "2000"),
     ("We were at 2000 requests per second at peak.", "2000"),
+    ("The agents flagged 2000 of them by hand.", "2000"),
+    ("We started with the 2000 heaviest customers.", "2000"),
+    ("The model had 2048 features after the cleanup.", "2048"),
 ])
 def test_a_year_like_number_that_counts_things_is_a_figure_not_a_date(text, figure):
     """A four-digit number between 1900 and 2099 is a year only where it reads as one: a
@@ -69,6 +72,8 @@ def test_a_year_like_number_that_counts_things_is_a_figure_not_a_date(text, figu
     "Around 2020 teams started moving to the cloud.",
     "By 2023 costs had doubled.",
     "From 2019 to 2021 we retrained monthly.",
+    "The 2019 cohort was the largest, and by 2030 we want it in every store.",
+    "In 2021 of all years the budget was cut.",
 ])
 def test_a_year_stays_a_date_before_a_plural_word(text):
     """Words that place a number in time, or make it a name, keep it a date, as do verbs

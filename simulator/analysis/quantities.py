@@ -80,8 +80,10 @@ YEAR = re.compile(r"(?:19|20)\d\d")
 # A year-like number that counts things is no date, where only a count reads right: a rate
 # ("reviewing 2000 alerts a day", "about 1800 a week"), an amount word before a counted noun
 # ("about 2000 stores", "nearly 1900 merchants"), or the start of a change told to a figure
-# ("from 2000 cases a week to 700"). A year before a plural noun is as often a date ("2020
-# lockdowns", "from 2019 levels", "by 2023 costs rose"), so that alone stays one.
+# ("from 2000 cases a week to 700"), a share of a group ("2000 of them"), a rank ("the 2000
+# heaviest customers"), or a number later than any year a career story tells ("2048
+# features"). A year before a plural noun is as often a date ("2020 lockdowns", "from 2019
+# levels", "by 2023 costs rose"), so that alone stays one.
 AMOUNT = frozenset({"about", "roughly", "nearly", "almost", "approximately", "over", "some",
                     "maybe"})
 # Words ending in "s" after a number that are no counted noun ("2019 was", "2020 is").
@@ -91,6 +93,8 @@ NOT_COUNTED = frozenset({"was", "is", "has", "as", "its", "this", "thus", "us", 
                          "sees", "shows", "brings", "changes", "starts", "ends", "onwards",
                          "years", "days", "months", "weeks"})
 RATE = frozenset({"a", "an", "per", "every"})
+GROUP_OF = frozenset({"them", "us", "those", "these", "which"})
+LAST_YEAR = 2040  # a later year-like number is a count: a career story tells no such year
 HEDGES = frozenset({"like", "about", "under", "around", "roughly", "just", "only", "maybe"})
 
 
@@ -208,8 +212,15 @@ def _counts(t: AnswerText, m: re.Match[str]) -> bool:
     def rate(j: int) -> bool:  # "a day", "per week"
         return word(j) in RATE and word(j + 1) in PERIODS
 
+    if int(m.group()) > LAST_YEAR:  # "2048 features": no year a career story tells
+        return True
     if t.cend[k]:
         return False
+    if word(k + 1) == "of" and word(k + 2) in GROUP_OF:  # "2000 of them"
+        return True
+    # "the 2000 heaviest customers": a superlative ranks things counted
+    if word(k - 1) == "the" and word(k + 1).endswith("est") and _plural(word(k + 2)):
+        return True
     counted = _plural(word(k + 1))
     if rate(k + 1) or (counted and not t.cend[k + 1] and rate(k + 2)):
         return True
