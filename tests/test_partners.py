@@ -72,6 +72,10 @@ def named(text: str) -> list[str]:
     ("Sarah, the staff engineer who owned the feature store, reviewed it with me.",
      "the staff engineer"),
     ("We handed it over to the operations people.", "handed it over to"),
+    ("Sarah from platform helped me wire it in.", "sarah from platform"),
+    ("Then Priya from legal reviewed the consent flow.", "priya from legal"),
+    ("The trust and safety folks reviewed every rule.", "the trust and safety folks"),
+    ("I asked the, um, backend engineer to add a hook.", "the um backend engineer"),
 ])
 def test_a_partner_named_by_group_role_or_act_is_found(text, partner):
     assert partner in named(text), text
@@ -107,6 +111,9 @@ def test_a_partner_named_by_group_role_or_act_is_found(text, partner):
     "I worked with the raw logs and went through the playlists the artists uploaded.",
     "We compared the treatment group with the holdout group for a month.",
     "I worked with Spark on the cluster, and then worked with PyTorch and AWS for serving.",
+    "The fraud team, which is my team, owned it, and our team's data scientists built it.",
+    "Data from sales showed a spike, and tickets from support were the labels.",
+    "The old and young people behaved differently, so I built the fraud and abuse team's model.",
 ])
 def test_the_candidates_own_team_and_look_alikes_name_no_partner(text):
     f = collaboration_criterion(text, "collaboration")

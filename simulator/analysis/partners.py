@@ -6,17 +6,21 @@ ownership: a model reaches users through other people's systems and decisions. T
 finds each *partner* the answer names, someone other than the candidate:
 
 - a group named by what it does: "the platform team", "the supply chain team's", "the
-  trading desk", "the billing people" (one to three words before the group noun). Not the
-  candidate's own or no group at all: "my team", "the whole team", "the wider team", "a
-  team of six", "I was on the fraud team", "I joined the search team", "the two teams";
+  trading desk", "the trust and safety folks" (one to three words before the group noun).
+  Not the candidate's own or no group at all: "my team", "the whole team", "the wider
+  team", "a team of six", "I was on the fraud team", "the fraud team, which is my team",
+  "I joined the search team", "the two teams";
 - a person by their role after a word that makes them someone else: "a colleague", "my
   manager", "two backend engineers", "the ops manager", "the product manager", "the
-  customer support agents", "the moderators", "a vendor". Not the candidate's own role ("I
-  started as a network engineer", "I'm, um, a data scientist", "I was the analyst and the
-  engineer"), a team's size ("a team of three engineers"), software agents ("the RL
-  agents") or "designer" before a product ("designer brands");
+  customer support agents", "the moderators", "a vendor", "the, um, backend engineer". Not
+  the candidate's own team ("our team's data scientists") or role ("I started as a network
+  engineer", "I'm, um, a data scientist", "I was the analyst and the engineer"), a team's
+  size ("a team of three engineers"), software agents ("the RL agents") or "designer"
+  before a product ("designer brands");
 - a department named on its own where it can only be people: "we looped in security",
-  "a weekly sync with marketing", "finance agreed to fund it", "Sarah from platform";
+  "a weekly sync with marketing", "finance agreed to fund it"; a person by name from one
+  ("Sarah from platform helped"; not a sentence's first word that is a thing: "Data from
+  sales showed");
 - the act of working with someone: "partnered with", "worked closely with"; and "sat down
   with", "agreed it with", "handed it over to" only with someone after them (a pronoun, a
   name, a role, a group): "I sat with the data", "aligned with the business goals",
@@ -88,7 +92,7 @@ QUALIFIED_ONLY = frozenset({"manager", "officer", "dev", "rep"})
 PERSON = re.compile(
     r"(?<![\w'])(?:the|our|their|a|an|one|another|other|some|two|three|four|a couple of|"
     r"a few|one other|the other|(?!(?:that|there|it|what|here|who|he|she|let|where|how)'s)"
-    r"[a-z]+'s)((?:\s+(?!(?:the|a|an|our|their|and|or|of|to|in|that|which|who|this|these|"
+    r"[a-z]+'s)(?:,?\s+(?:um|uh|erm|er),?)*((?:\s+(?!(?:the|a|an|our|their|and|or|of|to|in|that|which|who|this|these|"
     r"those|is|was|were|are)\b)[a-z][\w'-]*){0,2})\s+"
     rf"({PLURAL_ROLES}|{SINGULAR_ROLES})(?![\w'-])")
 # Words between that make them no one in particular ("the right people", "the best
@@ -131,6 +135,12 @@ DEPARTMENT = re.compile(
     rf"(?:{DEPARTMENTS})(?=\s*(?:[,.;:!?]|$| (?:on|about|to|and|early|before|who|because|"
     rf"for|so|when|too|as well)\b))|(?:^|(?<=[.,;] ))(?:{DEPARTMENTS}) (?:agreed|signed|owned|"
     rf"approved|decided|reviewed|wanted|asked|insisted|pushed|built|ran|handled|said))")
+# Someone from a department, whatever follows ("Sarah from platform helped").
+FROM_DEPARTMENT = re.compile(rf"(?<![\w'])from (?:{DEPARTMENTS})(?![\w'])")
+SOMEONE = frozenset({"someone", "somebody", "woman", "man", "lady", "person", "folks"})
+FROM_THINGS = frozenset({"data", "feedback", "input", "pushback", "approval", "help", "budget",
+                         "funding", "money", "traffic", "revenue", "everything", "nothing",
+                         "something", "anything", "information", "guidance", "support"})
 # The act of working with someone. These say it whatever follows ("partnered with
 # checkout"); the weaker ones (``ACT``) only with someone after them (``_with_someone``).
 CLOSE_WORK = re.compile(
@@ -179,6 +189,17 @@ def _partners(t: AnswerText) -> list[Span]:
     for pattern in (DEPARTMENT, CLOSE_WORK):
         for m in pattern.finditer(t.low):
             found.append(t.tok_range(m.start(), m.end()))
+    for m in FROM_DEPARTMENT.finditer(t.low):  # "Sarah from platform helped"
+        first, last = t.tok_range(m.start(), m.end())
+        k = first - 1
+        if k < 0 or t.sent[k] != t.sent[first]:
+            continue
+        # A sentence's first word is in title case whatever it is ("Data from sales showed"):
+        # there only a word that is no plural and no common thing from a department.
+        opens = k == 0 or t.sent[k - 1] != t.sent[k]
+        if t.word[k] in SOMEONE or (_a_name(t, k) and not (opens and (
+                t.word[k].endswith("s") or t.word[k] in FROM_THINGS))):
+            found.append((k, last))
     for m in ACT.finditer(t.low):
         first, last = t.tok_range(m.start(), m.end())
         if _with_someone(t, last):
@@ -195,11 +216,19 @@ def _partners(t: AnswerText) -> list[Span]:
 def _groups(t: AnswerText) -> list[tuple[int, int]]:
     found = []
     for m in GROUP.finditer(t.low):
-        if any(w in NOT_A_PARTNER for w in m.group(1).split()):
+        words = m.group(1).split()
+        if len(words) == 3 and words[1] == "and":  # "the trust and safety folks"
+            words = [words[0], words[2]]
+        if any(w in NOT_A_PARTNER for w in words):
             continue
         first, last = t.tok_range(m.start(), m.end())
         if first > 0 and t.sent[first - 1] == t.sent[first] and t.word[first - 1] in MEMBER:
             continue
+        said_after = [t.word[k] for k in range(last + 1, min(last + 4, t.n))
+                      if t.sent[k] == t.sent[last]]
+        if said_after[:1] in (["which"], ["that"], ["who"]) and said_after[2:3] in (["my"],
+                                                                                   ["our"]):
+            continue  # "the fraud team, which is my team"
         found.append((first, last))
     return found
 
@@ -211,6 +240,8 @@ def _people(t: AnswerText) -> list[tuple[int, int]]:
         between, role = m.group(1).split(), m.group(2)
         first, last = t.tok_range(m.start(), m.end())
         before = first - 1 if first > 0 and t.sent[first - 1] == t.sent[first] else -1
+        if m.group().split()[0] in {"my", "our"} and {"team's", "teams'"} & set(between):
+            continue  # "our team's data scientists": the candidate's own team
         if _the_candidate(t, first) or _listed_after(t, candidate_until, first):
             candidate_until = last
             continue
