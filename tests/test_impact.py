@@ -88,6 +88,10 @@ def test_a_result_the_word_lists_cannot_name_counts():
 @pytest.mark.parametrize(("text", "expected"), [
     # The problem's size: no change is told.
     ("We were losing about two million dollars a year to fraud.", []),
+    # How things stood before the work, in the past perfect: the problem, not a result.
+    ("The problem was that our fraud losses had doubled in a year.", []),
+    ("By launch we had halved the manual review queue.", [
+        ("By launch we had halved the manual review", "business")]),
     # A year is a date, and a count of years is no result.
     ("In 2019, after two years at the bank, I moved to the fraud team.", []),
     # A test's set-up: plain counts against each other, no change.

@@ -12,20 +12,22 @@ Each result is read where it is told:
 - a **figure** that changed: a change word in its clause ("cut", "rose", "went from", "was
   down by", "now"), a comparative right after it ("2 % more orders", "two weeks quicker"),
   "instead of", "down to", "up from", against a control ("4.4 % versus 4.1 %"), "an extra
-  two million", "worth", "half as long", a factor with a comparative ("three times
-  faster"), "from" before a measured figure, or a change by itself ("halved"). Not the
-  problem's size ("losing two million a year"), a test's set-up ("two weeks on 10 % of
+  two million", "worth", "half as long", a factor with a comparative ("three times faster"),
+  "from" before a measured figure, or a change by itself ("halved"). Not the problem's size
+  ("losing two million a year") or how it stood before the work, told in the past perfect by
+  others than the team ("our losses had doubled"), a test's set-up ("two weeks on 10 % of
   traffic"), a requirement ("under 30 ms"), a date, nor a goal, plan or guess in its clause
   ("the goal was to cut churn by 5 %", "it would save"; a speaker's hedge, "I would say", is
-  none). What it measures: money is the business's; else a measure right after it ("6
-  points of AUC", "30 % less time spent"); else the measure words of its clause before it,
-  back to a word that starts a new clause or names a cause ("which meant", "and", "with
-  the higher precision", "saved"), a business one winning over a model's score; else after
-  it, up to a qualifier ("chargebacks went down by 20 % *at the same recall*"). A business
-  measure is ``BUSINESS``, a model's score or set-up ``MODEL`` (accuracy, AUC, F1, batch
-  size); neither leaves it unnamed. A figure in business terms told as what a model's score
-  was worth, in its sentence or the next ("recall rose 15 points, *which meant* two million
-  dollars of fraud caught", or in money), counts without a change word.
+  none). What it measures: money is the business's; else a measure right after it ("6 points
+  of AUC", "30 % less time spent"); else the measure words of its clause before it, back to
+  a word that starts a new clause or names a cause ("which meant", "and", "with the higher
+  precision", "saved"), a business one winning over a model's score; else after it, up to a
+  qualifier ("chargebacks went down by 20 % *at the same recall*";
+  `analysis.impact_measures`). A business measure is ``BUSINESS``, a model's score or set-up
+  ``MODEL`` (accuracy, AUC, F1, batch size); neither leaves it unnamed. A figure in business
+  terms told as what a model's score was worth, in its sentence or the next ("recall rose 15
+  points, *which meant* two million dollars of fraud caught", or in money), counts without a
+  change word.
 - a **claim** without a figure: a word of change within five words of a business measure
   ("it cut chargebacks", "conversion went up", "a significant increase in revenue", "far
   less manual correction", "we could turn off the manual review step"; not "a couple of
@@ -46,10 +48,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from simulator.analysis.content import Finding, _finding, _text, quoted_with_times
+from simulator.analysis.impact_measures import BEFORE, clause_of, measure_at, what_it_measures
 from simulator.analysis.impact_words import (
     ADJECTIVE_AFTER,
     BUSINESS,
-    CAUSES,
     CHANGE,
     CHANGE_NOUNS,
     CHANGED,
@@ -59,14 +61,9 @@ from simulator.analysis.impact_words import (
     HEDGE_PHRASES,
     HEDGES,
     LINKS,
-    LOSS_OF,
     MEANT,
-    MODEL,
     MOMENT,
-    NOUNS_AFTER,
     PLANNED,
-    QUALIFIER,
-    RELATIVE_VERBS,
     TIME_SAVED,
 )
 from simulator.analysis.quantities import (
@@ -76,10 +73,9 @@ from simulator.analysis.quantities import (
     number_phrase,
     numbers,
 )
-from simulator.analysis.text import _BARE_NUMBER, AnswerText, Evidence, Span
+from simulator.analysis.text import AnswerText, Evidence, Span
 
 CLAIM_REACH, TIME_REACH = 5, 8  # change word to business measure, "saved" to "time": apart
-BEFORE, AFTER = 12, 6  # where a figure's measure word is looked for
 
 
 @dataclass(frozen=True)
@@ -105,7 +101,10 @@ def _results(t: AnswerText) -> list[Result]:
     for n in numbers(t):
         if n.date or n.starting or n.requirement or n.first <= read_to or _planned(t, n.first):
             continue
-        kind, measure = _what_it_measures(t, n)
+        said = [w for w in t.before(n.first, 3) if w != "been"]  # "had doubled", "had been"
+        if said[-1:] == ["had"] and said[-2:-1] not in (["we"], ["i"]):
+            continue  # how things stood before: "our fraud losses had doubled" (not "we had")
+        kind, measure = what_it_measures(t, n)
         # What a score was worth, in its sentence or the next: said as such ("which
         # meant"), or in money ("finance put the value at around 4 million a year").
         bought = (kind == "business" and scored_in is not None
@@ -132,12 +131,12 @@ def _results(t: AnswerText) -> list[Result]:
             continue
         # A comparative names what it changed after it ("far less manual correction").
         ahead = t.word[k] in COMPARATIVE
-        near = [j for j in _clause(t, k, k, 0 if ahead else CLAIM_REACH, CLAIM_REACH)
+        near = [j for j in clause_of(t, k, k, 0 if ahead else CLAIM_REACH, CLAIM_REACH)
                 if j != k]
-        j, measure = next(((j, m) for j in near if (m := _measure(t, j, BUSINESS))),
+        j, measure = next(((j, m) for j in near if (m := measure_at(t, j, BUSINESS))),
                           (k, None))
         if measure is None and t.word[k].startswith(("sav", "free")):  # "saved them hours"
-            around = [j for j in near if j < k] + _clause(t, k, k, 0, TIME_REACH)[1:]
+            around = [j for j in near if j < k] + clause_of(t, k, k, 0, TIME_REACH)[1:]
             j, measure = next(((j, "time saved") for j in around if t.word[j] in TIME_SAVED
                                and "for" not in t.word[k:j]  # not "for days"
                                and not (j and t.word[j - 1] in MOMENT)), (k, None))
@@ -161,7 +160,7 @@ def _changed(t: AnswerText, n: NumberMention, starts: set[int]) -> bool:
     if "or" in [t.word[k] for k in range(n.last + 1, min(n.last + 4, t.n))] \
             or after[:1] == ["than"]:  # "more or less", "two or more"
         after = []
-    clause = _clause(t, n.first, n.last, BEFORE, 5)
+    clause = clause_of(t, n.first, n.last, BEFORE, 5)
     if set(after) & COMPARATIVE or set(t.before(n.first, 2)) & EXTRA or _as_much(t, n):
         return True
     # "300 cases a day instead of 1000"; "4.1 percent, up from 3.5"; "down to four minutes";
@@ -209,7 +208,7 @@ def _planned(t: AnswerText, first: int) -> bool:
     churn by 5 %", "it would save", "we needed to cut"; not a speaker's hedge ("I would say",
     "if I remember right", "I want to say", "I might be off")."""
     before: list[str] = []
-    for k in reversed(_clause(t, first, first, 10, 0)[:-1]):
+    for k in reversed(clause_of(t, first, first, 10, 0)[:-1]):
         if t.word[k] in LINKS:  # "we should have seen it earlier *but* refunds dropped"
             break
         before.insert(0, t.word[k])
@@ -264,108 +263,6 @@ def _up_or_down(t: AnswerText, k: int) -> bool:
         return False
     return t.word[k - 1] in {"was", "were", "is", "are", "been", "be", "went", "came", "go",
                              "come", "gone", "goes", "comes", "way", "slightly", "well"}
-
-
-def _clause(t: AnswerText, first: int, last: int, before: int, after: int) -> list[int]:
-    """The tokens of the clause around first..last: up to ``before`` words before and
-    ``after`` after, inside the sentence (a clause end stops it)."""
-    i = first
-    while i > 0 and first - i < before and t.sent[i - 1] == t.sent[first] \
-            and not t.cend[i - 1]:
-        i -= 1
-    j = last
-    while j + 1 < t.n and j - last < after and not t.cend[j] \
-            and t.sent[j + 1] == t.sent[last]:
-        j += 1
-    return list(range(i, j + 1))
-
-
-def _what_it_measures(t: AnswerText, n: NumberMention) -> tuple[str | None, str | None]:
-    """The kind and word of what a figure measures (see the module's note): money is the
-    business's; a measure right after it ("6 points of AUC", "30 % less time spent") comes
-    first; else the first measure word of its clause before it (its subject: "precision on
-    the transactions we flagged went up"), back to a word that starts a new clause or names
-    a cause ("which meant", "and", "with the higher precision", "saved"); else after it, up
-    to a qualifier ("at the same recall")."""
-    back = []
-    for k in range(n.first - 1, _clause(t, n.first, n.last, BEFORE, 0)[0] - 1, -1):
-        if t.word[k] in CAUSES or (t.word[k] in LINKS and not _one_and_a_half(t, k)
-                                   and not (t.word[k] == "which"
-                                            and t.word[k + 1] in RELATIVE_VERBS)):
-            break  # ("accuracy, which went from 82 %" is still the accuracy)
-        back.append(k)
-    ahead = []
-    for k in _clause(t, n.first, n.last, 0, AFTER)[n.last - n.first + 1:]:
-        if t.word[k] in QUALIFIER:
-            break
-        ahead.append(k)
-    said = {t.word[k] for k in back + ahead}
-    # "saved the support team about twenty hours a week": people's time, whoever's it was.
-    if (n.duration or n.unit == "time") and said & {"saved", "saving", "saves", "freed",
-                                                    "spent", "spend"}:
-        return "business", "time saved"
-    if n.unit == "money" or "worth" in t.before(n.first, 3):
-        return "business", next((m for k in back + ahead
-                                 if (m := _measure(t, k, BUSINESS))), "money")
-    close = ahead[:3] if ahead[:1] and (t.word[ahead[0]] in COMPARATIVE | {"of", "in"}
-                                        or _kind_at(t, ahead[0])) else []
-    for window in (close, back, ahead):
-        found = [f for k in window if (f := _kind_at(t, k))]
-        # A business word in the clause wins over a model's score: "with the higher
-        # precision *the agents* looked at 300 cases a day", "the model's precision
-        # improvement cut *false declines*". The price is "precision on the transactions we
-        # flagged" read as the business's: a remark missed, never one that is wrong.
-        if found:
-            return next((f for f in found if f[0] == "business"), found[0])
-    return None, None
-
-
-def _one_and_a_half(t: AnswerText, k: int) -> bool:
-    """ "and" inside a number ("one and a half million")."""
-    return (t.word[k] == "and" and 0 < k < t.n - 1 and bool(_BARE_NUMBER.fullmatch(
-        t.word[k - 1])) and t.word[k + 1] in {"a", "half"})
-
-
-def _kind_at(t: AnswerText, k: int) -> tuple[str, str] | None:
-    """("business" or "model", the measure word) for a measure said at token k."""
-    if t.word[k] in {"loss", "losses"}:
-        return _loss(t, k)
-    if (m := _measure(t, k, MODEL)) is not None:
-        return "model", m
-    if (m := _measure(t, k, BUSINESS)) is not None:
-        return "business", m
-    return None
-
-
-def _loss(t: AnswerText, k: int) -> tuple[str, str]:
-    """ "log loss", "training loss" and a bare "loss" are a model's; "losses", "fraud loss",
-    "loss ratio", "loss rate" the business's."""
-    before = t.word[k - 1] if k > 0 and t.sent[k - 1] == t.sent[k] else ""
-    after = t.word[k + 1] if k + 1 < t.n and t.sent[k + 1] == t.sent[k] else ""
-    if t.word[k] == "losses":
-        return "business", "losses"
-    if after in {"ratio", "rate", "rates"}:
-        return "business", f"loss {after}"
-    if before in LOSS_OF or (before and before.startswith(BUSINESS)):
-        return "business", f"{before} loss"
-    return "model", f"{before} loss" if before in {"log", "training", "validation"} else "loss"
-
-
-def _measure(t: AnswerText, k: int, stems: tuple[str, ...]) -> str | None:
-    """The measure word of ``stems`` said at token k (also as the first of two or three words:
-    "response time", "manual review", "word error rate"), as said; None if there is none."""
-    word = t.word[k]
-    said = [t.word[j] for j in range(k, min(k + 3, t.n)) if t.sent[j] == t.sent[k]]
-    two = " ".join(said[:2])
-    for stem in stems:
-        if " " in stem and " ".join(said[:stem.count(" ") + 1]).startswith(stem):
-            return " ".join(said[:stem.count(" ") + 1])
-        if " " not in stem and word.startswith(stem):
-            after = two.split()[-1]  # "fraudulent orders", "manual review"
-            if after != word and (after.startswith(stems) or after in NOUNS_AFTER):
-                return two
-            return word
-    return None
 
 
 def impact_criterion(text: AnswerText | str, criterion_id: str) -> Finding:
