@@ -15,14 +15,14 @@ Each result is read where it is told:
   two million", "worth", "half as long", a factor with a comparative ("three times faster"),
   "from" before a measured figure, or a change by itself ("halved"). Not the problem's size
   ("losing two million a year") or how it stood before the work, told in the past perfect by
-  others than the team ("our losses had doubled"), a test's set-up ("two weeks on 10 % of
-  traffic"), a requirement ("under 30 ms"), a date, nor a goal, plan or guess in its clause
-  ("the goal was to cut churn by 5 %", "it would save"; a speaker's hedge, "I would say", is
-  none). What it measures: money is the business's; else a measure right after it ("6 points
-  of AUC", "30 % less time spent"); else the measure words of its clause before it, back to
-  a word that starts a new clause or names a cause ("which meant", "and", "with the higher
-  precision", "saved"), a business one winning over a model's score; else after it, up to a
-  qualifier ("chargebacks went down by 20 % *at the same recall*";
+  others than the team ("our losses had doubled", "churn had gone up 15 %"), a test's set-up
+  ("two weeks on 10 % of traffic"), a requirement ("under 30 ms"), a date, nor a goal, plan
+  or guess in its clause ("the goal was to cut churn by 5 %", "it would save"; a speaker's
+  hedge, "I would say", is none). What it measures: money is the business's; else a measure
+  right after it ("6 points of AUC", "30 % less time spent"); else the measure words of its
+  clause before it, back to a word that starts a new clause or names a cause ("which meant",
+  "and", "with the higher precision", "saved"), a business one winning over a model's score;
+  else after it, up to a qualifier ("chargebacks went down by 20 % *at the same recall*";
   `analysis.impact_measures`). A business measure is ``BUSINESS``, a model's score or set-up
   ``MODEL`` (accuracy, AUC, F1, batch size); neither leaves it unnamed. A figure in business
   terms told as what a model's score was worth, in its sentence or the next ("recall rose 15
@@ -32,8 +32,10 @@ Each result is read where it is told:
   ("it cut chargebacks", "conversion went up", "a significant increase in revenue", "far
   less manual correction", "we could turn off the manual review step"; not "a couple of
   dropped calls", nor the problem or a goal: "we aimed to cut manual review", "asked us to
-  reduce churn", "chargebacks had been rising", "less than one percent of transactions"); or
-  people's time saved or freed ("freed up a lot of the analysts' time", not "every time").
+  reduce churn", "chargebacks had been rising", "less than one percent of transactions"; but
+  "route planning" is a kind of work, no plan); or people's time saved, freed or got back
+  ("freed up a lot of the analysts' time", "saved them a full day", "the nurses got back two
+  hours a shift"; not "every time", "at the end of the day").
 
 Met when one result is in business terms or unnamed (lenient: a business word beside a score
 counts); not met when every result is about the model (quoted) or none is told. Word lists,
@@ -48,9 +50,16 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from simulator.analysis.content import Finding, _finding, _text, quoted_with_times
-from simulator.analysis.impact_measures import BEFORE, clause_of, measure_at, what_it_measures
+from simulator.analysis.impact_measures import (
+    BEFORE,
+    clause_of,
+    given_back,
+    measure_at,
+    what_it_measures,
+)
 from simulator.analysis.impact_words import (
     ADJECTIVE_AFTER,
+    AMOUNT_OF_TIME,
     BUSINESS,
     CHANGE,
     CHANGE_NOUNS,
@@ -63,8 +72,10 @@ from simulator.analysis.impact_words import (
     LINKS,
     MEANT,
     MOMENT,
+    PERFECT_BETWEEN,
     PLANNED,
     TIME_SAVED,
+    TIME_UNITS,
 )
 from simulator.analysis.quantities import (
     RELATIVE,
@@ -101,9 +112,8 @@ def _results(t: AnswerText) -> list[Result]:
     for n in numbers(t):
         if n.date or n.starting or n.requirement or n.first <= read_to or _planned(t, n.first):
             continue
-        said = [w for w in t.before(n.first, 3) if w != "been"]  # "had doubled", "had been"
-        if said[-1:] == ["had"] and said[-2:-1] not in (["we"], ["i"]):
-            continue  # how things stood before: "our fraud losses had doubled" (not "we had")
+        if _before_the_work(t, n.first):
+            continue
         kind, measure = what_it_measures(t, n)
         # What a score was worth, in its sentence or the next: said as such ("which
         # meant"), or in money ("finance put the value at around 4 million a year").
@@ -127,19 +137,20 @@ def _results(t: AnswerText) -> list[Result]:
             scored_in = t.sent[n.first]
     told = [(r.span.first, r.span.last) for r in out]
     for k in range(t.n):
-        if any(a <= k <= b for a, b in told) or not _claim_verb(t, k) or _planned(t, k):
+        back = given_back(t, k)  # "the nurses got back two hours a shift": time alone
+        if any(a <= k <= b for a, b in told) or not (back or _claim_verb(t, k)) \
+                or _planned(t, k):
             continue
         # A comparative names what it changed after it ("far less manual correction").
         ahead = t.word[k] in COMPARATIVE
         near = [j for j in clause_of(t, k, k, 0 if ahead else CLAIM_REACH, CLAIM_REACH)
                 if j != k]
-        j, measure = next(((j, m) for j in near if (m := measure_at(t, j, BUSINESS))),
-                          (k, None))
-        if measure is None and t.word[k].startswith(("sav", "free")):  # "saved them hours"
+        j, measure = next(((j, m) for j in near if not back
+                           and (m := measure_at(t, j, BUSINESS))), (k, None))
+        if measure is None and (back or t.word[k].startswith(("sav", "free"))):
             around = [j for j in near if j < k] + clause_of(t, k, k, 0, TIME_REACH)[1:]
-            j, measure = next(((j, "time saved") for j in around if t.word[j] in TIME_SAVED
-                               and "for" not in t.word[k:j]  # not "for days"
-                               and not (j and t.word[j - 1] in MOMENT)), (k, None))
+            j, measure = next(((j, "time saved") for j in around if _time_given(t, j, k)),
+                              (k, None))
         if measure is not None:
             first, last = min(j, k), max(j, k)
             i = first  # from its subject, back to a word that links it to what came before
@@ -151,6 +162,37 @@ def _results(t: AnswerText) -> list[Result]:
                               False))
             told.append((span.first, span.last))
     return sorted(out, key=lambda r: r.span.core_first)
+
+
+def _time_given(t: AnswerText, j: int, k: int) -> bool:
+    """Whether token j, near "saved", "freed" or "got back" at k, is people's time: a plural
+    ("hours", "time") not after a word that makes it a moment ("every time", "next time"),
+    or a unit of time after a word of amount ("a full day", "an hour"); not "for days"."""
+    if "for" in t.word[min(j, k):max(j, k)]:
+        return False
+    before = t.word[j - 1] if j > 0 else ""
+    if t.word[j] in TIME_SAVED:
+        return before not in MOMENT
+    return t.word[j] in TIME_UNITS and before in AMOUNT_OF_TIME
+
+
+def _before_the_work(t: AnswerText, first: int) -> bool:
+    """A change told in the past perfect by others than the team: how things stood before
+    the work ("our fraud losses had doubled", "churn had gone up like fifteen percent",
+    "costs had increased by 20 percent"), not what it changed ("we had halved the queue")."""
+    said = [w for w in t.before(first, 6) if w not in PERFECT_BETWEEN]
+    if "had" not in said:
+        return False
+    k = len(said) - 1 - said[::-1].index("had")
+    verb = said[k + 1:]
+    if len(verb) == 2 and verb[0] == "been":  # "had been cut by"
+        verb = verb[1:]
+    if said[k - 1:k] in (["we"], ["i"]) or len(verb) > 1:
+        return False
+    # Its participle before the figure, or the figure itself ("had doubled"); not "had
+    # about six percent higher revenue", where "had" is no past perfect.
+    return (verb[0] in CHANGE or verb[0].endswith("ed") or verb[0] in {"gone", "been"}) \
+        if verb else t.word[first].endswith("ed")
 
 
 def _changed(t: AnswerText, n: NumberMention, starts: set[int]) -> bool:
@@ -189,8 +231,9 @@ def _changed(t: AnswerText, n: NumberMention, starts: set[int]) -> bool:
             _up_or_down(t, k) or (t.word[k] in {"up", "down"} and (
                 k == 0 or t.cend[k - 1] or t.sent[k - 1] != t.sent[k]))):
         return True
+    timed = n.duration or n.unit == "time"  # "got back two hours a shift", not "the top three"
     return any(t.word[k] in CHANGE or _went(t, k, starts) or _up_or_down(t, k)
-               for k in clause)
+               or (timed and given_back(t, k)) for k in clause)
 
 
 def _as_much(t: AnswerText, n: NumberMention) -> bool:
@@ -212,9 +255,12 @@ def _planned(t: AnswerText, first: int) -> bool:
         if t.word[k] in LINKS:  # "we should have seen it earlier *but* refunds dropped"
             break
         before.insert(0, t.word[k])
-    said = " ".join(before)
-    said = HEDGE_PHRASES.sub(" ", f" {said} ")
-    return bool(set(said.split()) & PLANNED)
+    said = HEDGE_PHRASES.sub(" ", f" {' '.join(before)} ").split()
+    # "planning" is a plan before "to", "on" or "for"; otherwise a kind of work ("it cut
+    # route planning time by half", "demand planning errors dropped").
+    return any(w in PLANNED and (w != "planning" or said[i + 1:i + 2] in (["to"], ["on"],
+                                                                          ["for"]))
+               for i, w in enumerate(said))
 
 
 def _meant(t: AnswerText, first: int) -> bool:

@@ -9,6 +9,7 @@ from simulator.analysis.impact_words import (
     BUSINESS,
     CAUSES,
     COMPARATIVE,
+    GET_GIVE,
     LINKS,
     LOSS_OF,
     MODEL,
@@ -57,8 +58,9 @@ def what_it_measures(t: AnswerText, n: NumberMention) -> tuple[str | None, str |
         ahead.append(k)
     said = {t.word[k] for k in back + ahead}
     # "saved the support team about twenty hours a week": people's time, whoever's it was.
-    if (n.duration or n.unit == "time") and said & {"saved", "saving", "saves", "freed",
-                                                    "spent", "spend"}:
+    if (n.duration or n.unit == "time") and (said & {"saved", "saving", "saves", "freed",
+                                                     "spent", "spend"}
+                                             or any(given_back(t, k) for k in back)):
         return "business", "time saved"
     if n.unit == "money" or "worth" in t.before(n.first, 3):
         return "business", next((m for k in back + ahead
@@ -74,6 +76,13 @@ def what_it_measures(t: AnswerText, n: NumberMention) -> tuple[str | None, str |
         if found:
             return next((f for f in found if f[0] == "business"), found[0])
     return None, None
+
+
+def given_back(t: AnswerText, k: int) -> bool:
+    """ "back" at token k after a verb of getting or giving ("the nurses got back two hours a
+    shift", "it gave them back their evenings"): time given back to people."""
+    return t.word[k] == "back" and any(
+        t.word[j] in GET_GIVE for j in range(max(k - 3, 0), k) if t.sent[j] == t.sent[k])
 
 
 def _one_and_a_half(t: AnswerText, k: int) -> bool:

@@ -49,7 +49,8 @@ CHANGE = frozenset({
     "tripled", "gained", "gain", "gains", "beat", "outperformed", "shrank", "brought",
     "fewer", "jumped", "climbed", "slashed", "added", "prevented", "avoided", "caught",
     "freed", "uplift", "bump", "stopped", "recovered", "generated", "drove", "catching",
-    "catch", "catches", "eliminated", "automated", "removed", "now",
+    "catch", "catches", "eliminated", "automated", "removed", "now", "grown", "risen",
+    "fallen", "shrunk",
 })
 # Right after a figure, a comparative makes it a change ("2 % more legitimate orders", "two
 # weeks quicker"); right before it, "an extra two million".
@@ -104,6 +105,16 @@ COMPARED_WITH = frozenset({"to", "against", "versus", "vs", "than", "compared", 
 # word of BUSINESS. Read only after a verb of saving or freeing.
 TIME_SAVED = frozenset({"hours", "days", "weeks", "time", "evenings", "weekends", "minutes",
                         "afternoons", "mornings"})
+# One unit of time is people's time only after a word of amount ("saved the finance team a
+# full day every month", "an hour"); "at the end of the day" is none.
+TIME_UNITS = frozenset({"hour", "day", "week", "minute", "morning", "afternoon", "evening",
+                        "weekend", "shift"})
+AMOUNT_OF_TIME = frozenset({"a", "an", "one", "full", "whole", "entire", "half", "extra"})
+GET_GIVE = frozenset({"got", "get", "gets", "getting", "gave", "give", "gives", "giving"})
+# Between "had", its participle and a figure, these leave the past perfect ("churn had gone
+# up like 15 %", "the rules engine had grown to over a thousand conditions").
+PERFECT_BETWEEN = frozenset({"up", "down", "by", "to", "a", "an", "like", "about", "around",
+                             "roughly", "almost", "nearly", "over", "some", "just", "already"})
 # A time word after these is a moment, not time given back ("I saved the model every time").
 MOMENT = frozenset({"every", "each", "next", "same", "that", "this", "first", "last", "any",
                     "one", "some", "on", "in", "at", "by"})
