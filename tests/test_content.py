@@ -52,6 +52,9 @@ def test_years_and_dates_are_dates_not_results_and_not_counted_as_figures():
     ("The agents flagged 2000 of them by hand.", "2000"),
     ("We started with the 2000 heaviest customers.", "2000"),
     ("The model had 2048 features after the cleanup.", "2048"),
+    ("We had like 2000 stores on the old system.", "2000"),
+    ("We started with the 1999 most active users.", "1999"),
+    ("The service handled 1900 requests at peak.", "1900"),
 ])
 def test_a_year_like_number_that_counts_things_is_a_figure_not_a_date(text, figure):
     """A four-digit number between 1900 and 2099 is a year only where it reads as one: a
@@ -74,6 +77,7 @@ def test_a_year_like_number_that_counts_things_is_a_figure_not_a_date(text, figu
     "From 2019 to 2021 we retrained monthly.",
     "The 2019 cohort was the largest, and by 2030 we want it in every store.",
     "In 2021 of all years the budget was cut.",
+    "The company wants to hit net zero by 2045.",
 ])
 def test_a_year_stays_a_date_before_a_plural_word(text):
     """Words that place a number in time, or make it a name, keep it a date, as do verbs

@@ -81,11 +81,17 @@ YEAR = re.compile(r"(?:19|20)\d\d")
 # ("reviewing 2000 alerts a day", "about 1800 a week"), an amount word before a counted noun
 # ("about 2000 stores", "nearly 1900 merchants"), or the start of a change told to a figure
 # ("from 2000 cases a week to 700"), a share of a group ("2000 of them"), a rank ("the 2000
-# heaviest customers"), or a number later than any year a career story tells ("2048
-# features"). A year before a plural noun is as often a date ("2020 lockdowns", "from 2019
-# levels", "by 2023 costs rose"), so that alone stays one.
+# heaviest customers", "the top 1900 SKUs"), the object of a verb that counts ("we had 2000
+# stores"), or a number later than any year a career story tells ("2048 features"; not "by
+# 2045"). A year before a plural noun is as often a date ("2020 lockdowns", "from 2019
+# levels", "by 2023 costs rose", "around 2020 teams moved"), so that alone stays one.
 AMOUNT = frozenset({"about", "roughly", "nearly", "almost", "approximately", "over", "some",
-                    "maybe"})
+                    "maybe", "like"})
+# Verbs whose object is counted ("we had 2000 stores", "it handled 1900 requests").
+HAVE = frozenset({"had", "have", "has", "handled", "processed", "served", "reviewed",
+                  "flagged", "labelled", "labeled", "scored", "onboarded", "hired"})
+# A later year-like number is a date only after these ("net zero by 2045").
+UNTIL = frozenset({"by", "until", "till", "through", "since", "before"})
 # Words ending in "s" after a number that are no counted noun ("2019 was", "2020 is").
 NOT_COUNTED = frozenset({"was", "is", "has", "as", "its", "this", "thus", "us", "his",
                          "always", "perhaps", "across", "unless", "plus", "versus", "does",
@@ -212,16 +218,20 @@ def _counts(t: AnswerText, m: re.Match[str]) -> bool:
     def rate(j: int) -> bool:  # "a day", "per week"
         return word(j) in RATE and word(j + 1) in PERIODS
 
-    if int(m.group()) > LAST_YEAR:  # "2048 features": no year a career story tells
+    if int(m.group()) > LAST_YEAR and word(k - 1) not in UNTIL:  # "2048 features"
         return True
     if t.cend[k]:
         return False
     if word(k + 1) == "of" and word(k + 2) in GROUP_OF:  # "2000 of them"
         return True
-    # "the 2000 heaviest customers": a superlative ranks things counted
-    if word(k - 1) == "the" and word(k + 1).endswith("est") and _plural(word(k + 2)):
+    # A rank: "the 2000 heaviest customers", "the 1999 most active users", "the top 1900 SKUs"
+    ranked = word(k + 1).endswith("est") or word(k + 1) in {"most", "least"}
+    if (word(k - 1) == "the" and ranked and any(_plural(word(j)) for j in (k + 2, k + 3))) \
+            or (word(k - 1) == "top" and _plural(word(k + 1))):
         return True
     counted = _plural(word(k + 1))
+    if counted and word(k - 1) in HAVE:  # "we had 2000 stores"
+        return True
     if rate(k + 1) or (counted and not t.cend[k + 1] and rate(k + 2)):
         return True
     if word(k - 1) in AMOUNT and (counted or _plural(word(k + 2))):  # "about 2000 open cases"
