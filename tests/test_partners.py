@@ -76,6 +76,10 @@ def named(text: str) -> list[str]:
     ("Then Priya from legal reviewed the consent flow.", "priya from legal"),
     ("The trust and safety folks reviewed every rule.", "the trust and safety folks"),
     ("I asked the, um, backend engineer to add a hook.", "the um backend engineer"),
+    ("Honestly the project depended on the mobile team shipping the new screen.",
+     "the mobile team"),
+    ("We were blocked on the security team for a month.", "the security team"),
+    ("The data came from the Epic team, who gave us a nightly extract.", "the epic team"),
 ])
 def test_a_partner_named_by_group_role_or_act_is_found(text, partner):
     assert partner in named(text), text
@@ -113,6 +117,7 @@ def test_a_partner_named_by_group_role_or_act_is_found(text, partner):
     "I worked with Spark on the cluster, and then worked with PyTorch and AWS for serving.",
     "The fraud team, which is my team, owned it, and our team's data scientists built it.",
     "Data from sales showed a spike, and tickets from support were the labels.",
+    "We pulled data from sales, and the labels came from support.",
     "The old and young people behaved differently, so I built the fraud and abuse team's model.",
 ])
 def test_the_candidates_own_team_and_look_alikes_name_no_partner(text):

@@ -8,8 +8,9 @@ finds each *partner* the answer names, someone other than the candidate:
 - a group named by what it does: "the platform team", "the supply chain team's", "the
   trading desk", "the trust and safety folks" (one to three words before the group noun).
   Not the candidate's own or no group at all: "my team", "the whole team", "the wider
-  team", "a team of six", "I was on the fraud team", "the fraud team, which is my team",
-  "I joined the search team", "the two teams";
+  team", "a team of six", "I was on the fraud team" (but "it depended on the mobile team"),
+  "the fraud team, which is my team", "I joined the search team", "the two teams". A
+  group is people even where data came from it ("the data came from the Epic team");
 - a person by their role after a word that makes them someone else: "a colleague", "my
   manager", "two backend engineers", "the ops manager", "the product manager", "the
   customer support agents", "the moderators", "a vendor", "the, um, backend engineer". Not
@@ -20,7 +21,7 @@ finds each *partner* the answer names, someone other than the candidate:
 - a department named on its own where it can only be people: "we looped in security",
   "a weekly sync with marketing", "finance agreed to fund it"; a person by name from one
   ("Sarah from platform helped"; not a sentence's first word that is a thing: "Data from
-  sales showed");
+  sales showed"; nor data from one: "we pulled data from sales, and ...");
 - the act of working with someone: "partnered with", "worked closely with"; and "sat down
   with", "agreed it with", "handed it over to" only with someone after them (a pronoun, a
   name, a role, a group): "I sat with the data", "aligned with the business goals",
@@ -71,6 +72,16 @@ MEMBER = frozenset({"on", "in", "into", "joined", "join", "joining", "led", "lea
                     "leading", "ran", "run", "running", "manage", "managed", "managing",
                     "built", "build", "started", "founded", "formed", "hired", "grew", "at",
                     "for", "before", "after", "left", "leaving", "quit"})
+
+# "On" a group makes the candidate a member, except after these ("the project depended on
+# the mobile team", "we were blocked on the security team").
+DEPENDED = frozenset({"depended", "depend", "depends", "depending", "dependent", "relied",
+                      "rely", "relies", "relying", "waiting", "waited", "wait", "blocked",
+                      "counted", "leaned"})
+# What a department gives that is data, not people ("we pulled data from sales").
+DATA = frozenset({"data", "dataset", "datasets", "labels", "logs", "tickets", "records",
+                  "numbers", "figures", "exports", "dumps", "spreadsheets", "tables",
+                  "events", "transactions", "leads", "files", "reports", "samples"})
 
 # People by their role, after a word that makes them someone else, with at most two words
 # between ("the field engineers", "the customer support agents"). Singular managers,
@@ -188,7 +199,9 @@ def _partners(t: AnswerText) -> list[Span]:
             found.append((first, last))
     for pattern in (DEPARTMENT, CLOSE_WORK):
         for m in pattern.finditer(t.low):
-            found.append(t.tok_range(m.start(), m.end()))
+            first, last = t.tok_range(m.start(), m.end())
+            if not _data_from(t, first):  # "we pulled data from sales, and ..."
+                found.append((first, last))
     for m in FROM_DEPARTMENT.finditer(t.low):  # "Sarah from platform helped"
         first, last = t.tok_range(m.start(), m.end())
         k = first - 1
@@ -222,8 +235,10 @@ def _groups(t: AnswerText) -> list[tuple[int, int]]:
         if any(w in NOT_A_PARTNER for w in words):
             continue
         first, last = t.tok_range(m.start(), m.end())
-        if first > 0 and t.sent[first - 1] == t.sent[first] and t.word[first - 1] in MEMBER:
-            continue
+        if first > 0 and t.sent[first - 1] == t.sent[first] and t.word[first - 1] in MEMBER \
+                and not (first > 1 and t.word[first - 1] == "on"
+                         and t.word[first - 2] in DEPENDED):
+            continue  # but "it depended on the mobile team"
         said_after = [t.word[k] for k in range(last + 1, min(last + 4, t.n))
                       if t.sent[k] == t.sent[last]]
         if said_after[:1] in (["which"], ["that"], ["who"]) and said_after[2:3] in (["my"],
@@ -256,6 +271,13 @@ def _people(t: AnswerText) -> list[tuple[int, int]]:
             continue
         found.append((first, last))
     return found
+
+
+def _data_from(t: AnswerText, k: int) -> bool:
+    """Whether token k is "from" after data a department gave, not people ("we pulled data
+    from sales", "the labels came from support", "data from the marketing department")."""
+    return t.word[k] == "from" and any(t.word[j] in DATA for j in range(max(k - 3, 0), k)
+                                       if t.sent[j] == t.sent[k])
 
 
 def _make_up(t: AnswerText, first: int) -> bool:
