@@ -391,18 +391,18 @@ def test_a_part_told_for_its_minimum_does_not_make_up_numbers_or_ownership():
 
 
 def test_a_criterion_s_words_in_another_part_with_its_own_part_untold_are_in_passing():
-    """"instead of" inside the impact, in an answer whose trade-offs part was never told, is
-    not a trade-off named; with the trade-offs part told, the same words count."""
+    """"at the cost of" inside the impact, in an answer whose trade-offs part was never told,
+    is not a trade-off named; with the trade-offs part told, the same words count."""
     impact = ("impact", "The moderators now spend their day on listings that are actually "
-              "bad instead of neighbour squabbles.", 5.0)
+              "bad, at the cost of a slightly longer queue.", 5.0)
     shows = (("trade-offs", "trade-offs"),)
     text, timeline = told(PROBLEM, impact, shows=shows)
     s = by_id(text, timeline)["trade-offs"]
     assert not s.found
     # (the timeline has no title for a part never told here: its id names it)
-    assert s.detail == ("'instead of' only in passing, with no part of its own (trade-offs "
-                        "not told)")
-    assert "instead of" in quotes(s)[0]  # what fell short, quoted
+    assert s.detail == ("'at the cost of' only in passing, with no part of its own "
+                        "(trade-offs not told)")
+    assert "at the cost of" in quotes(s)[0]  # what fell short, quoted
     trade = ("trade-offs", "We kept the threshold high.", 1.0)
     text, timeline = told(PROBLEM, impact, trade, shows=shows)
     assert by_id(text, timeline)["trade-offs"].found
@@ -436,14 +436,14 @@ def test_the_words_a_finding_names_are_in_its_first_quote():
     s = by_id(text, timeline)["trade-offs"]
     assert s.found and s.detail == "mentions 'trade-off'"  # not the modelling's 'versus'
     assert "trade-off was between" in quotes(s)[0]
-    plain = ("trade-offs", "We kept the threshold high and lived with some late alerts.", 2.0)
+    plain = ("trade-offs", "We kept the threshold high, so some alerts came late.", 2.0)
     text, timeline = told(modeling, plain, shows=shows)
     s = by_id(text, timeline)["trade-offs"]
     assert s.found
     assert s.detail.startswith("told in its own part, Trade-Offs (4 s from 0:05); ")
-    assert s.detail.endswith("mentions 'versus' at 0:02")  # its fifth word, 1.6 s in
+    assert s.detail.endswith("mentions 'compared' at 0:00")  # its second word, 0.4 s in
     assert quotes(s)[0].startswith("We kept the threshold high")
-    assert any("versus" in q for q in quotes(s))
+    assert any("compared a detector versus" in q for q in quotes(s))
 
 
 # ----------------------------------------------------------------------------- reflection

@@ -33,6 +33,7 @@ from simulator.analysis.impact import impact_criterion
 from simulator.analysis.moves import moves_criterion
 from simulator.analysis.partners import collaboration_criterion
 from simulator.analysis.text import AnswerText, Span
+from simulator.analysis.tradeoffs import tradeoff_hits
 from simulator.config.rubric import Criterion, Rubric
 
 # After an in-passing phrase, these (within a few words, in its sentence) link it to what
@@ -152,6 +153,8 @@ CHECKS: dict[str, Callable[[AnswerText, Criterion, str, bool], Finding]] = {
     "ownership": lambda t, c, strictness, applies: ownership(t, strictness, criterion=c.id),
     "reflection": lambda t, c, strictness, applies: reflection_criterion(t, c, applies=applies),
     "keywords": lambda t, c, strictness, applies: keyword_criterion(t, c, applies=applies),
+    # the keyword check with its hits read as choices (analysis.tradeoffs)
+    "trade-offs": lambda t, c, strictness, applies: keyword_criterion(t, c, applies=applies),
     "moves": lambda t, c, strictness, applies: moves_criterion(t, c.id),
     "impact": lambda t, c, strictness, applies: impact_criterion(t, c.id),
     "collaboration": lambda t, c, strictness, applies: collaboration_criterion(t, c.id),
@@ -174,7 +177,8 @@ def said_specifically(t: AnswerText, criterion: Criterion,
     """The criterion's ``covered_by`` words said in the text (``hits``, when already found),
     without those said only in passing (see ``in_passing``), in spoken order."""
     found = t.find(criterion.covered_by) if hits is None else hits
-    return [m for m in found if not _only_in_passing(t, m.start(), m.end(), criterion)]
+    said = [m for m in found if not _only_in_passing(t, m.start(), m.end(), criterion)]
+    return tradeoff_hits(t, said) if criterion.check == "trade-offs" else said
 
 
 def _only_in_passing(t: AnswerText, start: int, end: int, criterion: Criterion) -> bool:
@@ -191,7 +195,9 @@ def _only_in_passing(t: AnswerText, start: int, end: int, criterion: Criterion) 
     while hi + 1 < t.n and t.sent[hi + 1] == sentence:
         hi += 1
     following = [t.word[k] for k in range(last + 1, min(last + 1 + LINK_WINDOW, hi + 1))]
-    if LINKS.intersection(following):
+    # "of" links only right after the phrase ("the downside of"), not in "considered a lot
+    # of things".
+    if (LINKS - {"of"}).intersection(following) or following[:1] == ["of"]:
         return False
     others = [m for m in t.find(criterion.covered_by)
               if t.start[lo] <= m.start() and m.end() <= t.end[hi]

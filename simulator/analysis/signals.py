@@ -140,7 +140,7 @@ def _judged_with_its_part(text: AnswerText, criterion: Criterion, f: Finding,
     much nicer" in the trade-offs), and on the development corpora every such hit was one
     (7 of 7, text and spoken). The built-in checks (numbers, "I" against "we") measure
     something a part's length cannot show, so they stay as found."""
-    if criterion.check not in ("keywords", "reflection") or timeline is None:
+    if criterion.check not in ("keywords", "reflection", "trade-offs") or timeline is None:
         return f
     homes = timeline.homes(criterion.id)
     if f.covered:

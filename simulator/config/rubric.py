@@ -91,8 +91,9 @@ class Criterion(Strict):
     # "moves" finds each career move told and the reason given for it (analysis.moves);
     # "impact" whether a result is told in business terms, not only as a model's score
     # (analysis.impact); "collaboration" whether anyone the candidate worked with is named
-    # (analysis.partners).
-    check: Literal["metrics", "ownership", "reflection", "keywords", "moves",
+    # (analysis.partners); "trade-offs" the keyword check with its hits read as choices
+    # between options (analysis.tradeoffs).
+    check: Literal["metrics", "ownership", "reflection", "keywords", "trade-offs", "moves",
                    "impact", "collaboration"] = "keywords"
     covered_by: list[Keyword] = []  # phrases showing the answer covers it
     applies_when: list[Keyword] = []  # assess only if one of these appears ([] = always)
@@ -118,7 +119,7 @@ class Criterion(Strict):
 
     @model_validator(mode="after")
     def _keywords_needed(self) -> Criterion:
-        if self.check in ("keywords", "reflection") and not self.covered_by:
+        if self.check in ("keywords", "reflection", "trade-offs") and not self.covered_by:
             raise ValueError(f"covered_by: a {self.check} check needs at least one phrase")
         stray = [k for k in self.in_passing if k not in self.covered_by]
         if stray:
