@@ -464,6 +464,8 @@ def test_no_reflection():
     "I'd go and stand in a store for a week at the start.",
     "We would add tests that compare online and offline features on day one, instead of after "
     "the first incident.",
+    "Knowing what I know now, I'd have started with a smaller vocabulary.",
+    "Something I'd do better is to set up a golden test set early.",
 ])
 def test_a_change_of_approach_said_as_a_plan_is_reflection(text):
     """Answers to "what would you do differently" often use none of the rubric's words
@@ -485,6 +487,28 @@ def test_a_change_of_approach_said_as_a_plan_is_reflection(text):
 ])
 def test_would_without_a_change_of_approach_is_not_reflection(text):
     assert not by_id(text)["reflection"].found
+
+
+@pytest.mark.parametrize("text", [
+    "My takeaway was that you have to version the data, not just the code.",
+    "What that project taught me is to get the model in front of users fast.",
+    "If I had to redo it I would push back on the deadline.",
+    "Since then I always ask who will consume the predictions before I build anything.",
+])
+def test_a_lesson_in_other_words_is_reflection(text):
+    assert by_id(text)["reflection"].found, text
+
+
+@pytest.mark.parametrize("text", [
+    # a counterfactual about the design, not a lesson
+    "It would have cost too much to label everything, so we sampled ten thousand examples.",
+    "I'd have to check the exact numbers, but the lift was around five percent.",
+    # a lesson named, not told
+    "I learned a lot on that project, it was a great experience overall.",
+])
+def test_a_lesson_named_or_a_counterfactual_is_not_reflection(text):
+    s = by_id(text)["reflection"]
+    assert not s.found, (text, s.detail)
 
 
 # ----------------------------------------------------------------------------- judged on

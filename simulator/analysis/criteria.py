@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
+from dataclasses import replace
 
 from simulator.analysis.content import (
     I_SUBJECTS,
@@ -110,9 +111,22 @@ PARTICIPLES = frozenset(["been", "had", "got", "gotten", "done", "gone", "seen",
                          "built", "taken", "written", "known", "run", "spent", "already",
                          "just", "never"])
 CHANGE_MARKERS = ("instead", "rather than", "from the start", "from the beginning",
-                  "from day one", "on day one", "from the first", "earlier", "sooner",
-                  "before", "first", "next time", "this time", "at the start",
-                  "at the beginning", "up front", "upfront")
+                  "from the very start", "from the very beginning", "from day one",
+                  "on day one", "from the first", "earlier", "sooner", "before", "first",
+                  "next time", "this time", "at the start", "at the beginning", "up front",
+                  "upfront", "more time", "less time", "early")
+# "I'd have started with a smaller vocabulary": "would have", contracted (not "I'd have to").
+WOULD_HAVE = re.compile(r"(?<!\w)(?:i|we)['’]d have (?!to\b|got\b)[a-z]+")
+# "I learned a lot (on that project)": a lesson named, not told.
+LEARNED_A_LOT = re.compile(r"(?<!\w)(?:i|we) learn(?:ed|t) (?:a lot|so much|loads|a ton|tons)"
+                           r"(?: (?:on|from|in|at|during|with) (?:that|the|this|it)\b[\w ]{0,20})?"
+                           r"(?=\s*(?:[,.;:!?]|$))")
+
+
+def _only_learned_a_lot(t: AnswerText, criterion: Criterion) -> bool:
+    """Whether every word of reflection said is "I learned a lot" with nothing after it."""
+    generic = [m.start() for m in LEARNED_A_LOT.finditer(t.low)]
+    return bool(generic) and all(m.start() in generic for m in said_specifically(t, criterion))
 
 
 def _had(m: re.Match[str]) -> bool:
@@ -129,14 +143,18 @@ def reflection_criterion(text: AnswerText | str, criterion: Criterion, *,
     <do something> instead / from the start / earlier" (see ``_WOULD``)."""
     t = _text(text)
     found = keyword_criterion(t, criterion, applies=applies)
-    if found.covered:
+    if found.covered and not _only_learned_a_lot(t, criterion):
         return found
+    if found.covered:
+        found = replace(found, covered=False, detail="only says they learned a lot, not what",
+                        counts=(("hits", 0),), basis="")
     def sentence(m: re.Match[str]) -> int:
         return t.sent[t.tok_range(m.start(), m.end())[0]]
 
     marked = {sentence(m) for m in t.find(CHANGE_MARKERS)}
-    plans = [m for m in _WOULD.finditer(t.low)
-             if m.group(1) not in NOT_ACTIONS and not _had(m) and sentence(m) in marked]
+    plans = sorted([m for m in _WOULD.finditer(t.low)
+                    if m.group(1) not in NOT_ACTIONS and not _had(m) and sentence(m) in marked]
+                   + list(WOULD_HAVE.finditer(t.low)), key=lambda m: m.start())
     if not plans:
         return found
     first = plans[0]
