@@ -254,9 +254,18 @@ def test_we_about_the_team_and_i_for_own_work():
     assert f.evidence.quote == "I built the feature pipeline"  # the richest "I <did>" phrase
 
 
+@pytest.mark.parametrize("text", [
+    "I guess we just kept iterating until it was good enough.",
+    "The speech team at my company trained the model, and we used it.",
+    "I mean, we trained it and I'd say we shipped it quickly.",
+])
+def test_a_hedge_or_my_company_is_not_the_candidates_own_work(text):
+    assert not ownership(text).covered, text
+
+
 def test_only_we_is_missing_ownership_and_quotes_a_we_phrase():
     f = ownership("we built a fraud model and we deployed it behind the api. I think it worked.")
-    assert not f.covered and f.detail == "we x2, I x1"
+    assert not f.covered and f.detail == "we x2, I x0"  # "I think" is a hedge, not my work
     assert f.evidence.quote.startswith("we built") and f.ask == f.span
 
 

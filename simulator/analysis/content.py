@@ -31,6 +31,14 @@ STRICTNESS = ("gentle", "balanced", "strict")
 TEAM = frozenset({"team", "team's"})
 SINGULAR = frozenset({"i", "i'm", "i've", "i'd", "i'll", "my", "me", "myself", "mine"})
 PLURAL = frozenset({"we", "we're", "we've", "we'd", "we'll", "our", "ours", "us", "ourselves"})
+# After "I", a hedge rather than a statement of work ("I think we shipped it").
+HEDGE_VERBS = frozenset({"think", "guess", "mean", "believe", "suppose", "feel", "reckon",
+                         "remember", "recall", "know", "say", "imagine", "assume"})
+# After "my", people and things that are no work of the candidate's ("my company trained it").
+NOT_MY_WORK = frozenset({"company", "employer", "manager", "boss", "colleague", "colleagues",
+                         "teammate", "teammates", "director", "job", "role", "opinion", "view",
+                         "mind", "background", "degree", "career", "life", "previous",
+                         "current", "old", "first", "last", "time"})
 # Subjects of a "<subject> <verb> ..." phrase.
 WE_SUBJECTS = frozenset({"we", "we've", "we'd", "we'll"})
 I_SUBJECTS = frozenset({"i", "i've", "i'd", "i'll"})
@@ -183,12 +191,18 @@ def pronoun_counts(text: AnswerText | str) -> tuple[int, int]:
     """(we, I): how often the candidate speaks for the team and for themself.
 
     "the/our team" counts as "we" (once for "our team"); "my team" counts as "we", not "I";
-    "US" in capitals is the country, not "us".
+    "US" in capitals is the country, not "us". A hedge ("I think", "I guess", "I mean", "I'd
+    say") and "my" before what is no work of theirs ("my company", "my manager") are not
+    the candidate speaking for their own work.
     """
     t = _text(text)
     singular = plural = 0
     previous = ""
     for k, w in enumerate(t.word):
+        after = t.word[k + 1] if k + 1 < t.n and t.sent[k + 1] == t.sent[k] else ""
+        if (w in {"i", "i'd"} and after in HEDGE_VERBS) or (w == "my" and after in NOT_MY_WORK):
+            previous = w
+            continue
         if w in TEAM and previous in {"the", "my", "our"}:
             plural += 1
             if previous == "my":  # "my team did it" is the team, not me
