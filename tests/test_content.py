@@ -78,6 +78,7 @@ def test_a_year_like_number_that_counts_things_is_a_figure_not_a_date(text, figu
     "The 2019 cohort was the largest, and by 2030 we want it in every store.",
     "In 2021 of all years the budget was cut.",
     "The company wants to hit net zero by 2045.",
+    "The 2020 test results were bad, and the 2021 interest rates rose.",
 ])
 def test_a_year_stays_a_date_before_a_plural_word(text):
     """Words that place a number in time, or make it a name, keep it a date, as do verbs

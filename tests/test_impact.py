@@ -93,6 +93,9 @@ def test_a_result_the_word_lists_cannot_name_counts():
     ("By launch we had halved the manual review queue.", [
         ("By launch we had halved the manual review", "business")]),
     ("Churn had gone up like fifteen percent, and costs had increased by 20 percent.", []),
+    # ... unless a time after the work says it is the result
+    ("Within two months manual review had fallen by half.", [
+        ("two months manual review had fallen by half", "business")]),
     # "had" with no participle is no past perfect; a participle without it is a change.
     ("The new stores had about six percent higher revenue than the others.", [
         ("The new stores had about six percent higher revenue", "business")]),

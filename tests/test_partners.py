@@ -118,6 +118,8 @@ def test_a_partner_named_by_group_role_or_act_is_found(text, partner):
     "The fraud team, which is my team, owned it, and our team's data scientists built it.",
     "Data from sales showed a spike, and tickets from support were the labels.",
     "We pulled data from sales, and the labels came from support.",
+    "Apart from security, nobody cared, and coming from finance, I knew the data.",
+    "We were waiting. On the platform team we ran it ourselves.",
     "The old and young people behaved differently, so I built the fraud and abuse team's model.",
 ])
 def test_the_candidates_own_team_and_look_alikes_name_no_partner(text):

@@ -30,6 +30,7 @@ def trade_offs(text: str) -> bool:
     "We had two options, either cache the embeddings or recompute them on every request.",
     "Honestly we fussed over detector versus segmentation for weeks.",
     "The trade-off was between alerting fast and alerting right.",
+    "The small model was faster but less accurate.",
 ])
 def test_a_choice_between_options_is_a_trade_off(text):
     assert trade_offs(text), text
@@ -50,7 +51,20 @@ def test_a_choice_between_options_is_a_trade_off(text):
     # "over" as time, a weighing verb said of other people, a plain description.
     "We used the same features over the last year.",
     "The moderators looked at anything that got reported, but they were slow.",
+    # a baseline compared (left out on purpose), an offer, a desk, customers lost, a fix tried
+    "We compared it against the old rules and it was better.",
+    "I accepted the offer at Stripe, and the trading desk for equities was my first user.",
+    "We lost some customers to a competitor, and we tried to fix it but it kept failing.",
+    # "over" in the next sentence
+    "We used Spark for the pipeline. Over two weeks we trained it.",
     "I built the feature pipeline and trained the model on two years of data.",
 ])
 def test_words_said_about_something_else_are_no_trade_off(text):
     assert not trade_offs(text), text
+
+
+def test_words_said_of_others_are_not_even_in_passing_and_are_not_quoted():
+    s = by_id("Most customers called in instead of emailing. We went with boosted trees over "
+              "a neural net.")["trade-offs"]
+    assert s.found and s.detail == "mentions 'went with boosted trees over'"
+    assert not any("instead of" in e.quote for e in s.evidence)

@@ -37,8 +37,7 @@ HEDGE_VERBS = frozenset({"think", "guess", "mean", "believe", "suppose", "feel",
 # After "my", people and things that are no work of the candidate's ("my company trained it").
 NOT_MY_WORK = frozenset({"company", "employer", "manager", "boss", "colleague", "colleagues",
                          "teammate", "teammates", "director", "job", "role", "opinion", "view",
-                         "mind", "background", "degree", "career", "life", "previous",
-                         "current", "old", "first", "last", "time"})
+                         "mind", "background", "degree", "career", "life"})
 # Subjects of a "<subject> <verb> ..." phrase.
 WE_SUBJECTS = frozenset({"we", "we've", "we'd", "we'll"})
 I_SUBJECTS = frozenset({"i", "i've", "i'd", "i'll"})

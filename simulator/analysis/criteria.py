@@ -1,6 +1,8 @@
-"""Rubric criteria read in an answer: the keyword check, and :func:`assess`, which runs a
-whole rubric through the built-in checks (`simulator.analysis.content`: metrics, ownership)
-and the keyword check.
+"""Rubric criteria read in an answer: the keyword check (with its variants for reflection,
+which also takes a change said as a plan, and for trade-offs, whose hits
+`analysis.tradeoffs` reads), and :func:`assess`, which runs a whole rubric through the
+built-in checks (`analysis.content`: metrics, ownership; `analysis.moves`, `analysis.impact`,
+`analysis.partners`) and the keyword check.
 
 A keyword check is covered when a ``covered_by`` phrase is said. Some phrases only *name*
 the thing ("there were some trade-offs", "we considered a few options"): a rubric lists them
@@ -34,7 +36,7 @@ from simulator.analysis.impact import impact_criterion
 from simulator.analysis.moves import moves_criterion
 from simulator.analysis.partners import collaboration_criterion
 from simulator.analysis.text import AnswerText, Span
-from simulator.analysis.tradeoffs import tradeoff_hits
+from simulator.analysis.tradeoffs import not_a_choice, tradeoff_hits
 from simulator.config.rubric import Criterion, Rubric
 
 # After an in-passing phrase, these (within a few words, in its sentence) link it to what
@@ -76,7 +78,7 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion, *,
         return _finding(t, cid, True, "does not apply: no mention of " +
                         keyword_list(criterion.applies_when), None, forced,
                         basis="not applicable")
-    hits = t.find(criterion.covered_by)
+    hits = _judged(t, criterion, t.find(criterion.covered_by))
     specific = said_specifically(t, criterion, hits)
     if specific:
         return _finding(t, cid, True, f"mentions {specific[0].group()!r}",
@@ -115,8 +117,12 @@ CHANGE_MARKERS = ("instead", "rather than", "from the start", "from the beginnin
                   "on day one", "from the first", "earlier", "sooner", "before", "first",
                   "next time", "this time", "at the start", "at the beginning", "up front",
                   "upfront", "more time", "less time", "early")
-# "I'd have started with a smaller vocabulary": "would have", contracted (not "I'd have to").
-WOULD_HAVE = re.compile(r"(?<!\w)(?:i|we)['’]d have (?!to\b|got\b)[a-z]+")
+# "I'd have started with a smaller vocabulary": "would have", contracted; after "would have"
+# these make a hedge or a wish, not a lesson ("I would have to check", "I'd have said",
+# "I'd have liked more time").
+NOT_A_LESSON = re.compile(r" (?:to|got|said|thought|guessed|liked|loved|hoped|expected)\b")
+WOULD_HAVE = re.compile(r"(?<!\w)(?:i|we)['’]d have(?= [a-z])(?!(?: (?:to|got|said|thought|"
+                        r"guessed|liked|loved|hoped|expected))\b)")
 # "I learned a lot (on that project)": a lesson named, not told.
 LEARNED_A_LOT = re.compile(r"(?<!\w)(?:i|we) learn(?:ed|t) (?:a lot|so much|loads|a ton|tons)"
                            r"(?: (?:on|from|in|at|during|with) (?:that|the|this|it)\b[\w ]{0,20})?"
@@ -195,8 +201,22 @@ def said_specifically(t: AnswerText, criterion: Criterion,
     """The criterion's ``covered_by`` words said in the text (``hits``, when already found),
     without those said only in passing (see ``in_passing``), in spoken order."""
     found = t.find(criterion.covered_by) if hits is None else hits
-    said = [m for m in found if not _only_in_passing(t, m.start(), m.end(), criterion)]
+    said = [m for m in _judged(t, criterion, found)
+            if not _only_in_passing(t, m.start(), m.end(), criterion)]
     return tradeoff_hits(t, said) if criterion.check == "trade-offs" else said
+
+
+def _judged(t: AnswerText, criterion: Criterion,
+            hits: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The keyword hits a check does not judge otherwise: for trade-offs not "instead of",
+    "versus" ... (`analysis.tradeoffs` reads them), for reflection not "I would have said",
+    "I would have to check", "I'd have liked more time"."""
+    if criterion.check == "trade-offs":
+        return [m for m in hits if not not_a_choice(m)]
+    if criterion.check == "reflection":
+        return [m for m in hits if not (m.group().endswith(("have", "'ve", "’ve"))
+                                        and NOT_A_LESSON.match(t.low, m.end()))]
+    return hits
 
 
 def _only_in_passing(t: AnswerText, start: int, end: int, criterion: Criterion) -> bool:

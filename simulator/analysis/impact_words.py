@@ -1,4 +1,5 @@
-"""The word lists of the check "what it changed for the business" (`analysis.impact`): the
+"""The word lists of the check "what it changed for the business" (`analysis.impact`, and
+what a result measures, `analysis.impact_measures`): the
 measures a business feels and a model's scores, and the words that make a figure a change,
 a plan, a cause or a qualifier. Kept apart so the rules read on their own; each list's
 comment says what it is for.
@@ -102,7 +103,7 @@ LOSS_OF = frozenset({"fraud", "revenue", "credit", "customer", "customers", "fin
 COMPARED_WITH = frozenset({"to", "against", "versus", "vs", "than", "compared", "from"})
 # People's time a result saved or freed ("it saved them hours every week", "freed up a lot
 # of the team's time"): the seed's operational savings, said without a figure or a measure
-# word of BUSINESS. Read only after a verb of saving or freeing.
+# word of BUSINESS. Read only after a verb of saving or freeing, or "got / gave back".
 TIME_SAVED = frozenset({"hours", "days", "weeks", "time", "evenings", "weekends", "minutes",
                         "afternoons", "mornings"})
 # One unit of time is people's time only after a word of amount ("saved the finance team a
@@ -111,6 +112,11 @@ TIME_UNITS = frozenset({"hour", "day", "week", "minute", "morning", "afternoon",
                         "weekend", "shift"})
 AMOUNT_OF_TIME = frozenset({"a", "an", "one", "full", "whole", "entire", "half", "extra"})
 GET_GIVE = frozenset({"got", "get", "gets", "getting", "gave", "give", "gives", "giving"})
+# A time after the work, which makes a past perfect its result ("by the end of the quarter
+# chargebacks had dropped by 30 %", "within two months review had fallen by half").
+AFTER_THE_WORK = re.compile(r"(?<!\w)(?:by the end|by launch|by then|by the time we|within|"
+                            r"since launch|since we|after (?:launch|we|the launch|rollout|"
+                            r"the rollout)|afterwards|once (?:we|it|the model))(?!\w)")
 # Between "had", its participle and a figure, these leave the past perfect ("churn had gone
 # up like 15 %", "the rules engine had grown to over a thousand conditions").
 PERFECT_BETWEEN = frozenset({"up", "down", "by", "to", "a", "an", "like", "about", "around",

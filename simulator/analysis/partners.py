@@ -149,6 +149,10 @@ DEPARTMENT = re.compile(
 # Someone from a department, whatever follows ("Sarah from platform helped").
 FROM_DEPARTMENT = re.compile(rf"(?<![\w'])from (?:{DEPARTMENTS})(?![\w'])")
 SOMEONE = frozenset({"someone", "somebody", "woman", "man", "lady", "person", "folks"})
+# Before "from", words in title case that name no one ("Apart from security, ...").
+NOT_FROM_SOMEONE = frozenset({"apart", "aside", "away", "coming", "far", "starting", "moving",
+                              "switching", "going", "back", "different", "separate", "free",
+                              "straight", "right"})
 FROM_THINGS = frozenset({"data", "feedback", "input", "pushback", "approval", "help", "budget",
                          "funding", "money", "traffic", "revenue", "everything", "nothing",
                          "something", "anything", "information", "guidance", "support"})
@@ -210,8 +214,9 @@ def _partners(t: AnswerText) -> list[Span]:
         # A sentence's first word is in title case whatever it is ("Data from sales showed"):
         # there only a word that is no plural and no common thing from a department.
         opens = k == 0 or t.sent[k - 1] != t.sent[k]
-        if t.word[k] in SOMEONE or (_a_name(t, k) and not (opens and (
-                t.word[k].endswith("s") or t.word[k] in FROM_THINGS))):
+        if t.word[k] in SOMEONE or (_a_name(t, k) and t.word[k] not in NOT_FROM_SOMEONE
+                                    and not (opens and (t.word[k].endswith("s")
+                                                        or t.word[k] in FROM_THINGS))):
             found.append((k, last))
     for m in ACT.finditer(t.low):
         first, last = t.tok_range(m.start(), m.end())
@@ -237,6 +242,7 @@ def _groups(t: AnswerText) -> list[tuple[int, int]]:
         first, last = t.tok_range(m.start(), m.end())
         if first > 0 and t.sent[first - 1] == t.sent[first] and t.word[first - 1] in MEMBER \
                 and not (first > 1 and t.word[first - 1] == "on"
+                         and t.sent[first - 2] == t.sent[first]
                          and t.word[first - 2] in DEPENDED):
             continue  # but "it depended on the mobile team"
         said_after = [t.word[k] for k in range(last + 1, min(last + 4, t.n))
@@ -275,9 +281,10 @@ def _people(t: AnswerText) -> list[tuple[int, int]]:
 
 def _data_from(t: AnswerText, k: int) -> bool:
     """Whether token k is "from" after data a department gave, not people ("we pulled data
-    from sales", "the labels came from support", "data from the marketing department")."""
-    return t.word[k] == "from" and any(t.word[j] in DATA for j in range(max(k - 3, 0), k)
-                                       if t.sent[j] == t.sent[k])
+    from sales", "the labels came from support"), or after a word that makes it no one
+    ("apart from security", "coming from finance")."""
+    return t.word[k] == "from" and (bool(DATA.intersection(t.before(k, 3)))
+                                    or bool(NOT_FROM_SOMEONE.intersection(t.before(k, 1))))
 
 
 def _make_up(t: AnswerText, first: int) -> bool:

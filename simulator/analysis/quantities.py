@@ -90,6 +90,10 @@ AMOUNT = frozenset({"about", "roughly", "nearly", "almost", "approximately", "ov
 # Verbs whose object is counted ("we had 2000 stores", "it handled 1900 requests").
 HAVE = frozenset({"had", "have", "has", "handled", "processed", "served", "reviewed",
                   "flagged", "labelled", "labeled", "scored", "onboarded", "hired"})
+# Words ending like a superlative that are none ("the 2020 test results").
+NOT_SUPERLATIVE = frozenset({"test", "interest", "request", "rest", "contest", "harvest",
+                             "forest", "guest", "quest", "digest", "protest", "manifest",
+                             "arrest", "chest", "west", "nest", "crest", "conquest"})
 # A later year-like number is a date only after these ("net zero by 2045").
 UNTIL = frozenset({"by", "until", "till", "through", "since", "before"})
 # Words ending in "s" after a number that are no counted noun ("2019 was", "2020 is").
@@ -225,7 +229,8 @@ def _counts(t: AnswerText, m: re.Match[str]) -> bool:
     if word(k + 1) == "of" and word(k + 2) in GROUP_OF:  # "2000 of them"
         return True
     # A rank: "the 2000 heaviest customers", "the 1999 most active users", "the top 1900 SKUs"
-    ranked = word(k + 1).endswith("est") or word(k + 1) in {"most", "least"}
+    ranked = (word(k + 1).endswith("est") and word(k + 1) not in NOT_SUPERLATIVE) \
+        or word(k + 1) in {"most", "least"}
     if (word(k - 1) == "the" and ranked and any(_plural(word(j)) for j in (k + 2, k + 3))) \
             or (word(k - 1) == "top" and _plural(word(k + 1))):
         return True

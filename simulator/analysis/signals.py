@@ -271,8 +271,10 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
         found = [text.evidence(text.readable(finding.span))
                  if finding.span is not None and criterion.check != "metrics"
                  else finding.evidence]
-        found += [_keyword_quote(text, m.start(), m.end())
-                  for m in text.find(criterion.covered_by)]
+        # Trade-offs: the choices read (analysis.tradeoffs), not "instead of" said of others.
+        said = said_specifically(text, criterion) if criterion.check == "trade-offs" \
+            else text.find(criterion.covered_by)
+        found += [_keyword_quote(text, m.start(), m.end()) for m in said]
         if home:  # the part's own opening, after its keywords and before those elsewhere
             opening = text.evidence(text.span_between(*home[0].segments[0]))
             found.append(opening)

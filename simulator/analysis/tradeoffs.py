@@ -43,30 +43,32 @@ CHOOSE = (r"(?:went with|go with|going with|gone with|chose|choose|chosen|choosi
           r"pick|opted for|settled on|preferred|prefer|favou?red|selected|stuck with|kept|"
           r"prioriti[sz]ed|used|use|using)")
 CHOICE_OVER = re.compile(
-    rf"(?=[cfgkopsuw])(?<![\w'-]){CHOOSE}(?:\s+[\w'%.-]+){{1,7}}?\s+over\s+"
-    r"(?!(?:the|a|an)\s+(?:last|past|next|course|first|whole|period|weekend|holidays?|"
-    r"summer|winter|years?|months?|weeks?|days?)\b|time\b|and\b|\d|there\b|here\b|to\b)")
+    rf"(?=[cfgkopsuw])(?<![\w'-]){CHOOSE}(?:\s+(?:\d+\.\d+|[\w'%-]+)){{1,7}}?\s+over"
+    r"(?=\s+(?!(?:the|a|an)\s+(?:last|past|next|course|first|whole|period|weekend|holidays?|"
+    r"summer|winter|years?|months?|weeks?|days?)\b|time\b|and\b|\d|there\b|here\b|to\b))")
 # Verbs of weighing an option; a choice or a reason it lost must follow in the sentence.
 WEIGHED = re.compile(
-    r"(?=[abcdehlpt])(?<![\w'-])(?:considered|looked at|looked into|tried|evaluated|"
-    r"explored|experimented "
-    r"with|prototyped|thought about|debated|benchmarked|compared|could have (?:done|used|gone "
+    r"(?=[abcdehlpt])(?<![\w'-])(?:considered|looked at|looked into|tried(?! to\b)|"
+    r"evaluated|explored|experimented "
+    r"with|prototyped|thought about|debated|could have (?:done|used|gone "
     r"with|built|trained|bought)|had the option (?:of|to)|the other option|another option|"
     r"the alternative|(?:two|three|a couple of|a few) (?:options|approaches|choices|designs))"
     r"(?![\w'-])")
 LOST_BECAUSE = re.compile(
     r"(?<![\w'-])(?:but|however|though|either|went with|chose|picked|settled on|stuck with|"
     r"ended up|decided|opted|dropped|too|slower|faster|cheaper|costlier|simpler|harder|"
-    r"worse|better|couldn't|could not|wasn't|didn't|would have|would've|needed|took|cost|"
+    r"worse|better|less|more|lower|higher|couldn't|could not|wasn't|didn't|would have|"
+    r"would've|needed|took|cost|"
     r"lost|latency|explain\w*)(?![\w'-])")
 # A price paid by the chosen option, however it is phrased.
 PRICE = re.compile(
-    r"(?=[acdglmpt])(?<![\w'-])(?:accept(?:ed|ing) (?:a|an|some|that|the|slightly|worse|"
+    r"(?=[acdglmpt])(?<![\w'-])(?:accept(?:ed|ing) (?:a|an|some|that|slightly|worse|"
     r"lower|higher|more|"
-    r"less|losing|slower|being|extra|additional)|los(?:t|ing) (?:some|a bit|a little|a few|a "
-    r"couple|a touch|a point|a tiny)|(?:the|a|as the) (?:cost|price) (?:of (?:that|this|it|"
+    r"less|losing|slower|being|extra|additional)|los(?:t|ing) (?:a bit|a little|a few|a "
+    r"couple|a touch|a point|a tiny|some (?:accuracy|recall|precision|detail|coverage|"
+    r"speed|freshness|points?))|(?:the|a|as the) (?:cost|price) (?:of (?:that|this|it|"
     r"doing|having|keeping)|was|we paid)|paid the price|as the price of|li(?:ved|ve|ving) with|"
-    r"(?:gave|give|giving) (?:that|it|this|them|those) up|trad(?:ed|e|ing) (?:[\w'-]+ ){1,4}"
+    r"(?:gave|give|giving) (?:that|it|this|them|those) up|trade[ds]? (?:[\w'-]+ ){1,4}"
     r"for|(?:pick|picked|choose|chose|decide|decided|choosing|picking) between|"
     r"(?:meant|means|mean) (?:[\w'-]+ ){0,6}?(?:stale|staler|slower|worse|longer|noisier|"
     r"delayed|behind|harder|costlier|more expensive|more complex|less accurate|less detail|"
@@ -96,8 +98,8 @@ VERSUS = re.compile(r"(?=v)(?<![\w'-])(?:versus|vs)(?![\w'-])")
 SCORES = frozenset({"precision", "recall", "accuracy", "auc", "ctr", "wer", "f1", "rmse",
                     "mae", "mape", "loss", "conversion", "revenue", "churn", "error", "rate",
                     "percent", "points"})
-AGAINST_A_BASELINE = frozenset({"the", "a", "an", "our", "their", "its", "last", "previous",
-                                "old", "baseline", "control", "what", "before", "prior"})
+AGAINST_A_BASELINE = frozenset({"the", "our", "their", "its", "last", "previous", "old",
+                                "baseline", "control", "what", "before", "prior"})
 NOT_A_CHOICE = frozenset({"versus", "vs", "instead of", "rather than", "even though"})
 
 
@@ -110,18 +112,24 @@ def _weighed(t: AnswerText) -> list[re.Match[str]]:
     found = list(CHOICE_OVER.finditer(t.low)) + list(PRICE.finditer(t.low))
     found += [m for m in WEIGHED.finditer(t.low) if _weighed_by_us(t, m)]
     found += [m for m in WOULD_HAVE.finditer(t.low) if _but_after(t, m)]
-    found += [m for m in GOOD_SIDE.finditer(t.low) if _lost_or_chosen(t, m)]
+    found += [m for m in GOOD_SIDE.finditer(t.low) if _lost_or_chosen(t, m)]  # "but less"
     found += [m for m in CHOSEN_BY_US.finditer(t.low) if _ours(t, m)]
     found += [m for m in BARE_INSTEAD.finditer(t.low) if _ours(t, m)]
     found += [m for m in VERSUS.finditer(t.low) if _against_options(t, m)]
     return sorted(found, key=lambda m: m.start())
 
 
+def not_a_choice(m: re.Match[str]) -> bool:
+    """Whether a keyword hit is one of the words this module judges itself ("instead of",
+    "versus", ...), so that the rubric's list does not count it as said."""
+    return " ".join(m.group().split()) in NOT_A_CHOICE
+
+
 def tradeoff_hits(t: AnswerText, hits: list[re.Match[str]]) -> list[re.Match[str]]:
     """The keyword check's hits for trade-offs, read: "versus", "instead of", "rather than"
     and "even though" as the rubric lists them dropped (this module judges them), and every
     trade-off said in structure added; in spoken order, one per place."""
-    kept = [m for m in hits if " ".join(m.group().split()) not in NOT_A_CHOICE]
+    kept = [m for m in hits if not not_a_choice(m)]
     out: list[re.Match[str]] = []
     for m in sorted(kept + weighed_options(t), key=lambda m: m.start()):
         if not out or m.start() >= out[-1].end():
@@ -130,15 +138,13 @@ def tradeoff_hits(t: AnswerText, hits: list[re.Match[str]]) -> list[re.Match[str
 
 
 def _weighed_by_us(t: AnswerText, m: re.Match[str]) -> bool:
-    """An option weighed by the candidate ("we looked at", "I compared", "we'd tried"; a
+    """An option weighed by the candidate ("we looked at", "I evaluated", "we'd tried"; a
     noun needs no one: "the other option was") and lost or chosen (``_lost_or_chosen``);
     not "the moderators who looked at anything reported"."""
     first, _ = t.tok_range(m.start(), m.end())
-    said = m.group().split()[0]
-    if said not in {"the", "another", "two", "three", "a"}:
-        before = [t.word[k] for k in range(max(first - 3, 0), first) if t.sent[k] == t.sent[first]]
-        if not CHOOSERS.intersection(before):
-            return False
+    if m.group().split()[0] not in {"the", "another", "two", "three", "a"} \
+            and not CHOOSERS.intersection(t.before(first, 3)):
+        return False
     return _lost_or_chosen(t, m)
 
 
@@ -157,8 +163,13 @@ def _lost_or_chosen(t: AnswerText, m: re.Match[str]) -> bool:
 
 def _but_after(t: AnswerText, m: re.Match[str]) -> bool:
     """Whether "but" follows ``m`` in its sentence ("would have been nicer, but ...")."""
-    first, last = t.tok_range(m.start(), m.end())
-    return any(t.word[k] == "but" for k in range(last + 1, t.n) if t.sent[k] == t.sent[first])
+    _, last = t.tok_range(m.start(), m.end())
+    k = last + 1
+    while k < t.n and t.sent[k] == t.sent[last]:
+        if t.word[k] == "but":
+            return True
+        k += 1
+    return False
 
 
 def _ours(t: AnswerText, m: re.Match[str]) -> bool:
@@ -167,13 +178,11 @@ def _ours(t: AnswerText, m: re.Match[str]) -> bool:
     single global model rather than one per store", "hourly updates instead of true online
     learning"); never about the speaker ("rather than me explaining the architecture")."""
     first, last = t.tok_range(m.start(), m.end())
-    before = [t.word[k] for k in range(first - 1, max(first - 13, -1), -1)
-              if t.sent[k] == t.sent[first]]
-    around = before[:6] + [t.word[k] for k in range(last + 1, min(last + 7, t.n))
-                           if t.sent[k] == t.sent[last]]
-    if around[len(before[:6]):][:1] == ["me"]:
+    before = t.before(first, 12)
+    after = [t.word[k] for k in range(last + 1, min(last + 7, t.n)) if t.sent[k] == t.sent[last]]
+    if after[:1] == ["me"]:
         return False
-    return bool(CHOOSERS.intersection(before) or DESIGN.intersection(around))
+    return bool(CHOOSERS.intersection(before) or DESIGN.intersection(before[-6:] + after))
 
 
 def _against_options(t: AnswerText, m: re.Match[str]) -> bool:
