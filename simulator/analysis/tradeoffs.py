@@ -76,7 +76,7 @@ PRICE = re.compile(
 # An option not taken, said as what it would have given ("retraining daily would have kept
 # things fresher, but the compute cost tripled"), or one good side against another ("a bit
 # better but took three seconds per request"): "but" after it in its sentence.
-WOULD_HAVE = re.compile(r"(?=[cw])(?<![\w'-])(?:would|could)(?: have|'ve)(?![\w'-])")
+NOT_TAKEN = re.compile(r"(?=[cw])(?<![\w'-])(?:would|could)(?: have|'ve)(?![\w'-])")
 GOOD_SIDE = re.compile(r"(?=[bcefmns])(?<![\w'-])(?:better|faster|cheaper|nicer|nice|"
                        r"fresher|simpler|"
                        r"easier|more (?:accurate|useful|robust)|more \w+ly)(?:\s+[\w'-]+)?"
@@ -111,7 +111,7 @@ def weighed_options(t: AnswerText) -> list[re.Match[str]]:
 def _weighed(t: AnswerText) -> list[re.Match[str]]:
     found = list(CHOICE_OVER.finditer(t.low)) + list(PRICE.finditer(t.low))
     found += [m for m in WEIGHED.finditer(t.low) if _weighed_by_us(t, m)]
-    found += [m for m in WOULD_HAVE.finditer(t.low) if _but_after(t, m)]
+    found += [m for m in NOT_TAKEN.finditer(t.low) if _but_after(t, m)]
     found += [m for m in GOOD_SIDE.finditer(t.low) if _lost_or_chosen(t, m)]  # "but less"
     found += [m for m in CHOSEN_BY_US.finditer(t.low) if _ours(t, m)]
     found += [m for m in BARE_INSTEAD.finditer(t.low) if _ours(t, m)]
