@@ -9,7 +9,6 @@ under a second.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -270,17 +269,6 @@ def test_an_empty_or_very_short_answer_is_asked_to_expand(transcript):
     assert (q.criterion, q.quote) == ("depth", None)
     check_question(q, transcript, quoted=False)
     assert len(assess(transcript, RUBRIC)) == len(RUBRIC.criteria)
-
-
-def test_a_three_minute_answer_takes_under_five_milliseconds():
-    long = " ".join(" ".join(t for _, t in GAPS.values()).split()[:450])
-    next_follow_up(long, RUBRIC)  # compile the regexes once
-    timings = []
-    for _ in range(20):
-        started = time.perf_counter()
-        next_follow_up(long, RUBRIC)
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.005  # the fastest run: other processes only ever slow it down
 
 
 def test_mentions_tells_whether_a_question_is_about_a_criterion():
