@@ -12,8 +12,13 @@ the words are as often said about something else. So this check is the keyword c
   "we looked at a two-tower model, *but* cold start would have been worse" (a verb of
   weighing an option, then in its sentence a choice or a reason it lost: "but", "went
   with", "too slow", "cheaper", "ended up"); "we had two options, either cache ... or
-  recompute"; "*the cost of that* was ...", "I *accepted* slightly lower recall", "we *lost
-  a bit of* accuracy", "*which meant* predictions were a day *stale*".
+  recompute"; an option not taken, "would have" or "could have" with "but" after it
+  ("retraining daily would have kept things fresher, but the compute cost tripled"); one
+  good side against another ("a bit better but took three seconds", "faster but less
+  accurate"); a price, "*the cost of that* was ...", "I *accepted* slightly lower recall",
+  "we *lost a bit of* accuracy", "we *lived with* some staleness", "we *traded* some risk
+  *for* uptime", "*which meant* predictions were a day *stale*". Not "tried to", and not
+  "compared", which the rubric leaves out on purpose: it is how people state baselines.
 - **"instead of", "rather than", "even though" only as a choice in the system's design**:
   with "I" or "we" before them in the sentence ("we scored in batch instead of in real
   time") or a word of the design around them ("a single global model rather than one per
