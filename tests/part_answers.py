@@ -245,8 +245,9 @@ def build_audio(answer: CorpusAnswer) -> BuiltAnswer:
         t += clip.duration
     pieces.append(np.zeros(int(TAIL_S * SAMPLE_RATE), np.float32))
     signal = np.concatenate(pieces)
-    audio = Audio((signal + room_noise(len(signal) / SAMPLE_RATE, seed).samples[: len(signal)])
-                  .astype(np.float32))
+    # 10 ms over: room_noise rounds its length down, which a clip's length can meet
+    noise = room_noise(len(signal) / SAMPLE_RATE + 0.01, seed).samples[: len(signal)]
+    audio = Audio((signal + noise).astype(np.float32))
     path = CACHE / "answers" / f"{answer.id}-{_key(answer, pauses)}.wav"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -306,6 +307,13 @@ class Score:
     reported_out_of_order: tuple[str, ...]
     said: tuple[str, ...] = field(default=())  # the truth's parts, in order
     found: tuple[str, ...] = field(default=())  # the timeline's sequence of segments
+    # The timeline's doubts (analysis/doubts.py), in seconds of the scored time: wrong
+    # time; time in doubt; wrong time in doubt; time in doubt whose true part is one of the
+    # two the doubt names
+    wrong_s: float = 0.0
+    doubted_s: float = 0.0
+    doubted_wrong_s: float = 0.0
+    doubted_named_s: float = 0.0
 
     @property
     def missing_named(self) -> bool:
@@ -342,6 +350,17 @@ def score(answer_id: str, timeline: Any, truth: Truth, kinds: tuple[str, ...] = 
     n = max(1, int((truth.end_s - truth.start_s) / STEP_S))
     times = [truth.start_s + (k + 0.5) * (truth.end_s - truth.start_s) / n for k in range(n)]
     right = sum(label(t) == truth.label_at(t) for t in times) / n
+    step = (truth.end_s - truth.start_s) / n
+    wrong = doubted = doubted_wrong = doubted_named = 0.0
+    for t in times:
+        true_part, is_right = truth.label_at(t), label(t) == truth.label_at(t)
+        wrong += step * (not is_right)
+        doubt = next((d for d in getattr(timeline, "doubts", ()) if d.start_s <= t < d.end_s),
+                     None)
+        if doubt is not None:
+            doubted += step
+            doubted_wrong += step * (not is_right)
+            doubted_named += step * (true_part in (doubt.read_as, doubt.could_be))
     predicted = starts[1:]
     seconds = truth.end_s - truth.start_s
     errors = tuple(round(min((abs(b - p) for p in predicted), default=seconds), 2)
@@ -352,7 +371,9 @@ def score(answer_id: str, timeline: Any, truth: Truth, kinds: tuple[str, ...] = 
             found.append(pid)
     return Score(answer_id, kinds, round(seconds, 2), round(right, 4), errors, len(predicted),
                  truth.missing, tuple(timeline.missing), truth.out_of_order,
-                 tuple(timeline.out_of_order), tuple(p.id for p in truth.parts), tuple(found))
+                 tuple(timeline.out_of_order), tuple(p.id for p in truth.parts), tuple(found),
+                 round(wrong, 2), round(doubted, 2), round(doubted_wrong, 2),
+                 round(doubted_named, 2))
 
 
 @dataclass(frozen=True)
@@ -416,7 +437,21 @@ def render(scores: Sequence[Score], title: str) -> str:
         f"boundaries; missing named {m.missing_named}/{m.answers} (exact {m.missing_exact}); "
         f"out of order named {m.order_named}/{m.answers} (exact {m.order_exact}); "
         f"targets {'MET' if m.meets_targets else 'NOT met'}")
+    lines.append(doubts_line(scores))
     return "\n".join(lines)
+
+
+def doubts_line(scores: Sequence[Score]) -> str:
+    """How well the timeline's doubts point at its mistakes, over ``scores``."""
+    total = sum(s.seconds for s in scores) or 1.0
+    wrong = sum(s.wrong_s for s in scores)
+    doubted = sum(s.doubted_s for s in scores)
+    doubted_wrong = sum(s.doubted_wrong_s for s in scores)
+    named = sum(s.doubted_named_s for s in scores)
+    return (f"doubts: {doubted / total:.1%} of the time in doubt, holding "
+            f"{doubted_wrong / wrong if wrong else 1:.1%} of the wrong time ({wrong / total:.1%} "
+            f"of all); where in doubt, wrong {doubted_wrong / doubted if doubted else 0:.1%}, "
+            f"the true part one of the two named {named / doubted if doubted else 1:.1%}")
 
 
 def text_scores(answers: Sequence[CorpusAnswer] | None = None,
