@@ -138,3 +138,51 @@ def test_a_short_answer_can_afford_parts_of_one_unit():
     assert decoding.stay_scale(n, n) == decoding.SHORTEST_STAY_SCALE
     typical = scores_for(*[(j, 0.4) for j in range(n) for _ in range(4)], n=n)
     assert decoding.most_likely_parts(typical, n) == [j for j in range(n) for _ in range(4)]
+
+
+def brute_chances(scores: list[list[float]], n: int, opens: list[bool],
+                  once: bool) -> np.ndarray:
+    """P(unit t in part j) summed over every path (every path telling each part once)."""
+    units = len(scores)
+    total = np.zeros((units, n))
+    for p in itertools.product(range(n), repeat=units):
+        if once and not told_once(list(p)):
+            continue
+        weight = math.exp(path_score(list(p), scores, n, opens))
+        for t, part in enumerate(p):
+            total[t, part] += weight
+    return total / total.sum(axis=1, keepdims=True)
+
+
+def test_the_chances_of_each_part_sum_every_path():
+    """The forward-backward chances against every path, on random scores and cuts, for
+    the search that tells each part once and for the plain one (many parts)."""
+    rng = np.random.default_rng(5)
+    for n, units in ((3, 7), (4, 6)):
+        for _ in range(10):
+            scores = np.log(rng.dirichlet(np.ones(n), size=units)).tolist()
+            opens = [True, *(bool(x) for x in rng.random(units - 1) < 0.5)]
+            chances = decoding.part_chances(scores, n, opens)
+            assert np.allclose(chances, brute_chances(scores, n, opens, once=True), atol=1e-9)
+            assert np.allclose(chances.sum(axis=1), 1.0)
+
+
+def test_the_chances_of_the_plain_search(monkeypatch):
+    rng = np.random.default_rng(6)
+    monkeypatch.setattr(decoding, "TRACKED_PARTS_MAX", 2)
+    for _ in range(10):
+        scores = np.log(rng.dirichlet(np.ones(3), size=6)).tolist()
+        opens = [True, *(bool(x) for x in rng.random(5) < 0.5)]
+        assert np.allclose(decoding.part_chances(scores, 3, opens),
+                           brute_chances(scores, 3, opens, once=False), atol=1e-9)
+
+
+def test_a_clear_answer_is_sure_and_a_torn_unit_is_not():
+    # Units that lean hard to their parts leave no doubt; a unit torn between the part
+    # before it and the part after it gets a chance near one half for each.
+    torn = [math.log(0.45), math.log(0.45), math.log(0.1)]
+    chances = decoding.part_chances([*scores_for((0, 0.98), (0, 0.98)), torn,
+                                     *scores_for((1, 0.98), (1, 0.98), (2, 0.98), (2, 0.98))], 3)
+    assert chances[0, 0] > 0.99 and chances[-1, 2] > 0.99
+    assert 0.2 < chances[2, 0] < 0.8 and 0.2 < chances[2, 1] < 0.8
+    assert decoding.part_chances([], 3).shape == (0, 3)

@@ -80,6 +80,90 @@ def most_likely_parts(scores: Sequence[Sequence[float]], n: int,
     return _viterbi(scores, n, opens, tables)
 
 
+def part_chances(scores: Sequence[Sequence[float]], n: int,
+                 opens_sentence: Sequence[bool] | None = None) -> np.ndarray:
+    """``chances[unit][part]``: the probability that each unit belongs to each part, given the
+    whole answer, under the model the search uses (the forward-backward algorithm over the
+    same states and transitions). Where the search's part has a chance near 1 the reading is
+    safe; where it is lower, the runner-up says what else the stretch could be (`doubts.py`).
+
+    Computed in probabilities, each step rescaled to sum to 1 (each unit's scores shifted to
+    a maximum of 0 first): the scales cancel out of the chances, and it is several times
+    faster than summing logarithms (about 25 ms for a 3-minute answer's 60 units)."""
+    opens = list(opens_sentence) if opens_sentence is not None else [True] * len(scores)
+    if len(opens) != len(scores):
+        raise ValueError(f"{len(scores)} units' scores but {len(opens)} sentence flags")
+    rows = np.asarray(scores, dtype=float).reshape(len(scores), n)
+    if not len(rows):
+        return rows
+    emit = np.exp(rows - rows.max(axis=1, keepdims=True))
+    tables = _transition_tables(n, stay_scale(len(rows), n))
+    moves = {opens_here: np.exp(np.asarray(t)) for opens_here, t in tables.items()}
+    start = np.exp(np.asarray(_start(n)))
+    if n <= TRACKED_PARTS_MAX:
+        return _each_part_once_chances(emit, n, opens, moves, start)
+    return _plain_chances(emit, opens, moves, start)
+
+
+def _each_part_once_chances(emit: np.ndarray, n: int, opens: Sequence[bool],
+                            moves: dict[bool, np.ndarray], start: np.ndarray) -> np.ndarray:
+    """Forward-backward over (set of parts told, current part), as `_each_part_once`."""
+    sets = 1 << n
+    told = (np.arange(sets)[:, None] >> np.arange(n)[None, :]) & 1
+    entries = []
+    for j in range(n):
+        before = np.flatnonzero(told[:, j] == 0)
+        entries.append((before, before | (1 << j)))
+    units = len(emit)
+    forward = np.zeros((units, sets, n))
+    for j in range(n):
+        forward[0, 1 << j, j] = start[j] * emit[0, j]
+    forward[0] /= forward[0].sum()
+    for t in range(1, units):
+        move = moves[bool(opens[t])]
+        step = forward[t - 1] * np.diag(move)  # staying in the part
+        arriving = forward[t - 1] @ move  # [set, to part]
+        for j, (before, after) in enumerate(entries):
+            step[after, j] += arriving[before, j]
+        step *= emit[t]
+        forward[t] = step / step.sum()
+    backward = np.ones((sets, n))
+    chances = np.empty((units, n))
+    for t in range(units - 1, -1, -1):
+        if t < units - 1:
+            move = moves[bool(opens[t + 1])]
+            ahead = backward * emit[t + 1]
+            entering = np.zeros((sets, n))  # entering[set, j]: j entered from that set
+            for j, (before, after) in enumerate(entries):
+                entering[before, j] = ahead[after, j]
+            # leaving part i for a part not yet told (never i itself: i is in the set)
+            step = ahead * np.diag(move) + entering @ move.T
+            backward = step / step.sum()
+        both = (forward[t] * backward).sum(axis=0)
+        chances[t] = both / both.sum()
+    return chances
+
+
+def _plain_chances(emit: np.ndarray, opens: Sequence[bool], moves: dict[bool, np.ndarray],
+                   start: np.ndarray) -> np.ndarray:
+    """Forward-backward of the plain search (a part may be told in several stretches)."""
+    units = len(emit)
+    forward = np.zeros_like(emit)
+    forward[0] = start * emit[0] / (start * emit[0]).sum()
+    for t in range(1, units):
+        step = (forward[t - 1] @ moves[bool(opens[t])]) * emit[t]
+        forward[t] = step / step.sum()
+    backward = np.ones(emit.shape[1])
+    chances = np.empty_like(emit)
+    for t in range(units - 1, -1, -1):
+        if t < units - 1:
+            step = moves[bool(opens[t + 1])] @ (backward * emit[t + 1])
+            backward = step / step.sum()
+        both = forward[t] * backward
+        chances[t] = both / both.sum()
+    return chances
+
+
 def stay_scale(units: int, n: int) -> float:
     """How much less likely than usual it is to stay in a part, in an answer of ``units``
     units and ``n`` parts: 1 for an answer of typical length or longer, down to
