@@ -102,6 +102,7 @@ class AnswerAnalysis:
             "missing": list(timeline.missing) if timeline else [],
             "parts_located_by": timeline.located_by if timeline else None,
             "out_of_order": list(timeline.out_of_order) if timeline else [],
+            "doubts": [d.to_json() for d in timeline.doubts] if timeline else [],
             "pauses": [{"start_s": p.start_s, "end_s": p.end_s, "seconds": p.seconds}
                        for p in self.pauses],
             "fillers": [{"text": f.text, "kind": f.kind, "start_s": f.start_s, "end_s": f.end_s}
@@ -150,11 +151,15 @@ def _missing_part(t: Timeline, part_id: str) -> str:
     remark = f"Part missing: {t.title(part_id)}"
     before, after = _told_around(t, part_id)
     if after is not None:
-        return (f"{remark} (it belongs before {t.title(after.id)}, which began at "
-                f"{format_duration(after.start_s)}).")
-    if before is not None:
-        return (f"{remark} (it belongs after {t.title(before.id)}, which ended at "
-                f"{format_duration(before.end_s)}).")
+        remark += (f" (it belongs before {t.title(after.id)}, which began at "
+                   f"{format_duration(after.start_s)})")
+    elif before is not None:
+        remark += (f" (it belongs after {t.title(before.id)}, which ended at "
+                   f"{format_duration(before.end_s)})")
+    maybe = t.maybe_told(part_id)
+    if maybe is not None:  # the locator is unsure there: say so rather than insist
+        remark += (f"; or it may be {format_duration(maybe.start_s)}–"
+                   f"{format_duration(maybe.end_s)}, read as {t.title(maybe.read_as)}")
     return remark + "."
 
 

@@ -20,8 +20,11 @@ algorithm over a small hidden Markov model:
 Each unit then owns the time from its first word to the next unit's first word (pauses belong
 to the part they follow), so the parts' seconds add up to the answer's speaking time. A part
 with no unit is missing; parts visited outside the longest run in the recommended order are
-out of order. Deterministic and offline: a 3-minute answer takes about half a second with
-the sentence model (a few milliseconds on cues alone); nothing leaves the machine.
+out of order. The same model gives each unit its chance of every part; where the chosen
+part's is low the timeline keeps the stretch as a doubt, with what else it could be
+(`doubts.py`), so that the reports can say where they may be wrong. Deterministic and
+offline: a 3-minute answer takes about half a second with the sentence model (a few tens
+of milliseconds on cues alone); nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from simulator.analysis.decoding import longest_increasing, most_likely_parts
+from simulator.analysis.decoding import longest_increasing, most_likely_parts, part_chances
+from simulator.analysis.doubts import Doubt, doubts_of, maybe_told
 from simulator.analysis.embedding import SentenceEncoder, sentence_encoder
 from simulator.analysis.keywords import keywords_pattern
 from simulator.analysis.text import AnswerText
@@ -128,6 +132,7 @@ class Timeline:
     titles: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # (part id, title)
     # (part id, rubric criterion): where the script says an answer shows each criterion
     shows: tuple[tuple[str, str], ...] = ()
+    doubts: tuple[Doubt, ...] = ()  # stretches the locator is unsure of (doubts.py)
 
     def part(self, part_id: str) -> PartTiming | None:
         return next((p for p in self.parts if p.id == part_id), None)
@@ -136,6 +141,10 @@ class Timeline:
         """What a remark calls a part: its title in the script ("Why machine learning"),
         else its id."""
         return dict(self.titles).get(part_id, part_id)
+
+    def maybe_told(self, part_id: str) -> Doubt | None:
+        """For a missing part: the stretch in doubt that could be it, if any."""
+        return maybe_told(self.doubts, part_id)
 
     def homes(self, criterion: str) -> tuple[str, ...]:
         """The parts where the script says an answer shows ``criterion``, in script order."""
@@ -200,12 +209,15 @@ def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
     if encoder is not None:
         scores = _combine(scores, _example_scores(texts, parts, encoder))
         located_by = LOCATED_BY_EXAMPLES
-    path = most_likely_parts(scores, len(parts), [u.opens_sentence for u in units])
+    opens = [u.opens_sentence for u in units]
+    path = most_likely_parts(scores, len(parts), opens)
     end = speech_end if speech_end is not None else units[-1].end_s
     spans: dict[int, list[tuple[float, float]]] = {}
     words: dict[int, int] = {}
+    owned = []
     for i, (state, unit) in enumerate(zip(path, units)):
         until = units[i + 1].start_s if i + 1 < len(units) else max(end, unit.end_s)
+        owned.append((unit.start_s, until))
         segs = spans.setdefault(state, [])
         if segs and abs(segs[-1][1] - unit.start_s) < 1e-6:
             segs[-1] = (segs[-1][0], until)
@@ -226,10 +238,12 @@ def locate_parts(text: AnswerText, parts: Sequence[PartSpec],
     missing = tuple(p.id for i, p in enumerate(parts) if i not in spans)
     in_order = set(longest_increasing(first_seen))
     out_of_order = tuple(parts[s].id for s in first_seen if s not in in_order)
+    doubts = doubts_of(path, part_chances(scores, len(parts), opens), owned,
+                       [p.id for p in parts])
     return Timeline(tuple(timings), missing, out_of_order,
                     tuple((parts[s].id, u) for s, u in zip(path, units)),
                     tuple(p.id for p in parts if p.own_work), located_by, _titles(parts),
-                    _shows(parts))
+                    _shows(parts), doubts)
 
 
 def _titles(parts: Sequence[PartSpec]) -> tuple[tuple[str, str], ...]:

@@ -3,13 +3,16 @@ a follow-up. One wording everywhere, so the terminal, Markdown and (later) HTML 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from simulator.analysis.doubts import Doubt
 from simulator.analysis.timing import describe_verdict, format_duration
 from simulator.sessions.records import AnswerRecord, BudgetRecord, FollowUpInfo
 
-__all__ = ["answer_label", "budget_range", "clock", "describe_verdict", "describe_writer",
-           "describe_writer_setting", "follow_up_origin", "format_duration", "verdict_label"]
+__all__ = ["answer_label", "budget_range", "clock", "describe_doubt", "describe_verdict",
+           "describe_writer", "describe_writer_setting", "follow_up_origin", "format_duration",
+           "verdict_label"]
 
 
 def budget_range(budget: BudgetRecord | None) -> str:
@@ -38,6 +41,14 @@ def clock(seconds: float | None) -> str:
         return "—"
     minutes, secs = divmod(max(0.0, seconds), 60)
     return f"{int(minutes)}:{secs:04.1f}"
+
+
+def describe_doubt(doubt: Doubt, title: Callable[[str], str]) -> str:
+    """A stretch the parts' locator is unsure of: ``0:13–0:42 read as Data and features, may
+    be Why machine learning (35 %)``; ``title`` names a part by its id."""
+    return (f"{format_duration(doubt.start_s)}–{format_duration(doubt.end_s)} read as "
+            f"{title(doubt.read_as)}, may be {title(doubt.could_be)} "
+            f"({doubt.could_be_chance:.0%})")
 
 
 def verdict_label(answer: AnswerRecord) -> str:

@@ -24,6 +24,7 @@ from simulator.analysis.delivery import Pause
 from simulator.reports.describe import (
     answer_label,
     budget_range,
+    describe_doubt,
     describe_verdict,
     describe_writer,
     describe_writer_setting,
@@ -224,8 +225,19 @@ def _timeline(a: AnswerRecord, analysis: AnswerAnalysis | None) -> dict[str, Any
     budgets = [{"id": p.id, "seconds": p.seconds, "min_s": p.min_s, "max_s": p.max_s,
                 "verdict": p.verdict or "missing", "bar": _bar(p.seconds, p.min_s, p.max_s, scale)}
                for p in tl.parts]
+    doubts = [{"x": round((d.start_s - start) / span * 100, 2),
+               "w": round(max(0.4, (d.end_s - d.start_s) / span * 100), 2),
+               "text": describe_doubt(d, tl.title), "start_s": d.start_s}
+              for d in tl.doubts]
+    missing = []
+    for m in tl.missing:
+        maybe = tl.maybe_told(m)
+        missing.append({"name": tl.title(m), "maybe": None if maybe is None else (
+            f"not found for sure: {format_duration(maybe.start_s)}–"
+            f"{format_duration(maybe.end_s)}, read as {tl.title(maybe.read_as)}, may be it "
+            f"({maybe.could_be_chance:.0%})")})
     # Parts by their titles in the script ("Why machine learning"), as the remarks name them.
-    return {"parts": parts, "budgets": budgets, "missing": [tl.title(m) for m in tl.missing],
+    return {"parts": parts, "budgets": budgets, "missing": missing, "doubts": doubts,
             "out_of_order": [tl.title(m) for m in tl.out_of_order], "start": start, "end": end}
 
 

@@ -15,6 +15,7 @@ from simulator.reports.describe import (
     answer_label,
     budget_range,
     clock,
+    describe_doubt,
     describe_verdict,
     describe_writer_setting,
     follow_up_origin,
@@ -157,6 +158,10 @@ def analysis_lines(an: AnswerAnalysis) -> list[str]:
             notes.append("out of the recommended order: "
                          + ", ".join(map(title, an.timeline.out_of_order)))
         lines += ["", f"*Parts {'; '.join(notes)}.*" if notes else "*Every part, in order.*", ""]
+        if an.timeline.doubts:  # where the table above may be wrong, and how
+            lines += ["*Unsure where the parts are:* "
+                      + "; ".join(describe_doubt(d, title) for d in an.timeline.doubts) + ".",
+                      ""]
     # The whole of it, each with when: the report is where the candidate looks it all up.
     delivery = []
     if an.pace.wpm is not None:

@@ -201,13 +201,22 @@ class ConsoleView:
         timeline = analysis.timeline
         if timeline is not None:  # named by the script's titles, as the reports name them
             cells = []
+            unsure = {d.read_as for d in timeline.doubts}  # "?": the report says where
             for p in timeline.parts:
                 style = VERDICT_STYLE.get(p.verdict or "", "white")
                 late = " (out of order)" if p.id in timeline.out_of_order else ""
                 cells.append(f"[{style}]{safe(timeline.title(p.id))} "
-                             f"{format_duration(p.seconds)}{late}[/]")
-            cells += [f"[red]{safe(timeline.title(m))} missing[/]" for m in timeline.missing]
+                             f"{format_duration(p.seconds)}{'?' if p.id in unsure else ''}"
+                             f"{late}[/]")
+            for m in timeline.missing:
+                maybe = timeline.maybe_told(m)
+                cells.append(f"[red]{safe(timeline.title(m))} missing[/]" if maybe is None else
+                             f"[yellow]{safe(timeline.title(m))} missing, or at "
+                             f"{format_duration(maybe.start_s)}?[/]")
             self.console.print("Parts: " + " · ".join(cells))
+            if unsure:
+                self.console.print("[dim]? the parts' boundaries there are unsure: the report "
+                                   "shows where[/]")
         for remark in analysis.remarks[:2]:
             self.console.print(f"[yellow]→[/] {safe(remark)}")
         asked = next((s for s in analysis.signals
