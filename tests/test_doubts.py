@@ -154,3 +154,26 @@ def test_the_html_report_shades_the_doubts_and_lists_them(tmp_path, home):
     html = html_report(doc, analyses=analyses)
     assert html.count('<rect class="doubt"') == len(doubts)
     assert "Unsure where the parts are (paler in the strip above)" in html
+
+
+def test_an_overrun_the_locator_may_have_made_says_so():
+    """A part over its budget only because of a stretch in doubt: the remark says which
+    stretch and what else it may be; a doubt too short to explain the overrun changes
+    nothing."""
+    from simulator.analysis.answer import remarks
+    from simulator.analysis.parts import PartTiming, Timeline, parts_of
+
+    titles = tuple((p.id, p.title) for p in parts_of(pa.question("deep-dive")))
+
+    def said(*doubts: Doubt) -> list[str]:
+        data = PartTiming("data", ((10.0, 80.0),), 70.0, 180, 25.0, 45.0, "over", 25.0)
+        timeline = Timeline((data,), (), (), titles=titles, doubts=doubts)
+        analysis = pa.analyze_text(pa.timed_text(pa.corpus()[0])[0], "deep-dive")
+        return remarks(type(analysis)(**{**analysis.__dict__, "timeline": timeline,
+                                         "signals": (), "fillers": ()}))
+
+    maybe = Doubt(50.0, 80.0, "data", "modeling", 0.6, 0.4)
+    assert ("Data and features ran 70 s, 25 s over its 25-45 s budget, but 0:50–1:20 of it "
+            "may be Modelling decisions.") in said(maybe)
+    short = Doubt(70.0, 80.0, "data", "modeling", 0.6, 0.4)
+    assert "Data and features ran 70 s, 25 s over its 25-45 s budget." in said(short)

@@ -163,6 +163,19 @@ def _missing_part(t: Timeline, part_id: str) -> str:
     return remark + "."
 
 
+def _maybe_within(t: Timeline, part: PartTiming) -> str:
+    """For a part over its budget: the stretches read as it that the locator is unsure of,
+    when without them it would be within budget (", but 1:42–2:05 of it may be Modelling
+    decisions"): the overrun may be the timeline's, not the candidate's."""
+    doubts = [d for d in t.doubts if d.read_as == part.id]
+    if not doubts or part.seconds - sum(d.end_s - d.start_s for d in doubts) > part.max_s:
+        return ""
+    return ", but " + ", ".join(f"{format_duration(d.start_s)}–{format_duration(d.end_s)}"
+                                for d in doubts) + (
+        f" of it may be {t.title(doubts[0].could_be)}" if len({d.could_be for d in doubts}) == 1
+        else " of it may be other parts")
+
+
 def _out_of_order(t: Timeline) -> str:
     """The parts told out of the recommended order, each with when it was told and where the
     script puts it: told early, after the part it came before ("Impact at 0:17 (recommended
@@ -209,7 +222,7 @@ def remarks(a: AnswerAnalysis) -> list[str]:
         out += [_missing_part(t, part_id) for part_id in t.missing]
         for p in sorted((p for p in t.parts if p.verdict == "over"), key=lambda p: -p.delta_s):
             out.append(f"{t.title(p.id)} ran {p.seconds:.0f} s, {p.delta_s:.0f} s over its "
-                       f"{p.min_s:.0f}-{p.max_s:.0f} s budget.")
+                       f"{p.min_s:.0f}-{p.max_s:.0f} s budget{_maybe_within(t, p)}.")
         if t.out_of_order:
             out.append(_out_of_order(t))
     for s in a.signals_in_focus:
