@@ -155,8 +155,8 @@ def brute_chances(scores: list[list[float]], n: int, opens: list[bool],
 
 
 def test_the_chances_of_each_part_sum_every_path():
-    """The forward-backward chances against every path, on random scores and cuts, for
-    the search that tells each part once and for the plain one (many parts)."""
+    """The forward-backward chances against every path that tells each part once, on
+    random scores and cuts."""
     rng = np.random.default_rng(5)
     for n, units in ((3, 7), (4, 6)):
         for _ in range(10):

@@ -25,19 +25,19 @@ def test_units_in_doubt_between_the_same_two_parts_make_one_doubt():
     chances = np.array([[1.0, 0.0, 0.0],
                         [0.6, 0.4, 0.0],  # problem, or data
                         [0.3, 0.7, 0.0],  # data, or problem: a new doubt
-                        [0.2, 0.6, 0.2],  # the same two, so the same doubt
+                        [0.3, 0.6, 0.1],  # the same two, so the same doubt
                         [0.0, 0.95, 0.05],  # sure
                         [0.0, 0.2, 0.8]])  # modelling, or data
     owned = [(0.0, 5.0), (5.0, 10.0), (10.0, 20.0), (20.0, 30.0), (30.0, 40.0), (40.0, 45.0)]
     doubts = doubts_of(path, chances, owned, PARTS)
     assert doubts == (
         Doubt(5.0, 10.0, "problem", "data", 0.6, 0.4),
-        Doubt(10.0, 30.0, "data", "problem", 0.65, 0.25),  # weighted by the time each owns
+        Doubt(10.0, 30.0, "data", "problem", 0.65, 0.3),  # weighted by the time each owns
         Doubt(40.0, 45.0, "modeling", "data", 0.8, 0.2),
     )
     assert doubts[1].to_json() == {"start_s": 10.0, "end_s": 30.0, "read_as": "data",
                                    "could_be": "problem", "read_as_chance": 0.65,
-                                   "could_be_chance": 0.25}
+                                   "could_be_chance": 0.3}
 
 
 def test_a_sure_answer_has_no_doubt():
@@ -100,20 +100,20 @@ def test_the_remark_on_a_missing_part_says_where_it_may_be(hedged):
     tl = hedged.timeline
     maybe = tl.maybe_told("why-ml")
     remark = next(r for r in hedged.remarks if r.startswith("Part missing: Why machine"))
-    assert remark.endswith(f"; or it may be {format_duration(maybe.start_s)}–"
-                           f"{format_duration(maybe.end_s)}, read as "
+    assert remark.endswith(f"; or it may be the stretch at {format_duration(maybe.start_s)}–"
+                           f"{format_duration(maybe.end_s)}, which was read as "
                            f"{tl.title(maybe.read_as)}."), remark
     assert hedged.to_json()["doubts"] == [d.to_json() for d in tl.doubts]
 
 
 def test_the_markdown_report_lists_the_doubts(hedged):
-    from simulator.reports.describe import describe_doubt
+    from simulator.reports.describe import clock, describe_doubt
     from simulator.reports.markdown import analysis_lines
 
     lines = analysis_lines(hedged)
     line = next(x for x in lines if x.startswith("*Unsure where the parts are:*"))
     for d in hedged.timeline.doubts:
-        assert describe_doubt(d, hedged.timeline.title) in line
+        assert describe_doubt(d, hedged.timeline.title, clock) in line
     assert "read as The problem, may be Why machine learning (" in line, line
 
 
@@ -177,3 +177,11 @@ def test_an_overrun_the_locator_may_have_made_says_so():
             "may be Modelling decisions.") in said(maybe)
     short = Doubt(70.0, 80.0, "data", "modeling", 0.6, 0.4)
     assert "Data and features ran 70 s, 25 s over its 25-45 s budget." in said(short)
+
+
+def test_units_no_path_could_take_and_a_single_part_raise_no_doubt():
+    """Chances that are not numbers (scores no path could take: never from the locator,
+    whose scores are smoothed) and a question of one part give no doubt, never NaN."""
+    nan = np.full((2, 2), np.nan)
+    assert doubts_of([0, 1], nan, [(0.0, 1.0), (1.0, 2.0)], PARTS[:2]) == ()
+    assert doubts_of([0], np.array([[0.5]]), [(0.0, 1.0)], PARTS[:1]) == ()

@@ -158,8 +158,8 @@ def _missing_part(t: Timeline, part_id: str) -> str:
                    f"{format_duration(before.end_s)})")
     maybe = t.maybe_told(part_id)
     if maybe is not None:  # the locator is unsure there: say so rather than insist
-        remark += (f"; or it may be {format_duration(maybe.start_s)}–"
-                   f"{format_duration(maybe.end_s)}, read as {t.title(maybe.read_as)}")
+        remark += (f"; or it may be the stretch at {format_duration(maybe.start_s)}–"
+                   f"{format_duration(maybe.end_s)}, which was read as {t.title(maybe.read_as)}")
     return remark + "."
 
 
@@ -168,7 +168,8 @@ def _maybe_within(t: Timeline, part: PartTiming) -> str:
     when without them it would be within budget (", but 1:42–2:05 of it may be Modelling
     decisions"): the overrun may be the timeline's, not the candidate's."""
     doubts = [d for d in t.doubts if d.read_as == part.id]
-    if not doubts or part.seconds - sum(d.end_s - d.start_s for d in doubts) > part.max_s:
+    # on whole seconds, as the verdict is judged
+    if not doubts or round(part.seconds - sum(d.end_s - d.start_s for d in doubts)) > part.max_s:
         return ""
     return ", but " + ", ".join(f"{format_duration(d.start_s)}–{format_duration(d.end_s)}"
                                 for d in doubts) + (

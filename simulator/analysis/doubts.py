@@ -56,8 +56,12 @@ def doubts_of(path: Sequence[int], chances: np.ndarray, owned: Sequence[tuple[fl
     its chance of each part (`decoding.part_chances`), ``owned`` the time each unit owns
     (from its first word to the next unit's), ``part_ids`` the parts in script order."""
     runs: list[tuple[int, int, list[int]]] = []  # (read as, could be, unit indices)
+    if len(part_ids) < 2:
+        return ()
     for k, part in enumerate(path):
-        if chances[k, part] >= SURE_AT:
+        # Not finite: scores no path could take (never from the locator, whose scores are
+        # smoothed); such a unit says nothing rather than NaN in the JSON.
+        if chances[k, part] >= SURE_AT or not np.isfinite(chances[k]).all():
             continue
         others = chances[k].copy()
         others[part] = -1.0

@@ -43,12 +43,13 @@ def clock(seconds: float | None) -> str:
     return f"{int(minutes)}:{secs:04.1f}"
 
 
-def describe_doubt(doubt: Doubt, title: Callable[[str], str]) -> str:
-    """A stretch the parts' locator is unsure of: ``0:13–0:42 read as Data and features, may
-    be Why machine learning (35 %)``; ``title`` names a part by its id."""
-    return (f"{format_duration(doubt.start_s)}–{format_duration(doubt.end_s)} read as "
-            f"{title(doubt.read_as)}, may be {title(doubt.could_be)} "
-            f"({doubt.could_be_chance:.0%})")
+def describe_doubt(doubt: Doubt, title: Callable[[str], str],
+                   when: Callable[[float], str] = format_duration) -> str:
+    """A stretch the parts' locator is unsure of: ``0:13.2–0:42.0 read as Data and features,
+    may be Why machine learning (35 %)``; ``title`` names a part by its id, ``when`` writes a
+    moment (the reports' ``clock``, as their parts tables do)."""
+    return (f"{when(doubt.start_s)}–{when(doubt.end_s)} read as {title(doubt.read_as)}, "
+            f"may be {title(doubt.could_be)} ({doubt.could_be_chance:.0%})")
 
 
 def verdict_label(answer: AnswerRecord) -> str:

@@ -24,6 +24,7 @@ from simulator.analysis.delivery import Pause
 from simulator.reports.describe import (
     answer_label,
     budget_range,
+    clock,
     describe_doubt,
     describe_verdict,
     describe_writer,
@@ -45,15 +46,8 @@ def environment() -> Environment:
                       autoescape=select_autoescape(["html", "j2"], default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["duration"] = format_duration
-    env.filters["clock"] = _clock
+    env.filters["clock"] = clock
     return env
-
-
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    minutes, secs = divmod(max(0.0, seconds), 60)
-    return f"{int(minutes)}:{secs:04.1f}"
 
 
 @dataclass(frozen=True)
@@ -227,15 +221,14 @@ def _timeline(a: AnswerRecord, analysis: AnswerAnalysis | None) -> dict[str, Any
                for p in tl.parts]
     doubts = [{"x": round((d.start_s - start) / span * 100, 2),
                "w": round(max(0.4, (d.end_s - d.start_s) / span * 100), 2),
-               "text": describe_doubt(d, tl.title), "start_s": d.start_s}
+               "text": describe_doubt(d, tl.title, clock), "start_s": d.start_s}
               for d in tl.doubts]
     missing = []
     for m in tl.missing:
         maybe = tl.maybe_told(m)
         missing.append({"name": tl.title(m), "maybe": None if maybe is None else (
-            f"not found for sure: {format_duration(maybe.start_s)}–"
-            f"{format_duration(maybe.end_s)}, read as {tl.title(maybe.read_as)}, may be it "
-            f"({maybe.could_be_chance:.0%})")})
+            f"or maybe at {clock(maybe.start_s)}–{clock(maybe.end_s)}: read as "
+            f"{tl.title(maybe.read_as)}, a {maybe.could_be_chance:.0%} chance it is this part")})
     # Parts by their titles in the script ("Why machine learning"), as the remarks name them.
     return {"parts": parts, "budgets": budgets, "missing": missing, "doubts": doubts,
             "out_of_order": [tl.title(m) for m in tl.out_of_order], "start": start, "end": end}

@@ -160,7 +160,8 @@ def analysis_lines(an: AnswerAnalysis) -> list[str]:
         lines += ["", f"*Parts {'; '.join(notes)}.*" if notes else "*Every part, in order.*", ""]
         if an.timeline.doubts:  # where the table above may be wrong, and how
             lines += ["*Unsure where the parts are:* "
-                      + "; ".join(describe_doubt(d, title) for d in an.timeline.doubts) + ".",
+                      + "; ".join(describe_doubt(d, title, clock) for d in an.timeline.doubts)
+                      + ".",
                       ""]
     # The whole of it, each with when: the report is where the candidate looks it all up.
     delivery = []
