@@ -177,6 +177,13 @@ def test_an_overrun_the_locator_may_have_made_says_so():
             "may be Modelling decisions.") in said(maybe)
     short = Doubt(70.0, 80.0, "data", "modeling", 0.6, 0.4)
     assert "Data and features ran 70 s, 25 s over its 25-45 s budget." in said(short)
+    weak = Doubt(50.0, 80.0, "data", "modeling", 0.85, MAYBE_AT - 0.1)
+    assert "Data and features ran 70 s, 25 s over its 25-45 s budget." in said(weak)
+    # Two stretches that meet, each of which may be another part: one stretch, both parts.
+    two = (Doubt(40.0, 60.0, "data", "why-ml", 0.6, 0.4),
+           Doubt(60.0, 80.0, "data", "modeling", 0.6, 0.4))
+    assert ("Data and features ran 70 s, 25 s over its 25-45 s budget, but 0:40–1:20 of it "
+            "may be Why machine learning or Modelling decisions.") in said(*two)
 
 
 def test_units_no_path_could_take_and_a_single_part_raise_no_doubt():

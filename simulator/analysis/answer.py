@@ -21,6 +21,7 @@ from simulator.analysis.delivery import (
     pauses,
     words_per_minute,
 )
+from simulator.analysis.doubts import MAYBE_AT
 from simulator.analysis.parts import PartSpec, PartTiming, Timeline, locate_parts
 from simulator.analysis.sentences import with_sentence_ends
 from simulator.analysis.signals import Signal, signals
@@ -164,17 +165,24 @@ def _missing_part(t: Timeline, part_id: str) -> str:
 
 
 def _maybe_within(t: Timeline, part: PartTiming) -> str:
-    """For a part over its budget: the stretches read as it that the locator is unsure of,
-    when without them it would be within budget (", but 1:42–2:05 of it may be Modelling
+    """For a part over its budget: the stretches read as it that may well be other parts (a
+    doubt giving another part a chance of `MAYBE_AT` or more, as for a missing part), when
+    without them it would be within budget (", but 1:42–2:05 of it may be Modelling
     decisions"): the overrun may be the timeline's, not the candidate's."""
-    doubts = [d for d in t.doubts if d.read_as == part.id]
+    doubts = [d for d in t.doubts if d.read_as == part.id and d.could_be_chance >= MAYBE_AT]
     # on whole seconds, as the verdict is judged
     if not doubts or round(part.seconds - sum(d.end_s - d.start_s for d in doubts)) > part.max_s:
         return ""
-    return ", but " + ", ".join(f"{format_duration(d.start_s)}–{format_duration(d.end_s)}"
-                                for d in doubts) + (
-        f" of it may be {t.title(doubts[0].could_be)}" if len({d.could_be for d in doubts}) == 1
-        else " of it may be other parts")
+    stretches: list[list[float]] = []
+    for d in doubts:  # stretches that meet are one
+        if stretches and abs(stretches[-1][1] - d.start_s) < 1e-6:
+            stretches[-1][1] = d.end_s
+        else:
+            stretches.append([d.start_s, d.end_s])
+    others = list(dict.fromkeys(t.title(d.could_be) for d in doubts))
+    return (", but " + ", ".join(f"{format_duration(a)}–{format_duration(b)}"
+                                 for a, b in stretches)
+            + f" of it may be {' or '.join(others)}")
 
 
 def _out_of_order(t: Timeline) -> str:
