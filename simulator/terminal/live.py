@@ -17,6 +17,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from simulator.analysis.answer import AnswerAnalysis
+from simulator.analysis.doubts import MAYBE_AT
 from simulator.reports.describe import (
     describe_verdict,
     describe_writer,
@@ -201,7 +202,8 @@ class ConsoleView:
         timeline = analysis.timeline
         if timeline is not None:  # named by the script's titles, as the reports name them
             cells = []
-            unsure = {d.read_as for d in timeline.doubts}  # "?": the report says where
+            # "?": a stretch of it may well be another part (the report lists every doubt)
+            unsure = {d.read_as for d in timeline.doubts if d.could_be_chance >= MAYBE_AT}
             for p in timeline.parts:
                 style = VERDICT_STYLE.get(p.verdict or "", "white")
                 late = " (out of order)" if p.id in timeline.out_of_order else ""
