@@ -21,7 +21,7 @@ doubt).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -45,9 +45,7 @@ class Doubt:
     could_be_chance: float
 
     def to_json(self) -> dict[str, float | str]:
-        return {"start_s": self.start_s, "end_s": self.end_s, "read_as": self.read_as,
-                "could_be": self.could_be, "read_as_chance": self.read_as_chance,
-                "could_be_chance": self.could_be_chance}
+        return asdict(self)
 
 
 def doubts_of(path: Sequence[int], chances: np.ndarray, owned: Sequence[tuple[float, float]],
