@@ -289,6 +289,19 @@ def test_ownership_strictness(strictness, covered):
     assert ownership(text, strictness).covered is covered
 
 
+@pytest.mark.parametrize("strictness", ["gentle", "balanced", "strict"])
+def test_work_told_in_the_passive_names_no_one_and_is_not_ownership(strictness):
+    """"The model was trained ... and deployed" never says who did it: no "I" is missing
+    ownership in every strictness, also with no "we", and the passive work is quoted."""
+    f = ownership("The fraud model was trained on six months of card data and then deployed "
+                  "behind the checkout API.", strictness)
+    assert not f.covered and f.detail == "we x0, I x0: nobody is said to have done the work"
+    assert f.evidence.quote.startswith("The fraud model was trained")
+    # Nothing to quote: still missing, with no quote rather than a made-up one.
+    f = ownership("The latency stayed under thirty milliseconds.", strictness)
+    assert not f.covered and f.evidence is None
+
+
 # ----------------------------------------------------------------------------- keywords
 
 

@@ -155,6 +155,23 @@ def test_ownership_is_counted_in_the_parts_about_the_candidate_s_own_work():
     assert quotes(s) and quotes(s)[0].lower().startswith("we ")
 
 
+def test_work_told_in_the_passive_is_not_ownership_and_is_quoted():
+    """"I" about joining the team, and the work itself in the passive: nobody is said to
+    have done the work the interviewer asks about, so ownership is missing, and the quote is
+    the passive work in the part about the work (25 words: the problem fills its 10 s)."""
+    team = ("problem", "I joined the fraud team two years ago and I saw quickly that the old "
+            "rules missed a lot of the newer card testing attacks.")
+    work = ("modeling", "Gradient boosted trees were chosen and tuned, and the model was "
+            "retrained every week on fresh labels.")
+    assert by_id(team[1] + " " + work[1])["ownership"].found  # the whole answer: "I" x2
+    s = by_id(team[1] + " " + work[1], timeline_of(team, work))["ownership"]
+    assert not s.found
+    assert s.detail == ("in the parts about the work: we x0, I x0: nobody is said to have "
+                        "done the work")
+    assert quotes(s) and "trees were chosen" in quotes(s)[0]
+    assert all((e.start_s or 0) >= 10.0 for e in s.evidence)
+
+
 def test_we_in_the_parts_about_own_work_is_team_without_individual():
     own = ("modeling", "We chose gradient boosted trees, we tuned them and we trained them "
            "again every week, and we served them.")

@@ -218,11 +218,15 @@ def pronoun_counts(text: AnswerText | str) -> tuple[int, int]:
 
 def too_much_we(plural: int, singular: int, strictness: str = "balanced") -> bool:
     """Whether "we" x``plural`` against "I" x``singular`` misses the candidate's own part
-    (see :func:`ownership`)."""
+    (see :func:`ownership`). No "I" at all always does, also with no "we": an answer told
+    in the passive ("the model was trained and then deployed") never says who did the work,
+    which is what the question is after."""
+    if singular == 0:
+        return True
     if strictness == "gentle":
-        return singular == 0 and plural > 0
+        return False
     if strictness == "strict":
-        return singular == 0 or (plural > 0 and plural >= singular)
+        return plural > 0 and plural >= singular
     return plural > singular
 
 
@@ -230,9 +234,11 @@ def ownership(text: AnswerText | str, strictness: str = "balanced", *,
               criterion: str = "ownership") -> Finding:
     """Does the candidate say what they did themself, not only what "we" did?
 
-    Missing when: gentle, "we" but never "I"; balanced, more "we" than "I"; strict, no "I",
-    or at least as much "we" as "I". Quotes a "we <did something>" phrase when missing, else
-    an "I <did something>" phrase (and asks, if forced, about a "we" phrase if there is one).
+    Missing when there is no "I" at all (nor "my", "me"...), and also when: balanced, more
+    "we" than "I"; strict, at least as much "we" as "I". Quotes a "we <did something>" phrase
+    when missing (a work verb in the passive when there is no "we": "the model was trained"),
+    else an "I <did something>" phrase (and asks, if forced, about a "we" phrase if there is
+    one).
     """
     t = _text(text)
     plural, singular = pronoun_counts(t)
@@ -241,7 +247,10 @@ def ownership(text: AnswerText | str, strictness: str = "balanced", *,
     counts = (("we", plural), ("I", singular))
     we = subject_phrase(t, WE_SUBJECTS, work_score)
     if missing:
-        we = we or t.first_phrase(("our", "the team", "us"), 3, 5)
+        we = (we or t.first_phrase(("our", "the team", "us"), 3, 5)
+              or next(iter(passive_work(t)), None))
+        if plural == 0:
+            detail += ": nobody is said to have done the work"
         return _finding(t, criterion, False, detail, we, we, counts)
     # What they did: "I built", "I've run"; "I'd pick" and "I'll say" only when nothing else.
     me = subject_phrase(t, DID_SUBJECTS, work_score) or subject_phrase(t, I_SUBJECTS, work_score)
@@ -268,6 +277,22 @@ def work_score(verb: str) -> int:
 def choice_score(verb: str) -> int:
     """3 for a verb of choosing ("chose", "went"), else :func:`work_score`."""
     return 3 if verb in CHOICE_VERBS else work_score(verb)
+
+
+# "The model was trained on ...": work told in the passive, which names no one. Quoted when
+# ownership is missing and there is no "we" phrase to ask about.
+PASSIVE_WORK = re.compile(
+    r"\b(?:was|were|been|being|got|is|are)(?: (?:then|also|later|first|finally|eventually|"
+    r"initially|quickly|mostly|all))? ((?:re)?(?:built|written|chosen|run|set up|made|led|"
+    r"owned|kept|found|" + "|".join(sorted(v for v in WORK_VERBS if v.endswith("ed"))) + r"))\b")
+
+
+def passive_work(t: AnswerText) -> list[Span]:
+    """The phrases around the work verbs told in the passive ("the features were computed
+    nightly"), in order."""
+    # Its subject whole: "six months of card data were collected", the thing worked on.
+    return [t.phrase(*t.tok_range(m.start(), m.end()), 5, 4, whole_clause=True)
+            for m in PASSIVE_WORK.finditer(t.low)]
 
 
 def subject_phrase(t: AnswerText, subjects: Collection[str], score: Callable[[str], int],

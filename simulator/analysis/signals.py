@@ -32,6 +32,7 @@ from simulator.analysis.content import (
     WE_SUBJECTS,
     Finding,
     keyword_list,
+    passive_work,
     pronoun_counts,
     subject_phrases,
     too_much_we,
@@ -211,10 +212,19 @@ def _ownership_in_own_work(text: AnswerText, f: Finding, timeline: Timeline,
         return replace(f, covered=True, detail=detail, counts=(("we", we), ("I", i)),
                        evidence=text.evidence(span), span=span, basis="part")
     # A verdict that changed drops the whole answer's quote ("I built..." behind a missing
-    # ownership): the quotes are then the parts' own "we ..." (or "I ...") phrases.
+    # ownership): the quotes are then the parts' own "we ..." (or "I ...") phrases, or with
+    # neither, their first work told in the passive ("the model was retrained weekly").
     same = covered == f.covered
+    evidence, span = (f.evidence, f.span) if same else (None, None)
+    if not covered and we == 0:
+        counted += ": nobody is said to have done the work"
+        segments = [(u.start_s, u.end_s) for u in mine]
+        passive = [(e, s) for s in passive_work(text)
+                   if (e := text.evidence(s)) is not None and _inside(e, segments)]
+        if passive:
+            evidence, span = passive[0]
     return replace(f, covered=covered, detail=counted, counts=(("we", we), ("I", i)),
-                   evidence=f.evidence if same else None, span=f.span if same else None)
+                   evidence=evidence, span=span)
 
 
 def _stated_in_first_person(text: AnswerText, timeline: Timeline,
