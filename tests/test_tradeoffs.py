@@ -31,6 +31,9 @@ def trade_offs(text: str) -> bool:
     "Honestly we fussed over detector versus segmentation for weeks.",
     "The trade-off was between alerting fast and alerting right.",
     "The small model was faster but less accurate.",
+    # The same choice told in the passive.
+    "Gradient boosted trees were chosen over a neural net because they were easier to explain.",
+    "In the end XGBoost was eventually picked over logistic regression.",
 ])
 def test_a_choice_between_options_is_a_trade_off(text):
     assert trade_offs(text), text
@@ -50,6 +53,7 @@ def test_a_choice_between_options_is_a_trade_off(text):
     "We considered a lot of things before we started.",
     # "over" as time, a weighing verb said of other people, a plain description.
     "We used the same features over the last year.",
+    "The dashboard was preferred over the past few months by analysts.",
     "The moderators looked at anything that got reported, but they were slow.",
     # a baseline compared (left out on purpose), an offer, a desk, customers lost, a fix tried
     "We compared it against the old rules and it was better.",

@@ -8,7 +8,8 @@ the words are as often said about something else. So this check is the keyword c
 (`analysis.criteria`) with its hits read here:
 
 - **a choice between options, said as such**: "we went with boosted trees *over* a neural
-  net" (a verb of choosing, then "over" within seven words, not "over the last year");
+  net" (a verb of choosing, then "over" within seven words, not "over the last year";
+  in the passive too, "trees were chosen over a neural net");
   "we looked at a two-tower model, *but* cold start would have been worse" (a verb of
   weighing an option, then in its sentence a choice or a reason it lost: "but", "went
   with", "too slow", "cheaper", "ended up"); "we had two options, either cache ... or
@@ -47,10 +48,17 @@ from simulator.analysis.text import _BARE_NUMBER, AnswerText
 CHOOSE = (r"(?:went with|go with|going with|gone with|chose|choose|chosen|choosing|picked|"
           r"pick|opted for|settled on|preferred|prefer|favou?red|selected|stuck with|kept|"
           r"prioriti[sz]ed|used|use|using)")
+# After "over", an option, not a stretch of time ("over the last year") or a place.
+OVER_AN_OPTION = (r"(?=\s+(?!(?:the|a|an)\s+(?:last|past|next|course|first|whole|period|"
+                  r"weekend|holidays?|summer|winter|years?|months?|weeks?|days?)\b|time\b|"
+                  r"and\b|\d|there\b|here\b|to\b))")
 CHOICE_OVER = re.compile(
     rf"(?=[cfgkopsuw])(?<![\w'-]){CHOOSE}(?:\s+(?:\d+\.\d+|[\w'%-]+)){{1,7}}?\s+over"
-    r"(?=\s+(?!(?:the|a|an)\s+(?:last|past|next|course|first|whole|period|weekend|holidays?|"
-    r"summer|winter|years?|months?|weeks?|days?)\b|time\b|and\b|\d|there\b|here\b|to\b))")
+    + OVER_AN_OPTION)
+# The same choice told in the passive: "boosted trees were chosen over a neural net".
+PASSIVE_CHOICE_OVER = re.compile(
+    r"(?=[abgiw])(?<![\w'-])(?:was|were|is|are|got|been)(?:\s+\w+ly)?\s+(?:chosen|picked|"
+    r"preferred|favou?red|selected|prioriti[sz]ed)\s+over" + OVER_AN_OPTION)
 # Verbs of weighing an option; a choice or a reason it lost must follow in the sentence.
 WEIGHED = re.compile(
     r"(?=[abcdehlpt])(?<![\w'-])(?:considered|looked at|looked into|tried(?! to\b)|"
@@ -114,7 +122,8 @@ def weighed_options(t: AnswerText) -> list[re.Match[str]]:
 
 
 def _weighed(t: AnswerText) -> list[re.Match[str]]:
-    found = list(CHOICE_OVER.finditer(t.low)) + list(PRICE.finditer(t.low))
+    found = list(CHOICE_OVER.finditer(t.low)) + list(PASSIVE_CHOICE_OVER.finditer(t.low))
+    found += PRICE.finditer(t.low)
     found += [m for m in WEIGHED.finditer(t.low) if _weighed_by_us(t, m)]
     found += [m for m in NOT_TAKEN.finditer(t.low) if _but_after(t, m)]
     found += [m for m in GOOD_SIDE.finditer(t.low) if _lost_or_chosen(t, m)]  # "but less"
