@@ -1,12 +1,28 @@
 """Finding a list of keywords in a transcript: one regex per list, case-insensitive, on word
 boundaries, tolerant of how transcribers spell compounds ("trade-off", "trade off",
-"tradeoff"). Rubric keywords, filler lists and cue words all go through here."""
+"tradeoff"). Rubric keywords, filler lists and cue words all go through here; and the
+function words that carry no topic, which the word-level readers leave out."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+
+# English function words: what a sentence is about is in the other words.
+FUNCTION_WORDS = frozenset([
+    "a", "about", "above", "after", "again", "all", "also", "an", "and", "any", "are", "as",
+    "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can",
+    "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
+    "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his",
+    "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more",
+    "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or",
+    "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some",
+    "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these",
+    "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was",
+    "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will",
+    "with", "would", "you", "your", "yours",
+])
 
 
 def _keyword_regex(keyword: str) -> str:

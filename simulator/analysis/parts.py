@@ -42,8 +42,8 @@ import numpy as np
 from simulator.analysis.decoding import longest_increasing, most_likely_parts, part_chances
 from simulator.analysis.doubts import Doubt, doubts_of, maybe_told
 from simulator.analysis.embedding import SentenceEncoder, sentence_encoder
-from simulator.analysis.keywords import keywords_pattern
-from simulator.analysis.text import AnswerText
+from simulator.analysis.keywords import FUNCTION_WORDS, keywords_pattern
+from simulator.analysis.text import AnswerText, Evidence
 from simulator.analysis.timing import Budget, judge
 from simulator.analysis.units import Unit, sentence_units, units_of
 
@@ -68,19 +68,6 @@ CENTER_MIN_UNITS = 3
 LOCATED_BY_EXAMPLES = "example sentences and cue words"
 LOCATED_BY_CUES = "cue words"
 
-_STOP = frozenset([
-    "a", "about", "above", "after", "again", "all", "also", "an", "and", "any", "are", "as",
-    "at", "be", "because", "been", "before", "being", "between", "both", "but", "by", "can",
-    "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from",
-    "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his",
-    "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more",
-    "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or",
-    "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some",
-    "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these",
-    "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was",
-    "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will",
-    "with", "would", "you", "your", "yours",
-])
 _WORD = re.compile(r"[a-z][a-z0-9'-]+")
 
 
@@ -149,6 +136,12 @@ class Timeline:
     def homes(self, criterion: str) -> tuple[str, ...]:
         """The parts where the script says an answer shows ``criterion``, in script order."""
         return tuple(part for part, shown in self.shows if shown == criterion)
+
+
+def within(e: Evidence, segments: Sequence[tuple[float, float]]) -> bool:
+    """Whether a quote begins within one of the stretches (of a part, or of the parts that
+    show a criterion)."""
+    return e.start_s is not None and any(a - 0.01 <= e.start_s < b for a, b in segments)
 
 
 def parts_of(question: Any) -> list[PartSpec]:
@@ -266,7 +259,7 @@ def _stem(word: str) -> str:
 
 
 def _content_stems(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in FUNCTION_WORDS and len(w) > 2}
 
 
 _VOCAB_CACHE: dict[tuple[PartSpec, ...], list[tuple[Any, dict[str, float]]]] = {}

@@ -6,7 +6,8 @@ numbers with a baseline, personal ownership, trade-offs, production, reflection,
 the rubric lists), read with the located parts: a criterion is quoted first from the part
 the script says shows it, met by that part told in plain words, and not met by its words
 said in passing when that part was never told; ownership is counted where the candidate's
-own work is told. Then the common mistakes the seed document warns about, detected on the
+own work is told (`analysis.ownership`). Then the common mistakes the seed document warns
+about, detected on the
 same evidence:
 
 - **time balance**: parts of the answer over their budget while others are short or missing
@@ -32,19 +33,18 @@ from simulator.analysis.content import (
     WE_SUBJECTS,
     Finding,
     keyword_list,
-    passive_work,
     pronoun_counts,
     subject_phrases,
-    too_much_we,
     work_score,
 )
 from simulator.analysis.criteria import assess, said_specifically
 from simulator.analysis.impact import impact_evidence, impact_remark
 from simulator.analysis.moves import move_evidence, moves_remark
+from simulator.analysis.ownership import ownership_in_own_work
 from simulator.analysis.partners import partners
-from simulator.analysis.parts import PartTiming, Timeline
+from simulator.analysis.parts import PartTiming, Timeline, within
 from simulator.analysis.quantities import NumberMention, next_figure, number_phrase, numbers
-from simulator.analysis.text import AnswerText, Evidence, Span
+from simulator.analysis.text import AnswerText, Evidence
 from simulator.analysis.timing import format_duration
 from simulator.config.rubric import Criterion, Rubric
 
@@ -89,8 +89,8 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
                                                                 findings[criterion.id], home,
                                                                 timeline)
             if criterion.check == "ownership" and timeline is not None:
-                f = findings[criterion.id] = _ownership_in_own_work(text, f, timeline, home,
-                                                                    strictness)
+                f = findings[criterion.id] = ownership_in_own_work(text, f, timeline, home,
+                                                                   strictness)
             evidence = _evidence_for(text, criterion, f, home)
             named = None
             if criterion.aspects and f.basis != "not applicable":
@@ -173,7 +173,7 @@ def _words_of_its_part(text: AnswerText, criterion: Criterion, f: Finding,
     segments = [seg for p in home for seg in p.segments]
     hits = said_specifically(text, criterion)
     for m in hits:
-        if _inside(text.locate(m.start(), m.end()), segments):
+        if within(text.locate(m.start(), m.end()), segments):
             return replace(f, detail=f"mentions {m.group()!r}",
                            span=text.phrase_around(m.start(), m.end(), 4, 4))
     told = home[0]
@@ -182,70 +182,6 @@ def _words_of_its_part(text: AnswerText, criterion: Criterion, f: Finding,
     return replace(f, detail=f"told in its own part, {timeline.title(told.id)} "
                    f"({told.seconds:.0f} s from {format_duration(told.start_s)}); "
                    f"{f.detail}{where}")
-
-
-def _ownership_in_own_work(text: AnswerText, f: Finding, timeline: Timeline,
-                           home: Sequence[PartTiming], strictness: str) -> Finding:
-    """"I" against "we" counted in the parts about the candidate's own work (those the
-    script marks ``own_work``), where the issue is: "we were a team of six" in the problem
-    is the team, as it should be. Unchanged when the script marks none or the answer told
-    none of them (then the whole answer counts).
-
-    More "we" than "I" there is still ownership shown when the part the script says shows it
-    (`Part.shows`, "Your part") was told in the first person: "I built the model and the
-    training jobs myself. A colleague owned the ad server." is the individual contribution
-    the interviewer asks for, even when the data and the modelling are told as "we". A
-    strict interviewer wants "I" throughout, so there the counts alone decide."""
-    marked = set(timeline.own_work)
-    mine = [u for pid, u in timeline.units if pid in marked]
-    if not mine:
-        return f
-    we, i = pronoun_counts(" ".join(u.text for u in mine))
-    counted = f"in the parts about the work: we x{we}, I x{i}"
-    covered = not too_much_we(we, i, strictness)
-    stated = None if covered or strictness == "strict" else _stated_in_first_person(
-        text, timeline, home)
-    if stated is not None:
-        part, span = stated
-        detail = (f"said in its own part, {timeline.title(part.id)} ({part.seconds:.0f} s "
-                  f"from {format_duration(part.start_s)}); {counted}")
-        return replace(f, covered=True, detail=detail, counts=(("we", we), ("I", i)),
-                       evidence=text.evidence(span), span=span, basis="part")
-    # A verdict that changed drops the whole answer's quote ("I built..." behind a missing
-    # ownership): the quotes are then the parts' own "we ..." (or "I ...") phrases, or with
-    # neither, their first work told in the passive ("the model was retrained weekly").
-    same = covered == f.covered
-    evidence, span = (f.evidence, f.span) if same else (None, None)
-    if not covered and we == 0:
-        counted += ": nobody is said to have done the work"
-        segments = [(u.start_s, u.end_s) for u in mine]
-        passive = [(e, s) for s in passive_work(text)
-                   if (e := text.evidence(s)) is not None and _inside(e, segments)]
-        if passive:
-            evidence, span = passive[0]
-    return replace(f, covered=covered, detail=counted, counts=(("we", we), ("I", i)),
-                   evidence=evidence, span=span)
-
-
-def _stated_in_first_person(text: AnswerText, timeline: Timeline,
-                            home: Sequence[PartTiming]) -> tuple[PartTiming, Span | None] | None:
-    """The first told part that shows ownership whose words say "I" at least as often as
-    "we", with what to quote from it: its best "I <did something>" phrase, else its first
-    sentence in the first person ("I was the engineer in a team of four. The pipeline and the
-    classifier were mine." has no such verb)."""
-    for part in home:
-        units = [u for pid, u in timeline.units if pid == part.id]
-        we, i = pronoun_counts(" ".join(u.text for u in units))
-        if i == 0 or we > i:
-            continue
-        segments = list(part.segments)
-        did = [span for span in subject_phrases(text, DID_SUBJECTS, work_score, 1)
-               if (e := text.evidence(span)) is not None and _inside(e, segments)]
-        if did:
-            return part, did[0]
-        first = next((u for u in units if pronoun_counts(u.text)[1]), units[0])
-        return part, text.span_between(first.start_s, first.end_s)
-    return None
 
 
 def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
@@ -281,8 +217,11 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
         found = [text.evidence(text.readable(finding.span))
                  if finding.span is not None and criterion.check != "metrics"
                  else finding.evidence]
-        # Trade-offs: the choices read (analysis.tradeoffs), not "instead of" said of others.
-        said = said_specifically(text, criterion) if criterion.check == "trade-offs" \
+        # Trade-offs: the choices read (analysis.tradeoffs), not "instead of" said of others;
+        # reflection: the words said as a lesson (analysis.reflection), not "next time the
+        # model retrains".
+        said = said_specifically(text, criterion) \
+            if criterion.check in ("trade-offs", "reflection") \
             else text.find(criterion.covered_by)
         found += [_keyword_quote(text, m.start(), m.end()) for m in said]
         if home:  # the part's own opening, after its keywords and before those elsewhere
@@ -291,7 +230,7 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
     segments = [seg for p in home for seg in p.segments]
 
     def rank(e: Evidence) -> tuple[bool, bool]:
-        return not _inside(e, segments), e is opening
+        return not within(e, segments), e is opening
 
     return _apart(sorted((e for e in found if e is not None), key=rank))
 
@@ -304,7 +243,7 @@ def _with_aspects(text: AnswerText, criterion: Criterion, home: Sequence[PartTim
     segments = [seg for p in home for seg in p.segments]
 
     def outside(e: Evidence) -> bool:
-        return not _inside(e, segments)
+        return not within(e, segments)
 
     told: list[tuple[str, Evidence]] = []
     for aspect in criterion.aspects:
@@ -336,11 +275,6 @@ def _apart(quotes: Iterable[Evidence]) -> tuple[Evidence, ...]:
         if len(out) < MAX_EVIDENCE and all(not _overlap(e, o) for o in out):
             out.append(e)
     return tuple(out)
-
-
-def _inside(e: Evidence, segments: Sequence[tuple[float, float]]) -> bool:
-    """Whether the quote begins within one of the stretches (of the parts that show it)."""
-    return e.start_s is not None and any(a - 0.01 <= e.start_s < b for a, b in segments)
 
 
 def _result_strength(n: NumberMention) -> int:
@@ -396,7 +330,7 @@ def _team_without_individual(text: AnswerText, timeline: Timeline) -> list[Signa
         return []
     # What "we" did there ("We chose boosted trees"), else each "we" with its clause.
     said = [e for span in subject_phrases(text, WE_SUBJECTS, work_score, 1)
-            if (e := text.evidence(span)) is not None and _inside(e, own)]
+            if (e := text.evidence(span)) is not None and within(e, own)]
     said += [_keyword_quote(text, m.start(), m.end()) for m in text.find(["we", "our", "the team"])]
     return [Signal(
         "team-without-individual", "Team work without your part", "mistake", True,
@@ -404,7 +338,7 @@ def _team_without_individual(text: AnswerText, timeline: Timeline) -> list[Signa
         "which parts you did yourself",
         "the interviewer is hiring you, not the team: without \"I\" they cannot tell what you "
         "would bring",
-        _apart(e for e in said if _inside(e, own)))]
+        _apart(e for e in said if within(e, own)))]
 
 
 def _time_balance(text: AnswerText, timeline: Timeline) -> list[Signal]:
