@@ -531,6 +531,56 @@ def test_a_lesson_named_or_a_counterfactual_is_not_reflection(text):
     assert not s.found, (text, s.detail)
 
 
+@pytest.mark.parametrize("text", [
+    # the words in another sense: reading logs, the model's errors, a schedule, a modifier
+    "Looking back at the logs, we saw the spike in declines right around two a.m.",
+    "The classifier's mistakes were mostly on sarcastic reviews.",
+    "Most of the mistakes the detector made were on small parcels.",
+    "Next time the model retrains, it picks up the corrected labels.",
+    "The nightly job should have finished by six, and it usually did.",
+    "The lesson recommender picks the next exercise from the quiz scores.",
+    "It handles weekend orders differently from weekday ones.",
+    "I wish the lift had been bigger, honestly.",
+])
+def test_reflection_words_in_another_sense_are_not_reflection(text):
+    s = by_id(text)["reflection"]
+    assert not s.found, (text, s.detail)
+
+
+@pytest.mark.parametrize("text, why", [
+    ("Looking back, I wouldn't change anything about it.", "would change nothing"),
+    ("If I did it again, I'd do it exactly the same way.", "would change nothing"),
+    ("In hindsight it all went more or less to plan.", "would change nothing"),
+    ("Next time I would run the same playbook, really.", "would change nothing"),
+    ("I wish we'd had more time and a bigger team.", "nothing it would change"),
+    ("The main lesson is that machine learning is hard.", "nothing it would change"),
+    ("Communication is key, that's the big takeaway.", "nothing it would change"),
+    ("I made some mistakes, like everyone, and I learned from them.", "nothing it would change"),
+])
+def test_reflection_that_says_nothing_is_not_reflection_and_says_why(text, why):
+    """"Not a generic wish to have had more time": a change denied, or no word of substance
+    beside the stock ones, is not met, and the detail says what was said and why it is not
+    enough, quoting it."""
+    s = by_id(text)["reflection"]
+    assert not s.found and s.detail.startswith("mentions ") and why in s.detail, s.detail
+    assert quotes(s)
+
+
+@pytest.mark.parametrize("text", [
+    "Looking back, I wouldn't change the model, but I'd get the labelling guide written first.",
+    "The big mistake was splitting train and test at random instead of by time.",
+    "My mistake was trusting the vendor's timestamps without checking them.",
+    "The face blurring should've been there from day one, not bolted on later.",
+    "I'd now put a rules fallback behind the classifier.",
+    "What I took away is that the random audit sample is worth more than any feature.",
+    "These days I always sit with the people who will use the scores before I build.",
+    "I'd also have pushed to fix the item master data way earlier.",
+])
+def test_a_concrete_change_or_lesson_is_reflection(text):
+    s = by_id(text)["reflection"]
+    assert s.found, (text, s.detail)
+
+
 # ----------------------------------------------------------------------------- judged on
 
 

@@ -35,6 +35,7 @@ from simulator.analysis.content import (
 from simulator.analysis.impact import impact_criterion
 from simulator.analysis.moves import moves_criterion
 from simulator.analysis.partners import collaboration_criterion
+from simulator.analysis.reflection import plans, reflective, says_nothing, told
 from simulator.analysis.text import AnswerText, Span
 from simulator.analysis.tradeoffs import not_a_choice, tradeoff_hits
 from simulator.config.rubric import Criterion, Rubric
@@ -97,77 +98,32 @@ def keyword_criterion(text: AnswerText | str, criterion: Criterion, *,
     return _finding(t, cid, False, detail, quote, forced, (("hits", 0),))
 
 
-# "I would invest in label quality from the first week": a change of approach said as a
-# plan, without the rubric's words ("in hindsight", "would have"). A first-person "would"
-# with an action counts only with a marker of the change in its sentence, so the habitual
-# "every Monday we would retrain it" and the hedge "I would say" do not.
-_WOULD = re.compile(r"(?<!\w)(?:i|we)(?: would|['’]d)"
-                    r"(?: (?:also|probably|definitely|now|then|still|first|instead|rather))?"
-                    r" ([a-z]+)")
-NOT_ACTIONS = frozenset(["say", "think", "guess", "imagine", "argue", "like", "love", "hope",
-                         "expect", "assume", "bet", "suppose", "call", "describe", "be",
-                         "have", "not", "never"])
-# After "I'd", a past participle makes it "I had": "I'd been doing the school's spreadsheets",
-# "I'd built a rules engine before" tell the past, not a change they would make.
-PARTICIPLES = frozenset(["been", "had", "got", "gotten", "done", "gone", "seen", "made",
-                         "built", "taken", "written", "known", "run", "spent", "already",
-                         "just", "never"])
-CHANGE_MARKERS = ("instead", "rather than", "from the start", "from the beginning",
-                  "from the very start", "from the very beginning", "from day one",
-                  "on day one", "from the first", "earlier", "sooner", "before", "first",
-                  "next time", "this time", "at the start", "at the beginning", "up front",
-                  "upfront", "more time", "less time", "early")
-# "I'd have started with a smaller vocabulary": "would have", contracted; after "would have"
-# these make a hedge or a wish, not a lesson ("I would have to check", "I'd have said",
-# "I'd have liked more time").
-NOT_A_LESSON = re.compile(r" (?:to|got|said|thought|guessed|liked|loved|hoped|expected)\b")
-WOULD_HAVE = re.compile(r"(?<!\w)(?:i|we)['’]d have(?= [a-z])(?!(?: (?:to|got|said|thought|"
-                        r"guessed|liked|loved|hoped|expected))\b)")
-# "I learned a lot (on that project)": a lesson named, not told.
-LEARNED_A_LOT = re.compile(r"(?<!\w)(?:i|we) learn(?:ed|t) (?:a lot|so much|loads|a ton|tons)"
-                           r"(?: (?:on|from|in|at|during|with) (?:that|the|this|it)\b[\w ]{0,20})?"
-                           r"(?=\s*(?:[,.;:!?]|$))")
-
-
-def _only_learned_a_lot(t: AnswerText, criterion: Criterion) -> bool:
-    """Whether every word of reflection said is "I learned a lot" with nothing after it."""
-    generic = [m.start() for m in LEARNED_A_LOT.finditer(t.low)]
-    return bool(generic) and all(m.start() in generic for m in said_specifically(t, criterion))
-
-
-def _had(m: re.Match[str]) -> bool:
-    """Whether a ``_WOULD`` match is "I'd" + a past participle ("I had ...")."""
-    verb = m.group(1)
-    contracted = "would" not in m.group()
-    return contracted and (verb in PARTICIPLES or (verb.endswith("ed") and
-                                                   not verb.endswith("eed")))
-
-
 def reflection_criterion(text: AnswerText | str, criterion: Criterion, *,
                          applies: bool = False) -> Finding:
-    """The keyword check, and failing that a change of approach said as a plan: "I would
-    <do something> instead / from the start / earlier" (see ``_WOULD``)."""
+    """The keyword check, its words read by `analysis.reflection` (in their reflective
+    sense, saying something), and failing that a change of approach said as a plan: "I
+    would <do something> instead / from the start / earlier"."""
     t = _text(text)
     found = keyword_criterion(t, criterion, applies=applies)
-    if found.covered and not _only_learned_a_lot(t, criterion):
-        return found
     if found.covered:
-        found = replace(found, covered=False, detail="only says they learned a lot, not what",
-                        counts=(("hits", 0),), basis="")
-    def sentence(m: re.Match[str]) -> int:
-        return t.sent[t.tok_range(m.start(), m.end())[0]]
-
-    marked = {sentence(m) for m in t.find(CHANGE_MARKERS)}
-    plans = sorted([m for m in _WOULD.finditer(t.low)
-                    if m.group(1) not in NOT_ACTIONS and not _had(m) and sentence(m) in marked]
-                   + list(WOULD_HAVE.finditer(t.low)), key=lambda m: m.start())
-    if not plans:
         return found
-    first = plans[0]
-    said = t.text[first.start():first.end()]  # as transcribed, not lowercased
-    return _finding(t, criterion.id, True, f"says what they would change: \"{said}\"",
-                    t.phrase_around(first.start(), first.end(), 1, 8), found.ask,
-                    (("hits", len(plans)),), basis="plan")
+    planned = plans(t)
+    if planned:
+        first = planned[0]
+        said = t.text[first.start():first.end()]  # as transcribed, not lowercased
+        return _finding(t, criterion.id, True, f"says what they would change: \"{said}\"",
+                        t.phrase_around(first.start(), first.end(), 1, 8), found.ask,
+                        (("hits", len(planned)),), basis="plan")
+    # Its words said, but saying nothing: say so, quoting them, rather than "none of its
+    # usual words".
+    empty = [(m, why) for m in t.find(criterion.covered_by)
+             if reflective(t, m) and (why := says_nothing(t, m)) is not None]
+    if not empty:
+        return found
+    m, why = empty[0]
+    return replace(found, detail=f"mentions {m.group()!r} but {why}",
+                   evidence=t.evidence(t.phrase_around(m.start(), m.end(), 4, 6)),
+                   span=t.phrase_around(m.start(), m.end(), 4, 6))
 
 
 # The rubric's built-in checks by name; any other check is a keyword check. Each takes the
@@ -214,8 +170,7 @@ def _judged(t: AnswerText, criterion: Criterion,
     if criterion.check == "trade-offs":
         return [m for m in hits if not not_a_choice(m)]
     if criterion.check == "reflection":
-        return [m for m in hits if not (m.group().endswith(("have", "'ve", "’ve"))
-                                        and NOT_A_LESSON.match(t.low, m.end()))]
+        return told(t, hits)
     return hits
 
 
