@@ -40,6 +40,7 @@ STATE_NAMES = {QUIET: "quiet", SOUND: "sound", SPEECH: "speech"}
 MIN_LEVEL_DB = -100.0  # levels are clamped here
 DIGITAL_SILENCE_DB = -90.0  # at or below: no signal at all (zeros, a muted or virtual input)
 MIN_SEED_FRAMES = 8  # a quarter of a second of real signal to seed a floor from
+EDGE_ZEROS = 64  # 4 ms of exact zeros at a frame's edge: that frame touches digital silence
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,22 @@ def frame_levels(samples: np.ndarray, settings: ActivitySettings | None = None) 
     # of the samples in that band (a full-band sine at amplitude A reads A^2 / 2, as RMS does).
     power = 2 * np.sum(np.abs(band) ** 2, axis=1) / (FRAME * _WINDOW_POWER)
     return np.maximum(10 * np.log10(np.maximum(power, 1e-12)), MIN_LEVEL_DB).astype(np.float32)
+
+
+def silent_edges(samples: np.ndarray) -> np.ndarray:
+    """For every whole frame, whether it opens or closes with a run of digital silence
+    (``EDGE_ZEROS`` exact zeros or more): a frame only partly heard. Its level reads low
+    (the window sees less signal) yet above :data:`DIGITAL_SILENCE_DB`, so nothing else
+    says it touches silence: the first frame of an AAC file, whose encoder delay is
+    1024 zero samples at 44.1 or 48 kHz (19-26 ms once resampled), read 10-30 dB below the
+    room and seeded the floor there, and every second of room noise before the first word
+    was timed as speech. Room noise, however quiet, is never that many exact zeros in a
+    row."""
+    n = len(samples) // FRAME
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    zero = samples[: n * FRAME].reshape(n, FRAME) == 0
+    return zero[:, :EDGE_ZEROS].all(axis=1) | zero[:, -EDGE_ZEROS:].all(axis=1)
 
 
 def level_db(samples: np.ndarray) -> float:
@@ -207,7 +224,9 @@ class ActivityGate:
         self._powers: list[float | None] = []
         self.level = MIN_LEVEL_DB  # the last smoothed level
 
-    def update(self, probability: float, level: float) -> int:
+    def update(self, probability: float, level: float, silent_edge: bool = False) -> int:
+        """The frame's state; ``silent_edge``: the frame opens or closes with digital
+        silence (see :func:`silent_edges`), so its level says nothing about the room."""
         vad = self.settings.vad
         if probability >= vad.threshold:
             self.vad_speaking = True
@@ -223,7 +242,8 @@ class ActivityGate:
             self.level = max(level, MIN_LEVEL_DB)
         else:
             self.level = max(10 * math.log10(sum(real) / len(real)), MIN_LEVEL_DB)
-        floor = self.floor.update(self.level, beside_silence=len(real) < len(self._powers))
+        floor = self.floor.update(self.level,
+                                  beside_silence=silent_edge or len(real) < len(self._powers))
         if self.vad_speaking:
             return SPEECH
         if floor is None:
@@ -272,10 +292,11 @@ class StreamingActivity:
         data = np.concatenate([self._pending, samples.astype(np.float32, copy=False)])
         n = len(probabilities)
         levels = frame_levels(data[: n * FRAME], self.settings)
+        edges = silent_edges(data[: n * FRAME])
         self._pending = data[n * FRAME:]
         states = []
-        for p, level in zip(probabilities, levels):
-            state = self.gate.update(float(p), float(level))
+        for p, level, edge in zip(probabilities, levels, edges):
+            state = self.gate.update(float(p), float(level), bool(edge))
             self.levels.append(float(level))
             self.smoothed.append(self.gate.level)
             self.floors.append(_or_silence(self.gate.floor.db))
@@ -293,15 +314,18 @@ class StreamingActivity:
 
 def classify(probabilities: np.ndarray, levels: np.ndarray,
              settings: ActivitySettings = ActivitySettings(),
-             initial_floor_db: float | None = None) -> Activity:
-    """Classify a whole clip's frames (the same result as feeding it block by block)."""
+             initial_floor_db: float | None = None,
+             edges: np.ndarray | None = None) -> Activity:
+    """Classify a whole clip's frames (the same result as feeding it block by block);
+    ``edges``: each frame's :func:`silent_edges`, when the samples are known."""
     gate = ActivityGate(settings, initial_floor_db)
     n = min(len(probabilities), len(levels))
     states = np.zeros(n, dtype=np.int8)
     floors = np.zeros(n, dtype=np.float32)
     smoothed = np.zeros(n, dtype=np.float32)
     for i in range(n):
-        states[i] = gate.update(float(probabilities[i]), float(levels[i]))
+        edge = edges is not None and i < len(edges) and bool(edges[i])
+        states[i] = gate.update(float(probabilities[i]), float(levels[i]), edge)
         floors[i] = _or_silence(gate.floor.db)
         smoothed[i] = gate.level
     return Activity(np.asarray(probabilities[:n], np.float32),
@@ -314,9 +338,11 @@ def analyse(samples: np.ndarray, settings: ActivitySettings = ActivitySettings()
     """VAD and levels of a whole clip. A recording's own quietest frames seed its floor
     when nothing from before it is known."""
     levels = frame_levels(samples, settings)
+    edges = silent_edges(samples)
     if initial_floor_db is None:
-        initial_floor_db = seed_floor(levels, settings.floor_percentile)
-    return classify(frame_probabilities(Audio(samples)), levels, settings, initial_floor_db)
+        initial_floor_db = seed_floor(levels[~edges], settings.floor_percentile)
+    return classify(frame_probabilities(Audio(samples)), levels, settings, initial_floor_db,
+                    edges)
 
 
 @dataclass(frozen=True)
