@@ -228,7 +228,8 @@ def timed(said: Said, rng: random.Random) -> Timed:
     seg_words: list[str] = []
     for (token, gap), pause in zip(tokens, gaps):
         end = t + 0.85 * slot
-        words.append({"word": token, "start": round(t, 3), "end": round(end, 3),
+        # Whisper opens each word with a space (a piece such as ".2" has none).
+        words.append({"word": " " + token, "start": round(t, 3), "end": round(end, 3),
                       "probability": round(rng.uniform(0.55, 0.99), 3)})
         seg_words.append(token)
         t += slot

@@ -483,7 +483,9 @@ def test_a_pause_mark_goes_before_the_word_whisper_started_inside_the_pause():
 
 
 def test_word_pieces_are_shown_without_a_space_before_them():
-    from simulator.reports.html import _GLUED
+    from simulator.reports.describe import glued, joined_words
 
-    assert all(_GLUED.match(piece) for piece in ("-time", "%", ".2", ",", "’s"))
-    assert not any(_GLUED.match(word) for word in ("time", "2", "percent", "2.5"))
+    assert all(glued(piece) for piece in ("-time", "%", ".2", ",", "’s"))
+    assert not any(glued(word) for word in ("time", "2", "percent", "2.5", " --", " -", " %"))
+    assert joined_words([" up", " to", " 9", ".2", " real", "-time", " --", " fine"]) == \
+        "up to 9.2 real-time -- fine"

@@ -511,6 +511,24 @@ def test_captions_parse_back_with_the_captions_libraries(tmp_path):
     assert cue_text == [] and "&lt;i&gt;" in raw and "&amp; B" in raw
 
 
+def test_captions_write_whisper_s_word_pieces_as_one_word(tmp_path):
+    """Whisper times "9.2" as " 9" and ".2", "real-time" as " real" and "-time": a caption
+    reads "up to 9.2 days", not "up to 9 .2 days" (as the HTML transcript already did)."""
+    from simulator.reports.captions import cues
+    from simulator.sessions.records import WordRecord
+
+    said = Said("career", (("path", "Short one."),), wpm=160, fillers_per_minute=0)
+    doc = read_session(write_session(tmp_path / "s", Rehearsal(DAY, (said,), "incomplete",
+                                                                seed=3)))
+    pieces = [" It", " took", " up", " to", " 9", ".2", " days", " in", " real", "-time,",
+              " roughly", " 2", "%", " of", " runs."]
+    words = [WordRecord(word=w, start=0.3 * k, end=0.3 * k + 0.25, probability=0.9)
+             for k, w in enumerate(pieces)]
+    answer = doc.answers[0].model_copy(update={"words": words, "fillers_added": []})
+    assert [c.text for c in cues(answer)] == [
+        "It took up to 9.2 days in real-time, roughly 2% of runs."]
+
+
 # ----------------------------------------------------------------------------- export
 
 

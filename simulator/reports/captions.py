@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from simulator.reports.describe import joined_words
 from simulator.sessions.records import AnswerRecord
 from simulator.untrusted import CONTROL as _CONTROL
 
@@ -37,7 +38,7 @@ def cues(answer: AnswerRecord) -> list[Cue]:
     current: list = []
     for w in words:
         if current:
-            text = " ".join(x.word.strip() for x in [*current, w])
+            text = joined_words(x.word for x in [*current, w])
             sentence_ended = current[-1].word.rstrip().endswith((".", "?", "!"))
             too_long = w.start - current[0].start > MAX_CUE_S or len(text) > MAX_CUE_CHARS
             # A sentence's last word stays with its sentence rather than standing alone
@@ -60,7 +61,7 @@ def cues(answer: AnswerRecord) -> list[Cue]:
 
 def _cue(words: Sequence) -> Cue:
     return Cue(round(words[0].start, 3), round(max(words[-1].end, words[0].start + 0.2), 3),
-               _clean(" ".join(w.word.strip() for w in words)))
+               _clean(joined_words(w.word for w in words)))
 
 
 def _clean(text: str) -> str:

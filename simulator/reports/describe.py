@@ -3,7 +3,8 @@ a follow-up. One wording everywhere, so the terminal, Markdown and (later) HTML 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from simulator.analysis.doubts import Doubt
@@ -12,7 +13,28 @@ from simulator.sessions.records import AnswerRecord, BudgetRecord, FollowUpInfo
 
 __all__ = ["answer_label", "budget_range", "clock", "describe_doubt", "describe_verdict",
            "describe_writer", "describe_writer_setting", "follow_up_origin", "format_duration",
-           "verdict_label"]
+           "glued", "joined_words", "verdict_label"]
+
+# A piece Whisper writes on to the word before it ("real" "-time", "9" ".2", "2" "%"):
+# written without the space between.
+_GLUED = re.compile(r"^(?:[-%’',.;:!?)\]]|\.\d)")
+
+
+def glued(word: str) -> bool:
+    """Whether a timed word's text, as Whisper wrote it, goes on the word before it with no
+    space: a piece such as ".2" or "-time" (Whisper opens a new word with a space, so " --"
+    is a word of its own)."""
+    return not word[:1].isspace() and bool(_GLUED.match(word))
+
+
+def joined_words(words: Iterable[str]) -> str:
+    """Timed words' texts as one line: a space between words, none before a piece Whisper
+    wrote on to the word before it ("up to 9.2 days", "real-time", not "9 .2", "real -time")."""
+    out = ""
+    for word in words:
+        if text := word.strip():
+            out += text if not out or glued(word) else " " + text
+    return out
 
 
 def budget_range(budget: BudgetRecord | None) -> str:

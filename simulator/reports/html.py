@@ -11,7 +11,6 @@ A Content-Security-Policy in the page forbids every network request.
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ from simulator.reports.describe import (
     describe_writer,
     describe_writer_setting,
     format_duration,
+    glued,
     verdict_label,
 )
 from simulator.sessions.records import AnswerRecord, SessionDocument, WordRecord
@@ -155,7 +155,7 @@ def _paragraphs(a: AnswerRecord, analysis: AnswerAnalysis | None) -> list[dict[s
         elif w.probability < UNSURE_BELOW:
             classes.append("unsure")
         text = w.word.strip()
-        current.append({"text": text, "glued": bool(current) and bool(_GLUED.match(text)),
+        current.append({"text": text, "glued": bool(current) and glued(w.word),
                         "start": round(w.start, 2),
                         "end": round(w.end, 2), "classes": " ".join(classes),
                         "probability": round(w.probability, 2), "pause": pauses.get(i)})
@@ -190,11 +190,6 @@ def _shared(words: Sequence[WordRecord], k: int, p: Pause) -> float:
     pause (<= 0: none)."""
     gap_start = words[k - 1].end if k else p.start_s
     return min(words[k].start, p.end_s) - max(gap_start, p.start_s)
-
-
-# A piece Whisper writes on to the word before it ("real" "-time", "9" ".2", "2" "%"):
-# shown without the space between.
-_GLUED = re.compile(r"^(?:[-%’',.;:!?)\]]|\.\d)")
 
 
 def _timeline(a: AnswerRecord, analysis: AnswerAnalysis | None) -> dict[str, Any] | None:
