@@ -105,6 +105,19 @@ def test_resume_retake_answers_a_question_again_and_the_new_attempt_counts(tmp_p
     assert "superseded by a later attempt" in report and "Attempt 2 at `first` (counts)" in report
 
 
+def test_a_missing_answer_file_is_refused_before_anything_starts(tmp_path, good):
+    """Found at once, with no model loaded and no empty session left behind (it was once
+    found only when its question came, leaving a "0 of 2" session in the list)."""
+    missing = tmp_path / "nope" / "a.wav"
+    refused = mock_interview("run", "--tts", "off", "--llm", "offline",
+                             "--answers", str(missing), str(good[0]), home=tmp_path)
+    assert refused.returncode == 2
+    line = error_line(refused)
+    assert str(missing) in line and "no such file" in line
+    assert not list((tmp_path / "sessions").glob("*/session.json"))
+    assert "Loading" not in refused.stdout + refused.stderr
+
+
 def test_the_screen_script_takes_one_file_per_question_and_says_so(tmp_path, good):
     """The case of the issue: 11 questions, each of the deep dive's followed up."""
     files = [str(good[i % 2]) for i in range(11)]

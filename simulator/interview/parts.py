@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from audio.devices import Device
@@ -25,6 +26,7 @@ from audio.tts import Pyttsx3Synthesizer, Voice
 from simulator import paths
 from simulator.analysis.parts import prepare_examples
 from simulator.config.script import Interviewer, LoadedScript, Question
+from simulator.errors import SimulatorError
 from simulator.followups.llm import LlmEndpoint, endpoint_from
 from simulator.followups.writer import FollowUpWriter, build_writer
 from simulator.interview.answers import (
@@ -142,6 +144,13 @@ def file_answers(options: RunOptions, loaded: LoadedScript, questions: list[Ques
         note += ("; follow-up questions are skipped with --answers unless you add "
                  "--answers-include-follow-ups")
     check_file_count(options.answers, slots, loaded.script, note)
+    # A file that is not there is found now, not after the model loaded and a session was
+    # created for it (it left an empty "0 of 2" session behind).
+    absent = [p for p in options.answers if not Path(p).is_file()]
+    if absent:
+        raise SimulatorError(
+            f"--answers: {', '.join(map(str, absent))}: no such file",
+            "check the path (the files answer the questions in order); nothing was recorded")
     return FileAnswers.for_slots(options.answers, slots)
 
 
