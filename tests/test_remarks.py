@@ -28,6 +28,24 @@ def test_a_main_answer_gets_every_missing_criterion_as_a_remark():
     assert any(r.startswith("Trade-offs and alternatives: missing") for r in remarks)
 
 
+def test_an_answer_under_half_its_minimum_is_told_so_first():
+    """An 8-second deep dive once heard only "Part missing: ..." twice: the remark that
+    matters, that the whole answer was far too short, comes first."""
+    from simulator.analysis.answer import AnswerInput, analyze
+
+    def remarks(text: str, min_s: float) -> tuple[str, ...]:
+        words = [{"word": w, "start": k * 0.4, "end": (k + 0.8) * 0.4}
+                 for k, w in enumerate(text.split())]
+        end = len(words) * 0.4
+        return analyze(AnswerInput(text, words, [[0.0, end]], 0.0, end, "deep-dive",
+                                   min_s=min_s, max_s=min_s * 2), (), RUBRIC).remarks
+
+    short = remarks(OWN_PART, 180.0)  # 38 words, 15 s of speaking
+    assert short[0].startswith("Far too short: 0:15 of speaking against a minimum of 3:00")
+    assert not any(r.startswith("Far too short") for r in remarks(OWN_PART, 20.0))
+    assert not any(r.startswith("Far too short") for r in analysed(OWN_PART).remarks)
+
+
 def test_parts_are_named_by_their_titles_in_remarks():
     """A remark names a part as the script titles it ("Why machine learning"), not by its id."""
     import part_answers as pa

@@ -34,6 +34,7 @@ SLOW_WPM, FAST_WPM = 110, 190  # outside this band a listener notices the pace
 # The rubric criterion each common mistake is about (`analysis.signals`).
 MISTAKE_OF = {"accuracy-without-deployment": "production", "team-without-individual": "ownership"}
 FILLERS_PER_MINUTE = 4.0  # more than this and fillers are worth a remark
+FAR_TOO_SHORT = 0.5  # an answer under this share of its minimum is told so first
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def analyze(answer: AnswerInput, parts: Sequence[PartSpec] = (), rubric: Rubric 
     result = AnswerAnalysis(answer.question_id, speaking, len(spoken), delivery, timeline,
                             part_wpm, tuple(pauses(answer.spans)), tuple(occurrences),
                             tuple(found_signals), focus=answer.focus)
-    return AnswerAnalysis(**{**result.__dict__, "remarks": tuple(remarks(result))})
+    return AnswerAnalysis(**{**result.__dict__,
+                             "remarks": tuple(remarks(result, answer.min_s))})
 
 
 def _missing_part(t: Timeline, part_id: str) -> str:
@@ -221,10 +223,16 @@ def _told_around(t: Timeline, part_id: str) -> tuple[PartTiming | None, PartTimi
     return before, after
 
 
-def remarks(a: AnswerAnalysis) -> list[str]:
+def remarks(a: AnswerAnalysis, min_s: float | None = None) -> list[str]:
     """What is most worth saying about the answer, most useful first. For a follow-up with
-    a ``focus``, the content remarks are about that criterion only (delivery still counts)."""
+    a ``focus``, the content remarks are about that criterion only (delivery still counts).
+    An answer under half its minimum (``min_s``) is told so first: its parts' remarks
+    ("Part missing: ...") follow from that and would otherwise be all it heard."""
     out: list[str] = []
+    if min_s and a.speech_seconds is not None and a.speech_seconds < FAR_TOO_SHORT * min_s:
+        out.append(f"Far too short: {format_duration(a.speech_seconds)} of speaking against "
+                   f"a minimum of {format_duration(min_s)}. Give every part of the question "
+                   "a few sentences, however briefly.")
     t = a.timeline
     if t is not None:
         # Parts by their titles ("Why machine learning"), as the candidate knows them.
