@@ -117,6 +117,24 @@ def test_the_markdown_report_lists_the_doubts(hedged):
     assert "read as The problem, may be Why machine learning (" in line, line
 
 
+def test_every_part_in_order_is_said_only_when_no_stretch_may_well_be_another(hedged):
+    """"Every part, in order" beside a stretch read as one part that may well be another
+    (a chance of MAYBE_AT or more) contradicted itself in a career answer's report."""
+    from dataclasses import replace
+
+    from simulator.analysis.doubts import MAYBE_AT
+    from simulator.reports.markdown import analysis_lines
+
+    tl = replace(hedged.timeline, missing=(), out_of_order=())
+    strong = replace(tl.doubts[0], could_be_chance=max(MAYBE_AT, 0.54))
+    weak = replace(tl.doubts[0], could_be_chance=MAYBE_AT / 2)
+    said = {c: analysis_lines(replace(hedged, timeline=replace(tl, doubts=(d,))))
+            for c, d in (("strong", strong), ("weak", weak))}
+    assert "*Every part, in order.*" in said["weak"]
+    assert "*Every part, in order.*" not in said["strong"]
+    assert "*Every part found, in order, as far as the stretches below allow.*" in said["strong"]
+
+
 def test_the_summary_after_an_answer_marks_the_parts_in_doubt(hedged):
     from rich.console import Console
 

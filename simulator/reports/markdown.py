@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from simulator.analysis.answer import AnswerAnalysis
+from simulator.analysis.doubts import MAYBE_AT
 from simulator.reports.describe import (
     answer_label,
     budget_range,
@@ -157,7 +158,12 @@ def analysis_lines(an: AnswerAnalysis) -> list[str]:
         if an.timeline.out_of_order:
             notes.append("out of the recommended order: "
                          + ", ".join(map(title, an.timeline.out_of_order)))
-        lines += ["", f"*Parts {'; '.join(notes)}.*" if notes else "*Every part, in order.*", ""]
+        # "Every part, in order" beside a stretch that may well be another part (a chance of
+        # MAYBE_AT or more, which may leave a part untold) would state as fact what is not.
+        unsure = any(d.could_be_chance >= MAYBE_AT for d in an.timeline.doubts)
+        whole = ("*Every part found, in order, as far as the stretches below allow.*" if unsure
+                 else "*Every part, in order.*")
+        lines += ["", f"*Parts {'; '.join(notes)}.*" if notes else whole, ""]
         if an.timeline.doubts:  # where the table above may be wrong, and how
             lines += ["*Unsure where the parts are:* "
                       + "; ".join(describe_doubt(d, title, clock) for d in an.timeline.doubts)
