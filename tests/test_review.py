@@ -529,6 +529,28 @@ def test_captions_write_whisper_s_word_pieces_as_one_word(tmp_path):
         "It took up to 9.2 days in real-time, roughly 2% of runs."]
 
 
+def test_the_worst_overrun_names_a_part_when_no_answer_ran_over(tmp_path):
+    """"Worst overrun: none" at the top beside "over by 0:30" in a part's row read as a
+    contradiction: with no answer over its budget, the worst part over its own is named."""
+    from dataclasses import replace
+
+    from simulator.reports.html import render_html
+
+    path = ("path", "I started in analytics at a bank and moved into machine learning. " * 3)
+    said = Said("career", (path,), wpm=160, fillers_per_minute=0, budget=(10.0, 600.0))
+    doc = read_session(write_session(tmp_path / "s", Rehearsal(DAY, (said,), "complete",
+                                                                seed=3)))
+    analyses = analyze_session(doc)
+    assert all(a.verdict != "over" for a in doc.answers)
+    turn, an = next((t, a) for t, a in analyses.items() if a.timeline and a.timeline.parts)
+    assert "<dt>Worst overrun</dt><dd>none</dd>" in render_html(doc, analyses)
+    part = replace(an.timeline.parts[0], verdict="over", delta_s=30.0)
+    over = {**analyses, turn: replace(an, timeline=replace(an.timeline, parts=(part,)))}
+    title = an.timeline.title(part.id)
+    assert (f"<dt>Worst overrun</dt><dd>no answer; of the parts, {title} in career: 0:30 over"
+            in render_html(doc, over))
+
+
 # ----------------------------------------------------------------------------- export
 
 

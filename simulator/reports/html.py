@@ -75,6 +75,12 @@ def render_html(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis],
     counting = [a for a in doc.answers if a.counts]
     over = [a for a in counting if a.verdict == "over"]
     worst = max(over, key=lambda a: a.budget_delta_s or 0, default=None)
+    # No answer over its budget can still hide a part well over its own ("Worst overrun:
+    # none" beside "Data and features: over by 0:30" read as a contradiction).
+    part_overruns = [(p.delta_s, f"{t.title(p.id)} in {answer_label(a)}")
+                     for a in counting if (an := analyses.get(a.turn)) is not None
+                     and (t := an.timeline) is not None for p in t.parts if p.verdict == "over"]
+    worst_part = max(part_overruns, default=None)
     remarks = [(a.turn, answer_label(a), analyses[a.turn].remarks[0]) for a in counting
                if a.turn in analyses and analyses[a.turn].remarks][:3]
     scale = max([a.budget.max_s * 1.25 for a in doc.answers] +
@@ -96,6 +102,7 @@ def render_html(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis],
         "timed": sum(1 for a in counting if a.verdict is not None),
         "worst": worst,
         "worst_label": answer_label(worst) if worst else None,
+        "worst_part": worst_part,
         "remarks": remarks,
         "glance": glance,
         "answers": answers,
