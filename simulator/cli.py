@@ -129,8 +129,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="print one JSON object (format: docs/analysis-format.md)")
     analyze.add_argument("--no-verbatim", dest="verbatim", action="store_false",
                          help="skip the second listen for the “um”s and “uh”s Whisper leaves "
-                              "out (about a third of the recording's length with base): "
-                              "quicker, but fillers may be undercounted")
+                              "out (an eighth to two fifths of the recording's length with "
+                              "base, by the machine): quicker, but fillers may be undercounted")
 
     add_review_parser(sub, common)
     return parser

@@ -477,11 +477,13 @@ def test_the_screen_says_which_answer_the_pass_is_listening_to(home, monkeypatch
     from simulator.terminal.live import ConsoleView
 
     shown: list[tuple[int, int, float]] = []
+    left: list[float | None] = []
     original = ConsoleView.listening_again
 
-    def recording(self, answer, answers, audio_seconds):
+    def recording(self, answer, answers, audio_seconds, left_s=None):
         shown.append((answer, answers, round(audio_seconds, 1)))
-        return original(self, answer, answers, audio_seconds)
+        left.append(left_s)
+        return original(self, answer, answers, audio_seconds, left_s)
 
     monkeypatch.setattr(ConsoleView, "listening_again", recording)
     uhum, crossword = speech("mfa_uhum.wav"), speech("../speech_fillers/mfa_crossword.wav")
@@ -489,6 +491,8 @@ def test_the_screen_says_which_answer_the_pass_is_listening_to(home, monkeypatch
                     str(crossword), "--tts", "off", "--no-follow-ups"])
     assert code == 0
     assert shown == [(1, 2, 8.2), (2, 2, 10.7)], shown
+    # From the second answer on, how long is left, by this machine's speed on the first.
+    assert left[0] is None and left[1] is not None and left[1] > 0, left
     session = next((home / "sessions").iterdir())
     events = [json.loads(x) for x in (session / "events.jsonl").read_text().splitlines()]
     assert [e["turn"] for e in events if e["type"] == "fillers_heard"] == [1, 2]

@@ -1,16 +1,19 @@
 """The verbatim pass over a session's answers, run when the interview is over.
 
 `audio.fillers` listens to an answer again for the "um"s and "uh"s Whisper's default decoding
-left out. It decodes each answer twice more (about a fifth of a long answer's length with base on
-two cores), so it never runs while the candidate waits for the next question: `run` and
-`resume` call :func:`listen_again` after the last answer, before the report is written. Each
-answer's result is saved as an event the moment it is known, so Ctrl-C (or a crash) loses
-none of it; answers not reached stay *pending*, the report says so, and `mock-interview
-resume ID` runs the rest. An answer the pass fails on (an unreadable saved recording, a
-decoder error) stays pending too, with a notice saying why: the interview is still complete.
+left out. It decodes each answer twice more (an eighth to two fifths of a long answer's
+length with base on two cores, by the machine), so it never runs while the candidate waits
+for the next question: `run` and `resume` call :func:`listen_again` after the last answer,
+before the report is written. Each answer's result is saved as an event the moment it is
+known, so Ctrl-C (or a crash) loses none of it; answers not reached stay *pending*, the
+report says so, and `mock-interview resume ID` runs the rest. An answer the pass fails on
+(an unreadable saved recording, a decoder error) stays pending too, with a notice saying
+why: the interview is still complete.
 """
 
 from __future__ import annotations
+
+import time
 
 from audio.fillers import listen_for_fillers
 from audio.transcriber import WhisperTranscriber, Word
@@ -53,13 +56,21 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
            f"`mock-interview resume {session.id}` finishes it later).")
     added = 0
     done = failed = 0
+    # The estimate above is fitted on one machine; machines differ (2 cores of another kind
+    # took 2-3 times as long). What the answers done so far took scales the rest.
+    spent = expected_done = 0.0
     try:
         for number, answer in enumerate(todo, 1):
+            rest = sum(expected_seconds(a.audio_seconds or 0.0) for a in todo[number - 1:])
+            left = rest * spent / expected_done if expected_done > 0 else None
             try:
                 audio = session.recorded_audio(answer)
                 words = [Word(w.word, w.start, w.end, w.probability) for w in answer.words]
-                with view.listening_again(number, len(todo), audio.duration):
+                started = time.perf_counter()
+                with view.listening_again(number, len(todo), audio.duration, left):
                     result = listen_for_fillers(transcriber, audio, words)
+                spent += time.perf_counter() - started
+                expected_done += expected_seconds(audio.duration)
             except Exception as exc:
                 # The pass only adds to answers already saved and analysed: a failure here
                 # (an unreadable saved recording, a decoder error) must not turn a finished

@@ -43,8 +43,8 @@ class InterviewView(Protocol):
                     analysis: AnswerAnalysis | None = None) -> None: ...
     def offer_retake(self, turn: Turn, seconds_left: float, unusable: bool = False) -> None: ...
     def writing_follow_up(self, turn: Turn) -> AbstractContextManager[None]: ...
-    def listening_again(self, answer: int, answers: int,
-                        audio_seconds: float) -> AbstractContextManager[None]: ...
+    def listening_again(self, answer: int, answers: int, audio_seconds: float,
+                        left_s: float | None = None) -> AbstractContextManager[None]: ...
 
 
 class QuietView:
@@ -57,4 +57,5 @@ class QuietView:
     def answer_done(self, turn, answer, analysis=None): pass
     def offer_retake(self, turn, seconds_left, unusable=False): pass
     def writing_follow_up(self, turn): return nullcontext()
-    def listening_again(self, answer, answers, audio_seconds): return nullcontext()
+    def listening_again(self, answer, answers, audio_seconds, left_s=None):
+        return nullcontext()

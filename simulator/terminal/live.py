@@ -116,9 +116,11 @@ class ConsoleView:
             yield
 
     @contextmanager
-    def listening_again(self, answer: int, answers: int, audio_seconds: float) -> Iterator[None]:
+    def listening_again(self, answer: int, answers: int, audio_seconds: float,
+                        left_s: float | None = None) -> Iterator[None]:
+        left = f"; about {format_duration(left_s)} left" if left_s is not None else ""
         with self.console.status(f"Listening again for “um” and “uh”: answer {answer} of "
-                                 f"{answers} ({audio_seconds:.0f} s of audio)…"):
+                                 f"{answers} ({audio_seconds:.0f} s of audio{left})…"):
             yield
 
     @contextmanager
