@@ -392,7 +392,8 @@ def _analyze(args, console: Console, err: Console) -> int:
 
     question, timing, analysis, heard = analyze_recording(
         args.recording, args.script, args.question, args.model, transcribing,
-        verbatim=args.verbatim, on_listening=listening, on_analysing=analysing)
+        verbatim=args.verbatim, on_listening=listening, on_analysing=analysing,
+        on_note=lambda text: err.print(f"note: {text}", markup=False, highlight=False))
     if args.json:
         data = analysis.to_json()
         data.update(recording=args.recording, speech_start=timing.speech_start,

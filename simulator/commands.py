@@ -268,7 +268,7 @@ def review_document(session_id: str, sessions_dir: str | None, model: str | None
 
 def analyze_recording(path: str, script: str | None, question_id: str | None,
                       model: str | None = None, on_transcribing=None, verbatim: bool = True,
-                      on_listening=None, on_analysing=None):
+                      on_listening=None, on_analysing=None, on_note=None):
     """The coaching analysis of a recording made elsewhere, against a script's question,
     without an interview: the same analysis a session's report gives, the verbatim pass's
     fillers included (``verbatim=False`` skips that second decode, and fillers may then be
@@ -281,6 +281,7 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
     from simulator.analysis.answer import AnswerInput, analyze
     from simulator.analysis.parts import parts_of
     from simulator.analysis.timing import Budget, measure_audio
+    from simulator.interview.answers import truncation_note
     from simulator.interview.outcomes import no_speech
 
     loaded = find_script(script, paths.user_scripts_dir())
@@ -293,6 +294,9 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
                              f"{loaded.script.id!r}", "its questions: " + ", ".join(questions))
     resolve_model(model)
     audio = read_audio(path)
+    note = truncation_note(Path(path))
+    if note and on_note:
+        on_note(note)  # as a session says it of a file answer
     measured = measure_audio(audio.samples, Budget(question.min_s, question.max_s))
     if measured.timing is None:
         raise no_speech(Recording(audio=audio, end_reason="end_of_file", source=str(path)),

@@ -153,6 +153,12 @@ def test_a_truncated_wav_is_used_with_a_warning(tmp_path, good):
     doc = session_doc(tmp_path / "home")
     notices = [e["text"] for e in doc["events"] if e["type"] == "notice"]
     assert any("cut.wav is cut short" in n for n in notices)
+    # `analyze` says so too (it once read the file in silence).
+    analysed = mock_interview("analyze", str(cut), "--script", str(TEST_SCRIPT),
+                              "--no-verbatim", "--json", home=tmp_path / "home")
+    assert analysed.returncode == 0, analysed.stderr
+    assert "note: cut.wav is cut short" in analysed.stderr
+    json.loads(analysed.stdout.strip().splitlines()[-1])  # standard output stays the JSON
 
 
 def test_hints_keep_the_sessions_dir(tmp_path, good):

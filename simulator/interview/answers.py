@@ -88,15 +88,22 @@ class FileAnswers:
         return list(self.by_slot.items())
 
 
+def truncation_note(path: Path) -> str | None:
+    """What to tell the user about a WAV file cut short (a copy interrupted, a recorder that
+    crashed): it is read as far as it goes. None for a whole file."""
+    truncated = wav_truncation(path)
+    if truncated is None:
+        return None
+    promised, there = truncated
+    return (f"{path.name} is cut short: its header promises {promised:.1f} s of audio but the "
+            f"file holds {there:.1f} s; the {there:.1f} s there are used")
+
+
 def answer_from_file(path: Path, request: AnswerRequest, source: str | None = None) -> Recording:
     """Read an answer recording (any format) and save it as the answer's audio."""
     audio = read_audio(path)
-    notes: tuple[str, ...] = ()
-    truncated = wav_truncation(path)
-    if truncated is not None:
-        promised, there = truncated
-        notes = (f"{path.name} is cut short: its header promises {promised:.1f} s of audio "
-                 f"but the file holds {there:.1f} s; the {there:.1f} s there are used",)
+    note = truncation_note(path)
+    notes: tuple[str, ...] = (note,) if note else ()
     try:
         write_wav(request.audio_path, audio)
     except OSError as exc:
