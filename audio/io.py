@@ -9,6 +9,7 @@ it to 16 kHz mono. Writing produces 16-bit PCM WAV with the standard library, at
 from __future__ import annotations
 
 import os
+import re
 import wave
 from pathlib import Path
 
@@ -50,8 +51,9 @@ def read_audio(path: str | os.PathLike[str]) -> Audio:
 
 def _describe_decode_error(exc: Exception) -> str:
     text = str(exc).strip() or type(exc).__name__
-    # PyAV messages repeat the path; keep the part that explains the problem.
-    return text.split(": '")[0]
+    # PyAV messages repeat the path and open with FFmpeg's error number ("[Errno 1094995529]
+    # Invalid data found when processing input"); keep the part that explains the problem.
+    return re.sub(r"^\[Errno -?\d+\]\s*", "", text.split(": '")[0])
 
 
 def write_wav(path: str | os.PathLike[str], audio: Audio, sample_rate: int = SAMPLE_RATE) -> Path:

@@ -13,6 +13,7 @@ here too, so scripts and rubrics validate text the same way.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import tomllib
@@ -132,16 +133,29 @@ def id_from_filename(path: Path) -> str:
 
 def describe_validation_error(exc: ValidationError, data: dict) -> str:
     """One line naming the key (with the entry's id where there is one) and the problem."""
+    errors = exc.errors()
+    # A typo ("max_sec") is an unknown key and a missing one ("max_s") at once: the unknown
+    # key is what the user wrote, so it leads, with the missing key beside it as the likely
+    # meaning.
+    missing = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors
+               if e["type"] == "missing" and e["loc"]}
     problems = []
-    for err in exc.errors():
+    for err in sorted(errors, key=lambda e: e["type"] != "extra_forbidden"):
         key = _format_loc(err["loc"], data)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
+            near = difflib.get_close_matches(
+                str(err["loc"][-1]), [k for loc, k in missing if loc == tuple(err["loc"][:-1])],
+                n=1, cutoff=0.5)
+            if near:
+                msg += f" (did you mean {near[0]!r}?)"
         elif err["type"] == "missing":
             msg = "required key is missing"
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
+        elif isinstance(err.get("input"), (str, int, float, bool)) and len(repr(err["input"])) < 40:
+            msg += f", not {err['input']!r}"  # "Input should be a valid number, not 'ninety'"
         problems.append(f"{key}: {msg}" if key else msg)
     head = problems[0]
     if len(problems) > 1:

@@ -23,7 +23,7 @@ def no_speech(recording: Recording, activity: Activity) -> AudioFileError:
                               "press r to answer again")
     if loud <= -60:
         hint = ("is the microphone muted or its input volume at zero?" if live
-                else "is the recording silent?")
+                else "check that it is the right file and that it plays")
         return AudioFileError(f"no speech found in {what}: it is silent (loudest moment "
                               f"{loud:.0f} dBFS)", hint)
     if floor is None or loud < floor + activity.settings.sound_db:
