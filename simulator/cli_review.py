@@ -219,5 +219,5 @@ def _compare(args, console: Console, err: Console, sessions_dir: str | None) -> 
         if args.open:
             _open_in_browser(path, console)
         return 0
-    console.print(comparison_table(comparison))
+    console.print(comparison_table(comparison, width=console.width))
     return 0

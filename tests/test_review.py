@@ -352,7 +352,7 @@ def test_compare_table_in_the_terminal(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert f"Rehearsals of {SCRIPT_ID}: 3" in out
-    for row in ("career", "deep-dive", "lessons", "pace, words a minute", "fillers a minute"):
+    for row in ("career", "deep-dive", "lessons", "pace, wpm", "fillers/min"):
         assert row in out
     assert "02-02 09:00" in out and "02-04 09:00" in out  # columns: when each was rehearsed
     assert "★" in out and "missing" in out and "rising" in out
@@ -373,6 +373,13 @@ def test_compare_table_with_many_rehearsals_shows_the_latest(tmp_path):
     text = console.export_text()
     assert "Rehearsals of ml-engineer-open: 9, the latest 6 shown" in text
     assert "personal best" in text
+    assert "Trends need" not in text  # nine rehearsals have trends
+    # At 80 columns, as many rehearsals as fit whole: no date, budget or trend cut short.
+    narrow = Console(width=80, record=True, file=io.StringIO())
+    narrow.print(comparison_table(comparison, width=80))
+    text = narrow.export_text()
+    header = next(line for line in text.splitlines() if "Question / part" in line)
+    assert "the latest 2 shown" in text and "…" not in header and "Trend" in header, text
 
 
 class _Page(HTMLParser):

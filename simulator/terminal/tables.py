@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Console, JustifyMethod
+from rich.console import Console, Group, JustifyMethod
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
@@ -130,21 +130,29 @@ def render_analysis(console: Console, question, timing, analysis) -> None:
     console.print(Markdown(plain("\n".join(analysis_lines(analysis)))))
 
 
-def comparison_table(comparison, shown: int = 6) -> Table:
-    """Rehearsals of a script side by side, the latest ``shown``: each question's and part's
-    speaking time, pace and fillers per rehearsal, the trends where there are enough
-    rehearsals; below, what changed between them and which rehearsal was the best."""
+# Columns of the comparison: the question, budget and trend take about this many characters,
+# and a rehearsal's column this many ("12-07 02:38" and its padding).
+COMPARE_FIXED_COLUMNS, COMPARE_COLUMN = 42, 14
+
+
+def comparison_table(comparison, shown: int = 6, width: int | None = None) -> Group:
+    """Rehearsals of a script side by side, the latest ``shown`` (fewer when a terminal
+    ``width`` fits fewer: at 80 columns six broke every cell over two lines): each question's
+    and part's speaking time, pace and fillers per rehearsal, the trends where there are
+    enough rehearsals; below, what changed between them and which rehearsal was the best."""
+    if width is not None:
+        shown = max(2, min(shown, (width - COMPARE_FIXED_COLUMNS) // COMPARE_COLUMN))
     sessions = comparison.sessions[-shown:]
     offset = len(comparison.sessions) - len(sessions)
     total = len(comparison.sessions)
     title = f"Rehearsals of {comparison.script_id}: {total}" + \
         (f", the latest {len(sessions)} shown" if offset else "")
     table = Table(title=plain(title), title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("Question / part")
-    table.add_column("Budget", justify="right")
+    table.add_column("Question / part", no_wrap=True, overflow="ellipsis", width=16)
+    table.add_column("Budget", justify="right", no_wrap=True, min_width=9)
     for sid, started in sessions:
-        table.add_column(_when(sid, started), justify="right")
-    table.add_column("Trend")
+        table.add_column(_when(sid, started), justify="right", no_wrap=True, min_width=11)
+    table.add_column("Trend", no_wrap=True, min_width=7)
     for q in comparison.questions:
         answered = q.seconds[offset:]
         cells = [_cell(v, q.min_s, q.max_s, sid == q.best)
@@ -157,15 +165,17 @@ def comparison_table(comparison, shown: int = 6) -> Table:
             table.add_row(f"  {plain(part)}", f"{lo:.0f}–{hi:.0f} s",
                           *[_cell(v, lo, hi, False, missing=a is not None)
                             for v, a in zip(values[offset:], answered)], "")
-        for metric, label, fmt in (("words a minute", "  pace, words a minute", "{:.0f}"),
-                                   ("fillers a minute", "  fillers a minute", "{:.1f}")):
+        for metric, label, fmt in (("words a minute", "  pace, wpm", "{:.0f}"),
+                                   ("fillers a minute", "  fillers/min", "{:.1f}")):
             trend = q.trend(metric)
             table.add_row(Text(label, style="dim"), "",
                           *[Text("—" if v is None else fmt.format(v), style="dim")
                             for v in trend.values[offset:]], _direction(trend))
-    table.caption = plain("\n".join(_comparison_notes(comparison, {s for s, _ in sessions})))
-    table.caption_justify = "left"
-    return table
+    # The notes below at the console's width, not as the table's caption (wrapped to the
+    # table, which is only as wide as its columns).
+    notes = Text(plain("\n".join(_comparison_notes(comparison, {s for s, _ in sessions}))),
+                 style="dim")
+    return Group(table, notes)
 
 
 def _when(session_id: str, started: str | None) -> str:
@@ -208,7 +218,9 @@ def _comparison_notes(comparison, shown: set[str]) -> list[str]:
         if len(q.dropped) > 4:
             notes.append(f"{q.question_id}: {len(q.dropped) - 4} more points dropped at "
                          "some time (--json or --html lists them)")
-    notes.append(f"Trends need {MIN_FOR_TREND} rehearsals. Personal best (★): {BEST_RULE}.")
+    if len(comparison.sessions) < MIN_FOR_TREND:
+        notes.append(f"Trends need {MIN_FOR_TREND} rehearsals.")
+    notes.append(f"Personal best (★): {BEST_RULE}.")
     return notes
 
 
