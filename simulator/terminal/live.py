@@ -99,7 +99,9 @@ class ConsoleView:
             by = describe_writer(turn.follow_up.to_event()) if turn.follow_up else ""
             self.console.rule(
                 f"[bold]Follow-up[/] to {safe(turn.follows or '')} · budget "
-                f"{_budget(q.min_s, q.max_s)}{again}[dim] · {safe(by)}[/]", align="left")
+                f"{_budget(q.min_s, q.max_s)}{again}", align="left")
+            if by:  # on its own line: in the rule's title, 80 columns cut off why it was asked
+                self.console.print(f"[dim]{safe(by[0].upper() + by[1:])}[/]")
         else:
             section = f"{safe(q.section)} · " if q.section else ""
             self.console.rule(
