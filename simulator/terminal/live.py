@@ -50,6 +50,7 @@ class ConsoleView:
         self.console = console
         self.session: SessionWriter | None = None
         self._offer_shown = False
+        self._noted: list[str] = []  # the notices shown, so nothing is said twice
 
     # -- set-up
     def starting(self, loaded: LoadedScript) -> None:
@@ -71,6 +72,7 @@ class ConsoleView:
         )
 
     def notice(self, text: str) -> None:
+        self._noted.append(text)
         self.console.print(f"[yellow]note:[/] {safe(text)}")
 
     @contextmanager
@@ -86,6 +88,10 @@ class ConsoleView:
         self.console.print(f"Saving this session to [bold]{safe(str(session.dir))}[/]")
 
     def follow_ups_ready(self, description: dict) -> None:
+        reason = description.get("reason")
+        if reason and any(reason in note for note in self._noted):
+            # The note above already said why the LLM is not used: once is enough.
+            description = {**description, "reason": "see the note above"}
         self.console.print(f"Follow-up questions: {safe(describe_writer_setting(description))}.")
 
     # -- the interview
