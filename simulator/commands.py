@@ -40,6 +40,17 @@ def _finish(session: SessionWriter, run) -> Outcome:
         return Outcome(session.dir, session.document(), exc)
 
 
+def refuse_conflicts(options: RunOptions) -> None:
+    """Options that contradict each other, refused before anything starts (they were once
+    silently ignored: --sample-answers beside --answers used the files)."""
+    if options.answers and options.sample_answers:
+        raise SimulatorError("--answers and --sample-answers both say where the answers come "
+                             "from", "give one of them")
+    if options.answers_include_follow_ups and not options.answers:
+        raise SimulatorError("--answers-include-follow-ups is about --answers files, and none "
+                             "was given", "add --answers FILE ..., or leave it out")
+
+
 def run_interview(options: RunOptions, view: RunView) -> Outcome:
     """Check everything that can be checked cheaply, load the model, then run the interview.
 
@@ -47,6 +58,7 @@ def run_interview(options: RunOptions, view: RunView) -> Outcome:
     The session is created only once the model is loaded, so a set-up failure leaves no
     empty session behind. The report is written when the session ends, however it ends.
     """
+    refuse_conflicts(options)
     loaded = find_script(options.script, paths.user_scripts_dir())
     questions = list(loaded.script.questions)
     if options.answers:
@@ -73,6 +85,7 @@ def resume_interview(session_id: str, options: RunOptions, view: RunView) -> Out
     while it runs, so two resumes cannot write it at once.
     """
     store = SessionStore(paths.sessions_dir(options.sessions_dir))
+    refuse_conflicts(options)
     doc = store.load(session_id)
     loaded = _script_of(doc, view)
     by_id = {q.id: q for q in loaded.script.questions}

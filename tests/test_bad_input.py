@@ -118,6 +118,17 @@ def test_a_missing_answer_file_is_refused_before_anything_starts(tmp_path, good)
     assert "Loading" not in refused.stdout + refused.stderr
 
 
+def test_options_that_contradict_each_other_are_refused(tmp_path, good):
+    both = mock_interview("run", "--tts", "off", "--sample-answers",
+                          "--answers", str(good[0]), str(good[1]), home=tmp_path)
+    assert both.returncode == 2
+    assert "--answers and --sample-answers" in error_line(both)
+    alone = mock_interview("run", "--tts", "off", "--answers-include-follow-ups", home=tmp_path)
+    assert alone.returncode == 2
+    assert "--answers-include-follow-ups" in error_line(alone)
+    assert not list((tmp_path / "sessions").glob("*/session.json"))
+
+
 def test_the_screen_script_takes_one_file_per_question_and_says_so(tmp_path, good):
     """The case of the issue: 11 questions, each of the deep dive's followed up."""
     files = [str(good[i % 2]) for i in range(11)]
