@@ -97,20 +97,33 @@ def _parser() -> argparse.ArgumentParser:
                         help="answer this question again even if it has an answer (the "
                              "earlier attempt is kept; the new one counts); repeatable")
 
-    sub.add_parser("devices", parents=[common], help="list sound input and output devices")
+    sub.add_parser("devices", parents=[common], help="list sound input and output devices",
+                   description="List the sound input and output devices, with the names and "
+                               "numbers --input-device and --output-device take.")
     doctor = sub.add_parser("doctor", parents=[common],
-                            help="check microphone, speaker, speech engine and Whisper model")
-    doctor.add_argument("--input-device", metavar="NAME|INDEX")
-    doctor.add_argument("--output-device", metavar="NAME|INDEX")
-    doctor.add_argument("--model", metavar="NAME|PATH")
+                            help="check microphone, speaker, speech engine and Whisper model",
+                            description="Check that this machine can run an interview: the "
+                                        "microphone (it listens for a few seconds), the "
+                                        "speaker, the speech engine, the Whisper model, the "
+                                        "sentence model and the LLM endpoint, each with what "
+                                        "to do when it fails.")
+    doctor.add_argument("--input-device", metavar="NAME|INDEX",
+                        help="the microphone to check (default: the system's)")
+    doctor.add_argument("--output-device", metavar="NAME|INDEX",
+                        help="the speaker to check (default: the system's)")
+    doctor.add_argument("--model", metavar="NAME|PATH",
+                        help="the Whisper model to load (default: base, bundled)")
     doctor.add_argument("--seconds", type=_seconds, default=4.0,
                         help="how long to listen to the microphone (default 4)")
     _llm_arguments(doctor)
 
-    sub.add_parser("scripts", parents=[common], help="list interview scripts")
-    sub.add_parser("prepare", parents=[common],
-                   help="encode the scripts' example sentences now (once per machine; make "
-                        "does it), so that no interview or analysis waits for it")
+    sub.add_parser("scripts", parents=[common], help="list interview scripts",
+                   description="List the interview scripts: the bundled ones and yours, with "
+                               "the id --script takes and the file each comes from.")
+    prepare_help = ("encode the scripts' example sentences now (once per machine; make does "
+                    "it), so that no interview or analysis waits for it")
+    sub.add_parser("prepare", parents=[common], help=prepare_help,
+                   description=prepare_help[0].upper() + prepare_help[1:] + ".")
 
     analyze = sub.add_parser(
         "analyze", parents=[common], help="coaching analysis of a recording made elsewhere",
