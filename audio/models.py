@@ -155,7 +155,8 @@ def _named_model(name: str) -> ModelSpec:
     if name not in known:
         raise ModelError(
             f"unknown Whisper model name {name!r}",
-            f"bundled: {', '.join(BUNDLED)}; others: {', '.join(known)} (need internet once); "
+            f"bundled: {', '.join(BUNDLED)}; others: "
+            f"{', '.join(k for k in known if k not in BUNDLED)} (need internet once); "
             "or pass a model folder path",
         )
     if _in_local_cache(name):
