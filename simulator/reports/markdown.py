@@ -76,11 +76,8 @@ def _timing(doc: SessionDocument) -> list[str]:
     lines.append("| # | Question | Speaking time | Budget | Verdict |")
     lines.append("|---|---|---|---|---|")
     for a in answers:
-        label = a.question_id
-        if a.kind == "follow_up":
-            label = f"↳ follow-up: {a.follow_up.criterion if a.follow_up else ''}"
-        if a.attempt > 1:
-            label += f" (attempt {a.attempt})"
+        # As every other view names an answer ("follow-up to deep-dive (depth)").
+        label = answer_label(a)  # with its attempt, when not the first
         lines.append(f"| {a.turn} | {_cell(label)} | {format_duration(a.speech_seconds)} "
                      f"| {budget_range(a.budget)} | {_cell(verdict_label(a))} |")
     counting = [a for a in answers if a.counts]
