@@ -180,6 +180,9 @@ def metrics(text: AnswerText | str, strictness: str = "balanced", *,
     if covered:
         shown = based[0] if based else (results or figures)[0]
         return _finding(t, criterion, True, detail, around(shown), ask, counts)
+    if ask is not None and not unbased:
+        # A quote with no number in it beside "missing numbers" needs saying what it is for.
+        detail += "; quoted: a claim a number could back"
     return _finding(t, criterion, False, detail, ask, ask, counts)
 
 
