@@ -541,6 +541,12 @@ def test_a_lesson_named_or_a_counterfactual_is_not_reflection(text):
     "The lesson recommender picks the next exercise from the quiz scores.",
     "It handles weekend orders differently from weekday ones.",
     "I wish the lift had been bigger, honestly.",
+    "We should have enough data by June.",
+    # a preference or a habit, not a plan
+    "We'd rather keep it simple, so we used a linear model.",
+    "Back then we would retrain it every night, and today it still runs that way.",
+    # a hedge after "would have", also when nothing else is said
+    "I would have to say it went well.",
 ])
 def test_reflection_words_in_another_sense_are_not_reflection(text):
     s = by_id(text)["reflection"]
@@ -556,6 +562,11 @@ def test_reflection_words_in_another_sense_are_not_reflection(text):
     ("The main lesson is that machine learning is hard.", "nothing it would change"),
     ("Communication is key, that's the big takeaway.", "nothing it would change"),
     ("I made some mistakes, like everyone, and I learned from them.", "nothing it would change"),
+    # a short sentence does not borrow the next one's words, unless it asks ("Next time?")
+    ("Overall I learned a lot. The model still runs in production today.",
+     "nothing it would change"),
+    ("Lessons learned? Plenty.", "nothing it would change"),
+    ("Next time I'd spend more time on it.", "nothing it would change"),
 ])
 def test_reflection_that_says_nothing_is_not_reflection_and_says_why(text, why):
     """"Not a generic wish to have had more time": a change denied, or no word of substance
@@ -575,6 +586,15 @@ def test_reflection_that_says_nothing_is_not_reflection_and_says_why(text, why):
     "What I took away is that the random audit sample is worth more than any feature.",
     "These days I always sit with the people who will use the scores before I build.",
     "I'd also have pushed to fix the item master data way earlier.",
+    # a denial's words that deny nothing (a review's finds)
+    "My mistake was testing on exactly the same users we trained on.",
+    "Nothing was versioned, so next time I'd change that first.",
+    "Next time I'd go straight to plan B: a rules baseline.",
+    "Looking back, nothing was monitored, so I would set up drift alerts first.",
+    "Looking back, I'd run the same playbook, just with a proper holdout.",
+    # "Next time?" alone: the next sentence says what
+    "Next time? Freeze the test set before tuning anything.",
+    "Today I'd start by sitting with the warehouse leads.",
 ])
 def test_a_concrete_change_or_lesson_is_reflection(text):
     s = by_id(text)["reflection"]

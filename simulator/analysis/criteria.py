@@ -35,7 +35,7 @@ from simulator.analysis.content import (
 from simulator.analysis.impact import impact_criterion
 from simulator.analysis.moves import moves_criterion
 from simulator.analysis.partners import collaboration_criterion
-from simulator.analysis.reflection import plans, reflective, says_nothing, told
+from simulator.analysis.reflection import as_lesson, plans, says_nothing, told
 from simulator.analysis.text import AnswerText, Span
 from simulator.analysis.tradeoffs import not_a_choice, tradeoff_hits
 from simulator.config.rubric import Criterion, Rubric
@@ -117,11 +117,12 @@ def reflection_criterion(text: AnswerText | str, criterion: Criterion, *,
     # Its words said, but saying nothing: say so, quoting them, rather than "none of its
     # usual words".
     empty = [(m, why) for m in t.find(criterion.covered_by)
-             if reflective(t, m) and (why := says_nothing(t, m)) is not None]
+             if as_lesson(t, m) and (why := says_nothing(t, m)) is not None]
     if not empty:
         return found
     m, why = empty[0]
-    return replace(found, detail=f"mentions {m.group()!r} but {why}",
+    said = t.text[m.start():m.end()]  # as transcribed, not lowercased
+    return replace(found, detail=f"mentions {said!r} but {why}",
                    evidence=t.evidence(t.phrase_around(m.start(), m.end(), 4, 6)),
                    span=t.phrase_around(m.start(), m.end(), 4, 6))
 

@@ -55,8 +55,7 @@ CHANGE_MARKERS = ("instead", "rather than", "from the start", "from the beginnin
                   "from the very start", "from the very beginning", "from day one",
                   "on day one", "from the first", "earlier", "sooner", "before", "first",
                   "next time", "this time", "at the start", "at the beginning", "up front",
-                  "upfront", "more time", "less time", "early", "today", "these days",
-                  "nowadays")
+                  "upfront", "more time", "less time", "early")
 # "I'd have started with a smaller vocabulary": "would have", contracted; after "would have"
 # these make a hedge or a wish, not a lesson ("I would have to check", "I'd have said",
 # "I'd have liked more time").
@@ -83,18 +82,26 @@ AFTER_A_LESSON = frozenset({"was", "is", "i", "we", "i've", "we've", "i'd", "for
 # Before "differently": a would or a do ("what I'd do differently", "done it differently").
 DIFFERENTLY_BY = frozenset({"would", "i'd", "we'd", "should", "could", "do", "done", "doing",
                             "approach", "i'll", "we'll"})
-# A change denied: "I wouldn't change anything", "nothing I'd do differently", "the same way".
+# A change denied by the one who would make it: "I wouldn't change anything", "nothing I'd
+# do differently", "I'd do it exactly the same way", "it all went to plan". Not "the mistake
+# was treating every region the same way", "nothing was versioned, so I'd change that",
+# "go straight to plan B".
+_WE_WOULD = r"(?:i|we)(?:'d| would)"
 NO_CHANGE = re.compile(
-    r"(?<![\w'])(?:(?:wouldn't|would not|won't|don't think|nothing|not much|not a thing|"
-    r"not anything|isn't anything)\b[^.?!;]{0,40}?\b(?:change|changes|differently)|"
-    r"change nothing|exactly the same|"
-    r"the same (?:way|playbook|approach|thing|again)|same playbook|(?:went|go) (?:\w+ ){0,3}"
-    r"to plan|looking back, nothing)(?![\w'])")
+    rf"(?<![\w'])(?:(?:i|we) (?:wouldn't|would not|won't|don't think i'd|don't think we'd)"
+    rf"(?: \w+){{0,2}} (?:change|do (?:\w+ ){{0,3}}differently)|"
+    rf"(?:nothing|anything|not much|not a thing|not anything) (?:that )?{_WE_WOULD}"
+    rf"(?: \w+)? (?:change|do (?:\w+ ){{0,2}}differently)|"
+    rf"{_WE_WOULD} change nothing|"
+    rf"{_WE_WOULD}(?: \w+)? (?:do|run|follow|take) (?:it|everything|things|that|the)"
+    rf"(?: \w+){{0,2}} same|same playbook|"
+    r"went (?:\w+ ){0,3}to plan(?! [a-z0-9])|looking back, nothing(?=\s*[.!]))(?![\w'])")
 # ... unless the sentence goes on to a change: "I wouldn't change the model, but I'd ...".
-EXCEPT = frozenset({"but", "except", "apart", "other", "although", "though", "however"})
+EXCEPT = frozenset({"but", "except", "apart", "other", "although", "though", "however",
+                    "with", "plus", "only", "instead"})
 # Words with no substance in a lesson: stock words of reflection, hedges, light verbs, a
-# wish for more time, people or money, and the platitudes of the genre. A lesson needs two
-# words outside them (and outside the plain function words) in its sentence.
+# wish for more time, people or money, and the platitudes of the genre. A lesson needs a
+# word outside them (and outside the plain function words) in its sentence.
 STOCK = frozenset("""
 looking back next time hindsight lesson lessons learned learnt learn learning mistake mistakes
 differently different change changed changing changes wish regret regrets takeaway takeaways
@@ -115,8 +122,8 @@ communication communicating patient patience myself yourself growth experience g
 proud fun interesting valuable work worked working project projects process real world
 machine ml ai data garbage everyone everybody anyone moved move on out up down happy worse
 attitude moment plan playbook approach same exactly whole point result results hoped us it'll
+plenty loads ton tons spend spending longer hope obvious pleased glad overall
 """.split())  # noqa: SIM905 (words read better as text)
-SUBSTANCE_MIN = 1
 
 
 def reflective(t: AnswerText, m: re.Match[str]) -> bool:
@@ -128,10 +135,15 @@ def reflective(t: AnswerText, m: re.Match[str]) -> bool:
     after = _after(t, last, 4)
     if key == "looking back":
         return not after or after[0] not in LOOKING_AT or bool(ON_THE_PROJECT & set(after[1:]))
-    if key == "next time":
-        return bool(ACTORS & set(after[:3])) or bool(ACTORS & set(before))
-    if key in ("should have", "should've"):  # or a change: "should've been there from day one"
-        return bool(ACTORS & set(before[-2:])) or _marked(t, first)
+    if key == "next time":  # "Next time?" alone: the next sentence says what
+        return bool(ACTORS & set(after[:3])) or bool(ACTORS & set(before)) or (
+            not after and not before and _asks(t, last))
+    if key in ("should have", "should've"):
+        # Done, not had: "I should have frozen the test set", not "we should have enough
+        # data by June"; or a change: "should've been there from day one".
+        done = bool(after) and (after[0] == "been" or after[0] in PARTICIPLES
+                                or after[0].endswith(("ed", "en", "wn")))
+        return done and (bool(ACTORS & set(before[-2:])) or _marked(t, first))
     if key.startswith("mistake"):
         # "my mistake", "the mistake we made", "a mistake to", "the big mistake was
         # splitting ..."; not "the model's mistakes", "the mistakes the classifier made".
@@ -151,12 +163,12 @@ def reflective(t: AnswerText, m: re.Match[str]) -> bool:
 
 def says_nothing(t: AnswerText, m: re.Match[str]) -> str | None:
     """Why the reflection at ``m`` says nothing (None when it says something): a change
-    denied, or fewer than ``SUBSTANCE_MIN`` words of substance in its sentence (the next one
-    too when the words stand nearly alone: "Next time? Same playbook.")."""
+    denied, or no word of substance in its sentence (the next one too when the words stand
+    nearly alone before a "?" or ":": "Next time? Same playbook.")."""
     first, last = t.tok_range(m.start(), m.end())
     lo, hi = _sentence(t, first)
-    if hi - lo - (last - first) <= 3 and hi + 1 < t.n:  # "Lessons learned:", "Next time?"
-        hi = _sentence(t, hi + 1)[1]
+    if _asks(t, hi) and hi - lo - (last - first) <= 3 and hi + 1 < t.n:
+        hi = _sentence(t, hi + 1)[1]  # "Lessons learned:", "Next time?": the next one says
     denied = NO_CHANGE.search(t.low, t.start[lo], t.end[hi])
     if denied is not None:
         _, d_last = t.tok_range(denied.start(), denied.end())
@@ -165,19 +177,20 @@ def says_nothing(t: AnswerText, m: re.Match[str]) -> str | None:
     words = [t.word[k] for k in range(lo, hi + 1) if not first <= k <= last]
     substance = [w for w in words if w and w not in STOCK and w not in FUNCTION_WORDS
                  and not w[:1].isdigit()]
-    if len(substance) < SUBSTANCE_MIN:
-        return "says nothing it would change or learned" if not substance else \
-            f"says nothing it would change or learned beyond {substance[0]!r}"
-    return None
+    return None if substance else "says nothing it would change or learned"
+
+
+def as_lesson(t: AnswerText, m: re.Match[str]) -> bool:
+    """Whether the rubric's words at ``m`` are said as a lesson: in their reflective sense,
+    and after a "would have" no hedge or wish ("I would have to check", "I'd have liked
+    more time"). Whether they say something is :func:`says_nothing`'s."""
+    hedge = m.group().endswith(("have", "'ve", "’ve")) and NOT_A_LESSON.match(t.low, m.end())
+    return not hedge and reflective(t, m)
 
 
 def told(t: AnswerText, hits: Sequence[re.Match[str]]) -> list[re.Match[str]]:
-    """The hits that count: in their reflective sense, after a "would have" no hedge or
-    wish ("I would have to check", "I'd have liked more time"), and saying something."""
-    return [m for m in hits
-            if not (m.group().endswith(("have", "'ve", "’ve")) and NOT_A_LESSON.match(t.low,
-                                                                                   m.end()))
-            and reflective(t, m) and says_nothing(t, m) is None]
+    """The hits that count: said as a lesson, and saying something."""
+    return [m for m in hits if as_lesson(t, m) and says_nothing(t, m) is None]
 
 
 def plans(t: AnswerText) -> list[re.Match[str]]:
@@ -187,10 +200,11 @@ def plans(t: AnswerText) -> list[re.Match[str]]:
         return t.sent[t.tok_range(m.start(), m.end())[0]]
 
     marked = {sentence(m) for m in t.find(CHANGE_MARKERS)}
-    # "I'd now put a fallback behind it": "now" is the change.
+    # "I'd now put a fallback behind it", "today I'd start by ...": "now" is the change.
     found = [m for m in WOULD.finditer(t.low)
              if m.group(2) not in NOT_ACTIONS and not _had(m)
-             and (sentence(m) in marked or m.group(1) in ("now", "instead", "rather"))]
+             and (sentence(m) in marked or m.group(1) in ("now", "instead")
+                  or t.low[max(0, m.start() - 7):m.start()].rstrip(" ,").endswith("today"))]
     found += WOULD_HAVE.finditer(t.low)
     return sorted((m for m in found if says_nothing(t, m) is None), key=lambda m: m.start())
 
@@ -201,6 +215,11 @@ def _had(m: re.Match[str]) -> bool:
     contracted = "would" not in m.group()
     return contracted and (verb in PARTICIPLES or (verb.endswith("ed") and
                                                    not verb.endswith("eed")))
+
+
+def _asks(t: AnswerText, k: int) -> bool:
+    """Whether token k ends its sentence with "?" or ":" (what follows answers it)."""
+    return t.text[t.start[k]:t.end[k]].rstrip("\"')”’").endswith(("?", ":"))
 
 
 def _marked(t: AnswerText, k: int) -> bool:
