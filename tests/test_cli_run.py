@@ -97,6 +97,18 @@ def test_run_on_answer_files_saves_a_complete_session(tmp_path, answers):
     assert "country" in shown.stdout.lower() and "over by" in shown.stdout
 
 
+def test_the_summary_after_a_far_too_short_answer_says_so_first(tmp_path):
+    """The live summary reads the answer with its budget, as the report does: a 1.5 s
+    reading against a 5 s minimum is told "Far too short" right after the answer."""
+    from tests_paths import DATA, speech
+
+    result = mock_interview("run", "--script", str(DATA / "scripts" / "one_question.toml"),
+                            "--answers", str(speech("ljspeech_LJ002-0020.wav")), "--tts", "off",
+                            home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "→ Far too short: 0:01 of speaking against a minimum of 0:05." in result.stdout
+
+
 def test_speak_without_an_output_device_falls_back_to_files(tmp_path, answers):
     result = mock_interview(
         "run", "--script", str(TEST_SCRIPT), "--json",

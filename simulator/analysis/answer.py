@@ -231,8 +231,9 @@ def remarks(a: AnswerAnalysis, min_s: float | None = None) -> list[str]:
     out: list[str] = []
     if min_s and a.speech_seconds is not None and a.speech_seconds < FAR_TOO_SHORT * min_s:
         out.append(f"Far too short: {format_duration(a.speech_seconds)} of speaking against "
-                   f"a minimum of {format_duration(min_s)}. Give every part of the question "
-                   "a few sentences, however briefly.")
+                   f"a minimum of {format_duration(min_s)}."
+                   + (" Give every part a few sentences, however briefly."
+                      if a.timeline is not None and a.timeline.parts else ""))
     t = a.timeline
     if t is not None:
         # Parts by their titles ("Why machine learning"), as the candidate knows them.

@@ -122,8 +122,10 @@ class ProcessesAnswers:
         a failure here must never cost the interview."""
         try:
             main = turn.kind == "main"  # a follow-up's answer is judged on what it asked
+            # Its budget too, as the report reads it: a far too short answer is told so.
             return analyze(AnswerInput(answer.transcript or "", answer.words, answer.spans,
                                        answer.speech_start, answer.speech_end, answer.question_id,
+                                       answer.budget.min_s, answer.budget.max_s,
                                        focus=answer.focus, segments=answer.segments),
                            parts_of(turn.question) if main else [],
                            judged(self.rubric, turn.question.judged_on if main else (),
