@@ -234,12 +234,15 @@ class ActivityGate:
             self.vad_speaking = False
         # Digital silence is left out of the average (None): averaged in as zero power it
         # made the frames beside it read many dB lower than anything in the room.
-        self._powers.append(None if level <= DIGITAL_SILENCE_DB else 10 ** (level / 10))
+        # So is a frame that opens or closes with digital silence: averaged in, its low
+        # reading pulled the two frames after it down as well.
+        self._powers.append(None if level <= DIGITAL_SILENCE_DB or silent_edge
+                            else 10 ** (level / 10))
         if len(self._powers) > max(1, self.settings.smooth_frames):
             del self._powers[0]
         real = [p for p in self._powers if p is not None]
-        if level <= DIGITAL_SILENCE_DB or not real:
-            self.level = max(level, MIN_LEVEL_DB)
+        if level <= DIGITAL_SILENCE_DB or not real or silent_edge:
+            self.level = max(level, MIN_LEVEL_DB)  # a part-silent frame: its own reading
         else:
             self.level = max(10 * math.log10(sum(real) / len(real)), MIN_LEVEL_DB)
         floor = self.floor.update(self.level,
