@@ -20,6 +20,7 @@ from audio.activity import (
     frame_levels,
     level_db,
     seed_floor,
+    silent_edges,
 )
 from audio.cutpoints import CutPoints
 from audio.endpointing import EndOfAnswer, EndpointSettings
@@ -65,7 +66,8 @@ class LiveAnswerSource:
         mic = self.microphone
         # What the microphone heard since the last answer (the interviewer's question, the
         # room between words) is dropped, but its quietest moments are the room's noise floor.
-        prelude = frame_levels(mic.discard_pending(PRELUDE_S), self.activity)
+        heard = mic.discard_pending(PRELUDE_S)
+        prelude = frame_levels(heard, self.activity)[~silent_edges(heard)]  # as analyse() does
         floor = seed_floor(prelude, self.activity.floor_percentile)
         started = time.monotonic()
         writer = WavAppender(request.audio_path)
