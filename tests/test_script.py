@@ -102,8 +102,8 @@ def test_a_misspelt_key_leads_with_what_was_written_and_what_it_may_mean(tmp_pat
     """"max_sec" is an unknown key and leaves "max_s" missing: the message opens with the
     key the user wrote and suggests the one they meant."""
     message = error_of(write(tmp_path, VALID.replace("max_s = 20", "max_sec = 20")))
-    assert message.split(": ", 1)[1].startswith(
-        "questions[0] (id 'one').max_sec: unknown key (did you mean 'max_s'?)"), message
+    assert message.split(": ", 1)[1] == \
+        "questions[0] (id 'one').max_sec: unknown key (did you mean 'max_s'?)", message
 
 
 def test_wrong_type_is_named_not_coerced(tmp_path):
@@ -214,8 +214,7 @@ def test_example_answers_may_be_inline(tmp_path):
      ".parts[1].part: unknown part 'c' (the question's parts: a, b)"),
     (ANSWERS.replace('text = "Then came the second thing."', 'txt = "x"'),
      'example_answers = "stories.toml"', "{dir}/stories.toml: answers[0] (id 'one-story')"
-     ".parts[1].txt: unknown key (did you mean 'text'?) (and 1 more: answers[0] "
-     "(id 'one-story').parts[1].text: required key is missing)"),
+     ".parts[1].txt: unknown key (did you mean 'text'?)"),
     (ANSWERS.replace('id = "one-story"', "id = one-story"), 'example_answers = "stories.toml"',
      "{dir}/stories.toml: invalid TOML"),
     (None, 'example_answers = "no-such-answers"', "questions[1] (id 'two').example_answers: "

@@ -140,17 +140,22 @@ def describe_validation_error(exc: ValidationError, data: dict) -> str:
     missing = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors
                if e["type"] == "missing" and e["loc"]}
     problems = []
+    meant: set[tuple[tuple, str]] = set()  # missing keys a typo already names
     for err in sorted(errors, key=lambda e: e["type"] != "extra_forbidden"):
         key = _format_loc(err["loc"], data)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
+            parent = tuple(err["loc"][:-1])
             near = difflib.get_close_matches(
-                str(err["loc"][-1]), [k for loc, k in missing if loc == tuple(err["loc"][:-1])],
-                n=1, cutoff=0.5)
+                str(err["loc"][-1]), [k for loc, k in missing if loc == parent], n=1,
+                cutoff=0.5)
             if near:
                 msg += f" (did you mean {near[0]!r}?)"
+                meant.add((parent, near[0]))
         elif err["type"] == "missing":
+            if (tuple(err["loc"][:-1]), str(err["loc"][-1])) in meant:
+                continue  # "max_s is missing" says again what the hint just said
             msg = "required key is missing"
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
