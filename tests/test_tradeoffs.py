@@ -54,6 +54,7 @@ def test_a_choice_between_options_is_a_trade_off(text):
     # "over" as time, a weighing verb said of other people, a plain description.
     "We used the same features over the last year.",
     "The dashboard was preferred over the past few months by analysts.",
+    "He was picked over me for the promotion.",
     "The moderators looked at anything that got reported, but they were slow.",
     # a baseline compared (left out on purpose), an offer, a desk, customers lost, a fix tried
     "We compared it against the old rules and it was better.",

@@ -51,7 +51,8 @@ CHOOSE = (r"(?:went with|go with|going with|gone with|chose|choose|chosen|choosi
 # After "over", an option, not a stretch of time ("over the last year") or a place.
 OVER_AN_OPTION = (r"(?=\s+(?!(?:the|a|an)\s+(?:last|past|next|course|first|whole|period|"
                   r"weekend|holidays?|summer|winter|years?|months?|weeks?|days?)\b|time\b|"
-                  r"and\b|\d|there\b|here\b|to\b))")
+                  r"and\b|\d|there\b|here\b|to\b|(?:me|him|her|them|us|you)\b))")
+# (nor a person: "he was picked over me for the promotion" is no choice in the design)
 CHOICE_OVER = re.compile(
     rf"(?=[cfgkopsuw])(?<![\w'-]){CHOOSE}(?:\s+(?:\d+\.\d+|[\w'%-]+)){{1,7}}?\s+over"
     + OVER_AN_OPTION)

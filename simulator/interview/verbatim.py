@@ -70,7 +70,7 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
                 with view.listening_again(number, len(todo), audio.duration, left):
                     result = listen_for_fillers(transcriber, audio, words)
                 spent += time.perf_counter() - started
-                expected_done += expected_seconds(audio.duration)
+                expected_done += expected_seconds(answer.audio_seconds or audio.duration)
             except Exception as exc:
                 # The pass only adds to answers already saved and analysed: a failure here
                 # (an unreadable saved recording, a decoder error) must not turn a finished
