@@ -9,18 +9,20 @@ counted as reflection. So a hit of the rubric's words counts only
 
 - **in its reflective sense**: "next time" and "should have" with "I" or "we" as the one
   who would act ("next time I'd ...", not "next time the model retrains", "the job should
-  have finished by six"); "looking back" on the project, not "looking back at the logs";
+  have finished by six"), "should have" with a participle ("we should have enough data by
+  June" is not one); "looking back" on the project, not "looking back at the logs";
   a "mistake" that was the candidate's ("my mistake", "the mistake we made", "it was a
   mistake to"), not the model's; "lesson" as a lesson ("the lesson was", "lessons
   learned"), not "the lesson recommender"; "differently" with a would or a do ("what I'd do
   differently"), not "it handled weekends differently"; "I wish" with "I" or "we" after it,
   not "I wish the results had been better";
-- **saying something** (:func:`says_nothing`): not a change denied ("looking back, I
-  wouldn't change anything", "I'd do it exactly the same way"), and with at least two words
-  of substance in its sentence beyond the stock ones: a wish for more time, people or
-  budget, a platitude ("the lesson is ML is hard", "communication is key", "I learned a lot
-  about myself") and a lesson announced but not told ("there were lots of lessons") have
-  none.
+- **saying something** (:func:`says_nothing`): not a change denied by the one who would
+  act ("looking back, I wouldn't change anything", "I'd do it exactly the same way"), and
+  with a word of substance in its sentence beyond the stock ones: a wish for more time,
+  people or budget, a platitude ("the lesson is ML is hard", "communication is key", "I
+  learned a lot about myself") and a lesson announced but not told ("there were lots of
+  lessons") have none. "Next time?" or "Lessons learned:" alone are told by the sentence
+  after them.
 
 The plan rule (a first-person "would" with a marker of the change, `plans`) lives here too,
 and a plan must say something as well ("I'd want more budget next time" is a wish).
