@@ -525,13 +525,6 @@ def test_a_lesson_in_other_words_is_reflection(text):
     # a hedge or a wish after "would have"
     "I would have to check the numbers, and I'd have said it was fine.",
     "I'd have liked more time on it.",
-])
-def test_a_lesson_named_or_a_counterfactual_is_not_reflection(text):
-    s = by_id(text)["reflection"]
-    assert not s.found, (text, s.detail)
-
-
-@pytest.mark.parametrize("text", [
     # the words in another sense: reading logs, the model's errors, a schedule, a modifier
     "Looking back at the logs, we saw the spike in declines right around two a.m.",
     "The classifier's mistakes were mostly on sarcastic reviews.",
@@ -548,7 +541,7 @@ def test_a_lesson_named_or_a_counterfactual_is_not_reflection(text):
     # a hedge after "would have", also when nothing else is said
     "I would have to say it went well.",
 ])
-def test_reflection_words_in_another_sense_are_not_reflection(text):
+def test_a_lesson_named_a_counterfactual_or_another_sense_is_not_reflection(text):
     s = by_id(text)["reflection"]
     assert not s.found, (text, s.detail)
 
