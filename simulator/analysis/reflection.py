@@ -89,15 +89,16 @@ DIFFERENTLY_BY = frozenset({"would", "i'd", "we'd", "should", "could", "do", "do
 # was treating every region the same way", "nothing was versioned, so I'd change that",
 # "go straight to plan B".
 _WE_WOULD = r"(?:i|we)(?:'d| would)"
-NO_CHANGE = re.compile(
-    rf"(?<![\w'])(?:(?:i|we) (?:wouldn't|would not|won't|don't think i'd|don't think we'd)"
+NO_CHANGE = re.compile("(?<![\\w'’])" + (  # written with ', read with ' or ’ (both occur)
+    rf"(?:(?:i|we) (?:wouldn't|would not|won't|don't think i'd|don't think we'd)"
     rf"(?: \w+){{0,2}} (?:change|do (?:\w+ ){{0,3}}differently)|"
     rf"(?:nothing|anything|not much|not a thing|not anything) (?:that )?{_WE_WOULD}"
     rf"(?: \w+)? (?:change|do (?:\w+ ){{0,2}}differently)|"
     rf"{_WE_WOULD} change nothing|"
     rf"{_WE_WOULD}(?: \w+)? (?:do|run|follow|take) (?:it|everything|things|that|the)"
     rf"(?: \w+){{0,2}} same|same playbook|"
-    r"went (?:\w+ ){0,3}to plan(?! [a-z0-9])|looking back, nothing(?=\s*[.!]))(?![\w'])")
+    r"went (?:\w+ ){0,3}to plan(?! [a-z0-9])|looking back, nothing(?=\s*[.!]))"
+).replace("'", "['’]") + "(?![\\w'’])")
 # ... unless the sentence goes on to a change: "I wouldn't change the model, but I'd ...".
 EXCEPT = frozenset({"but", "except", "apart", "other", "although", "though", "however",
                     "with", "plus", "only", "instead"})
