@@ -22,9 +22,16 @@ from rich.console import Console
 
 from audio.models import DEFAULT_MODEL
 from simulator import __version__
+from simulator.cli_analyze import add_analyze_parser, run_analyze
 from simulator.cli_review import add_review_parser, run_review
 from simulator.errors import UserFacingError
 from simulator.terminal.text import safe
+
+DOCTOR_DESCRIPTION = ("Check that this machine can run an interview: the microphone (it "
+                      "listens a few seconds), speaker, speech engine, Whisper model, sentence "
+                      "model and LLM endpoint, each with what to do when it fails.")
+PREPARE_HELP = ("encode the scripts' example sentences now (once per machine; make does it), "
+                "so that no interview or analysis waits for it")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,11 +109,7 @@ def _parser() -> argparse.ArgumentParser:
                                "numbers --input-device and --output-device take.")
     doctor = sub.add_parser("doctor", parents=[common],
                             help="check microphone, speaker, speech engine and Whisper model",
-                            description="Check that this machine can run an interview: the "
-                                        "microphone (it listens for a few seconds), the "
-                                        "speaker, the speech engine, the Whisper model, the "
-                                        "sentence model and the LLM endpoint, each with what "
-                                        "to do when it fails.")
+                            description=DOCTOR_DESCRIPTION)
     doctor.add_argument("--input-device", metavar="NAME|INDEX",
                         help="the microphone to check (default: the system's)")
     doctor.add_argument("--output-device", metavar="NAME|INDEX",
@@ -120,31 +123,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("scripts", parents=[common], help="list interview scripts",
                    description="List the interview scripts: the bundled ones and yours, with "
                                "the id --script takes and the file each comes from.")
-    prepare_help = ("encode the scripts' example sentences now (once per machine; make does "
-                    "it), so that no interview or analysis waits for it")
-    sub.add_parser("prepare", parents=[common], help=prepare_help,
-                   description=prepare_help[0].upper() + prepare_help[1:] + ".")
+    sub.add_parser("prepare", parents=[common], help=PREPARE_HELP,
+                   description=PREPARE_HELP[0].upper() + PREPARE_HELP[1:] + ".")
 
-    analyze = sub.add_parser(
-        "analyze", parents=[common], help="coaching analysis of a recording made elsewhere",
-        description="Analyse a recorded answer against a script's question, without an "
-                    "interview: the timeline of its parts, pace, pauses, fillers and the "
-                    "content signals.")
-    analyze.add_argument("recording", metavar="RECORDING",
-                         help="the answer's audio (WAV/FLAC/MP3/M4A, any rate)")
-    analyze.add_argument("--script", metavar="NAME|PATH",
-                         help="interview script id or TOML file (default: the default script)")
-    analyze.add_argument("--question", metavar="ID",
-                         help="the question it answers (default: the script's first question "
-                              "with parts, else its first)")
-    analyze.add_argument("--model", metavar="NAME|PATH", help="Whisper model (as for run)")
-    analyze.add_argument("--json", action="store_true",
-                         help="print one JSON object (format: docs/analysis-format.md)")
-    analyze.add_argument("--no-verbatim", dest="verbatim", action="store_false",
-                         help="skip the second listen for the “um”s and “uh”s Whisper leaves "
-                              "out (an eighth to two fifths of the recording's length with "
-                              "base, by the machine): quicker, but fillers may be undercounted")
-
+    add_analyze_parser(sub, common)
     add_review_parser(sub, common)
     return parser
 
@@ -234,7 +216,7 @@ def run_cli(argv: list[str] | None = None, console: Console | None = None,
         if args.command == "prepare":
             return _prepare(console)
         if args.command == "analyze":
-            return _analyze(args, console, err)
+            return run_analyze(args, console, err)
         if args.command == "review":
             return run_review(args, console, err, sessions_dir)
     except KeyboardInterrupt:
@@ -379,47 +361,4 @@ def _prepare(console: Console) -> int:
     else:
         console.print(f"{sentences} example sentences of {scripts} scripts ready "
                       f"({time.perf_counter() - started:.0f} s; kept in the models cache).")
-    return 0
-
-
-def _analyze(args, console: Console, err: Console) -> int:
-    from contextlib import contextmanager
-
-    from simulator.commands import analyze_recording
-    from simulator.terminal.tables import render_analysis
-
-    @contextmanager
-    def transcribing(seconds: float):
-        with err.status(f"Transcribing {seconds:.0f} s of audio…"):
-            yield
-
-    @contextmanager
-    def listening(seconds: float):
-        with err.status(f"Listening to the {seconds:.0f} s again for “um” and “uh” "
-                        "(Ctrl-C skips this)…"):
-            yield
-
-    def analysing():
-        return err.status("Analysing the answer (slower the first time: the script's example "
-                          "sentences are encoded once)…")
-
-    question, timing, analysis, heard = analyze_recording(
-        args.recording, args.script, args.question, args.model, transcribing,
-        verbatim=args.verbatim, on_listening=listening, on_analysing=analysing,
-        on_note=lambda text: err.print(f"note: {text}", markup=False, highlight=False))
-    if args.json:
-        data = analysis.to_json()
-        data.update(recording=args.recording, speech_start=timing.speech_start,
-                    speech_end=timing.speech_end, verdict=timing.verdict,
-                    budget={"min_s": question.min_s, "max_s": question.max_s},
-                    verbatim_pass=None if heard is None else {
-                        "fillers_added": len(heard.added), "seconds": heard.seconds,
-                        "model": heard.model, "version": heard.version})
-        print(json.dumps(data), flush=True)
-        return 0
-    render_analysis(console, question, timing, analysis)
-    if heard is None and analysis.words:
-        why = "--no-verbatim" if not args.verbatim else "Ctrl-C"
-        console.print(f"[dim]Fillers may be undercounted: the second listen for “um” and “uh” "
-                      f"was skipped ({why}).[/]")
     return 0
