@@ -709,6 +709,9 @@ def test_search_finds_text_in_transcripts(tmp_path):
     hits = review.search("kafka CONSUMER", str(root))
     assert [(h.session_id, h.question_id) for h in hits] == [(special.name, "deep-dive")]
     assert "Kafka consumer bug" in hits[0].snippet and hits[0].snippet.startswith("…")
+    # Cut at spaces, never inside a word ("…tured labels").
+    snippet = hits[0].snippet.strip("…")
+    assert f" {snippet} " in f" {' '.join(odd.text.split())} ", snippet
     assert len(review.search("position", str(root))) == 3  # every telling
     assert review.search("zebra", str(root)) == []
     with pytest.raises(SimulatorError, match="needs some text"):

@@ -217,8 +217,16 @@ class SessionIndex:
 
 
 def _snippet(transcript: str, needle: str, width: int = 60) -> str:
+    """The words around the first match, about ``width`` characters either side, cut at
+    spaces ("…tured labels" read as a typo)."""
     at = transcript.lower().find(needle)
     if at < 0:
-        return transcript[: 2 * width]
+        at = 0
     start, end = max(0, at - width), min(len(transcript), at + len(needle) + width)
+    if start:
+        space = transcript.find(" ", start, at)
+        start = space + 1 if space >= 0 else start
+    if end < len(transcript):
+        space = transcript.rfind(" ", at + len(needle), end)
+        end = space if space >= 0 else end
     return ("…" if start else "") + transcript[start:end] + ("…" if end < len(transcript) else "")
