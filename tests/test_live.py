@@ -309,6 +309,8 @@ def test_no_microphone_is_explained(tmp_path):
                               capture_output=True, text=True, timeout=300)
     assert fallback.returncode == 0, fallback.stderr
     assert "No microphone found: rehearsing on the sample answers" in fallback.stdout
+    # Warned that the synthetic voice is misheard (wrapped to the console's width).
+    assert "mishears about one word in ten" in " ".join(fallback.stdout.split())
     summary = json.loads(fallback.stdout.strip().splitlines()[-1])
     doc = saved_session(Path(summary["session_dir"]))
     said = set(normalise(doc["answers"][0]["transcript"]).split())

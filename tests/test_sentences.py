@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from simulator.analysis.answer import AnswerInput, analyze
 from simulator.analysis.parts import PartSpec
-from simulator.analysis.sentences import with_sentence_ends
+from simulator.analysis.sentences import paragraphs, with_sentence_ends
 from simulator.analysis.text import AnswerText
 from simulator.analysis.units import units_of
 
@@ -35,6 +35,29 @@ def test_segments_that_do_not_make_up_the_transcript_change_nothing():
         "an edited transcript To rank"
     assert with_sentence_ends("stuck at 0.3%", segments[:1]) == "stuck at 0.3%"
     assert with_sentence_ends("", []) == ""
+
+
+def timed(start: float, text: str) -> dict:
+    return {"start": start, "end": start + 4.0, "text": text}
+
+
+def test_transcript_paragraphs_run_on_to_the_end_of_the_sentence():
+    # A live answer's chunks cut sentences anywhere: the review shows whole sentences.
+    segments = [timed(1.1, "I'm an engineer on a risk team, and I own the models at"),
+                timed(6.2, "card checkout while the customer waits."),
+                timed(10.0, "I got here in three steps"),
+                timed(12.1, "First I studied statistics?"),
+                timed(15.0, "  "),
+                timed(16.0, 'They called it "the pipeline."'),
+                timed(18.0, "and then")]
+    assert paragraphs(segments) == [[0, 1], [2], [3], [5], [6]]
+
+
+def test_a_transcript_without_full_stops_is_still_cut_into_pieces_of_half_a_minute():
+    segments = [timed(t, "and so on and so on") for t in range(0, 100, 5)]
+    groups = paragraphs(segments)
+    assert [g[0] for g in groups] == [0, 6, 12, 18]
+    assert sum(map(len, groups)) == 20
 
 
 def part(pid: str, cues: tuple[str, ...]) -> PartSpec:

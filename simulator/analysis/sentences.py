@@ -45,3 +45,35 @@ def _ends_bare(text: str) -> bool:
 def _opens_with_capital(text: str) -> bool:
     first = text.split()[0].lstrip("\"'([")
     return first[:1].isupper() and first.rstrip(".,;:!?").lower() not in _FIRST_PERSON
+
+
+# A paragraph of the transcript is cut at a sentence's end, but no later than this: a
+# decoding that never writes a full stop still reads in pieces with their times.
+PARAGRAPH_MAX_S = 30.0
+
+
+def paragraphs(segments: Sequence[Any], max_s: float = PARAGRAPH_MAX_S) -> list[list[int]]:
+    """The segments grouped into paragraphs that end where a sentence ends, as lists of
+    segment indices. A live answer's segments end wherever its chunks were cut, often in
+    the middle of a sentence ("... and I own the models at" / "core card transactions"),
+    which read as two broken lines; a paragraph runs on to the segment that ends the
+    sentence (with a full stop, ? or !, or bare before a capital, as above), or is cut at
+    a segment's end once it is ``max_s`` long."""
+    texts = [str(s["text"] if isinstance(s, dict) else s.text).strip() for s in segments]
+    starts = [float(s["start"] if isinstance(s, dict) else s.start) for s in segments]
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for i, text in enumerate(texts):
+        if not text:
+            continue
+        current.append(i)
+        following = next((t for t in texts[i + 1:] if t), "")
+        ends = text.rstrip("\"'”’)")[-1:] in (".", "?", "!", "…") or (
+            bool(following) and _ends_bare(text) and _opens_with_capital(following))
+        long = i + 1 < len(starts) and starts[i + 1] - starts[current[0]] >= max_s
+        if ends or long or not following:
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups

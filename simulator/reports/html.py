@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from simulator.analysis.answer import AnswerAnalysis
 from simulator.analysis.delivery import Pause
+from simulator.analysis.sentences import paragraphs as sentence_paragraphs
 from simulator.reports.describe import (
     answer_label,
     budget_range,
@@ -130,7 +131,8 @@ def _answer_view(a: AnswerRecord, analysis: AnswerAnalysis | None,
 
 
 def _paragraphs(a: AnswerRecord, analysis: AnswerAnalysis | None) -> list[dict[str, Any]]:
-    """The transcript as paragraphs (Whisper's segments) of words, each word with its time
+    """The transcript as paragraphs (Whisper's segments, joined into whole sentences:
+    `analysis.sentences.paragraphs`) of words, each word with its time
     and what to mark it with: filler, hedge, unsure, quoted as evidence, a pause before it."""
     words = a.verbatim_words  # the indices the analysis uses
     if not words:
@@ -147,7 +149,8 @@ def _paragraphs(a: AnswerRecord, analysis: AnswerAnalysis | None) -> list[dict[s
                     for i in range(e.first_word, e.last_word + 1):
                         marks.setdefault(i, set()).add("evidence")
     pauses = _pause_before(words, analysis.pauses if analysis else ())
-    bounds = [s.end for s in a.segments] or [words[-1].end]
+    bounds = ([a.segments[group[-1]].end for group in sentence_paragraphs(a.segments)]
+              or [words[-1].end])
     paragraphs: list[dict[str, Any]] = []
     current: list[dict[str, Any]] = []
     seg = 0

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from simulator.analysis.answer import AnswerAnalysis
 from simulator.analysis.doubts import MAYBE_AT
+from simulator.analysis.sentences import paragraphs
 from simulator.reports.describe import (
     answer_label,
     budget_range,
@@ -127,7 +128,9 @@ def _transcript(a: AnswerRecord, analysis: AnswerAnalysis | None = None) -> list
                       "“um” and “uh”) has not run for this answer yet; `mock-interview resume` "
                       "runs it._", ""]
     if a.segments:
-        lines += [f"- `{clock(seg.start)}` {seg.text}" for seg in a.segments]
+        for group in paragraphs(a.segments):  # whole sentences, not the decoder's pieces
+            said = " ".join(a.segments[i].text.strip() for i in group)
+            lines.append(f"- `{clock(a.segments[group[0]].start)}` {said}")
     elif a.status == "failed":
         lines.append(f"_No transcript: {a.error}_")
     else:
