@@ -396,6 +396,24 @@ def test_a_part_told_for_its_minimum_covers_its_keyword_criterion_in_plain_words
     assert s.evidence[0].start_s == pytest.approx(serving.start_s)
 
 
+def test_a_lessons_part_whose_words_say_there_is_nothing_to_change_is_not_a_lesson():
+    """Told for its minimum, a lessons part counts as reflection in words of its own, but
+    not when what it does say is that nothing would change."""
+    nothing = ("lessons", "Honestly I would not change anything about it, it went well and "
+               "everyone was happy with it in the end, so that is how it went really.", 5.0)
+    text, timeline = told(PROBLEM, nothing, shows=(("lessons", "reflection"),))
+    assert timeline.part("lessons").seconds >= 5.0
+    s = by_id(text, timeline)["reflection"]
+    assert not s.found and s.detail.startswith("mentions 'change anything' but says they")
+    # Said in another part, such words do not stop the lessons part from counting.
+    own = ("lessons", "My rule these days is to put a plain baseline in front of users in "
+           "the first month before anyone tunes a thing.", 5.0)
+    problem = ("problem", "I would not change anything about that team, it went well.", 1.0)
+    text, timeline = told(problem, own, shows=(("lessons", "reflection"),))
+    s = by_id(text, timeline)["reflection"]
+    assert s.found and s.detail.startswith("told in its own part, Lessons (")
+
+
 def test_a_part_told_for_its_minimum_does_not_make_up_numbers_or_ownership():
     """The built-in checks measure what a part's length cannot show: numbers with a
     baseline, "I" against "we"."""

@@ -107,7 +107,8 @@ class Finding:
     ask: Span | None  # what to quote when it must be asked anyway, covered or not
     counts: tuple[tuple[str, int], ...] = ()  # what was counted, e.g. (("we", 7), ("I", 1))
     # What met it, for a keyword check: "words" (its own), "plan" (a change said as a plan),
-    # "part" (its part told, `analysis.signals`), "not applicable"; "" otherwise.
+    # "part" (its part told, `analysis.signals`), "not applicable"; not met: "said nothing"
+    # (its words said, saying nothing: "I wouldn't change anything"); "" otherwise.
     basis: str = ""
 
     def count(self, name: str) -> int:

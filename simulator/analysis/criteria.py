@@ -124,7 +124,7 @@ def reflection_criterion(text: AnswerText | str, criterion: Criterion, *,
     said = t.text[m.start():m.end()]  # as transcribed, not lowercased
     return replace(found, detail=f"mentions {said!r} but {why}",
                    evidence=t.evidence(t.phrase_around(m.start(), m.end(), 4, 6)),
-                   span=t.phrase_around(m.start(), m.end(), 4, 6))
+                   span=t.phrase_around(m.start(), m.end(), 4, 6), basis="said nothing")
 
 
 # The rubric's built-in checks by name; any other check is a keyword check. Each takes the

@@ -100,8 +100,17 @@ NO_CHANGE = re.compile("(?<![\\w'’])" + (  # written with ', read with ' or �
     r"went (?:\w+ ){0,3}to plan(?! [a-z0-9])|looking back, nothing(?=\s*[.!]))"
 ).replace("'", "['’]") + "(?![\\w'’])")
 # ... unless the sentence goes on to a change: "I wouldn't change the model, but I'd ...".
-EXCEPT = frozenset({"but", "except", "apart", "other", "although", "though", "however",
-                    "with", "plus", "only", "instead"})
+EXCEPT = frozenset({"but", "except", "exception", "apart", "other", "although", "though",
+                    "however", "plus", "only", "instead"})
+# "with" goes on to a change after these ("just with a proper holdout"); alone it need not
+# ("everyone was happy with it").
+WITH_AFTER = frozenset({"just", "maybe", "perhaps", "probably", "except", "but", "only"})
+
+
+def _goes_on_to_change(words: Sequence[str]) -> bool:
+    """Whether the words after a denied change take it back in part ("..., but ...")."""
+    return bool(EXCEPT & set(words)) or any(
+        w == "with" and k and words[k - 1] in WITH_AFTER for k, w in enumerate(words))
 # Words with no substance in a lesson: stock words of reflection, hedges, light verbs, a
 # wish for more time, people or money, and the platitudes of the genre. A lesson needs a
 # word outside them (and outside the plain function words) in its sentence.
@@ -175,7 +184,7 @@ def says_nothing(t: AnswerText, m: re.Match[str]) -> str | None:
     denied = NO_CHANGE.search(t.low, t.start[lo], t.end[hi])
     if denied is not None:
         _, d_last = t.tok_range(denied.start(), denied.end())
-        if not EXCEPT & set(t.word[d_last + 1: hi + 1]):
+        if not _goes_on_to_change(t.word[d_last + 1: hi + 1]):
             return "says they would change nothing"
     words = [t.word[k] for k in range(lo, hi + 1) if not first <= k <= last]
     substance = [w for w in words if w and w not in STOCK and w not in FUNCTION_WORDS

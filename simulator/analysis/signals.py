@@ -133,7 +133,8 @@ def _judged_with_its_part(text: AnswerText, criterion: Criterion, f: Finding,
                           home: Sequence[PartTiming], timeline: Timeline | None) -> Finding:
     """A keyword criterion read with the part the script says shows it (`Part.shows`).
 
-    Not met by its words, it is met by that part told for at least its minimum: a candidate
+    Not met by its words, it is met by that part told for at least its minimum (unless the
+    words it does say there say nothing: "I wouldn't change anything"): a candidate
     who spends 40 s on how the model ran, in words of their own ("a little box in each
     store's back office"), has told it. Met by its words while no such part was told at
     all, it is not met: the words came in passing inside another part ("listings that were
@@ -155,6 +156,10 @@ def _judged_with_its_part(text: AnswerText, criterion: Criterion, f: Finding,
         return f
     told = next((p for p in home if p.verdict in ("within", "over")), None)
     if told is None:
+        return f
+    if f.basis == "said nothing" and f.evidence is not None and within(f.evidence, told.segments):
+        # The part's own words say there is nothing to tell ("I wouldn't change anything",
+        # said at length): its length is not a lesson.
         return f
     span = text.span_between(told.segments[0][0], told.segments[0][1])
     detail = (f"told in its own part, {timeline.title(told.id)} ({told.seconds:.0f} s from "
