@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from simulator.reports.analysis import analyze_session, script_context
 from simulator.reports.captions import cues, srt, webvtt
 from simulator.reports.html import answer_audio, render_html
 from simulator.reports.markdown import render_markdown
-from simulator.sessions.index import SessionIndex
+from simulator.sessions.index import SAMPLE_ANSWERS, SessionIndex
 from simulator.sessions.records import SessionDocument
 from simulator.sessions.store import SessionStore, read_session
 from simulator.sessions.writer import write_atomic
@@ -211,8 +211,17 @@ def compare(script_id: str | None, sessions_dir: str | None,
             raise SimulatorError(f"no saved sessions in {store.root} to compare",
                                  "rehearse first: mock-interview run")
         script_id = max(counts, key=lambda k: (counts[k], k))
-    chosen = [Path(s.dir) for s in summaries
-              if s.script_id == script_id and s.status != "unreadable"]
+    of_script = [s for s in summaries if s.script_id == script_id and s.status != "unreadable"]
+    # The synthetic candidate's rehearsals are not the candidate's: left out, or one of them
+    # would be "your personal best" and bend the trends.
+    chosen = [Path(s.dir) for s in of_script if s.answers_from != SAMPLE_ANSWERS]
+    samples = len(of_script) - len(chosen)
+    if not chosen and samples:
+        raise SimulatorError(f"only sample-answer rehearsals of script {script_id!r} so far: "
+                             "they are the synthetic candidate's, not yours, so there is "
+                             "nothing of yours to compare",
+                             f"rehearse with your microphone: mock-interview run --script "
+                             f"{script_id}")
     if not chosen:
         known = sorted({s.script_id for s in summaries if s.script_id})
         raise SimulatorError(f"no saved sessions of script {script_id!r}",
@@ -241,7 +250,13 @@ def compare(script_id: str | None, sessions_dir: str | None,
             rehearsals.append(uncached[folder.name])
         elif folder.name in stored:
             rehearsals.append(RehearsalFacts.from_json(json.loads(stored[folder.name])))
-    return compare_rehearsals(script_id, rehearsals)
+    comparison = compare_rehearsals(script_id, rehearsals)
+    if samples:
+        left_out = (f"{samples} rehearsal{'s' if samples != 1 else ''} on the sample answers "
+                    "left out (the synthetic candidate's, not yours)")
+        comparison = replace(comparison, note="; ".join(filter(None, [comparison.note,
+                                                                       left_out])))
+    return comparison
 
 
 def dump_json(data: Any) -> str:

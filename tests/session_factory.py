@@ -384,7 +384,8 @@ def record_answer(writer: SessionWriter, said: Said, rng: random.Random | None =
 
 
 def write_session(root: Path, rehearsal: Rehearsal, audio: str | None = "short",
-                  report: bool = True, loaded: LoadedScript | None = None) -> Path:
+                  report: bool = True, loaded: LoadedScript | None = None,
+                  answers_from: str = "microphone") -> Path:
     """Write one rehearsal as a saved session under ``root``; returns its folder.
 
     With ``rehearsal.status`` None the writer is left open (the session is still being
@@ -400,7 +401,7 @@ def write_session(root: Path, rehearsal: Rehearsal, audio: str | None = "short",
                       questions=[q.id for q in s.questions],
                       definition=s.model_dump(mode="json"),
                       rubric=loaded.rubric.model_dump(mode="json") if loaded.rubric else None)
-    settings = {"model": "tiny.en", "tts": "off", "answers_from": "microphone",
+    settings = {"model": "tiny.en", "tts": "off", "answers_from": answers_from,
                 "follow_ups": {"writer": "offline", "reason": "no LLM configured"}}
     clock = Clock()
     writer = SessionWriter(folder, SessionMeta(sid, rehearsal.started_at.isoformat(), info,

@@ -16,6 +16,7 @@ import os
 import pty
 import random
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -274,6 +275,24 @@ def test_compare_keeps_each_rehearsals_facts_in_the_index(tmp_path):
     assert after.to_json() == comparison_of(tmp_path).to_json()
     dive = question(after, "deep-dive")
     assert "lessons" not in {d.id for d in dive.dropped} and dive.parts["lessons"][2]
+
+
+def test_compare_leaves_out_the_sample_candidates_rehearsals(tmp_path):
+    """A rehearsal on the shipped sample answers is the synthetic candidate's: it is never
+    the personal best nor a point of a trend, and the comparison says it was left out."""
+    mine = [f.name for f in known_differences(tmp_path, count=3)]
+    dive = told("deep-dive", "search-ranking", replace_text=FIFTEEN, wpm=140)
+    sample = write_session(tmp_path, rehearsal(3, dive, seed=9), answers_from="sample answers")
+    comparison = review.compare(None, str(tmp_path))
+    assert [sid for sid, _ in comparison.sessions] == mine
+    assert comparison.note == ("1 rehearsal on the sample answers left out (the synthetic "
+                               "candidate's, not yours)")
+    assert sample.name not in json.dumps(comparison.to_json())
+    # With nothing but the sample's rehearsals there is nothing to compare, and it says so.
+    for name in mine:
+        shutil.rmtree(tmp_path / name)
+    with pytest.raises(SimulatorError, match="only sample-answer rehearsals"):
+        review.compare(None, str(tmp_path))
 
 
 def test_compare_does_not_keep_what_depends_on_a_users_script_file(tmp_path):
@@ -868,3 +887,26 @@ def test_the_personal_best_counts_only_qualities_every_rehearsal_was_judged_on()
                          (), Told((), frozenset()))
     assert _best(["bad", "silent"], [bad, silent]) == "bad"
     assert _best(["silent"], [silent]) == "silent"
+
+
+def test_a_trend_is_steady_only_when_the_values_stay_close():
+    """Read from the values, not only the fitted line: a flat line through values that jump
+    about is uneven, and near zero a share of the mean is no measure."""
+    from simulator.reports.compare import _trend
+
+    def direction(metric: str, *values: float) -> str | None:
+        return _trend(metric, values).direction
+
+    assert direction("words a minute", 187, 233, 227, 233, 170) == "uneven"
+    assert direction("fillers a minute", 0.0, 0.0, 7.5, 0.0, 0.0) == "uneven"
+    assert direction("fillers a minute", 0.2, 0.0, 0.7, 0.0, 0.0) == "steady"
+    assert direction("words a minute", 150, 156, 152, 149) == "steady"
+    assert direction("speaking seconds", 100, 120, 135, 160) == "rising"
+    assert direction("speaking seconds", 160, 150, 120, 100) == "falling"
+
+
+def test_changed_figures_are_written_as_people_write_them():
+    from simulator.reports.figures import figure_text
+
+    assert [figure_text(v) for v in (2e6, 3.5e6, 1200.0, 0.125, 15.0, 1.4, 2.5e9)] == \
+        ["2 million", "3.5 million", "1,200", "0.125", "15", "1.4", "2.5 billion"]

@@ -40,6 +40,7 @@ from simulator.interview.keys import Keyboard
 from simulator.interview.loop import Interview
 from simulator.interview.samples import SampleAnswerSource
 from simulator.interview.view import InterviewView
+from simulator.sessions.index import SAMPLE_ANSWERS
 from simulator.sessions.records import Notice
 from simulator.sessions.writer import SessionWriter
 
@@ -119,7 +120,7 @@ def _answer_source(options: RunOptions, loaded: LoadedScript, view: RunView):
         return "files", None  # assigned to questions once it is known which are asked
     if options.sample_answers:
         view.notice(SAMPLES_VOICE)
-        return "sample answers", SampleAnswerSource(loaded, paths.cache_dir())
+        return SAMPLE_ANSWERS, SampleAnswerSource(loaded, paths.cache_dir())
     from audio.microphone import find_input_device
 
     try:
@@ -128,7 +129,7 @@ def _answer_source(options: RunOptions, loaded: LoadedScript, view: RunView):
         if options.input_device or not options.samples_if_no_mic:
             raise
         view.notice(SAMPLES_NOTICE)
-        return "sample answers", SampleAnswerSource(loaded, paths.cache_dir())
+        return SAMPLE_ANSWERS, SampleAnswerSource(loaded, paths.cache_dir())
     return "microphone", device
 
 

@@ -6,10 +6,11 @@ A pure function of the rehearsals' facts (`reports.compare_facts`: what each ses
 analysis says, cacheable). The rules, also printed with the JSON (``definitions``):
 
 - **Trends** need at least ``MIN_FOR_TREND`` rehearsals with a value; with fewer there is no
-  trend, only the values, and the output says so. The direction is read from a least-squares
-  line over the latest ``TREND_WINDOW`` values: "steady" when it changes the value by less
-  than ``STEADY`` (a share of the mean), "uneven" when the line explains less than half of
-  the variation (ups and downs, no direction), else "rising" or "falling".
+  trend, only the values, and the output says so. The direction is read from the latest
+  ``TREND_WINDOW`` values: "steady" when every one of them is within ``STEADY`` of their
+  mean (a share of it, or the metric's ``STEADY_WITHIN`` when that is more: a filler a
+  minute is no change), else from a least-squares line: "uneven" when it explains less than
+  half of the variation (ups and downs, no direction), else "rising" or "falling".
 - **Dropped points**: a part of the answer, or a quality of the rubric, found in one
   rehearsal and not in a later one; said once per point, with the latest drop, whether it
   is still missing in the latest rehearsal (those first), and how often it was covered.
@@ -30,7 +31,10 @@ from simulator.sessions.records import SessionDocument
 
 MIN_FOR_TREND = 3
 TREND_WINDOW = 10
-STEADY = 0.08  # a change of less than 8 % over the window is "steady"
+STEADY = 0.08  # every value within 8 % of the mean is "steady"
+# ... or within this of it, in the metric's unit, when that is more: near zero a share of
+# the mean is nothing (0.2 and 0.7 fillers a minute are both "almost none").
+STEADY_WITHIN = {"speaking seconds": 5.0, "words a minute": 5.0, "fillers a minute": 1.0}
 UNEVEN_R2 = 0.5
 BEST_RULE = ("among the answers with a transcript (if any has one), the rehearsal with the "
              "fewest faults, a fault being: the answer outside its time budget, a part of the "
@@ -89,7 +93,8 @@ class Comparison:
         return {
             "format": 2, "script_id": self.script_id, "note": self.note,
             "definitions": {"trend_min_rehearsals": MIN_FOR_TREND, "trend_window": TREND_WINDOW,
-                            "steady_below": STEADY, "personal_best": BEST_RULE},
+                            "steady_below": STEADY, "steady_within": STEADY_WITHIN,
+                            "personal_best": BEST_RULE},
             "sessions": [{"id": i, "started_at": s} for i, s in self.sessions],
             "questions": [{
                 "question_id": q.question_id, "budget": {"min_s": q.min_s, "max_s": q.max_s},
@@ -167,14 +172,15 @@ def _trend(metric: str, values: Sequence[float | None]) -> Trend:
     sxx = sum((i - mean_x) ** 2 for i in range(n))
     sxy = sum((i - mean_x) * (v - mean_y) for i, v in enumerate(window))
     syy = sum((v - mean_y) ** 2 for v in window)
-    slope = sxy / sxx
-    change = slope * (n - 1) / mean_y if mean_y else 0.0
-    if abs(change) < STEADY:
+    # Judged on the values themselves, not only the line: 187, 233, 227, 233, 170 words a
+    # minute have a flat line and are anything but steady.
+    within = max(STEADY * abs(mean_y), STEADY_WITHIN.get(metric, 0.0))
+    if all(abs(v - mean_y) <= within for v in window):
         direction = "steady"
-    elif syy and sxy * sxy / (sxx * syy) < UNEVEN_R2:
+    elif not syy or sxy * sxy / (sxx * syy) < UNEVEN_R2:
         direction = "uneven"
     else:
-        direction = "rising" if change > 0 else "falling"
+        direction = "rising" if sxy > 0 else "falling"
     return Trend(metric, tuple(values), direction)
 
 

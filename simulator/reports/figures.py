@@ -147,6 +147,15 @@ class Told:
                    frozenset(data["story"]))
 
 
+def figure_text(value: float) -> str:
+    """A figure's value as a person would write it: 2,000,000 is "2 million" (not "2e+06"),
+    1200 "1,200", 0.125 "0.125"."""
+    for scale, name in ((1e9, "billion"), (1e6, "million")):
+        if abs(value) >= scale:
+            return f"{value / scale:,.4g} {name}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+
+
 def value_of(text: str) -> float | None:
     """A spoken or written number's value: "1,200", "$3.5", "one point four", "a third",
     "two hundred thousand", "halved"; None if it is not one."""

@@ -33,6 +33,7 @@ from simulator.reports.describe import (
     glued,
     verdict_label,
 )
+from simulator.reports.figures import figure_text
 from simulator.sessions.records import AnswerRecord, SessionDocument, WordRecord
 
 UNSURE_BELOW = 0.5  # Whisper's word probability under which a word is marked as unsure
@@ -48,6 +49,7 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["duration"] = format_duration
     env.filters["clock"] = clock
+    env.filters["figure"] = figure_text
     return env
 
 

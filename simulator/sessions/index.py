@@ -24,7 +24,9 @@ from simulator.sessions.store import SessionStore, read_session
 from simulator.sessions.writer import EVENTS_FILE, SESSION_FILE
 
 INDEX_FILE = ".index.sqlite3"
-INDEX_VERSION = 3  # bump when what is stored changes: old indexes are rebuilt
+# A session's settings["answers_from"] when the project's synthetic candidate answered.
+SAMPLE_ANSWERS = "sample answers"
+INDEX_VERSION = 4  # bump when what is stored changes: old indexes are rebuilt
 SAVE_EVERY = 10  # derived results written at once (a long first comparison keeps its work)
 
 
@@ -41,6 +43,8 @@ class SessionSummary:
     speaking_seconds: float  # of the answers that count
     over_budget: int
     error: str | None = None
+    # "microphone", "files" or "sample answers" (the project's synthetic candidate)
+    answers_from: str | None = None
 
     @classmethod
     def of(cls, doc: SessionDocument) -> SessionSummary:
@@ -51,7 +55,8 @@ class SessionSummary:
             answers=sum(1 for a in counting if a.kind == "main"),
             questions=len(doc.script.questions),
             speaking_seconds=round(sum(a.speech_seconds or 0 for a in counting), 1),
-            over_budget=sum(1 for a in counting if a.verdict == "over"))
+            over_budget=sum(1 for a in counting if a.verdict == "over"),
+            answers_from=(doc.settings or {}).get("answers_from"))
 
     @classmethod
     def broken(cls, folder: Path, error: str) -> SessionSummary:

@@ -191,6 +191,7 @@ def _direction(trend) -> Text:
 
 def _comparison_notes(comparison, shown: set[str]) -> list[str]:
     from simulator.reports.compare import BEST_RULE, MIN_FOR_TREND
+    from simulator.reports.figures import figure_text
 
     started = dict(comparison.sessions)
 
@@ -204,8 +205,8 @@ def _comparison_notes(comparison, shown: set[str]) -> list[str]:
                          + ("" if q.best in shown else ", not among the columns"))
         for n in q.numbers_changed:
             runs = n.runs[-4:]
-            told = " → ".join(f"{v:g} ({when(t.session_id)}" + (f", ×{k})" if k > 1 else ")")
-                              for v, t, k in runs)
+            told = " → ".join(f"{figure_text(v)} ({when(t.session_id)}"
+                              + (f", ×{k})" if k > 1 else ")") for v, t, k in runs)
             notes.append(f"{q.question_id}: {n.topic} told differently: "
                          + ("… " if len(n.runs) > len(runs) else "") + told
                          + f"; latest: “{n.tellings[-1].quote}”")
