@@ -37,7 +37,7 @@ def run_analyze(args, console: Console, err: Console) -> int:
     from contextlib import contextmanager
 
     from simulator.commands import analyze_recording
-    from simulator.terminal.tables import render_analysis
+    from simulator.terminal.tables import render_analysis, render_transcript
 
     @contextmanager
     def transcribing(seconds: float):
@@ -54,7 +54,7 @@ def run_analyze(args, console: Console, err: Console) -> int:
         return err.status("Analysing the answer (slower the first time: the script's example "
                           "sentences are encoded once)…")
 
-    question, timing, analysis, heard = analyze_recording(
+    question, timing, analysis, heard, transcript = analyze_recording(
         args.recording, args.script, args.question, args.model, transcribing,
         verbatim=args.verbatim, on_listening=listening, on_analysing=analysing,
         on_note=lambda text: err.print(f"note: {text}", markup=False, highlight=False))
@@ -65,10 +65,20 @@ def run_analyze(args, console: Console, err: Console) -> int:
                     budget={"min_s": question.min_s, "max_s": question.max_s},
                     verbatim_pass=None if heard is None else {
                         "fillers_added": len(heard.added), "seconds": heard.seconds,
-                        "model": heard.model, "version": heard.version})
+                        "model": heard.model, "version": heard.version},
+                    transcript=transcript.text,
+                    segments=[{"start_s": s.start, "end_s": s.end, "text": s.text.strip()}
+                              for s in transcript.segments])
         print(json.dumps(data), flush=True)
         return 0
+    if args.question is None:
+        # Judged against the default question: say which, as a deep dive judged as the
+        # career answer would read as nonsense.
+        err.print(f"note: judged as the answer to question {question.id!r}; --question ID "
+                  "picks another (mock-interview scripts lists each script's questions)",
+                  markup=False, highlight=False)
     render_analysis(console, question, timing, analysis)
+    render_transcript(console, transcript.segments)
     if heard is None and analysis.words:
         why = "--no-verbatim" if not args.verbatim else "Ctrl-C"
         console.print(f"[dim]Fillers may be undercounted: the second listen for “um” and “uh” "

@@ -286,7 +286,7 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
     without an interview: the same analysis a session's report gives, the verbatim pass's
     fillers included (``verbatim=False`` skips that second decode, and fillers may then be
     undercounted; so does Ctrl-C during it). Returns (question, timing of the recording,
-    analysis, the pass's result or None when it did not run)."""
+    analysis, the pass's result or None when it did not run, Whisper's transcript)."""
     from contextlib import nullcontext
 
     from audio.io import read_audio
@@ -341,4 +341,4 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
     with (on_analysing() if on_analysing else nullcontext()):
         analysis = analyze(answer, parts_of(question), judged(loaded.rubric, question.judged_on),
                            loaded.script.interviewer.strictness)
-    return question, timing, analysis, heard
+    return question, timing, analysis, heard, transcript

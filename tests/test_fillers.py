@@ -413,7 +413,7 @@ def test_ctrl_c_during_analyzes_second_listen_still_gives_the_analysis(home, mon
 
     monkeypatch.setattr(audio.fillers, "listen_for_fillers", interrupted)
     crossword = str(speech("../speech_fillers/mfa_crossword.wav"))
-    _question, _timing, analysis, heard = analyze_recording(crossword, None, None)
+    _question, _timing, analysis, heard, _said = analyze_recording(crossword, None, None)
     assert heard is None and analysis.words > 0
 
 

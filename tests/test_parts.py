@@ -250,7 +250,7 @@ def test_the_pipeline_is_the_analyze_command(transcriber, home):
     answer = next(a for a in pa.corpus() if a.id == "career-games")
     built = pa.build_audio(answer)
     _data, ours = pa.analyze_file(built.path, answer.question, transcriber)
-    _question, _timing, theirs, heard = analyze_recording(
+    _question, _timing, theirs, heard, _said = analyze_recording(
         str(built.path), str(pa.SCRIPT), answer.question, verbatim=False)
     assert heard is None
     assert ours.timeline == theirs.timeline
@@ -343,6 +343,18 @@ def test_the_analyze_command_prints_the_documented_json(home):
     assert data["signals"] and all({"id", "found", "evidence"} <= set(s) for s in data["signals"])
     quotes = [e for s in data["signals"] for e in s["evidence"]]
     assert quotes and all({"quote", "start_s"} <= set(e) for e in quotes)
+    # What Whisper heard, to check a part found missing against.
+    assert data["transcript"] and data["segments"]
+    said = " ".join(s["text"] for s in data["segments"])
+    assert said.split() == data["transcript"].split()
+
+    # In the terminal: which question it was judged as, when none was named, and the
+    # transcript, in whole sentences with their times.
+    shown = mock_interview("analyze", str(built.path), "--script", str(pa.SCRIPT),
+                           "--no-verbatim", home=home)
+    assert shown.returncode == 0, shown.stderr
+    assert "note: judged as the answer to question" in " ".join(shown.stderr.split())
+    assert "Transcript" in shown.stdout and "0:0" in shown.stdout.split("Transcript")[1]
 
     wrong = mock_interview("analyze", str(built.path), "--script", str(pa.SCRIPT),
                            "--question", "deep-div", home=home)

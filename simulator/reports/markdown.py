@@ -8,7 +8,8 @@ saved session, including those recorded by earlier versions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from simulator.analysis.answer import AnswerAnalysis
 from simulator.analysis.doubts import MAYBE_AT
@@ -128,15 +129,21 @@ def _transcript(a: AnswerRecord, analysis: AnswerAnalysis | None = None) -> list
                       "“um” and “uh”) has not run for this answer yet; `mock-interview resume` "
                       "runs it._", ""]
     if a.segments:
-        for group in paragraphs(a.segments):  # whole sentences, not the decoder's pieces
-            said = " ".join(a.segments[i].text.strip() for i in group)
-            lines.append(f"- `{clock(a.segments[group[0]].start)}` {said}")
+        lines += transcript_lines(a.segments)
     elif a.status == "failed":
         lines.append(f"_No transcript: {a.error}_")
     else:
         lines.append("_Not transcribed yet (`mock-interview resume` transcribes it)._")
     lines.append("")
     return lines
+
+
+def transcript_lines(segments: Sequence[Any]) -> list[str]:
+    """A transcript as Markdown bullets, one per paragraph of whole sentences (not the
+    decoder's pieces: `analysis.sentences.paragraphs`), each with when it began."""
+    return [f"- `{clock(segments[group[0]].start)}` "
+            + " ".join(segments[i].text.strip() for i in group)
+            for group in paragraphs(segments)]
 
 
 def analysis_lines(an: AnswerAnalysis) -> list[str]:

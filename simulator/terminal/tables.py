@@ -130,6 +130,16 @@ def render_analysis(console: Console, question, timing, analysis) -> None:
     console.print(Markdown(plain("\n".join(analysis_lines(analysis)))))
 
 
+def render_transcript(console: Console, segments) -> None:
+    """What Whisper heard, in paragraphs of whole sentences with their times: a part found
+    missing can be checked against what was heard."""
+    from simulator.reports.markdown import transcript_lines
+
+    if segments:
+        console.print(Markdown(plain("\n".join(["## Transcript", "",
+                                                *transcript_lines(segments)]))))
+
+
 # Columns of the comparison: the question, budget and trend take about this many characters,
 # and a rehearsal's column this many ("12-07 02:38" and its padding).
 COMPARE_FIXED_COLUMNS, COMPARE_COLUMN = 42, 14
