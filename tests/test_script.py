@@ -106,6 +106,16 @@ def test_a_misspelt_key_leads_with_what_was_written_and_what_it_may_mean(tmp_pat
         "questions[0] (id 'one').max_sec: unknown key (did you mean 'max_s'?)", message
 
 
+def test_a_misspelt_optional_key_gets_the_nearest_key_of_its_table(tmp_path):
+    """A key that is there already is not missing when misspelt a second time, so the hint
+    comes from the keys that table may have; a key like none of them gets no guess."""
+    message = error_of(write(tmp_path, VALID.replace('role = "R"', 'role = "R"\nrol = "X"')))
+    assert "rol: unknown key (did you mean 'role'?)" in message, message
+    message = error_of(write(tmp_path, VALID.replace("max_s = 20",
+                                                     "max_s = 20\nnothing_like_a_key = 1")))
+    assert "nothing_like_a_key: unknown key" in message and "did you mean" not in message
+
+
 def test_wrong_type_is_named_not_coerced(tmp_path):
     message = error_of(write(tmp_path, VALID.replace("max_s = 20", 'max_s = "20"')))
     assert "questions[0] (id 'one').max_s" in message and "number" in message
@@ -144,12 +154,15 @@ def test_parts_take_example_sentences(tmp_path):
 @pytest.mark.parametrize(("parts", "expected"), [
     ((PART_A, PART_A), "questions[1] (id 'two'): parts[1]: duplicate part id 'a'"),
     ((PART_A,), "parts: an answer with parts needs at least two of them"),
-    ((PART_A, PART_B.replace("min_s = 2", "min_s = 14").replace("max_s = 6", "max_s = 20")),
+    ((PART_A, PART_B.replace("min_s = 2", "min_s = 14").replace("max_s = 6", "max_s = 15")),
      "parts: their minimums add up to 16 s, more than the question's max_s (15 s)"),
+    ((PART_A, PART_B.replace("max_s = 6", "max_s = 20")),
+     "questions[1] (id 'two'): parts[1] (id 'b').max_s: 20 s, more than the whole "
+     "question's max_s (15 s)"),
     ((PART_A, PART_B.replace("min_s = 2", "min_s = 9")),
      "questions[1] (id 'two').parts[1] (id 'b'): min_s (9) is greater than max_s (6)"),
     ((PART_A, PART_B + '\ncue = ["x"]'), "questions[1] (id 'two').parts[1] (id 'b').cue: "
-                                        "unknown key"),
+                                        "unknown key (did you mean 'cues'?)"),
     ((PART_A, PART_B + '\nown_work = "yes"'),
      "questions[1] (id 'two').parts[1] (id 'b').own_work"),
     ((PART_A, PART_B.replace('covers = "the second thing"', "")),

@@ -18,7 +18,7 @@ import hashlib
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, TypeVar, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -102,7 +102,7 @@ def load_toml(path: str | Path, model: type[M], kind: str) -> tuple[M, Path, str
     try:
         validated = model.model_validate(data)
     except ValidationError as exc:
-        raise ScriptError(f"{path}: {describe_validation_error(exc, data)}") from None
+        raise ScriptError(f"{path}: {describe_validation_error(exc, data, model)}") from None
     return validated, path, hashlib.sha256(raw).hexdigest()
 
 
@@ -131,8 +131,33 @@ def id_from_filename(path: Path) -> str:
     return re.sub(r"[^a-z0-9_-]+", "-", path.stem.lower()).strip("-") or "file"
 
 
-def describe_validation_error(exc: ValidationError, data: dict) -> str:
-    """One line naming the key (with the entry's id where there is one) and the problem."""
+def _keys_at(model: type[BaseModel] | None, loc: tuple) -> list[str]:
+    """The keys a table at ``loc`` (``("questions", 0, "parts", 1)``) may have, from the
+    model's fields; none where the path cannot be followed."""
+    node: object = model
+    for item in loc:
+        if isinstance(item, int):
+            continue  # the list's entries: the element type was taken with the field
+        if not (isinstance(node, type) and issubclass(node, BaseModel)):
+            return []
+        field = node.model_fields.get(str(item))
+        node = _model_in(field.annotation) if field is not None else None
+    if isinstance(node, type) and issubclass(node, BaseModel):
+        return list(node.model_fields)
+    return []
+
+
+def _model_in(annotation: object) -> object:
+    """The model class inside ``list[X]``, ``X | None``, ``Annotated[X, ...]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for m in map(_model_in, get_args(annotation)) if m is not None), None)
+
+
+def describe_validation_error(exc: ValidationError, data: dict,
+                              model: type[BaseModel] | None = None) -> str:
+    """One line naming the key (with the entry's id where there is one) and the problem; an
+    unknown key gets the nearest key that table may have ("did you mean 'cues'?")."""
     errors = exc.errors()
     # A typo ("max_sec") is an unknown key and a missing one ("max_s") at once: the unknown
     # key is what the user wrote, so it leads, with the missing key beside it as the likely
@@ -147,9 +172,11 @@ def describe_validation_error(exc: ValidationError, data: dict) -> str:
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
             parent = tuple(err["loc"][:-1])
+            # A missing key first (the typo is most likely it), else any key of that table.
             near = difflib.get_close_matches(
                 str(err["loc"][-1]), [k for loc, k in missing if loc == parent], n=1,
-                cutoff=0.5)
+                cutoff=0.5) or difflib.get_close_matches(
+                str(err["loc"][-1]), _keys_at(model, parent), n=1, cutoff=0.6)
             if near:
                 msg += f" (did you mean {near[0]!r}?)"
                 meant.add((parent, near[0]))

@@ -143,6 +143,10 @@ class Question(Strict):
             seen.add(part.id)
         if self.parts and len(self.parts) < 2:
             raise ValueError("parts: an answer with parts needs at least two of them")
+        for i, part in enumerate(self.parts):
+            if part.max_s > self.max_s:  # it could only be "within" with the answer over
+                raise ValueError(f"parts[{i}] (id {part.id!r}).max_s: {part.max_s:g} s, more "
+                                 f"than the whole question's max_s ({self.max_s:g} s)")
         low = sum(p.min_s for p in self.parts)
         if low > self.max_s:
             raise ValueError(f"parts: their minimums add up to {low:g} s, more than the "
