@@ -438,6 +438,13 @@ def test_a_criterion_s_words_in_another_part_with_its_own_part_untold_are_in_pas
     assert s.detail == ("'at the cost of' only in passing, with no part of its own "
                         "(trade-offs not told)")
     assert "at the cost of" in quotes(s)[0]  # what fell short, quoted
+    # The missing part's remark says where its words were heard: the parts finder may have
+    # read the trade-offs as the impact.
+    from simulator.analysis.answer import _missing_part
+
+    remark = _missing_part(timeline, "trade-offs", list(by_id(text, timeline).values()))
+    assert remark == ("Part missing: trade-offs; or it may be what was said at 0:13 (“at the "
+                      "cost of a slightly longer queue”), which was read as Impact.")
     trade = ("trade-offs", "We kept the threshold high.", 1.0)
     text, timeline = told(PROBLEM, impact, trade, shows=shows)
     assert by_id(text, timeline)["trade-offs"].found

@@ -22,7 +22,7 @@ from simulator.analysis.delivery import (
     words_per_minute,
 )
 from simulator.analysis.doubts import MAYBE_AT
-from simulator.analysis.parts import PartSpec, PartTiming, Timeline, locate_parts
+from simulator.analysis.parts import PartSpec, PartTiming, Timeline, locate_parts, within
 from simulator.analysis.sentences import with_sentence_ends
 from simulator.analysis.signals import Signal, signals
 from simulator.analysis.text import AnswerText
@@ -146,7 +146,7 @@ def analyze(answer: AnswerInput, parts: Sequence[PartSpec] = (), rubric: Rubric 
                              "remarks": tuple(remarks(result, answer.min_s))})
 
 
-def _missing_part(t: Timeline, part_id: str) -> str:
+def _missing_part(t: Timeline, part_id: str, found: Sequence[Signal] = ()) -> str:
     """A part the locator did not find, and where the script puts it in this answer: before
     the next part that was told (when it began), or else after the last one before it (when
     it ended). The candidate can listen there: a part told without a sentence of its own, the
@@ -163,7 +163,26 @@ def _missing_part(t: Timeline, part_id: str) -> str:
     if maybe is not None:  # the locator is unsure there: say so rather than insist
         remark += (f"; or it may be the stretch at {format_duration(maybe.start_s)}–"
                    f"{format_duration(maybe.end_s)}, which was read as {t.title(maybe.read_as)}")
+    elif (said := _said_elsewhere(t, part_id, found)) is not None:
+        # Its words were said, in a stretch read as another part: the finder may be wrong.
+        quote, at, read_as = said
+        remark += (f"; or it may be what was said at {format_duration(at)} (“{quote}”), "
+                   f"which was read as {read_as}")
     return remark + "."
+
+
+def _said_elsewhere(t: Timeline, part_id: str, found: Sequence[Signal]
+                    ) -> tuple[str, float, str] | None:
+    """For a missing part: the words of a criterion the script says it shows, said in a
+    stretch read as another part (quote, when, that part's title), if any."""
+    shown = {criterion for part, criterion in t.shows if part == part_id}
+    for s in found:
+        e = s.said_elsewhere
+        if s.id in shown and e is not None and e.start_s is not None:
+            read_as = next((t.title(p.id) for p in t.parts if within(e, p.segments)), None)
+            if read_as is not None:
+                return e.quote, e.start_s, read_as
+    return None
 
 
 def _maybe_within(t: Timeline, part: PartTiming) -> str:
@@ -237,7 +256,7 @@ def remarks(a: AnswerAnalysis, min_s: float | None = None) -> list[str]:
     t = a.timeline
     if t is not None:
         # Parts by their titles ("Why machine learning"), as the candidate knows them.
-        out += [_missing_part(t, part_id) for part_id in t.missing]
+        out += [_missing_part(t, part_id, a.signals) for part_id in t.missing]
         for p in sorted((p for p in t.parts if p.verdict == "over"), key=lambda p: -p.delta_s):
             out.append(f"{t.title(p.id)} ran {p.seconds:.0f} s, {p.delta_s:.0f} s over its "
                        f"{p.min_s:.0f}-{p.max_s:.0f} s budget{_maybe_within(t, p)}.")

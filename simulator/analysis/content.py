@@ -108,7 +108,8 @@ class Finding:
     counts: tuple[tuple[str, int], ...] = ()  # what was counted, e.g. (("we", 7), ("I", 1))
     # What met it, for a keyword check: "words" (its own), "plan" (a change said as a plan),
     # "part" (its part told, `analysis.signals`), "not applicable"; not met: "said nothing"
-    # (its words said, saying nothing: "I wouldn't change anything"); "" otherwise.
+    # (its words said, saying nothing: "I wouldn't change anything"), "in passing" (said,
+    # but not in its own part, which was not told: `analysis.signals`); "" otherwise.
     basis: str = ""
 
     def count(self, name: str) -> int:

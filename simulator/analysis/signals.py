@@ -68,6 +68,9 @@ class Signal:
     # What the remarks say when it falls short, where that is more than "missing <missing>":
     # a move told without a reason names the move.
     remark: str | None = None
+    # Its words, said outside the part the script says shows it, which was not found: the
+    # parts finder may have read that part as another (the missing part's remark says so).
+    said_elsewhere: Evidence | None = None
 
 
 # What a built-in check's remark says when it falls short, beyond "missing <missing>".
@@ -107,7 +110,8 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
                 None if f.covered else _missing(criterion),
                 criterion.why or criterion.look_for, evidence,
                 REMARKS[criterion.check](criterion.title, f, evidence)
-                if criterion.check in REMARKS else None))
+                if criterion.check in REMARKS else None,
+                text.evidence(f.span) if f.basis == "in passing" else None))
         production = next((c for c in rubric.criteria if c.id == "production"), None)
         if production is not None and not findings["production"].covered:
             out += _accuracy_without_deployment(text)
@@ -150,7 +154,7 @@ def _judged_with_its_part(text: AnswerText, criterion: Criterion, f: Finding,
             titles = " or ".join(timeline.title(h) for h in homes)
             said = f.detail.removeprefix("mentions ")  # the phrase, quoted: "'instead of'"
             return replace(f, covered=False, detail=f"{said} only in passing, with no part "
-                           f"of its own ({titles} not told)", basis="")
+                           f"of its own ({titles} not told)", basis="in passing")
         if home and f.basis == "words":
             return _words_of_its_part(text, criterion, f, home, timeline)
         return f
