@@ -177,3 +177,12 @@ def test_a_partner_is_named_by_its_own_words(text, names):
     """The name a signal shows is the group or the role as said, not the words around it:
     a group ends at its first group noun, and no role spans a clause word ("that")."""
     assert named(text) == names
+
+
+def test_the_act_of_working_with_someone_is_not_listed_as_a_name():
+    f = collaboration_criterion("I owned the serving service, working with one data engineer "
+                                "and a product manager.", "collaboration")
+    assert f.covered and f.detail == "names “one data engineer”, “a product manager”"
+    # Said alone, the act is what there is to name.
+    f = collaboration_criterion("We partnered with checkout on the launch.", "collaboration")
+    assert f.covered and "partnered with" in f.detail

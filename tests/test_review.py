@@ -398,7 +398,9 @@ def test_compare_table_with_many_rehearsals_shows_the_latest(tmp_path):
     narrow.print(comparison_table(comparison, width=80))
     text = narrow.export_text()
     header = next(line for line in text.splitlines() if "Question / part" in line)
-    assert "the latest 2 shown" in text and "…" not in header and "Trend" in header, text
+    assert "…" not in header and "Trend" in header, text
+    # ... and the trends, read over more rehearsals than are shown, say so.
+    assert "the latest 2 shown (trends read the latest 9)" in " ".join(text.split()), text
 
 
 class _Page(HTMLParser):

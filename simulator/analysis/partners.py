@@ -358,8 +358,11 @@ def collaboration_criterion(text: AnswerText | str, criterion_id: str) -> Findin
         # scoring service").
         own = subject_phrase(t, DID_SUBJECTS, work_score, 2)
         return _finding(t, criterion_id, False, "no one else named", own, own)
-    names = list(dict.fromkeys(" ".join(t.word[s.core_first:s.core_last + 1])
-                               for s in named))  # each once, in spoken order
+    cores = [" ".join(t.word[s.core_first:s.core_last + 1]) for s in named]
+    # The act of working with someone is evidence, not a name: "names 'working with', 'one
+    # data engineer'" read as if "working with" were a person. Kept only when it is all.
+    people = [c for c in cores if not (ACT.fullmatch(c) or CLOSE_WORK.fullmatch(c))]
+    names = list(dict.fromkeys(people or cores))  # each once, in spoken order
     told = ", ".join(f"“{name}”" for name in names[:3])
     more = f" and {len(names) - 3} more" if len(names) > 3 else ""
     return _finding(t, criterion_id, True, f"names {told}{more}", named[0], named[0],

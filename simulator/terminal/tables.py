@@ -155,8 +155,13 @@ def comparison_table(comparison, shown: int = 6, width: int | None = None) -> Gr
     sessions = comparison.sessions[-shown:]
     offset = len(comparison.sessions) - len(sessions)
     total = len(comparison.sessions)
+    from simulator.reports.compare import TREND_WINDOW
+
+    # The trend column reads more rehearsals than a narrow terminal shows: say so, or a
+    # shown 233 -> 227 labelled "rising" looks wrong.
     title = f"Rehearsals of {comparison.script_id}: {total}" + \
-        (f", the latest {len(sessions)} shown" if offset else "")
+        (f", the latest {len(sessions)} shown (trends read the latest "
+         f"{min(total, TREND_WINDOW)})" if offset else "")
     table = Table(title=plain(title), title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Question / part", no_wrap=True, overflow="ellipsis", width=16)
     table.add_column("Budget", justify="right", no_wrap=True, min_width=9)
