@@ -111,7 +111,8 @@ def test_the_summaries_name_a_follow_up_by_what_it_followed_not_by_its_id(tmp_pa
     console.print(timing_table(read_session(folder)))
     shown = console.export_text()
     assert "follow-up to deep-dive (reflection)" in shown and "follow-up-1" not in shown
-    assert "<li title=\"follow-up to deep-dive (reflection)\">" in page
+    # Beside its bar in the chart, where a phone leaves a few characters, by what it probed.
+    assert "<li title=\"follow-up to deep-dive (reflection)\">↳ reflection</li>" in page
 
 
 def test_a_follow_up_about_a_criterion_judged_only_where_named_is_judged_on_it(tmp_path):

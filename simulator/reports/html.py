@@ -88,7 +88,7 @@ def render_html(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis],
                if a.turn in analyses and analyses[a.turn].remarks][:3]
     scale = max([a.budget.max_s * 1.25 for a in doc.answers] +
                 [(a.speech_seconds or 0) * 1.05 for a in doc.answers] + [1.0])
-    glance = [{"label": answer_label(a),
+    glance = [{"label": answer_label(a), "short": _chart_label(a),
                "seconds": a.speech_seconds, "budget": budget_range(a.budget),
                "verdict": verdict_label(a), "bar": _bar(a.speech_seconds, a.budget.min_s,
                                                         a.budget.max_s, scale),
@@ -130,6 +130,15 @@ def _answer_view(a: AnswerRecord, analysis: AnswerAnalysis | None,
         "timeline": _timeline(a, analysis),
     }
     return view
+
+
+def _chart_label(a: AnswerRecord) -> str:
+    """An answer's name beside its bar, where a phone leaves a few characters: a follow-up
+    by what it probed ("↳ reflection"), as two "follow-up to d…" could not be told apart."""
+    if a.kind != "follow_up":
+        return answer_label(a)
+    probed = a.focus if a.focus and a.focus != "other" else "follow-up"
+    return f"↳ {probed}" + (f" (attempt {a.attempt})" if a.attempt > 1 else "")
 
 
 def _paragraphs(a: AnswerRecord, analysis: AnswerAnalysis | None) -> list[dict[str, Any]]:
