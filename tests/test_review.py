@@ -577,8 +577,8 @@ def test_the_worst_overrun_names_a_part_when_no_answer_ran_over(tmp_path):
     over = {**analyses, turn: replace(an, timeline=replace(an.timeline, parts=(part,)))}
     title = an.timeline.title(part.id)
     page = render_html(doc, over)
-    assert (f"<dt>Worst overrun</dt><dd>no answer over its budget; of the parts, {title} in "
-            "career: 0:30 over" in page)
+    assert (f"<dt>Worst overrun</dt><dd>{title} in career: 0:30 over <small class=\"dd-note\">"
+            "(a part; no answer over its budget)</small>" in page)
     # The part's verdict is the cell coloured (the pace column, added last, once took it).
     assert '<td class="verdict">over by 0:30</td>' in page
     assert "tr.over td.verdict" in page and "td:last-child" not in page

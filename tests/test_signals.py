@@ -425,6 +425,19 @@ def test_a_part_told_for_its_minimum_does_not_make_up_numbers_or_ownership():
     assert not s["metrics"].found and not s["ownership"].found
 
 
+def test_a_missing_criterion_quoted_only_by_its_parts_opening_says_why_that_is_quoted():
+    """With nothing of its own to quote, a missing criterion quotes the opening of the part
+    where the script puts it, and says so: beside "no numbers" a plain sentence would read
+    as the evidence."""
+    impact = ("impact", "The stores got their shelves back and the managers were pleased "
+              "with it.", 5.0)
+    text, timeline = told(PROBLEM, impact, shows=(("impact", "metrics"),))
+    s = by_id(text, timeline)["metrics"]
+    assert not s.found and quotes(s) and quotes(s)[0].startswith("The stores got")
+    assert s.detail == ("no numbers; quoted: the opening of Impact, the part where the script "
+                        "puts it")
+
+
 def test_a_criterion_s_words_in_another_part_with_its_own_part_untold_are_in_passing():
     """"at the cost of" inside the impact, in an answer whose trade-offs part was never told,
     is not a trade-off named; with the trade-offs part told, the same words count."""

@@ -105,6 +105,13 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
                 detail = f"{f.detail}; {named}"
             elif f.basis == "part" and criterion.covered_by:
                 detail += f", without the usual words ({keyword_list(criterion.covered_by)})"
+            if not f.covered and home and timeline is not None and evidence and \
+                    "; quoted:" not in detail and all(
+                    within(e, [(home[0].start_s, home[0].start_s + 1.0)]) for e in evidence):
+                # Nothing of its own to quote but the opening of its part: say why that is
+                # quoted, or it reads as the evidence ("no numbers" beside a sentence).
+                detail += (f"; quoted: the opening of {timeline.title(home[0].id)}, the part "
+                           "where the script puts it")
             out.append(Signal(
                 criterion.id, criterion.title, "quality", f.covered, detail,
                 None if f.covered else _missing(criterion),
