@@ -20,7 +20,7 @@ from simulator.reports.analysis import analyze_session, script_context
 from simulator.reports.captions import cues, srt, webvtt
 from simulator.reports.html import answer_audio, render_html
 from simulator.reports.markdown import render_markdown
-from simulator.sessions.index import SAMPLE_ANSWERS, SessionIndex
+from simulator.sessions.index import SessionIndex
 from simulator.sessions.records import SessionDocument
 from simulator.sessions.store import SessionStore, read_session
 from simulator.sessions.writer import write_atomic
@@ -204,7 +204,9 @@ def compare(script_id: str | None, sessions_dir: str | None,
     summaries = index.summaries()
     if script_id is None:
         counts: dict[str, int] = {}
-        for s in summaries:
+        # The script of the most rehearsals of one's own (a sample rehearsal is not one).
+        own = [s for s in summaries if not s.sample_only] or summaries
+        for s in own:
             if s.script_id:
                 counts[s.script_id] = counts.get(s.script_id, 0) + 1
         if not counts:
@@ -214,7 +216,7 @@ def compare(script_id: str | None, sessions_dir: str | None,
     of_script = [s for s in summaries if s.script_id == script_id and s.status != "unreadable"]
     # The synthetic candidate's rehearsals are not the candidate's: left out, or one of them
     # would be "your personal best" and bend the trends.
-    chosen = [Path(s.dir) for s in of_script if s.answers_from != SAMPLE_ANSWERS]
+    chosen = [Path(s.dir) for s in of_script if not s.sample_only]
     samples = len(of_script) - len(chosen)
     if not chosen and samples:
         raise SimulatorError(f"only sample-answer rehearsals of script {script_id!r} so far: "

@@ -338,10 +338,11 @@ class Clock:
 
 def record_answer(writer: SessionWriter, said: Said, rng: random.Random | None = None,
                   audio: str | None = "short", loaded: LoadedScript | None = None,
-                  clock: Clock | None = None) -> int:
+                  clock: Clock | None = None, source: str | None = None) -> int:
     """Ask ``said``'s question and record its answer in an open session, as the interview
     loop does (a main question, a retake with ``said.attempt`` > 1, or a follow-up of the
-    latest attempt at ``said.question_id``); returns the turn."""
+    latest attempt at ``said.question_id``); returns the turn. ``source``: where the answer
+    came from, as the loop saves it (None: the microphone)."""
     rng = rng or random.Random(0)
     script_ = (loaded or script()).script
     q = next((x for x in script_.questions if x.id == said.question_id), None)
@@ -371,7 +372,7 @@ def record_answer(writer: SessionWriter, said: Said, rng: random.Random | None =
     if clip is not None:
         write_wav(writer.dir / relative, clip)
     advance(t.audio_seconds)
-    log.append(AnswerEnded, turn=turn, reason="silence", audio=relative, source=None,
+    log.append(AnswerEnded, turn=turn, reason="silence", audio=relative, source=source,
                audio_seconds=t.audio_seconds)
     writer.checkpoint()
     log.append(AnswerMeasured, turn=turn, **t.timing(Budget(lo, hi)))
@@ -410,7 +411,8 @@ def write_session(root: Path, rehearsal: Rehearsal, audio: str | None = "short",
     if s.interviewer.intro:
         writer.log.append(InterviewerSaid, what="intro", text=s.interviewer.intro, tts="off")
     for said in rehearsal.answers:
-        record_answer(writer, said, rng, audio, loaded, clock)
+        record_answer(writer, said, rng, audio, loaded, clock,
+                      source="sample answer" if answers_from == "sample answers" else None)
     if rehearsal.status is None:
         _OPEN[folder] = writer
         return folder

@@ -289,6 +289,12 @@ def test_compare_leaves_out_the_sample_candidates_rehearsals(tmp_path):
     assert comparison.note == ("1 rehearsal on the sample answers left out (the synthetic "
                                "candidate's, not yours)")
     assert sample.name not in json.dumps(comparison.to_json())
+    # Told by its answers, not by the settings the last run or resume wrote: a sample
+    # rehearsal resumed with no question to ask (settings "nothing") is still the sample's.
+    meta = json.loads((sample / "session.json").read_text())
+    meta["settings"]["answers_from"] = "nothing"
+    (sample / "session.json").write_text(json.dumps(meta))
+    assert [sid for sid, _ in review.compare(None, str(tmp_path)).sessions] == mine
     # With nothing but the sample's rehearsals there is nothing to compare, and it says so.
     for name in mine:
         shutil.rmtree(tmp_path / name)
@@ -401,7 +407,8 @@ def test_compare_table_with_many_rehearsals_shows_the_latest(tmp_path):
     header = next(line for line in text.splitlines() if "Question / part" in line)
     assert "…" not in header and "Trend" in header, text
     # ... and the trends, read over more rehearsals than are shown, say so.
-    assert "the latest 2 shown (trends read the latest 9)" in " ".join(text.split()), text
+    assert "the latest 2 shown (trends read up to the latest 10 with a value)" in \
+        " ".join(text.split()), text
 
 
 class _Page(HTMLParser):
@@ -906,6 +913,10 @@ def test_a_trend_is_steady_only_when_the_values_stay_close():
     assert direction("words a minute", 150, 156, 152, 149) == "steady"
     assert direction("speaking seconds", 100, 120, 135, 160) == "rising"
     assert direction("speaking seconds", 160, 150, 120, 100) == "falling"
+    # A slow, steady climb whose values all stay near their mean is still a climb.
+    assert direction("speaking seconds", 60, 62, 64, 66, 68, 70) == "rising"
+    assert direction("words a minute", 140, 146, 152, 158, 164) == "rising"
+    assert direction("fillers a minute", 0.0, 0.5, 1.0, 1.5, 2.0) == "rising"
 
 
 def test_changed_figures_are_written_as_people_write_them():
@@ -913,3 +924,6 @@ def test_changed_figures_are_written_as_people_write_them():
 
     assert [figure_text(v) for v in (2e6, 3.5e6, 1200.0, 0.125, 15.0, 1.4, 2.5e9)] == \
         ["2 million", "3.5 million", "1,200", "0.125", "15", "1.4", "2.5 billion"]
+    # Never in exponents, and two different figures never read the same.
+    assert [figure_text(v) for v in (12345.5, 99999.9, 1234567.0, 1234890.0, 1e5)] == \
+        ["12,345.5", "99,999.9", "1,234,567", "1,234,890", "100,000"]

@@ -24,6 +24,7 @@ from simulator.config.script import LoadedScript
 from simulator.errors import ScriptError
 from simulator.interview.answers import answer_from_file
 from simulator.interview.turns import Turn
+from simulator.sessions.index import SAMPLE_SOURCE
 
 CANDIDATE_VOICE = Voice(voice="en-gb", rate=160)  # espeak at 170 measured 200 words a minute: fast
 LEAD_IN_S, TAIL_S = 1.5, 2.0
@@ -88,4 +89,4 @@ class SampleAnswerSource:
         if not text:
             return None
         path = sample_answer_file(text, self._cache, self._synth, self._voice)
-        return answer_from_file(path, request, source="sample answer")
+        return answer_from_file(path, request, source=SAMPLE_SOURCE)

@@ -24,9 +24,11 @@ from simulator.sessions.store import SessionStore, read_session
 from simulator.sessions.writer import EVENTS_FILE, SESSION_FILE
 
 INDEX_FILE = ".index.sqlite3"
-# A session's settings["answers_from"] when the project's synthetic candidate answered.
+# A session's settings["answers_from"] when the project's synthetic candidate answered, and
+# the source its answers are saved with.
 SAMPLE_ANSWERS = "sample answers"
-INDEX_VERSION = 4  # bump when what is stored changes: old indexes are rebuilt
+SAMPLE_SOURCE = "sample answer"
+INDEX_VERSION = 5  # bump when what is stored changes: old indexes are rebuilt
 SAVE_EVERY = 10  # derived results written at once (a long first comparison keeps its work)
 
 
@@ -43,8 +45,9 @@ class SessionSummary:
     speaking_seconds: float  # of the answers that count
     over_budget: int
     error: str | None = None
-    # "microphone", "files" or "sample answers" (the project's synthetic candidate)
-    answers_from: str | None = None
+    # Every recorded answer came from the project's synthetic candidate (told by each
+    # answer's own source: the settings say only what the last run or resume used).
+    sample_only: bool = False
 
     @classmethod
     def of(cls, doc: SessionDocument) -> SessionSummary:
@@ -56,7 +59,7 @@ class SessionSummary:
             questions=len(doc.script.questions),
             speaking_seconds=round(sum(a.speech_seconds or 0 for a in counting), 1),
             over_budget=sum(1 for a in counting if a.verdict == "over"),
-            answers_from=(doc.settings or {}).get("answers_from"))
+            sample_only=_sample_only(doc))
 
     @classmethod
     def broken(cls, folder: Path, error: str) -> SessionSummary:
@@ -83,6 +86,12 @@ def _summarise(folder: Path) -> tuple[SessionSummary, list[tuple[int, str, str]]
         return SessionSummary.broken(folder, str(exc)), []
     return SessionSummary.of(doc), [(a.turn, a.question_id, a.transcript or "")
                                     for a in doc.answers if a.transcript]
+
+
+def _sample_only(doc: SessionDocument) -> bool:
+    """Whether every answer with a recording came from the sample candidate."""
+    sources = {a.source for a in doc.answers if a.audio or a.source}
+    return bool(sources) and sources == {SAMPLE_SOURCE}
 
 
 class SessionIndex:
