@@ -7,10 +7,11 @@ analysis says, cacheable). The rules, also printed with the JSON (``definitions`
 
 - **Trends** need at least ``MIN_FOR_TREND`` rehearsals with a value; with fewer there is no
   trend, only the values, and the output says so. The direction is read from the latest
-  ``TREND_WINDOW`` values: "steady" when every one of them is within ``STEADY`` of their
-  mean (a share of it, or the metric's ``STEADY_WITHIN`` when that is more: a filler a
-  minute is no change), else from a least-squares line: "uneven" when it explains less than
-  half of the variation (ups and downs, no direction), else "rising" or "falling".
+  ``TREND_WINDOW`` values: "steady" when every one of them, and the change of the
+  least-squares line over them, is within ``STEADY`` of their mean (a share of it, or the
+  metric's ``STEADY_WITHIN`` when that is more: a filler a minute is no change); else
+  "uneven" when that line explains less than half of the variation (ups and downs, no
+  direction), else "rising" or "falling".
 - **Dropped points**: a part of the answer, or a quality of the rubric, found in one
   rehearsal and not in a later one; said once per point, with the latest drop, whether it
   is still missing in the latest rehearsal (those first), and how often it was covered.
@@ -175,7 +176,8 @@ def _trend(metric: str, values: Sequence[float | None]) -> Trend:
     # Judged on the values themselves, not only the line: 187, 233, 227, 233, 170 words a
     # minute have a flat line and are anything but steady.
     within = max(STEADY * abs(mean_y), STEADY_WITHIN.get(metric, 0.0))
-    if all(abs(v - mean_y) <= within for v in window):
+    change = sxy / sxx * (n - 1)  # what the fitted line moves over the window
+    if all(abs(v - mean_y) <= within for v in window) and abs(change) <= within:
         direction = "steady"
     elif not syy or sxy * sxy / (sxx * syy) < UNEVEN_R2:
         direction = "uneven"

@@ -8,7 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from simulator.reports.compare import BEST_RULE, MIN_FOR_TREND, TREND_WINDOW, Comparison
+from simulator.reports.compare import (
+    BEST_RULE,
+    MIN_FOR_TREND,
+    STEADY,
+    STEADY_WITHIN,
+    TREND_WINDOW,
+    Comparison,
+)
 from simulator.reports.html import CSP, environment
 
 TABLE_ROWS = 20  # the latest rehearsals listed under each question (the charts show all)
@@ -58,4 +65,5 @@ def render_comparison(comparison: Comparison) -> str:
     return environment().get_template("compare.html.j2").render(
         csp=CSP, c=comparison, charts=charts, rows=range(first, len(comparison.sessions)),
         hidden=first, best_rule=BEST_RULE, min_for_trend=MIN_FOR_TREND, window=TREND_WINDOW,
+        steady=STEADY, steady_within=STEADY_WITHIN,
         when=lambda sid: (started.get(sid) or sid)[:16].replace("T", " "))

@@ -157,11 +157,11 @@ def comparison_table(comparison, shown: int = 6, width: int | None = None) -> Gr
     total = len(comparison.sessions)
     from simulator.reports.compare import TREND_WINDOW
 
-    # The trend column reads more rehearsals than a narrow terminal shows: say so, or a
-    # shown 233 -> 227 labelled "rising" looks wrong.
+    # The trend column reads more rehearsals than a narrow terminal shows (up to the latest
+    # TREND_WINDOW values of each row): say so, or a shown 233 -> 227 "rising" looks wrong.
     title = f"Rehearsals of {comparison.script_id}: {total}" + \
-        (f", the latest {len(sessions)} shown (trends read the latest "
-         f"{min(total, TREND_WINDOW)})" if offset else "")
+        (f", the latest {len(sessions)} shown (trends read up to the latest "
+         f"{TREND_WINDOW} with a value)" if offset else "")
     table = Table(title=plain(title), title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("Question / part", no_wrap=True, overflow="ellipsis", width=16)
     table.add_column("Budget", justify="right", no_wrap=True, min_width=9)
