@@ -404,8 +404,15 @@ def test_a_lessons_part_whose_words_say_there_is_nothing_to_change_is_not_a_less
     text, timeline = told(PROBLEM, nothing, shows=(("lessons", "reflection"),))
     assert timeline.part("lessons").seconds >= 5.0
     s = by_id(text, timeline)["reflection"]
-    assert not s.found and s.detail.startswith("mentions 'change anything' but says they")
+    assert not s.found and s.detail == ("mentions 'change anything' but says they would "
+                                        "change nothing")
     # Said in another part, such words do not stop the lessons part from counting.
+    # Went on to a change "with" something: that is a lesson.
+    for said in ("I would not do anything differently, I would start with a proper baseline.",
+                 "Looking back, I would not change much, I would begin with cleaner labels."):
+        assert by_id(said)["reflection"].found, said
+    assert not by_id("Honestly I would not do anything differently, everyone was happy with "
+                     "it.")["reflection"].found
     own = ("lessons", "My rule these days is to put a plain baseline in front of users in "
            "the first month before anyone tunes a thing.", 5.0)
     problem = ("problem", "I would not change anything about that team, it went well.", 1.0)

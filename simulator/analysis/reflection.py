@@ -101,16 +101,18 @@ NO_CHANGE = re.compile("(?<![\\w'’])" + (  # written with ', read with ' or �
 ).replace("'", "['’]") + "(?![\\w'’])")
 # ... unless the sentence goes on to a change: "I wouldn't change the model, but I'd ...".
 EXCEPT = frozenset({"but", "except", "exception", "apart", "other", "although", "though",
-                    "however", "plus", "only", "instead"})
-# "with" goes on to a change after these ("just with a proper holdout"); alone it need not
-# ("everyone was happy with it").
-WITH_AFTER = frozenset({"just", "maybe", "perhaps", "probably", "except", "but", "only"})
+                    "however", "plus", "only", "instead", "with"})
+# ... but "with" before these says how it went, not what would change ("everyone was happy
+# with it", "pleased with how it went"); before anything else it names the change ("start
+# with a proper baseline", "just with cleaner labels").
+WITH_NOTHING = frozenset({"it", "that", "this", "them", "how", "what", "everything", "all"})
 
 
 def _goes_on_to_change(words: Sequence[str]) -> bool:
     """Whether the words after a denied change take it back in part ("..., but ...")."""
-    return bool(EXCEPT & set(words)) or any(
-        w == "with" and k and words[k - 1] in WITH_AFTER for k, w in enumerate(words))
+    return any(w in EXCEPT and not (w == "with" and k + 1 < len(words)
+                                    and words[k + 1] in WITH_NOTHING)
+               for k, w in enumerate(words))
 # Words with no substance in a lesson: stock words of reflection, hedges, light verbs, a
 # wish for more time, people or money, and the platitudes of the genre. A lesson needs a
 # word outside them (and outside the plain function words) in its sentence.

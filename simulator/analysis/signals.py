@@ -105,11 +105,12 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
                 detail = f"{f.detail}; {named}"
             elif f.basis == "part" and criterion.covered_by:
                 detail += f", without the usual words ({keyword_list(criterion.covered_by)})"
-            if not f.covered and home and timeline is not None and evidence and \
-                    "; quoted:" not in detail and all(
-                    within(e, [(home[0].start_s, home[0].start_s + 1.0)]) for e in evidence):
-                # Nothing of its own to quote but the opening of its part: say why that is
-                # quoted, or it reads as the evidence ("no numbers" beside a sentence).
+            opening = text.evidence(text.span_between(*home[0].segments[0])) if home else None
+            if (not f.covered and timeline is not None and opening is not None
+                    and "; quoted:" not in detail
+                    and [e.char_start for e in evidence] == [opening.char_start]):
+                # Nothing to quote but the opening of its part: say why that is quoted, or it
+                # reads as the evidence ("no numbers" beside a sentence).
                 detail += (f"; quoted: the opening of {timeline.title(home[0].id)}, the part "
                            "where the script puts it")
             out.append(Signal(
