@@ -370,3 +370,15 @@ def test_follow_up_settings_that_would_do_nothing_are_errors(tmp_path):
     with pytest.raises(ScriptError,
                        match=r"questions\[0\] \(id 'project'\).*no \[follow_ups\] table"):
         load_script(path)
+
+
+def test_a_sessions_saved_script_is_read_as_it_was_saved(tmp_path):
+    """A rule added after a session was saved (a part's max_s within its question's) is a
+    file's rule: the session's own copy of its script still reads, so its report keeps its
+    parts."""
+    from simulator.config.script import Script
+
+    loaded = load_script(write(tmp_path, with_parts(PART_A, PART_B)))
+    saved = loaded.script.model_dump(mode="json")
+    saved["questions"][1]["parts"][1]["max_s"] = 99.0  # over the question's 15 s
+    assert Script.model_validate(saved).questions[1].parts[1].max_s == 99.0

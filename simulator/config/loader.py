@@ -74,6 +74,9 @@ class Strict(BaseModel):
 
 
 M = TypeVar("M", bound=BaseModel)
+# Validation context key: the data comes from a file being loaded now, not from a session's
+# saved copy (rules added later apply to files, so old sessions still read).
+FROM_FILE = "from_file"
 
 
 def load_toml(path: str | Path, model: type[M], kind: str) -> tuple[M, Path, str]:
@@ -100,7 +103,7 @@ def load_toml(path: str | Path, model: type[M], kind: str) -> tuple[M, Path, str
         raise ScriptError(f"{path}: invalid TOML: {exc}") from None
     data.setdefault("id", id_from_filename(path))
     try:
-        validated = model.model_validate(data)
+        validated = model.model_validate(data, context={FROM_FILE: True})
     except ValidationError as exc:
         raise ScriptError(f"{path}: {describe_validation_error(exc, data, model)}") from None
     return validated, path, hashlib.sha256(raw).hexdigest()

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from simulator.config.example_answers import ExampleAnswer, load_example_answers, unknown_part
 from simulator.config.loader import (
+    FROM_FILE,
     Id,
     Keyword,
     Line,
@@ -135,6 +136,19 @@ class Question(Strict):
         return self
 
     @model_validator(mode="after")
+    def _parts_within_the_question(self, info: ValidationInfo) -> Question:
+        """A part that could only be within its budget with the whole answer over its own.
+        Checked when a script file is loaded (`loader.load_toml`), not when a session's saved
+        copy is read: a session saved before this rule keeps its parts."""
+        if not (info.context or {}).get(FROM_FILE):
+            return self
+        for i, part in enumerate(self.parts):
+            if part.max_s > self.max_s:
+                raise ValueError(f"parts[{i}] (id {part.id!r}).max_s: {part.max_s:g} s, more "
+                                 f"than the whole question's max_s ({self.max_s:g} s)")
+        return self
+
+    @model_validator(mode="after")
     def _parts_fit(self) -> Question:
         seen: set[str] = set()
         for i, part in enumerate(self.parts):
@@ -143,10 +157,6 @@ class Question(Strict):
             seen.add(part.id)
         if self.parts and len(self.parts) < 2:
             raise ValueError("parts: an answer with parts needs at least two of them")
-        for i, part in enumerate(self.parts):
-            if part.max_s > self.max_s:  # it could only be "within" with the answer over
-                raise ValueError(f"parts[{i}] (id {part.id!r}).max_s: {part.max_s:g} s, more "
-                                 f"than the whole question's max_s ({self.max_s:g} s)")
         low = sum(p.min_s for p in self.parts)
         if low > self.max_s:
             raise ValueError(f"parts: their minimums add up to {low:g} s, more than the "
