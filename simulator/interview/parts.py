@@ -99,12 +99,12 @@ class RunView(InterviewView, Protocol):
     def follow_ups_ready(self, description: dict) -> None: ...
 
 
-# Measured on round trips of the shipped sample answers (espeak, then the default Whisper
-# base): 10-11 % word error rate whichever espeak voice or rate; a person's speech is far
-# clearer to Whisper, so the candidate is told not to judge the transcriber by it.
+# Measured on round trips of the shipped sample answers (espeak, then Whisper base): 10-11 %
+# word error rate whichever espeak voice or rate (docs/architecture.md). Its mishearings are
+# odd words in an otherwise fluent answer ("flawed" for "fraud"), which the candidate would
+# otherwise take for the coach's.
 SAMPLES_VOICE = ("Sample answers are said by a synthetic voice that Whisper mishears about "
-                 "one word in ten (far more often than a person), so expect some odd words "
-                 "in their transcripts.")
+                 "one word in ten, so expect some odd words in their transcripts.")
 SAMPLES_NOTICE = ("No microphone found: rehearsing on the sample answers this script ships. "
                   + SAMPLES_VOICE + " Use --answers FILE ... for your own recordings.")
 

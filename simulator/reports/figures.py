@@ -148,12 +148,19 @@ class Told:
 
 
 def figure_text(value: float) -> str:
-    """A figure's value as a person would write it: 2,000,000 is "2 million" (not "2e+06"),
-    1200 "1,200", 0.125 "0.125"."""
+    """A figure's value as a person would write it, never in exponents and never rounded
+    into another figure's text: 2,000,000 is "2 million" (not "2e+06"), 3,500,000 "3.5
+    million", 1,234,567 "1,234,567", 12,345.5 "12,345.5", 0.125 "0.125"."""
     for scale, name in ((1e9, "billion"), (1e6, "million")):
-        if abs(value) >= scale:
-            return f"{value / scale:,.4g} {name}"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
+        scaled = value / scale
+        if abs(value) >= scale and round(scaled, 3) == scaled:
+            return f"{_trimmed(scaled, 3)} {name}"
+    return _trimmed(value, 4)
+
+
+def _trimmed(value: float, decimals: int) -> str:
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def value_of(text: str) -> float | None:

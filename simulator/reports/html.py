@@ -137,7 +137,7 @@ def _chart_label(a: AnswerRecord) -> str:
     by what it probed ("↳ reflection"), as two "follow-up to d…" could not be told apart."""
     if a.kind != "follow_up":
         return answer_label(a)
-    probed = a.focus if a.focus and a.focus != "other" else "follow-up"
+    probed = a.focus if a.focus and a.focus != "other" else f"follow-up {a.turn}"
     return f"↳ {probed}" + (f" (attempt {a.attempt})" if a.attempt > 1 else "")
 
 
