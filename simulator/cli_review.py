@@ -64,6 +64,8 @@ def run_review(args, console: Console, err: Console, sessions_dir: str | None) -
     if args.compare:
         return _compare(args, console, err, sessions_dir)
     if args.search:
+        from simulator.reports.describe import clock
+
         hits = review.search(args.search, sessions_dir)
         if args.json:
             # Plain print, not rich: the JSON must not be wrapped or styled.
@@ -74,8 +76,10 @@ def run_review(args, console: Console, err: Console, sessions_dir: str | None) -
             console.print(f"No transcript says {safe(args.search)!s}.")
             return 0
         for hit in hits:
-            console.print(f"[bold]{safe(hit.session_id)}[/] · {safe(hit.question_id)}: "
-                          f"{safe(hit.snippet)}")
+            at = f" at {clock(hit.start_s)}" if hit.start_s is not None else ""
+            times = f" ({hit.count} times)" if hit.count > 1 else ""
+            console.print(f"[bold]{safe(hit.session_id)}[/] · {safe(hit.question_id)}{at}"
+                          f"{times}: {safe(hit.snippet)}")
         return 0
     if args.export:
         if not ids:

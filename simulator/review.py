@@ -179,6 +179,8 @@ class Hit:
     turn: int
     question_id: str
     snippet: str
+    start_s: float | None = None  # when the first match was said, in the answer's audio
+    count: int = 1  # how many times the answer said it
 
 
 def search(text: str, sessions_dir: str | None, limit: int = 50) -> list[Hit]:

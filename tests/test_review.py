@@ -43,6 +43,7 @@ from simulator.errors import SessionNotFound, SimulatorError, StorageError
 from simulator.reports.analysis import analyze_session
 from simulator.reports.compare import MIN_FOR_TREND, compare_sessions
 from simulator.reports.compare_html import render_comparison
+from simulator.reports.describe import clock
 from simulator.reports.html import CSP
 from simulator.sessions.index import INDEX_FILE, SessionIndex
 from simulator.sessions.store import SessionStore, read_session
@@ -741,6 +742,15 @@ def test_search_finds_text_in_transcripts(tmp_path):
     # Cut at spaces, never inside a word ("…tured labels").
     snippet = hits[0].snippet.strip("…")
     assert f" {snippet} " in f" {' '.join(odd.text.split())} ", snippet
+    # When it was said, and how often: "Kafka consumer" once, at its word's start.
+    doc = read_session(special)
+    answer = next(a for a in doc.answers if a.question_id == "deep-dive")
+    kafka = next(w for w in answer.words if w.word.strip().lower().startswith("kafka"))
+    assert hits[0].start_s == pytest.approx(kafka.start, abs=0.01) and hits[0].count == 1
+    said = answer.transcript.lower().count("rank")
+    rank = next(h for h in review.search("RANK", str(root))
+                if (h.session_id, h.turn) == (special.name, answer.turn))
+    assert rank.count == said > 1
     assert len(review.search("position", str(root))) == 3  # every telling
     assert review.search("zebra", str(root)) == []
     with pytest.raises(SimulatorError, match="needs some text"):
@@ -749,6 +759,7 @@ def test_search_finds_text_in_transcripts(tmp_path):
                             str(root), home=tmp_path / "home")
     assert result.returncode == 0, result.stderr
     assert special.name in result.stdout and "Kafka consumer bug" in result.stdout
+    assert f"deep-dive at {clock(hits[0].start_s)}" in result.stdout
     none = mock_interview("review", "--search", "zebra", "--sessions-dir", str(root),
                           home=tmp_path / "home")
     assert "No transcript says zebra" in none.stdout
@@ -760,6 +771,7 @@ def test_search_finds_text_in_transcripts(tmp_path):
     assert [(h["session_id"], h["question_id"]) for h in found["hits"]] == [
         (special.name, "deep-dive")]
     assert "Kafka consumer bug" in found["hits"][0]["snippet"]
+    assert found["hits"][0]["start_s"] == hits[0].start_s and found["hits"][0]["count"] == 1
 
 
 # ----------------------------------------------------------------------------- the index

@@ -28,7 +28,7 @@ INDEX_FILE = ".index.sqlite3"
 # the source its answers are saved with.
 SAMPLE_ANSWERS = "sample answers"
 SAMPLE_SOURCE = "sample answer"
-INDEX_VERSION = 5  # bump when what is stored changes: old indexes are rebuilt
+INDEX_VERSION = 6  # bump when what is stored changes: old indexes are rebuilt
 SAVE_EVERY = 10  # derived results written at once (a long first comparison keeps its work)
 
 
@@ -78,14 +78,19 @@ def _stamp(folder: Path) -> str:
     return "|".join(parts)
 
 
-def _summarise(folder: Path) -> tuple[SessionSummary, list[tuple[int, str, str]]]:
-    """A session's summary and its transcripts (turn, question id, text) for searching."""
+def _summarise(folder: Path) -> tuple[SessionSummary, list[tuple[int, str, str, str]]]:
+    """A session's summary and its transcripts for searching: (turn, question id, text, the
+    start of each of the text's words as JSON: "[]" where Whisper's words are not the text's
+    words one for one, as in older sessions)."""
     try:
         doc = read_session(folder)
     except StorageError as exc:
         return SessionSummary.broken(folder, str(exc)), []
-    return SessionSummary.of(doc), [(a.turn, a.question_id, a.transcript or "")
-                                    for a in doc.answers if a.transcript]
+    return SessionSummary.of(doc), [
+        (a.turn, a.question_id, a.transcript or "",
+         json.dumps([round(w.start, 2) for w in a.words]
+                    if len(a.words) == len((a.transcript or "").split()) else []))
+        for a in doc.answers if a.transcript]
 
 
 def _sample_only(doc: SessionDocument) -> bool:
@@ -118,29 +123,32 @@ class SessionIndex:
         finally:
             db.close()
 
-    def search(self, text: str, limit: int = 50) -> list[tuple[str, int, str, str]]:
-        """(session id, turn, question id, snippet) of transcripts holding ``text``,
-        newest session first."""
+    def search(self, text: str, limit: int = 50
+               ) -> list[tuple[str, int, str, str, float | None, int]]:
+        """(session id, turn, question id, snippet, when the first match was said (s into the
+        answer's audio, None when not known), how many times it was said) of the transcripts
+        holding ``text``, newest session first."""
         folders = {p.name: p for p in self.store.session_dirs()}
         needle = text.strip().lower()
         try:
             db = self._open()
         except sqlite3.Error:
-            rows = [(name, turn, qid, transcript) for name, f in folders.items()
-                    for turn, qid, transcript in _summarise(f)[1]
-                    if needle in transcript.lower()]
+            rows = [(name, *t) for name, f in folders.items() for t in _summarise(f)[1]
+                    if needle in t[2].lower()]
         else:
             try:
                 self._refresh(db, folders)
                 rows = db.execute(
-                    "SELECT session, turn, question, transcript FROM answers "
+                    "SELECT session, turn, question, transcript, starts FROM answers "
                     "WHERE instr(lower(transcript), ?) > 0 ORDER BY session DESC, turn",
                     (needle,)).fetchall()
             finally:
                 db.close()
         rows = sorted(rows, key=lambda r: (r[0], -r[1]), reverse=True)[:limit]
-        return [(sid, turn, qid, _snippet(transcript, needle)) for sid, turn, qid, transcript
-                in rows]
+        return [(sid, turn, qid, _snippet(transcript, needle),
+                 _said_at(transcript, json.loads(starts), needle),
+                 transcript.lower().count(needle))
+                for sid, turn, qid, transcript, starts in rows]
 
     def derived(self, kind: str, folders: Sequence[Path],
                 compute: Callable[[Path], str | None],
@@ -206,8 +214,9 @@ class SessionIndex:
                 db.execute("INSERT OR REPLACE INTO sessions (id, stamp, summary) VALUES (?, ?, ?)",
                            (name, stamp, json.dumps(asdict(summary))))
                 db.execute("DELETE FROM answers WHERE session = ?", (name,))
-                db.executemany("INSERT INTO answers (session, turn, question, transcript) "
-                               "VALUES (?, ?, ?, ?)", [(name, *t) for t in transcripts])
+                db.executemany("INSERT INTO answers (session, turn, question, transcript, "
+                               "starts) VALUES (?, ?, ?, ?, ?)",
+                               [(name, *t) for t in transcripts])
 
     def _open(self) -> sqlite3.Connection:
         self.store.root.mkdir(parents=True, exist_ok=True)
@@ -221,13 +230,24 @@ class SessionIndex:
                 db.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY, stamp TEXT NOT NULL, "
                            "summary TEXT NOT NULL)")
                 db.execute("CREATE TABLE answers (session TEXT NOT NULL, turn INTEGER NOT NULL, "
-                           "question TEXT NOT NULL, transcript TEXT NOT NULL)")
+                           "question TEXT NOT NULL, transcript TEXT NOT NULL, "
+                           "starts TEXT NOT NULL)")
                 db.execute("CREATE INDEX answers_session ON answers (session)")
                 db.execute("CREATE TABLE derived (session TEXT NOT NULL, kind TEXT NOT NULL, "
                            "stamp TEXT NOT NULL, data TEXT NOT NULL, "
                            "PRIMARY KEY (session, kind))")
                 db.execute(f"PRAGMA user_version = {INDEX_VERSION}")
         return db
+
+
+def _said_at(transcript: str, starts: Sequence[float], needle: str) -> float | None:
+    """When the first match began: the start of the word it falls in (the text's words are
+    Whisper's words, one for one, where ``starts`` is given)."""
+    at = transcript.lower().find(needle)
+    if at < 0 or not starts:
+        return None
+    word = len(transcript[:at].split()) - (0 if at == 0 or transcript[at - 1].isspace() else 1)
+    return starts[min(max(word, 0), len(starts) - 1)]
 
 
 def _snippet(transcript: str, needle: str, width: int = 60) -> str:
