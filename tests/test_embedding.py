@@ -107,9 +107,18 @@ def test_prepare_leaves_every_scripts_examples_in_the_cache(tmp_path, monkeypatc
 
     # An empty cache of its own (about 30 s to fill), so that the test shows what prepare did.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+    def doctor_says() -> str:
+        doctor = mock_interview("doctor", "--seconds", "0.3", "--llm", "offline", home=tmp_path)
+        return next(x for x in doctor.stdout.splitlines() if "Sentence model" in x)
+
+    # doctor tells the two apart: the first analysis would encode them, about a minute.
+    assert re.search(r"[\d,]+ example sentences of the scripts are not encoded yet",
+                     doctor_says())
     result = mock_interview("prepare", home=tmp_path)
     assert result.returncode == 0, result.stderr
     assert re.search(r"\d+ example sentences of \d+ scripts ready", result.stdout), result.stdout
+    assert "every script's example sentences ready" in doctor_says()
     deep = next(q for q in find_script(None).script.questions if q.id == "deep-dive")
     examples = _all_examples(parts_of(deep))
     assert len(examples) > 2000  # the parts' examples and the example answers' sentences

@@ -110,11 +110,19 @@ class SentenceEncoder:
         with self._cache_lock:  # the interview's warm-up and a first analysis may overlap
             return self._encode_cached(texts, threads)
 
-    def _encode_cached(self, texts: Sequence[str], threads: int) -> np.ndarray:
+    def _cache_path(self, texts: Sequence[str]) -> tuple[str, Path]:
         key = hashlib.sha256("\n".join([self.name, *texts]).encode()).hexdigest()[:32]
+        return key, models_cache_dir() / "sentence-examples" / f"{key}.npy"
+
+    def is_cached(self, texts: Sequence[str]) -> bool:
+        """Whether ``texts`` were encoded on this machine already (`encode_cached`)."""
+        key, path = self._cache_path(texts)
+        return key in self._cache or path.is_file()
+
+    def _encode_cached(self, texts: Sequence[str], threads: int) -> np.ndarray:
+        key, path = self._cache_path(texts)
         if key in self._cache:
             return self._cache[key]
-        path = models_cache_dir() / "sentence-examples" / f"{key}.npy"
         vectors = None
         try:
             vectors = np.load(path, allow_pickle=False)

@@ -180,6 +180,17 @@ def prepare_examples(questions: Sequence[Any], threads: int = 1) -> int:
     return sum(map(len, wanted))
 
 
+def examples_to_prepare(questions: Sequence[Any]) -> int:
+    """How many example sentences of ``questions`` are not encoded on this machine yet (0
+    without the sentence model): the first analysis of such a question encodes them."""
+    wanted = [_all_examples(parts) for parts in map(parts_of, questions)
+              if parts and all(p.examples for p in parts)]
+    encoder = sentence_encoder() if wanted else None
+    if encoder is None:
+        return 0
+    return sum(len(examples) for examples in wanted if not encoder.is_cached(examples))
+
+
 def _all_examples(parts: Sequence[PartSpec]) -> list[str]:
     """A question's examples, part after part: one list, so one cache entry per question."""
     return [e for p in parts for e in p.examples]
