@@ -131,6 +131,30 @@ def test_python_dash_m_entry_point(tmp_path):
     assert result.returncode == 0 and "ml-engineer-screen" in result.stdout
 
 
+def test_the_scripts_table_reads_at_80_columns(tmp_path, monkeypatch):
+    """The title gets the width: a file column squeezed it to a word a line. The file is
+    shown once the user has scripts of their own."""
+    import io
+
+    from rich.console import Console
+
+    from simulator.commands import list_scripts
+    from simulator.terminal.tables import scripts_table
+
+    monkeypatch.setenv("MOCK_INTERVIEW_HOME", str(tmp_path))
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(scripts_table(list_scripts()))
+    text = console.export_text()
+    assert "Career story and flagship ML" in text and "file" not in text.split("\n")[2], text
+    assert "bundled with the program" in text
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "mine.toml").write_text(
+        TEST_SCRIPT.read_text())
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(scripts_table(list_scripts()))
+    assert "mine.toml" in console.export_text()
+
+
 # ------------------------------------------------------------------------- bad input
 
 

@@ -183,6 +183,7 @@ def test_the_act_of_working_with_someone_is_not_listed_as_a_name():
     f = collaboration_criterion("I owned the serving service, working with one data engineer "
                                 "and a product manager.", "collaboration")
     assert f.covered and f.detail == "names “one data engineer”, “a product manager”"
+    assert f.count("partners") == 2 and "one data engineer" in f.evidence.quote
     # Said alone, the act is what there is to name.
     f = collaboration_criterion("We partnered with checkout on the launch.", "collaboration")
     assert f.covered and "partnered with" in f.detail

@@ -361,9 +361,11 @@ def collaboration_criterion(text: AnswerText | str, criterion_id: str) -> Findin
     cores = [" ".join(t.word[s.core_first:s.core_last + 1]) for s in named]
     # The act of working with someone is evidence, not a name: "names 'working with', 'one
     # data engineer'" read as if "working with" were a person. Kept only when it is all.
-    people = [c for c in cores if not (ACT.fullmatch(c) or CLOSE_WORK.fullmatch(c))]
-    names = list(dict.fromkeys(people or cores))  # each once, in spoken order
+    is_person = [not (ACT.fullmatch(c) or CLOSE_WORK.fullmatch(c)) for c in cores]
+    shown = [k for k, person in enumerate(is_person) if person] or list(range(len(named)))
+    names = list(dict.fromkeys(cores[k] for k in shown))  # each once, in spoken order
     told = ", ".join(f"“{name}”" for name in names[:3])
     more = f" and {len(names) - 3} more" if len(names) > 3 else ""
-    return _finding(t, criterion_id, True, f"names {told}{more}", named[0], named[0],
-                    (("partners", len(named)),), basis="words")
+    first = named[shown[0]]  # the quote names someone, where someone was named
+    return _finding(t, criterion_id, True, f"names {told}{more}", first, first,
+                    (("partners", len(shown)),), basis="words")

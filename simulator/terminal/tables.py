@@ -46,19 +46,30 @@ def timing_table(doc: SessionDocument) -> Table:
 
 
 def scripts_table(entries) -> Table:
-    table = Table(title="Interview scripts")
+    """The scripts, the title given the width the others leave (at 80 columns a file column
+    squeezed it to one word a line); the file is shown where a script is the user's own."""
+    from simulator.config.script import bundled_scripts_dir
+
+    bundled = bundled_scripts_dir().resolve()
+    own = any(e.path.resolve().parent != bundled for e in entries)
+    table = Table(title="Interview scripts", box=box.SIMPLE_HEAD,
+                  caption=None if own else f"bundled with the program ({bundled})",
+                  caption_justify="left")
     table.add_column("id", no_wrap=True)
-    for col in ("title", "questions", "budget", "file"):
-        table.add_column(col, overflow="fold")
+    table.add_column("title (role, company)", overflow="fold", ratio=1)
+    table.add_column("questions", justify="right", no_wrap=True)
+    table.add_column("budget", no_wrap=True)
+    if own:
+        table.add_column("file", overflow="fold")
     for e in entries:
+        file = [e.path.name] if own else []
         if e.loaded is None:
-            table.add_row(e.id, Text(plain(f"invalid: {e.error}"), style="red"), "", "",
-                          e.path.name)
+            table.add_row(e.id, Text(plain(f"invalid: {e.error}"), style="red"), "", "", *file)
             continue
         s = e.loaded.script
         lo, hi = s.total_budget
         table.add_row(s.id, f"{s.title} ({s.role}, {s.company})", str(len(s.questions)),
-                      f"{format_duration(lo)}–{format_duration(hi)}", e.path.name)
+                      f"{format_duration(lo)}–{format_duration(hi)}", *file)
     return table
 
 
