@@ -170,9 +170,7 @@ def prepare_examples(questions: Sequence[Any], threads: int = 1) -> int:
     questions) ahead of the first analysis, e.g. while the interviewer asks the first
     question: the first summary of an open answer then waits for nothing. Returns how many
     sentences are ready (0 without the model)."""
-    wanted = [_all_examples(parts) for parts in map(parts_of, questions)
-              if parts and all(p.examples for p in parts)]
-    encoder = sentence_encoder() if wanted else None  # a script without examples loads nothing
+    wanted, encoder = _examples_and_encoder(questions)
     if encoder is None:
         return 0
     for examples in wanted:
@@ -183,12 +181,18 @@ def prepare_examples(questions: Sequence[Any], threads: int = 1) -> int:
 def examples_to_prepare(questions: Sequence[Any]) -> int:
     """How many example sentences of ``questions`` are not encoded on this machine yet (0
     without the sentence model): the first analysis of such a question encodes them."""
-    wanted = [_all_examples(parts) for parts in map(parts_of, questions)
-              if parts and all(p.examples for p in parts)]
-    encoder = sentence_encoder() if wanted else None
+    wanted, encoder = _examples_and_encoder(questions)
     if encoder is None:
         return 0
     return sum(len(examples) for examples in wanted if not encoder.is_cached(examples))
+
+
+def _examples_and_encoder(questions: Sequence[Any]) -> tuple[list[list[str]], Any]:
+    """Each question's examples (of questions whose every part gives some) and the sentence
+    model, None without it; a script without examples loads nothing."""
+    wanted = [_all_examples(parts) for parts in map(parts_of, questions)
+              if parts and all(p.examples for p in parts)]
+    return wanted, sentence_encoder() if wanted else None
 
 
 def _all_examples(parts: Sequence[PartSpec]) -> list[str]:

@@ -25,8 +25,7 @@ def with_sentence_ends(transcript: str, segments: Sequence[Any]) -> str:
     """``transcript`` with a full stop after each segment that ends on a bare word (no
     punctuation) before a segment opening with a capital. Unchanged when the segments do
     not make up the transcript (an older session, an edited transcript)."""
-    texts = [str(s["text"] if isinstance(s, dict) else s.text).strip() for s in segments]
-    texts = [t for t in texts if t]
+    texts = [t for t in _texts(segments) if t]
     if len(texts) < 2 or " ".join(texts) != transcript:
         return transcript
     out = []
@@ -35,6 +34,11 @@ def with_sentence_ends(transcript: str, segments: Sequence[Any]) -> str:
             text += "."
         out.append(text)
     return " ".join(out)
+
+
+def _texts(segments: Sequence[Any]) -> list[str]:
+    """The segments' texts, stripped: saved ones are dicts, fresh ones objects."""
+    return [str(s["text"] if isinstance(s, dict) else s.text).strip() for s in segments]
 
 
 def _ends_bare(text: str) -> bool:
@@ -59,7 +63,7 @@ def paragraphs(segments: Sequence[Any], max_s: float = PARAGRAPH_MAX_S) -> list[
     which read as two broken lines; a paragraph runs on to the segment that ends the
     sentence (with a full stop, ? or !, or bare before a capital, as above), or is cut at
     a segment's end once it is ``max_s`` long."""
-    texts = [str(s["text"] if isinstance(s, dict) else s.text).strip() for s in segments]
+    texts = _texts(segments)
     starts = [float(s["start"] if isinstance(s, dict) else s.start) for s in segments]
     groups: list[list[int]] = []
     current: list[int] = []

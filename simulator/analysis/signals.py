@@ -105,10 +105,11 @@ def signals(text: AnswerText, rubric: Rubric | None, strictness: str = "balanced
                 detail = f"{f.detail}; {named}"
             elif f.basis == "part" and criterion.covered_by:
                 detail += f", without the usual words ({keyword_list(criterion.covered_by)})"
-            opening = text.evidence(text.span_between(*home[0].segments[0])) if home else None
-            if (not f.covered and timeline is not None and opening is not None
-                    and "; quoted:" not in detail
-                    and [e.char_start for e in evidence] == [opening.char_start]):
+            # (the opening is read only for a criterion that fell short with one quote)
+            opening = text.evidence(text.span_between(*home[0].segments[0])) \
+                if home and not f.covered and len(evidence) == 1 else None
+            if (timeline is not None and opening is not None and "; quoted:" not in detail
+                    and evidence[0].char_start == opening.char_start):
                 # Nothing to quote but the opening of its part: say why that is quoted, or it
                 # reads as the evidence ("no numbers" beside a sentence).
                 detail += (f"; quoted: the opening of {timeline.title(home[0].id)}, the part "
