@@ -1,14 +1,15 @@
 """Local speech recognition with faster-whisper (CTranslate2).
 
 Owns loading a model (chosen by `audio.models`) with the settings measured to be fastest on
-small CPUs (int8, one thread per core), warming it up, and turning its lazy segment generator
-into a plain :class:`Transcript` with word timestamps.
+small CPUs (the precision `audio.precision` picks for this CPU, one thread per core), warming
+it up, and turning its lazy segment generator into a plain :class:`Transcript` with word timestamps.
 
 Surprises handled here:
 - ``WhisperModel.transcribe`` returns a generator; decoding happens while it is consumed, so
   :meth:`WhisperTranscriber.transcribe` consumes it right away and the caller knows where the
   time goes.
-- Without ``compute_type`` faster-whisper silently runs float32 (3-4x slower here).
+- Without ``compute_type`` faster-whisper silently runs float32, 3-4x slower than int8 on
+  Intel CPUs; on AMD CPUs int8 is no faster and transcribes worse (`audio.precision`).
 - The first call carries ~0.5-1 s of one-off warm-up; :meth:`warm_up` pays it before the
   candidate is waiting.
 - Every window is padded to 30 s before the encoder, which made the encoder most of the
@@ -49,6 +50,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from audio import precision
 from audio.clip import Audio
 from audio.errors import ModelError
 from audio.loops import loop_copies
@@ -138,20 +140,23 @@ class WhisperTranscriber:
     model: Any  # faster_whisper.WhisperModel (untyped)
     spec: ModelSpec
     settings: TranscribeSettings = field(default_factory=TranscribeSettings)
+    compute_type: str = "int8"  # what `load` gave CTranslate2 (`audio.precision`)
 
     @classmethod
     def load(
         cls,
         model: str | None = None,
         *,
-        compute_type: str = "int8",
+        compute_type: str | None = None,
         cpu_threads: int | None = None,
         settings: TranscribeSettings | None = None,
         seed: int = SAMPLING_SEED,
     ) -> WhisperTranscriber:
         """Load ``model`` (a name or a folder; None for the default); its encoder reads only
         the part of a transcription's first window that holds audio (`audio.window`).
-        ``seed`` seeds the temperature fallback's sampling (the benchmarks' repeats vary it)."""
+        ``seed`` seeds the temperature fallback's sampling (the benchmarks' repeats vary it);
+        ``compute_type`` defaults to this CPU's (`audio.precision`)."""
+        compute_type = compute_type or precision.compute_type()
         spec = resolve_model(model)
         if spec.prepare is not None:
             spec.prepare()
@@ -176,7 +181,8 @@ class WhisperTranscriber:
         except Exception as exc:
             raise _load_failure(spec, exc) from exc
         fit_encoder_window(whisper)
-        return cls(model=whisper, spec=spec, settings=settings or TranscribeSettings())
+        return cls(model=whisper, spec=spec, settings=settings or TranscribeSettings(),
+                   compute_type=compute_type)
 
     @property
     def name(self) -> str:

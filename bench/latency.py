@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from audio.io import read_audio, write_wav  # noqa: E402
+from audio.precision import compute_type  # noqa: E402
 from bench.wer import word_error_rate  # noqa: E402
 
 from audio_fixtures import answer_with_pauses, manifest  # noqa: E402
@@ -218,7 +219,8 @@ def main() -> None:
 
 
 def report(model: str, results: list[dict], args) -> None:
-    print(f"\nWhisper {model} (bundled), int8, {os.cpu_count()} cores; {args.runs} runs; answers "
+    print(f"\nWhisper {model} (bundled), {compute_type()}, {os.cpu_count()} cores; "
+          f"{args.runs} runs; answers "
           f"ended by {'Enter 1 s after the last word' if args.end == 'key' else '5 s of silence'}")
     print(f"{'answer':>7} {'audio':>7} | {'delay median':>12} {'worst':>6} | "
           f"{'baseline median':>15} {'worst':>6} | {'WER live':>8} {'whole':>8} (median of runs)")

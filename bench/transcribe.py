@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from audio.precision import compute_type, why  # noqa: E402
+
 
 def default_speech_dir() -> Path:
     return ROOT.parent / "shared" / "speech"
@@ -58,7 +60,7 @@ def worker(pipeline: str, speech_dir: Path, model: str | None) -> dict:
         from faster_whisper import WhisperModel, decode_audio
 
         spec = resolve_model(model)
-        whisper = WhisperModel(spec.source, device="cpu", compute_type="int8",
+        whisper = WhisperModel(spec.source, device="cpu", compute_type=compute_type(),
                                cpu_threads=os.cpu_count() or 1)
         load_s = time.perf_counter() - started
         list(whisper.transcribe(Audio.silence(1.0).samples, **settings.as_kwargs())[0])
@@ -108,7 +110,8 @@ def main() -> None:
     files = len(load_manifest(args.speech_dir))
     from audio.transcriber import resolve_model
 
-    print(f"Whisper {resolve_model(args.model).name}, int8, {os.cpu_count()} threads, "
+    print(f"Whisper {resolve_model(args.model).name}, {compute_type()} ({why()}), "
+          f"{os.cpu_count()} threads, "
           f"{files} files, {rows[0]['audio_s']:.1f} s of real speech from {args.speech_dir}")
     print(f"{'pipeline':<16} {'load':>7} {'RTF':>7} {'peak RSS':>10} {'WER':>7}")
     for r in rows:

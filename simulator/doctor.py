@@ -128,9 +128,12 @@ def check_model(model: str | None) -> Check:
         transcriber.warm_up()
     except ModelError as exc:
         return Check("Whisper model", PROBLEM, exc.message, exc.hint)
+    from audio.precision import why
+
     return Check("Whisper model", OK,
                  f"{transcriber.name} loads in {time.perf_counter() - started:.1f} s "
-                 f"({transcriber.spec.source})")
+                 f"({transcriber.spec.source}); runs in {transcriber.compute_type} "
+                 f"({why()})")
 
 
 def check_sentence_model() -> Check:

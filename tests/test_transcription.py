@@ -7,6 +7,7 @@ import json
 import pytest
 
 from audio.io import read_audio
+from audio.precision import compute_type
 from audio.speaker import TtsSpeaker
 from audio.transcriber import DEFAULT_MODEL, TranscribeSettings, resolve_model
 from audio.tts import Pyttsx3Synthesizer, Voice
@@ -23,7 +24,7 @@ def plain_faster_whisper(paths):
     from faster_whisper import WhisperModel
 
     spec = resolve_model(None)
-    model = WhisperModel(spec.source, device="cpu", compute_type="int8")
+    model = WhisperModel(spec.source, device="cpu", compute_type=compute_type())
     out = []
     for path in paths:
         segments, _ = model.transcribe(str(path), **TranscribeSettings().as_kwargs())

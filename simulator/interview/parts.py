@@ -211,6 +211,7 @@ class Parts:
 
     def settings(self) -> dict:
         settings: dict[str, object] = {"model": self.transcriber.name,
+                                       "compute_type": self.transcriber.compute_type,
                                        "tts": self.speaker.mode,
                                        "answers_from": self.answers_from}
         if self.follow_ups is not None:
