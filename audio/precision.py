@@ -16,9 +16,10 @@ fillers kept, development, default      33 %           52 %
 peak memory                             437 MB         644 MB
 ======================================  =============  =============
 
-Forcing MKL on that CPU made int8 8-13x slower (NOTES.md), so it is not a way out. The earlier
-figures of the project (Intel CPUs) were measured with int8 on MKL; NOTES.md measured float32
-3-4x slower than int8 there, so Intel CPUs keep int8. ARM CPUs (Apple silicon) keep int8 too:
+Forcing MKL on that CPU (``CT2_USE_MKL=1``) made int8 8x slower (../shared/NOTES.md; 10-13x
+on three short recordings at stop 46), so it is not a way out. The project's earlier figures
+(Intel CPUs) were measured with int8 on MKL, where NOTES.md measured float32 3-4x slower than
+int8: Intel CPUs keep int8. ARM CPUs (Apple silicon) keep int8 too:
 CTranslate2's int8 kernels there (Ruy) are its fast path; not measured on this project's
 machines.
 
