@@ -167,7 +167,7 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         # step: a duration needs "from" ("went from two days to four hours").
         close = t.before(first, 4)
         duration = bool(unit and unit.group(2))
-        baseline = any(w in BASELINE for w in t.near(first, last, before=12, after=6)) or \
+        baseline = _compared(t, first, last, found) or \
             ((not duration or "from" in close) and any(w in CLOSE_BASELINE for w in close))
         relative = number.split()[-1] in RELATIVE  # "a third", "halved"
         # "twice as long as the ones who picked a tutor", "three times as fast as the old
@@ -209,6 +209,28 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         found.append(NumberMention(t.locate(m.start(), end), first, last, result, baseline,
                                    spec, duration, False, starting, kind))
     return found
+
+
+def _compared(t: AnswerText, first: int, last: int, found: list[NumberMention]) -> bool:
+    """Whether a ``BASELINE`` word near tokens first..last (`AnswerText.near`: up to 12
+    words before in the sentence, 6 after in the clause) compares them with something. One
+    before them in an earlier clause that tells a figure before it is that figure's
+    comparison, not theirs ("fell from three days to four hours against the old process,
+    and the company saved $2 million": the money has no baseline); one that opens a clause
+    of its own still counts ("compared with last year, revenue grew 10 %")."""
+    lo = max(first - 12, 0)
+    while t.sent[lo] != t.sent[first]:
+        lo += 1
+    # near's words are the tokens lo, lo + 1, ...: the sentence's are contiguous.
+    for at, w in enumerate(t.near(first, last, before=12, after=6), start=lo):
+        if w not in BASELINE:
+            continue
+        if at >= first or not any(t.cend[j] for j in range(at, first)):
+            return True
+        clause_start = max((j + 1 for j in range(at) if t.cend[j]), default=0)
+        if not any(clause_start <= n.last < at for n in found if not n.date):
+            return True
+    return False
 
 
 def _counts(t: AnswerText, m: re.Match[str]) -> bool:

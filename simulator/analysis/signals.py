@@ -215,8 +215,13 @@ def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
     opening: Evidence | None = None
     results = [n for n in numbers(text) if n.result] if criterion.check == "metrics" else []
     if results:
-        found = [text.evidence(number_phrase(text, n, next_figure(text, n)))
-                 for n in sorted(results, key=_result_strength)]
+        # Met: the results it was met by ("saved $2 million a year" is no result with a
+        # baseline, so it is not quoted as one). Not met: the results missing their
+        # baseline first, what the remark asks about.
+        based = [n for n in results if n.baseline]
+        shown = sorted(based or results, key=_result_strength) if finding.covered else \
+            sorted(results, key=lambda n: (n.baseline, _result_strength(n)))
+        found = [text.evidence(number_phrase(text, n, next_figure(text, n))) for n in shown]
     elif criterion.check == "moves":
         found = move_evidence(text, finding.covered)
     elif criterion.check == "impact":
