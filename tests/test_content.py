@@ -179,6 +179,16 @@ def test_as_much_as_is_a_comparison_and_twice_a_day_is_how_often():
     assert kinds(mentions("Somebody walked the aisles twice a day.")["twice"]) == set()
 
 
+def test_more_than_a_figure_is_its_size_not_a_comparison():
+    """"than" right before a figure says how large it is; a "than" that compares still
+    counts ("about 30 % faster than the old model")."""
+    found = {n.evidence.quote: n for n in numbers(
+        "We flagged customers with more than three dropped calls a month, and the new "
+        "model was about 30% faster than the old one.")}
+    assert not found["three"].baseline
+    assert found["30%"].baseline
+
+
 def test_results_with_and_without_a_baseline():
     based = "I cut latency from 80 ms to 30 ms."
     assert [kinds(n) for n in numbers(based)] == [{"result", "baseline"}] * 2

@@ -223,7 +223,9 @@ def _compared(t: AnswerText, first: int, last: int, found: list[NumberMention]) 
         lo += 1
     # near's words are the tokens lo, lo + 1, ...: the sentence's are contiguous.
     for at, w in enumerate(t.near(first, last, before=12, after=6), start=lo):
-        if w not in BASELINE:
+        # "more than three dropped calls", "fewer than 1 %": "than" right before a figure
+        # says how large it is, not what it is compared with.
+        if w not in BASELINE or (w == "than" and at == first - 1):
             continue
         if at >= first or not any(t.cend[j] for j in range(at, first)):
             return True
