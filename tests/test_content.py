@@ -187,6 +187,29 @@ def test_more_than_a_figure_is_its_size_not_a_comparison():
         "model was about 30% faster than the old one.")}
     assert not found["three"].baseline
     assert found["30%"].baseline
+    for compared in ("Accuracy was 92%, better than 85% from the rules engine.",
+                     "Latency dropped to 40 ms, lower than 120 ms."):
+        assert metrics(compared).covered, compared
+
+
+def test_a_baseline_word_after_a_figure_of_another_kind_is_that_figures():
+    """"... to four hours against the old process and the company saved $2 million": the
+    comparison is the hours', with or without the commas; figures of one kind share it, and
+    a count or a length never takes it."""
+    for said in ("Review time fell from three days to four hours against the old process, "
+                 "and the company saved about $2 million a year.",
+                 "Review time fell from three days to four hours against the old process "
+                 "and the company saved about $2 million a year."):
+        money = next(n for n in numbers(said) if n.unit == "money")
+        assert money.result and not money.baseline, said
+    for said, figure in (("Recall was 60% on the previous version, and now it's 85%.", "85%"),
+                         ("We tested it on 10 stores against a control group, and sales "
+                          "rose 8%.", "8%"),
+                         ("For 3 months we compared it against the old model, and precision "
+                          "went up 15%.", "15%"),
+                         ("Compared with last year, revenue grew 10%.", "10%")):
+        found = {n.evidence.quote: n for n in numbers(said)}
+        assert found[figure].baseline, said
 
 
 def test_results_with_and_without_a_baseline():

@@ -82,8 +82,7 @@ def test_a_figure_is_quoted_with_what_it_measures_from_its_clauses_start():
     "streams from the home page more than doubled", not "the home page more than
     doubled"."""
     s = by_id("Retention went up to fifty two percent against forty five before, and "
-              "streams from the home page more than doubled against the old layout in the "
-              "test.")["metrics"]
+              "streams from the home page more than doubled in the test.")["metrics"]
     assert any(q.startswith("streams from the home page more than doubled")
                for q in quotes(s)), quotes(s)
 

@@ -21,6 +21,9 @@ BASELINE = frozenset({"compared", "comparing", "comparison", "baseline", "baseli
                       "vs", "than", "previous", "previously", "prior", "against", "old",
                       "existing", "legacy", "control", "holdout", "relative", "a/b"})
 CLOSE_BASELINE = frozenset({"from", "before", "after"})
+# "more than three dropped calls": before "than", words that make it the figure's size.
+SIZE_WORDS = frozenset({"more", "less", "fewer", "over", "under", "greater", "higher",
+                        "lower", "bigger", "smaller"})
 # Words just before a figure that make it the starting point ("our click rate was stuck at
 # 0.3 %"): a baseline for the results told after it, not a result that needs one.
 STARTING = frozenset({"stuck", "hovered", "hovering", "plateaued", "plateauing", "initially",
@@ -167,7 +170,8 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         # step: a duration needs "from" ("went from two days to four hours").
         close = t.before(first, 4)
         duration = bool(unit and unit.group(2))
-        baseline = _compared(t, first, last, found) or \
+        kind = _unit_kind(unit.group(1) if unit and unit.group(1) else None, number)
+        baseline = _compared(t, first, last, kind, found) or \
             ((not duration or "from" in close) and any(w in CLOSE_BASELINE for w in close))
         relative = number.split()[-1] in RELATIVE  # "a third", "halved"
         # "twice as long as the ones who picked a tutor", "three times as fast as the old
@@ -195,7 +199,6 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
             spec, baseline = False, True
         changed = any(w.startswith(RESULT_PREFIXES) for w in t.before(first, 6))
         share_of_data = bool(unit and unit.group(1) and DATA_SHARE.match(t.low, unit.end()))
-        kind = _unit_kind(unit.group(1) if unit and unit.group(1) else None, number)
         # Only a measure is a starting point: "I sat with three engineers" is a count.
         starting = kind is not None and any(w in STARTING for w in close)
         # "a four-week test against the rules engine", "a two-year project": a length said
@@ -211,26 +214,38 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
     return found
 
 
-def _compared(t: AnswerText, first: int, last: int, found: list[NumberMention]) -> bool:
+def _compared(t: AnswerText, first: int, last: int, kind: str | None,
+              found: list[NumberMention]) -> bool:
     """Whether a ``BASELINE`` word near tokens first..last (`AnswerText.near`: up to 12
-    words before in the sentence, 6 after in the clause) compares them with something. One
-    before them in an earlier clause that tells a figure before it is that figure's
-    comparison, not theirs ("fell from three days to four hours against the old process,
-    and the company saved $2 million": the money has no baseline); one that opens a clause
-    of its own still counts ("compared with last year, revenue grew 10 %")."""
+    words before in the sentence, 6 after in the clause), whose measure is of ``kind``,
+    compares them with something.
+
+    One before them that sits right after an earlier figure measuring something else, in
+    that figure's clause and nearer to it, is that figure's comparison ("fell from three
+    days to four hours against the old process and the company saved $2 million": the
+    money has no baseline); figures of the same kind share it ("60 % on the previous
+    version, and now it's 85 %"), and a count or a length never takes it ("on 10 stores
+    against a control group, sales rose 8 %"). "than" after "more", "fewer", ... just
+    before the first figure of its sentence says how large it is ("more than three dropped
+    calls"), not what it is compared with; after a figure it compares ("92 %, better than
+    85 %", "40 ms, lower than 120 ms")."""
     lo = max(first - 12, 0)
     while t.sent[lo] != t.sent[first]:
         lo += 1
+    earlier = [n for n in found if not n.date and t.sent[n.last] == t.sent[first]]
     # near's words are the tokens lo, lo + 1, ...: the sentence's are contiguous.
     for at, w in enumerate(t.near(first, last, before=12, after=6), start=lo):
-        # "more than three dropped calls", "fewer than 1 %": "than" right before a figure
-        # says how large it is, not what it is compared with.
-        if w not in BASELINE or (w == "than" and at == first - 1):
+        if w not in BASELINE:
             continue
-        if at >= first or not any(t.cend[j] for j in range(at, first)):
+        if w == "than" and at == first - 1 and not earlier and at > 0 \
+                and t.word[at - 1] in SIZE_WORDS:
+            continue
+        if at >= first:
             return True
-        clause_start = max((j + 1 for j in range(at) if t.cend[j]), default=0)
-        if not any(clause_start <= n.last < at for n in found if not n.date):
+        claimed = any(n.last < at and n.unit is not None and n.unit != kind
+                      and at - n.last < first - at
+                      and not any(t.cend[j] for j in range(n.last, at)) for n in earlier)
+        if not claimed:
             return True
     return False
 

@@ -205,7 +205,8 @@ def _words_of_its_part(text: AnswerText, criterion: Criterion, f: Finding,
 def _evidence_for(text: AnswerText, criterion: Criterion, finding: Finding,
                   home: Sequence[PartTiming]) -> tuple[Evidence, ...]:
     """Up to a few located quotes behind a finding, each a phrase that reads on its own:
-    for the numbers check its results, the ones with a baseline and a unit first; for
+    for the numbers check, when met, its results with a baseline (a measured change first),
+    else its results, those missing a baseline first; for
     ownership the finding's quote and then every "I <did something>" (or "we ..."), best
     first; else the finding's own quote, the criterion's words in context and the opening of
     the part that shows it. Quotes from the parts where the script says the criterion is
