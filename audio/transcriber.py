@@ -9,7 +9,7 @@ Surprises handled here:
   :meth:`WhisperTranscriber.transcribe` consumes it right away and the caller knows where the
   time goes.
 - Without ``compute_type`` faster-whisper silently runs float32, 3-4x slower than int8 on
-  Intel CPUs; on AMD CPUs int8 is no faster and transcribes worse (`audio.precision`).
+  Intel CPUs; on AMD CPUs int8 is no faster and keeps fewer fillers (`audio.precision`).
 - The first call carries ~0.5-1 s of one-off warm-up; :meth:`warm_up` pays it before the
   candidate is waiting.
 - Every window is padded to 30 s before the encoder, which made the encoder most of the
