@@ -486,3 +486,32 @@ def test_a_figure_cut_short_mid_clause_is_quoted_from_where_its_phrase_starts():
                    "by a third, while staying within thirty milliseconds.")
     third = next(n for n in numbers(t) if n.evidence.quote == "a third")
     assert t.quote(quantities.number_phrase(t, third)) == "reduced manual review by a third"
+
+
+@pytest.mark.parametrize("said, figure", [
+    ("Every new rule broke two old ones.", "two"),
+    ("We had lost two clients the previous year because of late payrolls.", "two"),
+    ("The trial ran across forty clubs with forty matched control clubs.", "forty"),
+    ("We ran a holdout for three months on a random slice of users.", "three months"),
+    ("We had about four years of old headline tests to learn from.", "four years"),
+    ("It turned out about fifteen percent of old bans were probably legitimate.",
+     "fifteen percent"),
+    ("At my previous company we cut the cloud bill by 20%.", "20%"),
+])
+def test_a_describing_word_is_no_baseline_for_a_count_a_share_of_it_or_a_former_job(
+        said, figure):
+    """"old", "previous", "control", "holdout" and the like describe a thing as often as
+    they compare with it: a count or a length beside them, a share "of" the old things and
+    a result at a former job have no baseline from them."""
+    assert not mentions(said)[figure].baseline, said
+
+
+@pytest.mark.parametrize("said, figure", [
+    ("Clip views were up about forty percent over the previous season.", "forty percent"),
+    ("Sales went up eight points over the holdout.", "eight points"),
+    ("The average miss came down by a quarter or so from the old way.", "a quarter"),
+    ("Fuel per mile was down about 6% on the previous year.", "6%"),
+    ("It answered in 40 ms where the legacy service took far longer.", "40 ms"),
+])
+def test_a_describing_word_is_a_baseline_for_a_measured_change(said, figure):
+    assert mentions(said)[figure].baseline, said

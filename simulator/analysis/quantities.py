@@ -21,6 +21,17 @@ BASELINE = frozenset({"compared", "comparing", "comparison", "baseline", "baseli
                       "vs", "than", "previous", "previously", "prior", "against", "old",
                       "existing", "legacy", "control", "holdout", "relative", "a/b"})
 CLOSE_BASELINE = frozenset({"from", "before", "after"})
+# Baseline words that describe a thing as much as they compare with it: "two old ones",
+# "forty matched control clubs", "a holdout for three months", "four years of old headline
+# tests". They compare only a figure that measures something (a unit or a relative change:
+# "up forty percent over the previous season", "down by a quarter from the old way"), not
+# after "of" ("fifteen percent of old bans") and not as a former job ("at my previous
+# company we cut costs by 20 %").
+DESCRIBING = frozenset({"old", "existing", "legacy", "previous", "prior", "control",
+                        "holdout"})
+FORMER = frozenset({"job", "jobs", "role", "roles", "company", "companies", "employer",
+                    "employers", "team", "teams", "position", "firm", "startup", "workplace",
+                    "life", "career", "manager", "boss", "gig", "place"})
 # "more than three dropped calls": before "than", words that make it the figure's size.
 SIZE_WORDS = frozenset({"more", "less", "fewer", "over", "under", "greater", "higher",
                         "lower", "bigger", "smaller"})
@@ -171,9 +182,9 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
         close = t.before(first, 4)
         duration = bool(unit and unit.group(2))
         kind = _unit_kind(unit.group(1) if unit and unit.group(1) else None, number)
-        baseline = _compared(t, first, last, kind, found) or \
-            ((not duration or "from" in close) and any(w in CLOSE_BASELINE for w in close))
         relative = number.split()[-1] in RELATIVE  # "a third", "halved"
+        baseline = _compared(t, first, last, kind, found, relative) or \
+            ((not duration or "from" in close) and any(w in CLOSE_BASELINE for w in close))
         # "twice as long as the ones who picked a tutor", "three times as fast as the old
         # one": the comparison names what it is measured against.
         after = [t.word[k] for k in range(last + 1, min(last + 4, t.n))
@@ -215,7 +226,7 @@ def _numbers(t: AnswerText) -> list[NumberMention]:
 
 
 def _compared(t: AnswerText, first: int, last: int, kind: str | None,
-              found: list[NumberMention]) -> bool:
+              found: list[NumberMention], relative: bool = False) -> bool:
     """Whether a ``BASELINE`` word near tokens first..last (`AnswerText.near`: up to 12
     words before in the sentence, 6 after in the clause), whose measure is of ``kind``,
     compares them with something.
@@ -228,14 +239,17 @@ def _compared(t: AnswerText, first: int, last: int, kind: str | None,
     against a control group, sales rose 8 %"). "than" after "more", "fewer", ... just
     before the first figure of its sentence says how large it is ("more than three dropped
     calls"), not what it is compared with; after a figure it compares ("92 %, better than
-    85 %", "40 ms, lower than 120 ms")."""
+    85 %", "40 ms, lower than 120 ms"). A ``DESCRIBING`` word compares only a figure with a
+    measure (``kind``) or a ``relative`` one, and not after "of" or before a ``FORMER``
+    word."""
     lo = max(first - 12, 0)
     while t.sent[lo] != t.sent[first]:
         lo += 1
     earlier = [n for n in found if not n.date and t.sent[n.last] == t.sent[first]]
     # near's words are the tokens lo, lo + 1, ...: the sentence's are contiguous.
     for at, w in enumerate(t.near(first, last, before=12, after=6), start=lo):
-        if w not in BASELINE:
+        if w not in BASELINE or (w in DESCRIBING and not _compares(t, at, last,
+                                                                   kind or relative)):
             continue
         if w == "than" and at == first - 1 and not earlier and at > 0 \
                 and t.word[at - 1] in SIZE_WORDS:
@@ -248,6 +262,17 @@ def _compared(t: AnswerText, first: int, last: int, kind: str | None,
         if not claimed:
             return True
     return False
+
+
+def _compares(t: AnswerText, at: int, last: int, measured: bool | str) -> bool:
+    """Whether the ``DESCRIBING`` word at token ``at`` compares the figure ending at token
+    ``last`` with something (see ``_compared``)."""
+    if not measured:
+        return False
+    if at + 1 < t.n and t.sent[at + 1] == t.sent[at] and t.word[at + 1] in FORMER:
+        return False  # "my previous company"
+    between = [t.word[k] for k in range(last + 1, at)]
+    return not (between and (between[-1] == "of" or between[-2:-1] == ["of"]))
 
 
 def _counts(t: AnswerText, m: re.Match[str]) -> bool:
