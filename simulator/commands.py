@@ -14,11 +14,17 @@ from audio.transcriber import WhisperTranscriber, resolve_model
 from simulator import paths
 from simulator.config.rubric import judged
 from simulator.config.script import LoadedScript, Question, find_script, load_script
-from simulator.errors import InterviewIncomplete, SimulatorError
+from simulator.errors import InterviewIncomplete, ScriptError, SimulatorError
 from simulator.interview.answers import FileAnswers, TurnAnswers
-from simulator.interview.parts import RunOptions, RunView, file_answers, prepare
+from simulator.interview.parts import (
+    FILES_SKIP_FOLLOW_UPS,
+    RunOptions,
+    RunView,
+    file_answers,
+    prepare,
+)
 from simulator.interview.turns import Turn
-from simulator.sessions.records import AnswerRecord, SessionDocument
+from simulator.sessions.records import AnswerRecord, Notice, SessionDocument
 from simulator.sessions.store import SessionStore
 from simulator.sessions.writer import SessionWriter
 
@@ -112,6 +118,12 @@ def resume_interview(session_id: str, options: RunOptions, view: RunView) -> Out
         loaded.script.follow_up_count(by_id[open_thread.thread]) > open_thread.depth
     if options.answers:
         owes_follow_up = owes_follow_up and options.answers_include_follow_ups
+    elif not (options.sample_answers or options.samples_if_no_mic) and any(
+            isinstance(e, Notice) and e.text == FILES_SKIP_FOLLOW_UPS for e in doc.events):
+        # The session was run on files that answer no follow-up, so it skipped them: a
+        # resume without files owes none (it would otherwise ask them on a microphone the
+        # run never used, or fail for want of one). Sample answers answer follow-ups.
+        owes_follow_up = False
     resolve_model(options.model)
     need_answers = bool(doc.unanswered) or bool(options.retake) or owes_follow_up
     parts = prepare(options, loaded, view, need_answers=need_answers)
@@ -197,8 +209,14 @@ def _turn_of(answer: AnswerRecord, by_id: dict[str, Question],
 def _script_of(doc: SessionDocument, view: RunView) -> LoadedScript:
     info = doc.script
     path = Path(info.path or "")
-    loaded = load_script(path) if path.is_file() else find_script(info.id,
-                                                                   paths.user_scripts_dir())
+    try:
+        loaded = load_script(path) if path.is_file() else find_script(
+            info.id, paths.user_scripts_dir())
+    except ScriptError as exc:
+        # Resume asks the script's questions from its file: say which file the session
+        # used (older sessions saved a path relative to where they were run).
+        raise ScriptError(f"session {doc.id}'s script ({info.path or info.id}) cannot be "
+                          f"loaded: {exc.message}", exc.hint) from None
     if info.sha256 and loaded.sha256 != info.sha256:
         view.notice(f"the script {loaded.path} changed since this session started; "
                     "continuing with its current questions")

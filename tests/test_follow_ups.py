@@ -294,13 +294,17 @@ def test_a_question_is_followed_up_only_on_what_it_is_judged_on():
     assert write(force="reflection", judged_on=["metrics"]).criterion == "reflection"
 
 
-def crashed_session(home: Path, last_event) -> tuple[Path, list[dict]]:
+def crashed_session(home: Path, last_event, follow_up_files: bool = True,
+                    ) -> tuple[Path, list[dict]]:
     """A complete session cut back to the first event for which ``last_event`` is true, as
-    if the program had died there (session.json gone, the log ending at that event)."""
+    if the program had died there (session.json gone, the log ending at that event); its
+    follow-up answered from a file, or (``follow_up_files=False``) skipped as a run on
+    files without them skips it."""
+    files = [str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER)] if follow_up_files else \
+        [str(MAIN_ANSWER)]
     done = mock_interview("run", "--script", str(SCRIPT), "--tts", "off", "--llm", "offline",
-                          "--json", "--answers-include-follow-ups",
-                          "--answers", str(MAIN_ANSWER), str(FOLLOW_UP_ANSWER),
-                          home=home)
+                          "--json", *(["--answers-include-follow-ups"] * follow_up_files),
+                          "--answers", *files, home=home)
     assert done.returncode == 0, done.stderr
     session_dir = Path(json.loads(done.stdout.strip().splitlines()[-1])["session_dir"])
     log = session_dir / "events.jsonl"
@@ -378,6 +382,21 @@ def test_a_follow_up_owed_when_the_session_stopped_is_asked_on_resume(tmp_path, 
     assert follow_up["kind"] == "follow_up" and follow_up["follows"] == "project"
     assert follow_up["question"] == first_question  # the coach is deterministic
     assert follow_up["follow_up"]["depth"] == 1 and "gospel" in follow_up["transcript"].lower()
+
+
+def test_a_run_on_files_cut_short_resumes_without_asking_the_follow_ups_it_skipped(
+        tmp_path, home):
+    """A run on --answers skips follow-ups (no file answers them): when it dies after the
+    main answer, a plain `resume ID`, the command it prints, finishes the session without
+    asking them, so without a microphone (there is none here)."""
+    session_dir, _ = crashed_session(home, lambda e: e["type"] == "transcript_ready",
+                                     follow_up_files=False)
+    resumed = mock_interview("resume", session_dir.name, "--tts", "off", "--llm", "offline",
+                             home=home)
+    assert resumed.returncode == 0, resumed.stderr
+    doc = saved_session(session_dir)
+    assert doc["status"] == "complete"
+    assert [a["kind"] for a in doc["answers"]] == ["main"]
 
 
 def test_a_question_with_markup_characters_is_shown_verbatim():

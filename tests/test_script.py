@@ -294,6 +294,11 @@ def test_user_scripts_are_discovered_and_broken_ones_reported(tmp_path):
     assert find_script("mine", tmp_path).script.title == "T"
     with pytest.raises(ScriptError, match=r"broken\.toml"):
         find_script("broken", tmp_path)
+    # Asked for by the id it declares, an invalid script gives its error, not "unknown".
+    write(tmp_path, 'id = "my-open"\n' + VALID.replace("min_s = 10", 'min_s = "10"'),
+          "other.toml")
+    with pytest.raises(ScriptError, match=r"other\.toml: questions\[0\].*min_s"):
+        find_script("my-open", tmp_path)
 
 
 def test_parts_show_criteria_of_the_script_s_rubric(tmp_path):

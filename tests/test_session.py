@@ -23,6 +23,7 @@ from simulator.sessions.records import Notice, SessionDocument, event_json
 from simulator.sessions.store import SessionStore, read_session
 
 from audio_fixtures import files_for, room_noise
+from conftest import mock_interview
 from tests_paths import TEST_SCRIPT
 
 
@@ -185,11 +186,30 @@ def test_events_are_timed_on_the_injected_clock():
     assert resumed.append(Notice, text="c").t > second.t
 
 
+def test_a_session_names_its_script_by_an_absolute_path(tmp_path, monkeypatch):
+    """`resume` reloads the script from the path the session saved, so a script given as
+    a relative --script path is saved as an absolute one (a resume from another folder
+    once failed with "unknown script")."""
+    monkeypatch.chdir(TEST_SCRIPT.parent)
+    loaded = find_script(TEST_SCRIPT.name)
+    assert not loaded.path.is_absolute()
+    session = SessionStore(tmp_path).create(loaded, {}, clock=FakeClock())
+    assert session.document().script.path == str(TEST_SCRIPT.absolute())
+    session.close()
+
+
 def test_unwritable_sessions_folder_is_reported(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(StorageError, match="cannot write to the sessions folder"):
         SessionStore(blocker / "sessions").ensure_writable()
+    # A sessions folder that is a file: one line saying so, for writing and for reading
+    # (the session list's index once stopped on it with an internal error).
+    with pytest.raises(StorageError, match="it is a file, or inside one, not a folder"):
+        SessionStore(blocker).ensure_writable()
+    listed = mock_interview("--sessions-dir", str(blocker), "review", home=tmp_path)
+    assert listed.returncode == 2, listed.stderr
+    assert f"cannot open the sessions folder {blocker}: it is a file" in listed.stderr
 
 
 def test_unknown_and_ambiguous_session_ids(tmp_path):

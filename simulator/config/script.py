@@ -372,5 +372,20 @@ def find_script(name_or_path: str | None, user_scripts_dir: Path | None = None) 
             if entry.loaded is None:
                 raise ScriptError(entry.error or f"{entry.path}: invalid script")
             return entry.loaded
+    for entry in entries:
+        # An invalid file whose own id is the one asked for: its error, not "unknown".
+        if entry.loaded is None and _declared_id(entry.path) == wanted:
+            raise ScriptError(entry.error or f"{entry.path}: invalid script")
     known = ", ".join(sorted(e.id for e in entries)) or "none"
     raise ScriptError(f"unknown script {wanted!r}", f"known scripts: {known}")
+
+
+def _declared_id(path: Path) -> str | None:
+    """The ``id`` a script file declares, read without validating it (None if unreadable)."""
+    import tomllib
+
+    try:
+        declared = tomllib.loads(path.read_text(encoding="utf-8")).get("id")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return declared if isinstance(declared, str) else None

@@ -21,7 +21,7 @@ from pathlib import Path
 from simulator.errors import StorageError
 from simulator.sessions.records import SessionDocument
 from simulator.sessions.store import SessionStore, read_session
-from simulator.sessions.writer import EVENTS_FILE, SESSION_FILE
+from simulator.sessions.writer import EVENTS_FILE, SESSION_FILE, storage_error
 
 INDEX_FILE = ".index.sqlite3"
 # A session's settings["answers_from"] when the project's synthetic candidate answered, and
@@ -219,7 +219,10 @@ class SessionIndex:
                                [(name, *t) for t in transcripts])
 
     def _open(self) -> sqlite3.Connection:
-        self.store.root.mkdir(parents=True, exist_ok=True)
+        try:
+            self.store.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error("open the sessions folder", self.store.root, exc) from None
         db = sqlite3.connect(self.path)
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version != INDEX_VERSION:

@@ -86,7 +86,7 @@ class SessionStore:
             raise storage_error("create session folder", folder, exc) from None
         script = ScriptInfo(id=loaded.script.id, title=loaded.script.title,
                             role=loaded.script.role, company=loaded.script.company,
-                            path=str(loaded.path), sha256=loaded.sha256,
+                            path=str(Path(loaded.path).absolute()), sha256=loaded.sha256,
                             questions=[q.id for q in loaded.script.questions],
                             definition=loaded.script.model_dump(mode="json"),
                             rubric=loaded.rubric.model_dump(mode="json") if loaded.rubric else None)

@@ -55,12 +55,21 @@ def storage_error(action: str, path: Path, exc: OSError,
         hint: str | None = "the disk is full: free some space"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         hint = "choose a writable folder with --sessions-dir or MOCK_INTERVIEW_HOME"
+    elif exc.errno in (errno.EEXIST, errno.ENOTDIR) and _file_in_the_way(path):
+        # mkdir of a path that is a file, or that runs through one
+        reason = "it is a file, or inside one, not a folder"
+        hint = "choose a folder with --sessions-dir or MOCK_INTERVIEW_HOME"
     else:
         hint = None
     if session_dir is not None:
         hint = f"{hint}; " if hint else ""
         hint += f"what was recorded so far is in {session_dir}"
     return StorageError(f"cannot {action} {path}: {reason}", hint)
+
+
+def _file_in_the_way(path: Path) -> bool:
+    """Whether ``path`` or a folder above it is a file."""
+    return any(p.exists() and not p.is_dir() for p in (path, *path.parents))
 
 
 def write_atomic(path: Path, text: str) -> None:
