@@ -156,6 +156,7 @@ def _listen_only(doc: SessionDocument, store: SessionStore, options: RunOptions,
                  view: RunView) -> Outcome:
     """Resume of a complete session whose verbatim pass was cut short: run only the pass."""
     from simulator.interview.parts import load_transcriber
+    from simulator.interview.signals import stopped_like_ctrl_c
     from simulator.interview.verbatim import listen_again
 
     if options.model is None and doc.settings.get("model"):
@@ -167,7 +168,8 @@ def _listen_only(doc: SessionDocument, store: SessionStore, options: RunOptions,
         stack.callback(session.close)
         stack.callback(write_report, session)
         try:
-            listen_again(session, transcriber, view)
+            with stopped_like_ctrl_c() as stop:
+                listen_again(session, transcriber, view, stop)
         except KeyboardInterrupt as exc:
             return Outcome(session.dir, session.document(), exc)
         return Outcome(session.dir, session.document())

@@ -5,9 +5,12 @@ the session ends, its fillers reach the analysis, and `resume` finishes a pass c
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import textwrap
 from dataclasses import asdict
+from pathlib import Path
 
 import pytest
 
@@ -440,6 +443,37 @@ def test_resume_finishes_a_pass_that_was_cut_short(tmp_path):
     assert sorted(e["turn"] for e in heard) == [1, 2]
     again = _run("resume", session.name, "--tts", "off", home=tmp_path)
     assert again.returncode != 0 and "already complete" in again.stderr
+
+
+@pytest.mark.slow
+def test_sigterm_in_the_pass_skips_it_like_ctrl_c_and_the_report_is_written(tmp_path):
+    """``kill`` (or a closed terminal) while the pass runs after the last answer: the pass
+    stops as Ctrl-C stops it, the session is complete with the answers pending, and its
+    report is written (the program once died there without a word, no report, the session
+    left unfinished). A child process, so a regression cannot kill the test run."""
+    uhum = str(speech("mfa_uhum.wav"))
+    child = textwrap.dedent(f"""
+        import os, signal, sys, time
+        import simulator.interview.verbatim as verbatim
+        def killed(*_args, **_kwargs):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(30)  # the handler acts here
+            raise AssertionError("SIGTERM was not acted on")
+        verbatim.listen_for_fillers = killed
+        from simulator.cli import run_cli
+        sys.exit(run_cli(["run", "--script", {str(TEST_SCRIPT)!r}, "--answers", {uhum!r},
+                          {uhum!r}, "--tts", "off", "--no-follow-ups"]))
+    """)
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                          timeout=600, cwd=Path(__file__).resolve().parents[1],
+                          env={**os.environ, "MOCK_INTERVIEW_HOME": str(tmp_path)})
+    assert done.returncode == 0, (done.returncode, done.stderr)
+    assert "Stopped listening again after 0 of 2 answers" in done.stdout
+    session = next((tmp_path / "sessions").iterdir())
+    events = [json.loads(x) for x in (session / "events.jsonl").read_text().splitlines()]
+    assert events[-1]["type"] == "session_ended" and events[-1]["status"] == "complete"
+    assert "verbatim pass" in (session / "report.md").read_text()
+    assert (session / "report.html").is_file()
 
 
 @pytest.mark.slow

@@ -37,7 +37,7 @@ from simulator.interview.answers import TurnAnswers
 from simulator.interview.keys import Keyboard
 from simulator.interview.outcomes import describe_turn, device_lost
 from simulator.interview.processing import ProcessesAnswers
-from simulator.interview.signals import SessionSignals, handled
+from simulator.interview.signals import SessionSignals, handled, stopped_like_ctrl_c
 from simulator.interview.threads import FollowUpPlanner
 from simulator.interview.turns import Turn
 from simulator.interview.verbatim import listen_again
@@ -177,7 +177,8 @@ class Interview(ProcessesAnswers):
         """The verbatim pass over the session's answers, now that nobody waits for a
         question (Ctrl-C skips it; `resume` finishes it)."""
         if isinstance(self.transcriber, WhisperTranscriber):
-            listen_again(self.session, self.transcriber, self.view)
+            with stopped_like_ctrl_c() as stop:
+                listen_again(self.session, self.transcriber, self.view, stop)
 
     def _stop_if_asked(self) -> None:
         if self.signals.end_session:

@@ -8,8 +8,9 @@ a signal never lands in the middle of saving an answer:
 - **Ctrl-C twice** in one turn ends the session, once the answer so far is saved.
 - A **third** press in one turn raises KeyboardInterrupt at once: the way out if something hangs.
 - **SIGTERM** and **SIGHUP** (the terminal was closed) end the session after saving, like a
-  double Ctrl-C. After SIGHUP there is no terminal any more, so standard output and error
-  are pointed at /dev/null: writing to a vanished terminal would fail in the middle of saving.
+  double Ctrl-C (in the verbatim pass after the last answer, like the Ctrl-C that skips it).
+  After SIGHUP there is no terminal any more, so standard output and error are pointed at
+  /dev/null: writing to a vanished terminal would fail in the middle of saving.
 
 With answers from files there is nothing live to cut short: the first Ctrl-C ends the
 session after the current answer is saved.
@@ -111,6 +112,58 @@ def handled(signals: SessionSignals, live: bool) -> Iterator[SessionSignals]:
     signal.signal(signal.SIGHUP, on_hup)
     try:
         yield signals
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class PassStop:
+    """SIGTERM or SIGHUP while the verbatim pass runs: it stops as Ctrl-C stops it, but only
+    in the middle of a decode (`decoding`), never while a result is being saved; a signal
+    between decodes stops the pass before the next one."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._armed = False
+
+    @contextmanager
+    def decoding(self) -> Iterator[None]:
+        if self.requested:
+            raise KeyboardInterrupt
+        self._armed = True
+        try:
+            yield
+        finally:
+            self._armed = False
+
+    def request(self) -> None:
+        self.requested = True
+        if self._armed:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def stopped_like_ctrl_c() -> Iterator[PassStop]:
+    """SIGTERM and SIGHUP stop the verbatim pass after the last answer as Ctrl-C does (see
+    `PassStop`): with the defaults the program died there without a word, its session left
+    unfinished and its report unwritten."""
+    stop = PassStop()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def on_term(*_):
+        stop.request()
+
+    def on_hup(*_):
+        _silence_output()
+        stop.request()
+
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGHUP, on_hup)
+    try:
+        yield stop
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

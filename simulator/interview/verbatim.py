@@ -14,9 +14,11 @@ why: the interview is still complete.
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 
 from audio.fillers import listen_for_fillers
 from audio.transcriber import WhisperTranscriber, Word
+from simulator.interview.signals import PassStop
 from simulator.interview.view import InterviewView
 from simulator.sessions.records import AnswerRecord, FillerRecord, FillersHeard, Notice
 from simulator.sessions.writer import SessionWriter
@@ -42,10 +44,10 @@ def pending(answers: list[AnswerRecord]) -> list[AnswerRecord]:
 
 
 def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
-                 view: InterviewView) -> int:
+                 view: InterviewView, stop: PassStop | None = None) -> int:
     """Run the verbatim pass over every answer of ``session`` that has not had it, showing
     which answer it is on. Returns how many fillers it added; Ctrl-C stops it between
-    answers' results, keeping them."""
+    answers' results, keeping them, as SIGTERM and SIGHUP do with ``stop``."""
     notice = view.notice
     todo = pending(session.document().answers)
     if not todo:
@@ -67,7 +69,8 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
                 audio = session.recorded_audio(answer)
                 words = [Word(w.word, w.start, w.end, w.probability) for w in answer.words]
                 started = time.perf_counter()
-                with view.listening_again(number, len(todo), audio.duration, left):
+                with view.listening_again(number, len(todo), audio.duration, left), \
+                        (stop.decoding() if stop else nullcontext()):
                     result = listen_for_fillers(transcriber, audio, words)
                 spent += time.perf_counter() - started
                 expected_done += expected_seconds(answer.audio_seconds or audio.duration)
