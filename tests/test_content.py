@@ -512,6 +512,8 @@ def test_a_describing_word_is_no_baseline_for_a_count_a_share_of_it_or_a_former_
     ("The average miss came down by a quarter or so from the old way.", "a quarter"),
     ("Fuel per mile was down about 6% on the previous year.", "6%"),
     ("It answered in 40 ms where the legacy service took far longer.", "40 ms"),
+    ("Down 6% from the old place we rented.", "6%"),
+    ("Review took two days instead of the previous two weeks.", "two days"),
 ])
 def test_a_describing_word_is_a_baseline_for_a_measured_change(said, figure):
     assert mentions(said)[figure].baseline, said

@@ -30,8 +30,7 @@ CLOSE_BASELINE = frozenset({"from", "before", "after"})
 DESCRIBING = frozenset({"old", "existing", "legacy", "previous", "prior", "control",
                         "holdout"})
 FORMER = frozenset({"job", "jobs", "role", "roles", "company", "companies", "employer",
-                    "employers", "team", "teams", "position", "firm", "startup", "workplace",
-                    "life", "career", "manager", "boss", "gig", "place"})
+                    "employers", "position", "firm", "startup", "workplace", "career", "gig"})
 # "more than three dropped calls": before "than", words that make it the figure's size.
 SIZE_WORDS = frozenset({"more", "less", "fewer", "over", "under", "greater", "higher",
                         "lower", "bigger", "smaller"})
@@ -268,7 +267,11 @@ def _compares(t: AnswerText, at: int, last: int, measured: bool | str) -> bool:
     """Whether the ``DESCRIBING`` word at token ``at`` compares the figure ending at token
     ``last`` with something (see ``_compared``)."""
     if not measured:
-        return False
+        # "two days instead of the previous two weeks": the word introduces the figure it
+        # compares with, whatever is measured.
+        # ("the old one" is no figure)
+        return at + 1 < t.n and t.sent[at + 1] == t.sent[at] and \
+            t.word[at + 1] != "one" and bool(NUMBER.fullmatch(t.word[at + 1]))
     if at + 1 < t.n and t.sent[at + 1] == t.sent[at] and t.word[at + 1] in FORMER:
         return False  # "my previous company"
     between = [t.word[k] for k in range(last + 1, at)]
