@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import shlex
 import sys
 import traceback
 from dataclasses import fields
@@ -25,6 +24,7 @@ from simulator import __version__
 from simulator.cli_analyze import add_analyze_parser, run_analyze
 from simulator.cli_review import add_review_parser, run_review
 from simulator.errors import UserFacingError
+from simulator.paths import command_line
 from simulator.terminal.text import safe
 
 DOCTOR_DESCRIPTION = ("Check that this machine can run an interview: the microphone (it "
@@ -262,7 +262,7 @@ def _run(args, console: Console, err: Console, sessions_dir: str | None) -> int:
         else:
             code = getattr(exc, "exit_code", 1)
             message = f"{exc}; {where}"
-        message += f"; continue with: {_command('resume', doc.id, sessions_dir)}"
+        message += f"; continue with: {command_line('resume', doc.id, sessions_dir)}"
         if doc.settings.get("answers_from") == "files" and doc.unanswered:
             message += (f" --answers FILE{' ...' if len(doc.unanswered) > 1 else ''} (one per "
                         f"question still without a usable answer: {', '.join(doc.unanswered)})")
@@ -274,9 +274,13 @@ def _run(args, console: Console, err: Console, sessions_dir: str | None) -> int:
     if html.exists():
         console.print(f"Report: {safe(html)} (open it in a browser; Markdown beside it: "
                       "report.md)", soft_wrap=True)
-    else:
+    elif (outcome.session_dir / "report.md").exists():
         console.print(f"Report: {safe(outcome.session_dir / 'report.md')}", soft_wrap=True)
-    console.print(f"Review it later with: {safe(_command('review', doc.id, sessions_dir))}")
+    else:  # a full disk: the session is saved, its reports could not be written
+        console.print("No report could be written; once the problem above is fixed, "
+                      f"{safe(command_line('review', doc.id, sessions_dir))} --open writes it",
+                      soft_wrap=True)
+    console.print(f"Review it later with: {safe(command_line('review', doc.id, sessions_dir))}")
     if args.json:
         summary = {
             "session_id": doc.id,
@@ -300,12 +304,6 @@ def _saved(doc) -> str:
     if failed:
         text += f" (and {failed} attempt{'s' if failed != 1 else ''} without one)"
     return text
-
-
-def _command(name: str, session_id: str, sessions_dir: str | None) -> str:
-    """The command line to type next, with the options needed to find this session again."""
-    extra = f" --sessions-dir {shlex.quote(sessions_dir)}" if sessions_dir else ""
-    return f"mock-interview {name} {session_id}{extra}"
 
 
 def _devices(console: Console) -> int:

@@ -58,6 +58,9 @@ def run_analyze(args, console: Console, err: Console) -> int:
         args.recording, args.script, args.question, args.model, transcribing,
         verbatim=args.verbatim, on_listening=listening, on_analysing=analysing,
         on_note=lambda text: err.print(f"note: {text}", markup=False, highlight=False))
+    skipped = None if heard is not None else (
+        "no words" if not analysis.words else "--no-verbatim" if not args.verbatim
+        else "Ctrl-C")
     if args.json:
         data = analysis.to_json()
         data.update(recording=args.recording, speech_start=timing.speech_start,
@@ -66,6 +69,7 @@ def run_analyze(args, console: Console, err: Console) -> int:
                     verbatim_pass=None if heard is None else {
                         "fillers_added": len(heard.added), "seconds": heard.seconds,
                         "model": heard.model, "version": heard.version},
+                    verbatim_skipped=skipped,
                     transcript=transcript.text,
                     segments=[{"start_s": s.start, "end_s": s.end, "text": s.text.strip()}
                               for s in transcript.segments])
@@ -79,8 +83,7 @@ def run_analyze(args, console: Console, err: Console) -> int:
                   markup=False, highlight=False)
     render_analysis(console, question, timing, analysis)
     render_transcript(console, transcript.segments)
-    if heard is None and analysis.words:
-        why = "--no-verbatim" if not args.verbatim else "Ctrl-C"
+    if skipped in ("--no-verbatim", "Ctrl-C"):
         console.print(f"[dim]Fillers may be undercounted: the second listen for “um” and “uh” "
-                      f"was skipped ({why}).[/]")
+                      f"was skipped ({skipped}).[/]")
     return 0

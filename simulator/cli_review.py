@@ -110,7 +110,8 @@ def _list(console: Console, sessions_dir: str | None) -> int:
                       "mock-interview run")
         return 0
     console.print(sessions_table(summaries))
-    console.print("Show one with: mock-interview review ID (--open for the HTML report)")
+    console.print(f"Show one with: {safe(paths.command_line('review', 'ID', sessions_dir))} "
+                  "(--open for the HTML report)")
     return 0
 
 

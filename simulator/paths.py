@@ -9,6 +9,7 @@ platform's user data folder (``~/.local/share/mock-interview`` on Linux). Inside
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 
@@ -31,3 +32,10 @@ def user_scripts_dir() -> Path:
 
 def cache_dir() -> Path:
     return home_dir() / "cache"
+
+
+def command_line(name: str, session_id: str = "ID", sessions_dir: str | None = None) -> str:
+    """The command line to type next, with the option needed to find the session again
+    (``sessions_dir``: the --sessions-dir given, if any)."""
+    extra = f" --sessions-dir {shlex.quote(str(sessions_dir))}" if sessions_dir else ""
+    return f"mock-interview {name} {session_id}{extra}"

@@ -65,6 +65,8 @@ def test_an_answer_without_speech_is_asked_again_by_resume(tmp_path, good, kind)
         assert "steady background noise" in line and "silent" not in line
     if kind == "silence":
         assert "it is silent" in line
+    if kind == "short":  # 0.1 s: its sound is no "background noise"
+        assert "only 0.1 s long, too short to hold an answer" in line
     doc = session_doc(home)
     assert "1 usable answer saved (and 1 attempt without one)" in line
     assert f"mock-interview resume {doc['id']} --answers FILE" in line and "second" in line
@@ -116,6 +118,16 @@ def test_a_missing_answer_file_is_refused_before_anything_starts(tmp_path, good)
     assert str(missing) in line and "no such file" in line
     assert not list((tmp_path / "sessions").glob("*/session.json"))
     assert "Loading" not in refused.stdout + refused.stderr
+    # A folder and an empty file are refused as early, each with what is wrong with it.
+    folder, empty = tmp_path / "answers.wav", tmp_path / "empty.wav"
+    folder.mkdir()
+    empty.write_bytes(b"")
+    refused = mock_interview("run", "--tts", "off", "--llm", "offline",
+                             "--answers", str(folder), str(empty), home=tmp_path)
+    assert refused.returncode == 2
+    line = error_line(refused)
+    assert f"{folder}: is a folder" in line and f"{empty}: is empty (0 bytes)" in line
+    assert not list((tmp_path / "sessions").glob("*/session.json"))
 
 
 def test_options_that_contradict_each_other_are_refused(tmp_path, good):

@@ -396,11 +396,13 @@ def test_analyze_runs_the_pass_too_unless_told_not_to(tmp_path):
         assert done.returncode == 0, done.stderr
         data = json.loads(done.stdout)
         return [f["text"] for f in data["fillers"] if is_hesitation(f["text"])], \
-            data["verbatim_pass"]
+            {"pass": data["verbatim_pass"], "skipped": data["verbatim_skipped"]}
 
     quick, skipped = hesitations("--no-verbatim")
-    full, heard = hesitations()
-    assert skipped is None and heard is not None and heard["fillers_added"] >= 1
+    full, ran = hesitations()
+    heard = ran["pass"]
+    assert skipped == {"pass": None, "skipped": "--no-verbatim"}
+    assert heard is not None and heard["fillers_added"] >= 1 and ran["skipped"] is None
     assert "um" in full and len(full) == len(quick) + heard["fillers_added"]
 
 

@@ -57,3 +57,29 @@ def test_urls_are_shown_without_credentials_or_query():
     assert display_url("http://[::1]:8080/v1") == "http://[::1]:8080/v1"
     with pytest.raises(SimulatorError, match="not an http"):
         endpoint_from("ftp://x/v1", env={})
+
+
+@pytest.mark.parametrize("status, advice", [
+    (401, "use the right key"), (403, "use the right key"), (429, "quota"),
+    (500, "still loading its model"), (400, "OpenAI-compatible base"),
+    (None, "start the server")])
+def test_a_failed_probe_says_what_to_do_about_what_failed(status, advice):
+    """A server that replied is running: "start the server" is advice only for one that
+    did not (a refused connection); a rejected key, a quota or a reply from something that
+    is no OpenAI-compatible API get their own."""
+    from simulator.followups.llm import LlmClient
+
+    from fake_openai_server import FakeOpenAIServer, refused_base_url
+
+    def probe(url: str) -> SimulatorError:
+        client = LlmClient(endpoint_from(base_url=url, env={}), time_limit_s=5)
+        with pytest.raises(SimulatorError) as info:
+            client.probe()
+        return info.value
+
+    if status is None:
+        failed = probe(refused_base_url())
+    else:
+        with FakeOpenAIServer("status", status=status) as server:
+            failed = probe(server.base_url)
+    assert advice in (failed.hint or ""), failed

@@ -167,6 +167,26 @@ def _key_from_command(command: str) -> str:
     return key
 
 
+def _what_to_do(exc: BaseException) -> str:
+    """What to do about a failed probe, by what failed: a server that replied is running,
+    so its reply, not its absence, is the problem."""
+    import openai
+
+    if isinstance(exc, openai.APITimeoutError):  # before APIConnectionError, its base
+        return "is the server busy or still loading its model? Try again"
+    if isinstance(exc, openai.APIConnectionError):
+        return "start the server or fix the URL"
+    if isinstance(exc, openai.APIStatusError):
+        if exc.status_code in (401, 403):
+            return "use the right key: --llm-api-key-command, or OPENAI_API_KEY"
+        if exc.status_code == 429:
+            return "wait, or check the account's quota"
+        if exc.status_code >= 500:
+            return "is the server still loading its model? Try again, or read its log"
+    return ("check that the URL is the server's OpenAI-compatible base, such as "
+            "http://127.0.0.1:8080/v1")
+
+
 def describe_error(exc: BaseException, endpoint: LlmEndpoint | None = None) -> str:
     """A short reason built from the error's kind only: server bodies can echo the key."""
     import openai
@@ -266,7 +286,8 @@ class LlmClient:
                                  "name the model with --llm-model") from None
         except Exception as exc:
             raise SimulatorError(f"LLM endpoint {self.endpoint.display_url} did not answer: "
-                                 f"{describe_error(exc, self.endpoint)}") from None
+                                 f"{describe_error(exc, self.endpoint)}",
+                                 _what_to_do(exc)) from None
         if self.model is None:
             if not ids:
                 raise SimulatorError(f"LLM endpoint {self.endpoint.display_url} lists no models",

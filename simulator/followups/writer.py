@@ -178,7 +178,8 @@ def build_writer(loaded: LoadedScript, mode: str, endpoint: LlmEndpoint | None,
     except SimulatorError as exc:
         return (FollowUpWriter(loaded, unavailable=exc.message),
                 f"{exc.message}. Follow-up questions come from the offline coach "
-                "(start the server, or choose --llm offline to skip this check).")
+                f"({exc.hint or 'start the server'}, or choose --llm offline to skip this "
+                "check).")
     writer = FollowUpWriter(loaded, client=client)
     if endpoint.is_local:  # hosted APIs would bill it and cache prompts on their own
         client.warm_up(system_message(loaded.script, writer.rubric, settings.max_words))

@@ -9,6 +9,10 @@ from audio.errors import AudioFileError, DeviceError
 from audio.sources import Recording
 from simulator.interview.turns import Turn
 
+# Below this, a recording is too short to tell its background from its sound (the noise
+# floor is seeded on the first 0.5 s: `audio.activity.ActivitySettings.seed_s`).
+TOO_SHORT_S = 1.0
+
 
 def no_speech(recording: Recording, activity: Activity) -> AudioFileError:
     """Why an answer holds no speech, in words that say what to do: silence, steady noise and
@@ -21,6 +25,14 @@ def no_speech(recording: Recording, activity: Activity) -> AudioFileError:
             and loud < (floor or -90) + activity.settings.sound_db):
         return AudioFileError("no answer recorded: Enter was pressed before anything was said",
                               "press r to answer again")
+    duration = recording.audio.duration
+    if duration < TOO_SHORT_S and loud > -60:
+        # The background is measured on the recording's first half second: in a clip this
+        # short that is all of it, so its sound would be "steady background noise".
+        return AudioFileError(f"no speech found in {what}: it is only {duration:.1f} s long, "
+                              "too short to hold an answer",
+                              "press r to answer again" if live else
+                              "is it the right recording, and is it whole?")
     if loud <= -60:
         hint = ("is the microphone muted or its input volume at zero?" if live
                 else "check that it is the right file and that it plays")

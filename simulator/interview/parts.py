@@ -150,14 +150,32 @@ def file_answers(options: RunOptions, loaded: LoadedScript, questions: list[Ques
         note += ("; follow-up questions are skipped with --answers unless you add "
                  "--answers-include-follow-ups")
     check_file_count(options.answers, slots, loaded.script, note)
-    # A file that is not there is found now, not after the model loaded and a session was
-    # created for it (it left an empty "0 of 2" session behind).
-    absent = [p for p in options.answers if not Path(p).is_file()]
-    if absent:
+    # A file that is not there, a folder or an empty file is found now, not after the model
+    # loaded and a session was created for it (it left an empty "0 of 2" session behind).
+    # Files that are there but do not decode are found when their question comes.
+    unusable = [f"{p}: {why}" for p in options.answers if (why := _unusable(Path(p)))]
+    if unusable:
         raise SimulatorError(
-            f"--answers: {', '.join(map(str, absent))}: no such file",
+            f"--answers: {'; '.join(unusable)}",
             "check the path (the files answer the questions in order); nothing was recorded")
     return FileAnswers.for_slots(options.answers, slots)
+
+
+def _unusable(path: Path) -> str | None:
+    """Why an answer file cannot be an answer before it is even read, or None."""
+    import stat
+
+    try:
+        mode, size = (info := path.stat()).st_mode, info.st_size
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not an audio file"
+    if stat.S_ISREG(mode) and size == 0:
+        return "is empty (0 bytes)"
+    return None  # a file, or a pipe or device the reader may still read
 
 
 def _load_transcriber(options: RunOptions, view: RunView, warm_up: bool) -> WhisperTranscriber:
