@@ -387,3 +387,15 @@ def test_a_sessions_saved_script_is_read_as_it_was_saved(tmp_path):
     saved = loaded.script.model_dump(mode="json")
     saved["questions"][1]["parts"][1]["max_s"] = 99.0  # over the question's 15 s
     assert Script.model_validate(saved).questions[1].parts[1].max_s == 99.0
+
+
+def test_a_number_in_quotes_or_a_list_is_told_what_to_write_instead(tmp_path):
+    """TOML reads "60" as text: the error shows the number as it should be written, and a
+    value given as a list says so (pydantic's own words alone did not)."""
+    quoted = error_of(write(tmp_path, VALID.replace("min_s = 10", 'min_s = "10"')))
+    assert quoted.endswith("min_s: Input should be a valid number, not '10' (write the "
+                           "number without quotes: 10)"), quoted
+    listed = error_of(write(tmp_path, VALID.replace("max_s = 20", "max_s = [20]")))
+    assert listed.endswith("max_s: Input should be a valid number, not a list"), listed
+    worded = error_of(write(tmp_path, VALID.replace("min_s = 10", 'min_s = "ten"')))
+    assert "not 'ten'" in worded and "without quotes" not in worded

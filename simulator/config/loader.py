@@ -191,11 +191,25 @@ def describe_validation_error(exc: ValidationError, data: dict,
             msg = msg[len("Value error, "):]
         elif isinstance(err.get("input"), (str, int, float, bool)) and len(repr(err["input"])) < 40:
             msg += f", not {err['input']!r}"  # "Input should be a valid number, not 'ninety'"
+            if isinstance(err["input"], str) and err["type"].startswith(("float", "int")) \
+                    and _number(err["input"]) is not None:
+                msg += f" (write the number without quotes: {_number(err['input'])})"
+        elif isinstance(err.get("input"), (list, dict)):
+            msg += f", not a {'list' if isinstance(err['input'], list) else 'table'}"
         problems.append(f"{key}: {msg}" if key else msg)
     head = problems[0]
     if len(problems) > 1:
         head += f" (and {len(problems) - 1} more: " + "; ".join(problems[1:4]) + ")"
     return head
+
+
+def _number(text: str) -> str | None:
+    """``text`` as TOML would write it unquoted, if it is a number ("60", " 1.5 ")."""
+    try:
+        float(text)
+    except ValueError:
+        return None
+    return text.strip()
 
 
 def _format_loc(loc: tuple, data: dict) -> str:
