@@ -223,3 +223,19 @@ def test_unknown_and_ambiguous_session_ids(tmp_path):
         store.load("20260101")
     with pytest.raises(SessionNotFound, match="no saved session"):
         store.load("nope")
+
+
+def test_a_session_cut_short_by_a_full_disk_says_how_to_continue(tmp_path):
+    """A write that fails mid-session says where the recording is and the resume that
+    continues it once there is room; one outside a session (the sessions folder) does not."""
+    import errno
+
+    from simulator.sessions.writer import storage_error
+
+    full = OSError(errno.ENOSPC, "No space left on device")
+    session = tmp_path / "20260101-100000-x"
+    cut = str(storage_error("save session", session, full, session, resumable=True))
+    assert "free some space" in cut and f"what was recorded so far is in {session}" in cut
+    assert cut.endswith("once that is fixed, continue with: mock-interview resume "
+                        "20260101-100000-x)")
+    assert "resume" not in str(storage_error("write to the sessions folder", tmp_path, full))

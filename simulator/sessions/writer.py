@@ -47,9 +47,10 @@ HTML_REPORT_FILE = "report.html"  # written when a session ends (commands.write_
 _INTERVIEW_GOES_ON = (QuestionAsked, AnswerStarted, RetakeRequested, QuestionSkipped)
 
 
-def storage_error(action: str, path: Path, exc: OSError,
-                  session_dir: Path | None = None) -> StorageError:
-    """An OSError in words that say what to do (full disk, no permission)."""
+def storage_error(action: str, path: Path, exc: OSError, session_dir: Path | None = None,
+                  resumable: bool = False) -> StorageError:
+    """An OSError in words that say what to do (full disk, no permission); ``resumable``: a
+    session cut short by it, which `resume` continues once the problem is fixed."""
     reason = exc.strerror or str(exc)
     if exc.errno == errno.ENOSPC:
         hint: str | None = "the disk is full: free some space"
@@ -64,6 +65,9 @@ def storage_error(action: str, path: Path, exc: OSError,
     if session_dir is not None:
         hint = f"{hint}; " if hint else ""
         hint += f"what was recorded so far is in {session_dir}"
+        if resumable:
+            hint += f"; once that is fixed, continue with: mock-interview resume " \
+                    f"{session_dir.name}"
     return StorageError(f"cannot {action} {path}: {reason}", hint)
 
 
@@ -183,7 +187,8 @@ class SessionWriter:
             self._events_fh.write(json.dumps(event_json(event), ensure_ascii=False) + "\n")
             self._events_fh.flush()
         except OSError as exc:
-            raise storage_error("append to", self._events_path, exc, self.dir) from None
+            raise storage_error("append to", self._events_path, exc, self.dir,
+                                resumable=True) from None
 
     def answer_audio_path(self, turn: int, question_id: str) -> Path:
         return self.dir / "answers" / f"{turn:02d}-{question_id}.wav"
@@ -211,7 +216,8 @@ class SessionWriter:
             self._events_fh.flush()
             os.fsync(self._events_fh.fileno())
         except OSError as exc:
-            raise storage_error("save", self._events_path, exc, self.dir) from None
+            raise storage_error("save", self._events_path, exc, self.dir,
+                                resumable=True) from None
 
     def checkpoint(self) -> SessionDocument:
         """Make everything so far durable: fsync the log, rewrite session.json."""
@@ -220,7 +226,8 @@ class SessionWriter:
             os.fsync(self._events_fh.fileno())
             write_atomic(self.dir / SESSION_FILE, document_json(doc))
         except OSError as exc:
-            raise storage_error("save session", self.dir, exc, self.dir) from None
+            raise storage_error("save session", self.dir, exc, self.dir,
+                                resumable=True) from None
         return doc
 
     def recorded_audio(self, answer: AnswerRecord) -> Audio:
