@@ -187,11 +187,18 @@ def write_report(session: SessionWriter) -> None:
 
     doc = session.document()
     analyses = analyses_of(doc)  # once, for both reports
-    try:
-        write_atomic(session.dir / REPORT_FILE, markdown_report(doc, analyses))
-        write_atomic(session.dir / HTML_REPORT_FILE, html_report(doc, analyses=analyses))
-    except OSError:
-        pass
+    reports = [(REPORT_FILE, lambda: markdown_report(doc, analyses)),
+               (HTML_REPORT_FILE, lambda: html_report(doc, analyses=analyses))]
+    for name, render in reports:
+        try:
+            write_atomic(session.dir / name, render())
+        except OSError:
+            # A report an earlier run of this session left would now be announced as this
+            # one's: it goes (derived data; `review ID --open` writes it again).
+            try:
+                (session.dir / name).unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
 def _turn_of(answer: AnswerRecord, by_id: dict[str, Question],

@@ -239,3 +239,27 @@ def test_a_session_cut_short_by_a_full_disk_says_how_to_continue(tmp_path):
     assert cut.endswith("once that is fixed, continue with: mock-interview resume "
                         "20260101-100000-x)")
     assert "resume" not in str(storage_error("write to the sessions folder", tmp_path, full))
+
+
+def test_a_report_that_cannot_be_rewritten_is_not_left_from_an_earlier_run(tmp_path,
+                                                                             monkeypatch):
+    """A resume on a full disk: the HTML report the first run wrote would be announced as
+    this run's; it is removed (`review ID --open` writes it again), the Markdown one that
+    could be written stays."""
+    import errno
+
+    import simulator.review
+    from simulator.commands import write_report
+
+    session = SessionStore(tmp_path).create(find_script(str(TEST_SCRIPT)), {},
+                                            clock=FakeClock())
+    (session.dir / "report.html").write_text("from the first run")
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(simulator.review, "html_report", full)
+    write_report(session)
+    session.close()
+    assert (session.dir / "report.md").is_file()
+    assert not (session.dir / "report.html").exists()
