@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from audio.sources import StopSignal
@@ -105,16 +105,8 @@ def handled(signals: SessionSignals, live: bool) -> Iterator[SessionSignals]:
         _silence_output()
         signals.terminate("the terminal was closed")
 
-    previous = {sig: signal.getsignal(sig)
-                for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
-    signal.signal(signal.SIGINT, on_int)
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGHUP, on_hup)
-    try:
+    with _installed({signal.SIGINT: on_int, signal.SIGTERM: on_term, signal.SIGHUP: on_hup}):
         yield signals
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 class PassStop:
@@ -159,14 +151,21 @@ def stopped_like_ctrl_c() -> Iterator[PassStop]:
         _silence_output()
         stop.request()
 
-    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGHUP, on_hup)
-    try:
+    with _installed({signal.SIGTERM: on_term, signal.SIGHUP: on_hup}):
         yield stop
+
+
+@contextmanager
+def _installed(handlers: dict[signal.Signals, Callable[..., None]]) -> Iterator[None]:
+    """``handlers`` installed while the block runs, the previous ones restored after."""
+    previous = {sig: signal.getsignal(sig) for sig in handlers}
+    for sig, handler in handlers.items():
+        signal.signal(sig, handler)
+    try:
+        yield
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _silence_output() -> None:
