@@ -222,10 +222,15 @@ def _script_of(doc: SessionDocument, view: RunView) -> LoadedScript:
         loaded = load_script(path) if path.is_file() else find_script(
             info.id, paths.user_scripts_dir())
     except ScriptError as exc:
-        # Resume asks the script's questions from its file: say which file the session
-        # used (older sessions saved a path relative to where they were run).
-        raise ScriptError(f"session {doc.id}'s script ({info.path or info.id}) cannot be "
-                          f"loaded: {exc.message}", exc.hint) from None
+        # Resume asks the script's questions from its file: say it is the session's.
+        if path.is_file() or not info.path:
+            raise ScriptError(f"session {doc.id}'s script cannot be loaded: {exc.message}",
+                              exc.hint) from None
+        # Gone, or (sessions saved before paths were absolute) relative to another folder.
+        where = "" if path.is_absolute() else ", or resume from the folder it was run in"
+        raise ScriptError(f"session {doc.id}'s script file {info.path} is not there, and no "
+                          f"script has its id {info.id!r}",
+                          f"put the file back{where}") from None
     if info.sha256 and loaded.sha256 != info.sha256:
         view.notice(f"the script {loaded.path} changed since this session started; "
                     "continuing with its current questions")

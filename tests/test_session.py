@@ -263,3 +263,23 @@ def test_a_report_that_cannot_be_rewritten_is_not_left_from_an_earlier_run(tmp_p
     session.close()
     assert (session.dir / "report.md").is_file()
     assert not (session.dir / "report.html").exists()
+
+
+def test_a_resume_whose_script_file_is_gone_says_so(tmp_path, home):
+    """`resume` asks the script's questions from the file the session was run with: gone,
+    the error names it as the session's script and says what to do."""
+    from simulator.commands import _script_of
+    from simulator.errors import ScriptError
+
+    copy = tmp_path / "mine.toml"
+    copy.write_text(TEST_SCRIPT.read_text().replace('id = "two-questions"', 'id = "mine-x"'))
+    loaded = find_script(str(copy))
+    assert loaded.script.id == "mine-x"
+    session = SessionStore(tmp_path / "sessions").create(loaded, {}, clock=FakeClock())
+    doc = session.document()
+    session.close()
+    copy.unlink()
+    with pytest.raises(ScriptError) as info:
+        _script_of(doc, view=None)
+    assert str(info.value) == (f"session {doc.id}'s script file {copy} is not there, and no "
+                               "script has its id 'mine-x' (put the file back)")
