@@ -127,8 +127,13 @@ def _show(args, session_id: str, console: Console, err: Console,
                         "transcribed (the session itself is not changed)…"):
             yield
 
+    def repaired(repairs: list[str]) -> None:
+        for line in repairs or ["nothing needed repairing"]:
+            err.print(f"Repaired: {safe(line)}" if repairs else f"Repair: {line}",
+                      soft_wrap=True)
+
     doc = review_document(session_id, sessions_dir, on_transcribing=transcribing,
-                          repair=args.repair)
+                          repair=args.repair, on_repaired=repaired)
     with err.status("Loading the sentence model for the analysis (slower the first time: "
                     "the script's example sentences are encoded once)…"):
         review.prepare_analysis(doc)

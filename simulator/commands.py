@@ -267,19 +267,26 @@ def list_sessions(sessions_dir: str | None):
 
 
 def review_document(session_id: str, sessions_dir: str | None, model: str | None = None,
-                    on_transcribing=None, repair: bool = False) -> SessionDocument:
+                    on_transcribing=None, repair: bool = False,
+                    on_repaired=None) -> SessionDocument:
     """A saved session, ready to show. Answers a crash left untranscribed (the program died
     while recording, or before transcribing) are measured and transcribed here, in memory:
     the review shows everything up to the last saved second, and the session is not changed
     (``resume`` saves it; ``repair`` fixes the files a crash left without continuing).
-    ``on_transcribing`` wraps the slow part (model load and work)."""
+    ``on_transcribing`` wraps the slow part (model load and work); ``on_repaired`` receives
+    what ``repair`` repaired, in words."""
     from contextlib import nullcontext
 
     from audio.wavstream import read_recorded
     from simulator.analysis.timing import Budget, measure_audio
 
     store = session_store(sessions_dir)
-    doc = store.repair(session_id) if repair else store.load(session_id)
+    if repair:
+        doc, repairs = store.repair(session_id)
+        if on_repaired is not None:
+            on_repaired(repairs)
+    else:
+        doc = store.load(session_id)
     pending = [a for a in doc.answers if a.status in ("recording", "recorded") and a.audio]
     if not pending:
         return doc

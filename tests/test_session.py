@@ -283,3 +283,25 @@ def test_a_resume_whose_script_file_is_gone_says_so(tmp_path, home):
         _script_of(doc, view=None)
     assert str(info.value) == (f"session {doc.id}'s script file {copy} is not there, and no "
                                "script has its id 'mine-x' (put the file back)")
+
+
+def test_repair_says_what_it_repaired(tmp_path):
+    """`review ID --repair` fixes what a crash left and says what that was, or that nothing
+    needed it (it once printed nothing either way)."""
+    answers = [speech_answer(tmp_path, "a1.wav"), speech_answer(tmp_path, "a2.wav")]
+    store, session, interview = make_interview(tmp_path, answers)
+    interview.run()
+    with open(session.dir / "events.jsonl", "a", encoding="utf-8") as log:
+        log.write('{"type": "notice", "t": 9.9, "te')  # the crash cut this line
+    (session.dir / "session.json").unlink()
+
+    def repair() -> list[str]:
+        done = mock_interview("--sessions-dir", str(store.root), "review", session.id,
+                              "--repair", "--json", home=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return [line for line in done.stderr.splitlines() if line.startswith("Repair")]
+
+    assert repair() == ["Repaired: events.jsonl: its last line, cut short, left out",
+                        "Repaired: session.json: written (missing)"]
+    assert (session.dir / "session.json").is_file()
+    assert repair() == ["Repair: nothing needed repairing"]

@@ -135,18 +135,29 @@ class SessionStore:
                            {**doc.settings, **(settings or {})})
         return SessionWriter(folder, meta, events=doc.events, lock=lock)
 
-    def repair(self, session_id: str) -> SessionDocument:
+    def repair(self, session_id: str) -> tuple[SessionDocument, list[str]]:
         """``review --repair``: fix what a crash left (WAV headers, a half line at the end of
-        the log, a session.json behind it), without continuing the session."""
+        the log, a session.json behind it), without continuing the session. Returns the
+        session and what was repaired, in words (empty: nothing needed it)."""
         folder = self.resolve(session_id)
         lock = SessionLock(folder)
         try:
-            doc = repair_session(folder)
+            repairs: list[str] = []
+            doc = repair_session(folder, repairs)
+            text = document_json(doc)
+            path = folder / SESSION_FILE
             try:
-                write_atomic(folder / SESSION_FILE, document_json(doc))
-            except OSError as exc:
-                raise storage_error("rewrite", folder / SESSION_FILE, exc, folder) from None
-            return doc
+                before = path.read_text(encoding="utf-8") if path.exists() else None
+            except (OSError, UnicodeDecodeError):
+                before = ""
+            if before != text:
+                repairs.append(f"{SESSION_FILE}: written again from the event log"
+                               if before is not None else f"{SESSION_FILE}: written (missing)")
+                try:
+                    write_atomic(path, text)
+                except OSError as exc:
+                    raise storage_error("rewrite", path, exc, folder) from None
+            return doc, repairs
         finally:
             lock.release()
 
@@ -225,16 +236,21 @@ def read_events(path: Path) -> list[Event]:
     return events
 
 
-def repair_session(folder: Path) -> SessionDocument:
+def repair_session(folder: Path, repairs: list[str] | None = None) -> SessionDocument:
     """Under the lock: repair the WAV of every answer a crash cut off and rewrite the log
-    from its intact lines. Returns the session as read."""
+    from its intact lines. Returns the session as read; ``repairs`` receives what was
+    repaired, in words."""
     from audio.wavstream import repair_wav
 
+    repairs = [] if repairs is None else repairs
+    if _cut_last_line(folder / EVENTS_FILE):
+        repairs.append(f"{EVENTS_FILE}: its last line, cut short, left out")
     doc = read_session(folder)
     for answer in doc.answers:
         if answer.status == "recording" and answer.audio and (folder / answer.audio).exists():
             try:
-                repair_wav(folder / answer.audio)
+                if repair_wav(folder / answer.audio):
+                    repairs.append(f"{answer.audio}: header set to the audio it holds")
             except OSError as exc:
                 raise storage_error("repair", folder / answer.audio, exc, folder) from None
     from simulator.sessions.records import event_json
@@ -245,6 +261,19 @@ def repair_session(folder: Path) -> SessionDocument:
     except OSError as exc:
         raise storage_error("rewrite", folder / EVENTS_FILE, exc, folder) from None
     return doc
+
+
+def _cut_last_line(path: Path) -> bool:
+    """Whether the event log ends with a line a crash cut short (see `read_events`)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    try:
+        json.loads(lines[-1]) if lines else None
+    except json.JSONDecodeError:
+        return True
+    return False
 
 
 def _with_recorded_lengths(doc: SessionDocument, folder: Path) -> SessionDocument:
