@@ -311,9 +311,9 @@ def review_document(session_id: str, sessions_dir: str | None, model: str | None
                 transcript = transcriber.transcribe(audio).to_dict()
                 update.update(measured.timing.to_dict(), transcript=transcript["text"],
                               words=transcript["words"], segments=transcript["segments"],
-                              review_note="transcribed for this review from the audio on disk; "
-                                          f"'{paths.command_line('resume', doc.id, sessions_dir)}'"
-                                          " saves it")
+                              review_note="transcribed for this review from the audio on disk "
+                                          "(to save it: "
+                                          f"{paths.command_line('resume', doc.id, sessions_dir)})")
             reviewed[answer.turn] = AnswerRecord.model_validate(
                 {**answer.model_dump(), **update})
     return doc.model_copy(update={"answers": [reviewed.get(a.turn, a) for a in doc.answers]})
