@@ -39,3 +39,13 @@ def command_line(name: str, session_id: str = "ID", sessions_dir: str | None = N
     (``sessions_dir``: the --sessions-dir given, if any)."""
     extra = f" --sessions-dir {shlex.quote(str(sessions_dir))}" if sessions_dir else ""
     return f"mock-interview {name} {session_id}{extra}"
+
+
+def resume_command(session_dir: str | os.PathLike[str]) -> str:
+    """The resume of the session in ``session_dir``, with --sessions-dir when it is not in
+    the default sessions folder (the plain command would not find it)."""
+    folder = Path(session_dir)
+    root = folder.parent
+    default = sessions_dir()
+    same = root.absolute() == default.absolute()
+    return command_line("resume", folder.name, None if same else str(root))

@@ -305,3 +305,14 @@ def test_repair_says_what_it_repaired(tmp_path):
                         "Repaired: session.json: written (missing)"]
     assert (session.dir / "session.json").is_file()
     assert repair() == ["Repair: nothing needed repairing"]
+
+
+def test_the_resume_command_finds_the_session_again(tmp_path, home):
+    """What the program tells to type: plain in the default sessions folder, with
+    --sessions-dir (shell-quoted) elsewhere, or the command would not find the session."""
+    from simulator.paths import resume_command, sessions_dir
+
+    assert resume_command(sessions_dir() / "20260101-x") == "mock-interview resume 20260101-x"
+    elsewhere = tmp_path / "my sessions" / "20260101-x"
+    assert resume_command(elsewhere) == (
+        f"mock-interview resume 20260101-x --sessions-dir '{tmp_path}/my sessions'")

@@ -42,6 +42,7 @@ from simulator.interview.threads import FollowUpPlanner
 from simulator.interview.turns import Turn
 from simulator.interview.verbatim import listen_again
 from simulator.interview.view import InterviewView, QuietView, Transcriber
+from simulator.paths import resume_command
 from simulator.sessions.records import (
     AnswerEnded,
     AnswerFailed,
@@ -310,7 +311,7 @@ class Interview(ProcessesAnswers):
             self._interviewer_line(self.script.interviewer.wrap_up or DEFAULT_WRAP_UP, "wrap_up")
         usable = self._process(turn, recording, strict=not source.live)
         if recording.end_reason == "device_lost":
-            raise device_lost(self.session.id)
+            raise device_lost(resume_command(self.session.dir))
         if recording.end_reason == "retake" and not self.signals.end_session:
             return "retake", recording.end_reason
         return ("answered" if usable else "unanswered"), recording.end_reason
@@ -355,8 +356,8 @@ class Interview(ProcessesAnswers):
                                 question_id=turn.question.id,
                                 how="key" if choice else "no key within "
                                 f"{window:g} s")
-                self.view.notice(f"Skipped {turn.question.id} for now: 'mock-interview resume "
-                                 f"{self.session.id}' asks it again.")
+                self.view.notice(f"Skipped {turn.question.id} for now: "
+                                 f"{resume_command(self.session.dir)} asks it again.")
         if future is None:
             return None
         if not future.done():

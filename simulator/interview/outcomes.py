@@ -57,9 +57,8 @@ def describe_turn(turn: Turn) -> str:
     return f"follow-up {turn.depth} to {turn.follows}"
 
 
-def device_lost(session_id: str) -> DeviceError:
+def device_lost(resume: str) -> DeviceError:
     return DeviceError(
         "the microphone stopped delivering audio (unplugged, or the sound server stopped)",
-        f"the answer so far is saved; reconnect it and continue with: "
-        f"mock-interview resume {session_id}",
+        f"the answer so far is saved; reconnect it and continue with: {resume}",
     )

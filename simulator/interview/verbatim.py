@@ -20,6 +20,7 @@ from audio.fillers import listen_for_fillers
 from audio.transcriber import WhisperTranscriber, Word
 from simulator.interview.signals import PassStop
 from simulator.interview.view import InterviewView
+from simulator.paths import resume_command
 from simulator.sessions.records import AnswerRecord, FillerRecord, FillersHeard, Notice
 from simulator.sessions.writer import SessionWriter
 
@@ -55,7 +56,7 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
     expected = sum(expected_seconds(a.audio_seconds or 0.0) for a in todo)
     notice(f"Listening to {_count(len(todo), 'answer')} again for “um” and “uh” "
            f"(about {max(1, round(expected))} s; Ctrl-C skips it, "
-           f"`mock-interview resume {session.id}` finishes it later).")
+           f"`{resume_command(session.dir)}` finishes it later).")
     added = 0
     done = failed = 0
     # The estimate above is fitted on one machine; machines differ (2 cores of another kind
@@ -79,7 +80,7 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
                 # (an unreadable saved recording, a decoder error) must not turn a finished
                 # interview into a failed one. The answer stays pending, and says why.
                 why = (f"Could not listen again to answer {answer.turn} ({exc}); its fillers "
-                       f"may be undercounted. `mock-interview resume {session.id}` tries again.")
+                       f"may be undercounted. `{resume_command(session.dir)}` tries again.")
                 session.log.append(Notice, text=why, turn=answer.turn)
                 notice(why)
                 failed += 1
@@ -94,7 +95,7 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
             done += 1
     except KeyboardInterrupt:
         notice(f"Stopped listening again after {done} of {len(todo)} answers; "
-               f"`mock-interview resume {session.id}` finishes it.")
+               f"`{resume_command(session.dir)}` finishes it.")
         return added
     session.checkpoint()
     notice((f"Second listen: added {_count(added, 'filler')} Whisper had left out." if added
