@@ -104,7 +104,8 @@ def resume_interview(session_id: str, options: RunOptions, view: RunView) -> Out
             return _listen_only(doc, store, options, view)
         raise SimulatorError(
             f"session {doc.id} is already complete (every question has a usable answer)",
-            f"answer a question again with: mock-interview resume {doc.id} --retake "
+            f"answer a question again with: "
+            f"{paths.command_line('resume', doc.id, options.sessions_dir)} --retake "
             f"QUESTION_ID, or start a new rehearsal with: mock-interview run")
     answers = doc.answers
     unfinished = [a for a in answers if a.status in ("recording", "recorded")
