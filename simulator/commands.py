@@ -364,10 +364,12 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
     if verbatim and words:
         from audio.fillers import listen_for_fillers
         from audio.hesitations import with_fillers
+        from audio.interruptible import interruptible
 
         try:
             with (on_listening(audio.duration) if on_listening else nullcontext()):
-                heard = listen_for_fillers(transcriber, audio, words)
+                # A worker thread, so that Ctrl-C skips the pass at once (`verbatim`).
+                heard = interruptible(lambda: listen_for_fillers(transcriber, audio, words))
         except KeyboardInterrupt:
             pass  # Ctrl-C skips the second listen, as in a session: the analysis still comes
         else:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -459,7 +461,8 @@ def test_sigterm_in_the_pass_skips_it_like_ctrl_c_and_the_report_is_written(tmp_
         import simulator.interview.verbatim as verbatim
         def killed(*_args, **_kwargs):
             os.kill(os.getpid(), signal.SIGTERM)
-            time.sleep(30)  # the handler acts here
+            for _ in range(300):
+                time.sleep(0.1)  # a decoder's calls: the pass stops after the one under way
             raise AssertionError("SIGTERM was not acted on")
         verbatim.listen_for_fillers = killed
         from simulator.cli import run_cli
@@ -470,12 +473,49 @@ def test_sigterm_in_the_pass_skips_it_like_ctrl_c_and_the_report_is_written(tmp_
                           timeout=600, cwd=Path(__file__).resolve().parents[1],
                           env={**os.environ, "MOCK_INTERVIEW_HOME": str(tmp_path)})
     assert done.returncode == 0, (done.returncode, done.stderr)
+    assert "stopping the decoding under way" in done.stdout
     assert "Stopped listening again after 0 of 2 answers" in done.stdout
     session = next((tmp_path / "sessions").iterdir())
     events = [json.loads(x) for x in (session / "events.jsonl").read_text().splitlines()]
     assert events[-1]["type"] == "session_ended" and events[-1]["status"] == "complete"
     assert "verbatim pass" in (session / "report.md").read_text()
     assert (session / "report.html").is_file()
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_the_real_pass_is_answered_and_the_session_completes(tmp_path):
+    """Ctrl-C while the real decoder runs the pass (base, on a 27 s answer): the program
+    says at once that it is stopping (the decoding runs on a worker thread: in the main
+    thread the Ctrl-C was not even seen until the decoder's call returned), the decoding is
+    stopped, nothing half-decoded is saved, and the session ends complete with its report."""
+    spontaneous = str(speech("mfa_acoustic_corpus_spontaneous.wav"))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "run", "--script", str(TEST_SCRIPT), "--answers",
+         spontaneous, spontaneous, "--tts", "off", "--no-follow-ups"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "MOCK_INTERVIEW_HOME": str(tmp_path), "PYTHONUNBUFFERED": "1"})
+    assert child.stdout is not None
+    out = []
+    try:
+        for line in child.stdout:
+            out.append(line)
+            if "again for “um” and “uh”" in line:
+                time.sleep(1.5)  # into the first answer's decoding (several seconds)
+                child.send_signal(signal.SIGINT)
+                break
+        out.append(child.communicate(timeout=300)[0])
+    finally:
+        child.kill()
+    said = "".join(out)
+    assert child.returncode == 0, said
+    assert "stopping the decoding under way" in said
+    assert "Stopped listening again after 0 of 2 answers" in said
+    session = next((tmp_path / "sessions").iterdir())
+    events = [json.loads(x) for x in (session / "events.jsonl").read_text().splitlines()]
+    assert not [e for e in events if e["type"] == "fillers_heard"]
+    assert events[-1]["type"] == "session_ended" and events[-1]["status"] == "complete"
+    assert "verbatim pass" in (session / "report.md").read_text()
 
 
 @pytest.mark.slow

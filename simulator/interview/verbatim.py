@@ -6,7 +6,9 @@ length with base on two cores, by the machine), so it never runs while the candi
 for the next question: `run` and `resume` call :func:`listen_again` after the last answer,
 before the report is written. Each answer's result is saved as an event the moment it is
 known, so Ctrl-C (or a crash) loses none of it; answers not reached stay *pending*, the
-report says so, and `mock-interview resume ID` runs the rest. An answer the pass fails on
+report says so, and `mock-interview resume ID` runs the rest. The decoding runs on a worker
+thread (`audio.interruptible`): a Ctrl-C is answered at once, not when the decoder's
+current call returns. An answer the pass fails on
 (an unreadable saved recording, a decoder error) stays pending too, with a notice saying
 why: the interview is still complete.
 """
@@ -15,8 +17,10 @@ from __future__ import annotations
 
 import time
 from contextlib import nullcontext
+from functools import partial
 
 from audio.fillers import listen_for_fillers
+from audio.interruptible import interruptible
 from audio.transcriber import WhisperTranscriber, Word
 from simulator.interview.signals import PassStop
 from simulator.interview.view import InterviewView
@@ -72,7 +76,12 @@ def listen_again(session: SessionWriter, transcriber: WhisperTranscriber,
                 started = time.perf_counter()
                 with view.listening_again(number, len(todo), audio.duration, left), \
                         (stop.decoding() if stop else nullcontext()):
-                    result = listen_for_fillers(transcriber, audio, words)
+                    # On a worker thread: Ctrl-C is answered at once, not when the
+                    # decoder's current call returns (seconds; tens on a busy machine).
+                    result = interruptible(
+                        partial(listen_for_fillers, transcriber, audio, words),
+                        on_interrupt=partial(notice, "Skipping the rest of the second "
+                                             "listen: stopping the decoding under way…"))
                 spent += time.perf_counter() - started
                 expected_done += expected_seconds(answer.audio_seconds or audio.duration)
             except Exception as exc:

@@ -1,0 +1,100 @@
+"""audio.interruptible: a Ctrl-C is answered while the work is still inside a long call, the
+work stops at the first instruction after it, and nothing runs on behind the caller's back.
+
+The "long call" here is ``time.sleep`` on the worker thread: like a CTranslate2 decode, it
+does not return to Python until it is done, so nothing can stop the thread inside it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from audio.interruptible import interruptible
+
+
+@pytest.fixture
+def ctrl_c():
+    """Sends SIGINT to this process at the given delays (seconds), with Python's default
+    handler (KeyboardInterrupt in the main thread) installed meanwhile."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timers: list[threading.Timer] = []
+
+    def at(*delays: float) -> None:
+        for delay in delays:
+            timers.append(threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT)))
+            timers[-1].start()
+
+    yield at
+    for timer in timers:
+        timer.cancel()
+    signal.signal(signal.SIGINT, previous)
+
+
+def _workers_alive() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "interruptible-work" and t.is_alive()]
+
+
+def test_the_value_and_the_error_of_the_work_come_back():
+    assert interruptible(lambda: 42) == 42
+    with pytest.raises(ValueError, match="bad audio"):
+        interruptible(lambda: (_ for _ in ()).throw(ValueError("bad audio")))
+    assert not _workers_alive()
+
+
+def test_off_the_main_thread_the_work_runs_in_place():
+    names = []
+
+    def caller() -> None:
+        names.append(interruptible(lambda: threading.current_thread().name))
+
+    thread = threading.Thread(target=caller, name="the-caller")
+    thread.start()
+    thread.join()
+    assert names == ["the-caller"]
+
+
+def test_ctrl_c_is_answered_during_a_call_and_the_work_stops_right_after_it(ctrl_c):
+    events: list[object] = []
+
+    def work() -> str:
+        for step in range(40):
+            time.sleep(0.25)  # one decoder call: nothing stops the thread inside it
+            events.append(step)
+        events.append("finished")
+        return "done"
+
+    ctrl_c(0.6)  # in the middle of the third call (0.5-0.75 s)
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        interruptible(work, on_interrupt=lambda: events.append("told"))
+    # Told while a call was still running, before it returned (about the third)...
+    told = events.index("told")
+    assert events[:told] == list(range(told)) and told >= 1
+    # ...and stopped at the first instruction after it (at most its own step logged), with
+    # the worker ended before the KeyboardInterrupt reached the caller.
+    assert events[told + 1:] in ([], [told])
+    assert not _workers_alive()
+    assert time.monotonic() - started < 5  # not the forty calls (10 s): it did stop
+
+
+def test_more_presses_while_waiting_change_nothing_until_the_third(ctrl_c):
+    """After the first Ctrl-C the caller waits for the call under way; a second press
+    changes nothing; a third stops waiting (the way out of a decoder that hangs)."""
+    log: list[str] = []
+
+    def hung() -> None:
+        time.sleep(3)  # a call that does not return for a while
+        log.append("returned")
+
+    ctrl_c(0.2, 0.4, 0.6)
+    with pytest.raises(KeyboardInterrupt):
+        interruptible(hung, on_interrupt=lambda: log.append("told"))
+    assert log == ["told"]  # it stopped waiting while the call was still under way
+    assert _workers_alive()
+    for thread in _workers_alive():
+        thread.join(10)
+    assert log == ["told"] and not _workers_alive()  # and the stop landed after the call
