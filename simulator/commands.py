@@ -355,21 +355,29 @@ def analyze_recording(path: str, script: str | None, question_id: str | None,
     if measured.timing is None:
         raise no_speech(Recording(audio=audio, end_reason="end_of_file", source=str(path)),
                         measured.activity)
+    # The decodings run on a worker thread (`audio.interruptible`): Ctrl-C is answered at
+    # once, not when the decoder's current call returns.
+    from audio.interruptible import interruptible
+
+    def telling(text: str):
+        return (lambda: on_note(text)) if on_note else None
+
     with (on_transcribing(audio.duration) if on_transcribing else nullcontext()):
         transcriber = WhisperTranscriber.load(model)
-        transcript = transcriber.transcribe(audio)
+        transcript = interruptible(lambda: transcriber.transcribe(audio),
+                                   telling("Stopping: ending the decoding under way…"))
     timing = measured.timing
     heard = None
     words = list(transcript.words)
     if verbatim and words:
         from audio.fillers import listen_for_fillers
         from audio.hesitations import with_fillers
-        from audio.interruptible import interruptible
 
         try:
             with (on_listening(audio.duration) if on_listening else nullcontext()):
-                # A worker thread, so that Ctrl-C skips the pass at once (`verbatim`).
-                heard = interruptible(lambda: listen_for_fillers(transcriber, audio, words))
+                heard = interruptible(
+                    lambda: listen_for_fillers(transcriber, audio, words),
+                    telling("Skipping the second listen: stopping the decoding under way…"))
         except KeyboardInterrupt:
             pass  # Ctrl-C skips the second listen, as in a session: the analysis still comes
         else:

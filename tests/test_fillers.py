@@ -10,7 +10,9 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -422,6 +424,54 @@ def test_ctrl_c_during_analyzes_second_listen_still_gives_the_analysis(home, mon
     crossword = str(speech("../speech_fillers/mfa_crossword.wav"))
     _question, _timing, analysis, heard, _said = analyze_recording(crossword, None, None)
     assert heard is None and analysis.words > 0
+
+
+@pytest.fixture
+def ctrl_c_when():
+    """A context manager factory: entering it sends SIGINT to this process ``after`` seconds
+    later (Python's default handler installed meanwhile), as a user's Ctrl-C."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timers: list[threading.Timer] = []
+
+    def make(after: float):
+        @contextmanager
+        def entered(*_args):
+            timers.append(threading.Timer(after, os.kill, (os.getpid(), signal.SIGINT)))
+            timers[-1].start()
+            yield
+        return entered
+
+    yield make
+    for timer in timers:
+        timer.cancel()
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("during", ["transcription", "second listen"])
+def test_ctrl_c_while_analyze_decodes_is_answered_at_once(home, ctrl_c_when, during):
+    """`analyze` with the real decoder, Ctrl-C in the middle of a decoding (a 27 s
+    recording: several seconds each): the user is told at once (the decoding runs on a
+    worker thread), the decoding is stopped, and nothing keeps decoding behind the result.
+    In the transcription the command stops; in the second listen only the pass is skipped
+    and the analysis of the first decoding still comes."""
+    from simulator.commands import analyze_recording
+
+    notes: list[str] = []
+    signal_in = ctrl_c_when(2.0)
+    kwargs = ({"on_transcribing": signal_in} if during == "transcription"
+              else {"on_listening": signal_in})
+    spontaneous = str(speech("mfa_acoustic_corpus_spontaneous.wav"))
+    if during == "transcription":
+        with pytest.raises(KeyboardInterrupt):
+            analyze_recording(spontaneous, None, None, on_note=notes.append, **kwargs)
+        assert notes == ["Stopping: ending the decoding under way…"]
+    else:
+        _q, _timing, analysis, heard, _said = analyze_recording(
+            spontaneous, None, None, on_note=notes.append, **kwargs)
+        assert heard is None and analysis.words > 0
+        assert notes == ["Skipping the second listen: stopping the decoding under way…"]
+    assert not [t for t in threading.enumerate() if t.name == "interruptible-work"]
 
 
 @pytest.mark.slow
