@@ -53,12 +53,20 @@ def html_report(doc: SessionDocument, with_audio: bool = True,
                 analyses: Mapping[int, AnswerAnalysis] | None = None) -> str:
     """The self-contained HTML report of a saved session."""
     audio = answer_audio(doc, Path(doc.dir or "")) if with_audio else {}
-    return render_html(doc, analyses_of(doc) if analyses is None else analyses, audio)
+    return render_html(doc, analyses_of(doc) if analyses is None else analyses, audio,
+                       _resume(doc))
 
 
 def markdown_report(doc: SessionDocument,
                     analyses: Mapping[int, AnswerAnalysis] | None = None) -> str:
-    return render_markdown(doc, analyses_of(doc) if analyses is None else analyses)
+    return render_markdown(doc, analyses_of(doc) if analyses is None else analyses,
+                           _resume(doc))
+
+
+def _resume(doc: SessionDocument) -> str | None:
+    """The resume command the reports name: with --sessions-dir when the session is not in
+    the default sessions folder (the plain command would not find it)."""
+    return paths.resume_command(doc.dir) if doc.dir else None
 
 
 def write_text(path: Path, text: str) -> Path:

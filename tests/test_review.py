@@ -619,6 +619,24 @@ def test_export_writes_everything_to_share(tmp_path):
             (folder / doc.answers[0].audio).read_bytes()
 
 
+def test_the_reports_resume_hint_finds_a_session_outside_the_default_folder(tmp_path, home):
+    """The reports tell how to finish what is pending (here the verbatim pass, which these
+    sessions never had): for a session kept with --sessions-dir, the plain `resume ID` would
+    not find it, so the hint carries the folder; in the default folder it stays plain."""
+    from simulator import paths
+
+    elsewhere = make_sessions(tmp_path / "elsewhere", 1, report=False)[0]
+    default = make_sessions(paths.sessions_dir(), 1, report=False)[0]
+    for folder, hint in ((elsewhere, f"mock-interview resume {elsewhere.name} --sessions-dir "
+                                     f"{tmp_path / 'elsewhere'}"),
+                         (default, f"mock-interview resume {default.name}`")):
+        doc = read_session(folder)
+        assert any(a.fillers_pending for a in doc.answers)
+        assert hint in review.markdown_report(doc)
+        page = review.html_report(doc, with_audio=False)
+        assert hint.rstrip("`") + "</code>" in page
+
+
 def test_export_with_an_unknown_id_writes_nothing(tmp_path):
     folders = make_sessions(tmp_path / "sessions", 1, report=False)
     with pytest.raises(SessionNotFound, match="no saved session 'nope'"):

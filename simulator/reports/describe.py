@@ -9,7 +9,12 @@ from typing import Any
 
 from simulator.analysis.doubts import Doubt
 from simulator.analysis.timing import describe_verdict, format_duration
-from simulator.sessions.records import AnswerRecord, BudgetRecord, FollowUpInfo
+from simulator.sessions.records import (
+    AnswerRecord,
+    BudgetRecord,
+    FollowUpInfo,
+    SessionDocument,
+)
 
 __all__ = ["answer_label", "budget_range", "clock", "describe_doubt", "describe_verdict",
            "describe_writer", "describe_writer_setting", "follow_up_origin", "format_duration",
@@ -114,3 +119,9 @@ def follow_up_origin(info: FollowUpInfo) -> str:
     if info.delay_s is not None:
         text += f"; asked {info.delay_s:.1f} s after the answer was transcribed"
     return text
+
+
+def resume_hint(doc: SessionDocument) -> str:
+    """The resume command a report names when its caller gave none: the plain one, right for
+    a session in the default sessions folder (`review` passes `paths.resume_command`)."""
+    return f"mock-interview resume {doc.id}"

@@ -31,6 +31,7 @@ from simulator.reports.describe import (
     describe_writer_setting,
     format_duration,
     glued,
+    resume_hint,
     verdict_label,
 )
 from simulator.reports.figures import figure_text
@@ -71,8 +72,9 @@ def _bar(seconds: float | None, min_s: float, max_s: float, scale: float) -> Bar
 
 
 def render_html(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis],
-                audio: Mapping[int, bytes] | None = None) -> str:
-    """The report as one HTML page; ``audio``: turn -> Ogg Opus bytes to embed."""
+                audio: Mapping[int, bytes] | None = None, resume: str | None = None) -> str:
+    """The report as one HTML page; ``audio``: turn -> Ogg Opus bytes to embed; ``resume``
+    as for `markdown.render_markdown`."""
     audio = audio or {}
     answers = [_answer_view(a, analyses.get(a.turn), audio.get(a.turn)) for a in doc.answers]
     counting = [a for a in doc.answers if a.counts]
@@ -97,6 +99,7 @@ def render_html(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis],
     context = {
         "csp": CSP,
         "doc": doc,
+        "resume": resume or resume_hint(doc),
         "title": doc.script.title or "Mock interview",
         "writer": describe_writer_setting(doc.settings["follow_ups"])
         if doc.settings.get("follow_ups") else None,

@@ -23,6 +23,7 @@ from simulator.reports.describe import (
     describe_writer_setting,
     follow_up_origin,
     format_duration,
+    resume_hint,
     verdict_label,
 )
 from simulator.sessions.records import AnswerRecord, SessionDocument
@@ -33,10 +34,14 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(doc: SessionDocument,
-                    analyses: Mapping[int, AnswerAnalysis] | None = None) -> str:
+                    analyses: Mapping[int, AnswerAnalysis] | None = None,
+                    resume: str | None = None) -> str:
     """The report; ``analyses`` (turn -> coaching analysis, `reports.analysis`) adds each
-    answer's parts, delivery and content signals."""
+    answer's parts, delivery and content signals. ``resume``: the command that resumes the
+    session, as its hints name it (`mock-interview resume ID` when not given; the caller
+    knows whether it needs --sessions-dir)."""
     analyses = analyses or {}
+    resume = resume or resume_hint(doc)
     script = doc.script
     lines = [f"# Mock interview: {script.title or 'untitled'}", ""]
     lines.append(f"- **Role:** {script.role or '—'} at {script.company or '—'}  "
@@ -50,11 +55,11 @@ def render_markdown(doc: SessionDocument,
         if settings.get("follow_ups"):
             lines.append(f"- **Follow-ups:** {describe_writer_setting(settings['follow_ups'])}")
     lines.append("")
-    lines += _timing(doc)
+    lines += _timing(doc, resume)
     lines += _highlights(doc, analyses)
     lines += ["## Transcript", ""]
     for a in doc.answers:
-        lines += _transcript(a, analyses.get(a.turn))
+        lines += _transcript(a, resume, analyses.get(a.turn))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -70,7 +75,7 @@ def _highlights(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis]) ->
     return ["## What to work on", "", *picked[:3], ""]
 
 
-def _timing(doc: SessionDocument) -> list[str]:
+def _timing(doc: SessionDocument, resume: str) -> list[str]:
     answers = doc.answers
     lines = ["## Timing", ""]
     if not answers:
@@ -94,11 +99,12 @@ def _timing(doc: SessionDocument) -> list[str]:
                   f"{questions or mains} questions{extra}; {over} over budget, {under} under.", ""]
     if doc.unanswered:
         lines += [f"**Without a usable answer:** {', '.join(doc.unanswered)} "
-                  f"(`mock-interview resume {doc.id}` asks them again).", ""]
+                  f"(`{resume}` asks them again).", ""]
     return lines
 
 
-def _transcript(a: AnswerRecord, analysis: AnswerAnalysis | None = None) -> list[str]:
+def _transcript(a: AnswerRecord, resume: str,
+                analysis: AnswerAnalysis | None = None) -> list[str]:
     lines = []
     if a.kind == "follow_up":
         lines += [f"### {a.turn}. Follow-up: {a.question}", ""]
@@ -126,14 +132,14 @@ def _transcript(a: AnswerRecord, analysis: AnswerAnalysis | None = None) -> list
         lines += analysis_lines(analysis)
         if a.fillers_pending:
             lines += ["_Fillers may be undercounted: the verbatim pass (listening again for "
-                      "“um” and “uh”) has not run for this answer yet; `mock-interview resume` "
-                      "runs it._", ""]
+                      f"“um” and “uh”) has not run for this answer yet; `{resume}` runs it._",
+                      ""]
     if a.segments:
         lines += transcript_lines(a.segments)
     elif a.status == "failed":
         lines.append(f"_No transcript: {a.error}_")
     else:
-        lines.append("_Not transcribed yet (`mock-interview resume` transcribes it)._")
+        lines.append(f"_Not transcribed yet (`{resume}` transcribes it)._")
     lines.append("")
     return lines
 
