@@ -43,7 +43,7 @@ from simulator.errors import SessionNotFound, SimulatorError, StorageError
 from simulator.reports.analysis import analyze_session
 from simulator.reports.compare import MIN_FOR_TREND, compare_sessions
 from simulator.reports.compare_html import render_comparison
-from simulator.reports.describe import clock
+from simulator.reports.describe import clock, format_duration
 from simulator.reports.html import CSP
 from simulator.sessions.index import INDEX_FILE, SessionIndex
 from simulator.sessions.store import SessionStore, read_session
@@ -635,6 +635,25 @@ def test_the_reports_resume_hint_finds_a_session_outside_the_default_folder(tmp_
         assert hint in review.markdown_report(doc)
         page = review.html_report(doc, with_audio=False)
         assert hint.rstrip("`") + "</code>" in page
+
+
+def test_a_recording_cut_short_since_the_session_is_said_in_the_report(tmp_path):
+    """A saved answer's WAV cut after the session (a copy interrupted, a disk error) reads
+    as far as it goes, without an error: the report embeds what is there and says that the
+    recording is shorter than it was, so that a player stopping early is not a mystery."""
+    folder = make_sessions(tmp_path / "sessions", 1, audio="tone", report=False)[0]
+    doc = read_session(folder)
+    whole = review.html_report(doc)
+    assert "could be read (it was" not in whole
+    first = doc.answers[0]
+    wav = folder / first.audio
+    wav.write_bytes(wav.read_bytes()[: 44 + 2 * 16000 * 3])  # the header and 3 s of samples
+    page = html.unescape(review.html_report(read_session(folder)))
+    assert (f"Only the first 0:03 of this answer's recording could be read (it was "
+            f"{format_duration(first.audio_seconds)} when saved): {first.audio} has been cut "
+            "or damaged since.") in page
+    assert page.count("could be read (it was") == 1  # the other answers are whole
+    assert page.count("data:audio/ogg;base64,") == len(doc.answers)
 
 
 def test_export_with_an_unknown_id_writes_nothing(tmp_path):

@@ -38,6 +38,9 @@ from simulator.reports.figures import figure_text
 from simulator.sessions.records import AnswerRecord, SessionDocument, WordRecord
 
 UNSURE_BELOW = 0.5  # Whisper's word probability under which a word is marked as unsure
+# A saved recording that reads this much shorter than the session recorded it was cut or
+# damaged since (a WAV's length and the saved figure agree to a few milliseconds).
+CUT_SHORT_S = 0.5
 TEMPLATES = Path(__file__).parent / "templates"
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
        "media-src data:; img-src data:; connect-src 'none'; form-action 'none'; "
@@ -72,9 +75,10 @@ def _bar(seconds: float | None, min_s: float, max_s: float, scale: float) -> Bar
 
 
 def render_html(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis],
-                audio: Mapping[int, bytes] | None = None, resume: str | None = None) -> str:
-    """The report as one HTML page; ``audio``: turn -> Ogg Opus bytes to embed; ``resume``
-    as for `markdown.render_markdown`."""
+                audio: Mapping[int, AnswerAudio] | None = None,
+                resume: str | None = None) -> str:
+    """The report as one HTML page; ``audio``: turn -> the recording to embed
+    (`answer_audio`); ``resume`` as for `markdown.render_markdown`."""
     audio = audio or {}
     answers = [_answer_view(a, analyses.get(a.turn), audio.get(a.turn)) for a in doc.answers]
     counting = [a for a in doc.answers if a.counts]
@@ -117,7 +121,7 @@ def render_html(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis],
 
 
 def _answer_view(a: AnswerRecord, analysis: AnswerAnalysis | None,
-                 audio: bytes | None) -> dict[str, Any]:
+                 audio: AnswerAudio | None) -> dict[str, Any]:
     scale = max(a.budget.max_s * 1.25, (a.speech_seconds or 0) * 1.05, 1.0)
     view: dict[str, Any] = {
         "a": a,
@@ -127,7 +131,9 @@ def _answer_view(a: AnswerRecord, analysis: AnswerAnalysis | None,
         "scale": scale,
         "budget": budget_range(a.budget),
         "writer": describe_writer(a.follow_up) if a.follow_up else None,
-        "audio": ("data:audio/ogg;base64," + base64.b64encode(audio).decode()) if audio else None,
+        "audio": ("data:audio/ogg;base64," + base64.b64encode(audio.opus).decode())
+        if audio else None,
+        "cut_short": cut_short(a, audio),
         "analysis": analysis,
         "paragraphs": _paragraphs(a, analysis),
         "timeline": _timeline(a, analysis),
@@ -253,9 +259,18 @@ def _timeline(a: AnswerRecord, analysis: AnswerAnalysis | None) -> dict[str, Any
             "out_of_order": [tl.title(m) for m in tl.out_of_order], "start": start, "end": end}
 
 
+@dataclass(frozen=True)
+class AnswerAudio:
+    """An answer's recording as the report embeds it: Opus, and how long the saved WAV
+    read (shorter than the session recorded when the file was damaged since)."""
+
+    opus: bytes
+    seconds: float
+
+
 def answer_audio(doc: SessionDocument, folder: Path,
-                 turns: Sequence[int] | None = None) -> dict[int, bytes]:
-    """turn -> the answer's audio as Opus, for the answers whose WAV can be read."""
+                 turns: Sequence[int] | None = None) -> dict[int, AnswerAudio]:
+    """turn -> the answer's audio, for the answers whose WAV can be read."""
     from audio.compress import opus
     from audio.errors import AudioFileError
     from audio.io import read_audio
@@ -264,7 +279,20 @@ def answer_audio(doc: SessionDocument, folder: Path,
     for a in doc.answers:
         if a.audio and (turns is None or a.turn in turns):
             try:
-                out[a.turn] = opus(read_audio(folder / a.audio))
+                recording = read_audio(folder / a.audio)
+                out[a.turn] = AnswerAudio(opus(recording), recording.duration)
             except (AudioFileError, OSError, ValueError):
                 continue  # the report says the audio is missing; the rest still renders
     return out
+
+
+def cut_short(a: AnswerRecord, audio: AnswerAudio | None) -> str | None:
+    """What to say when the saved recording now reads shorter than the session recorded it
+    (cut or damaged since: a WAV cut short is read as far as it goes, without an error);
+    None when it is whole. The transcript and the analysis were made from the whole."""
+    if audio is None or a.audio_seconds is None or audio.seconds >= a.audio_seconds - CUT_SHORT_S:
+        return None
+    return (f"Only the first {format_duration(audio.seconds)} of this answer's recording could "
+            f"be read (it was {format_duration(a.audio_seconds)} when saved): {a.audio} has "
+            f"been cut or damaged since. The transcript and the analysis are of the whole "
+            f"answer.")
