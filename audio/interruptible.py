@@ -12,15 +12,19 @@ worker, `PyThreadState_SetAsyncExc`). Nothing the work had not finished is kept:
 KeyboardInterrupt, the stop discards the call's partial results, and the caller gets the
 KeyboardInterrupt once the worker has ended, so no decoder runs on behind its back.
 
-The decoder itself cannot be cut short: the wait after a Ctrl-C is its current call.
+The decoder itself cannot be cut short: the wait after a Ctrl-C is its current call. A
+third Ctrl-C stops waiting for it (the way out of a decoder that hangs); the decoder then runs
+on in a daemon thread until the program exits, which on these machines ended it cleanly.
 """
 
 from __future__ import annotations
 
 import ctypes
+import signal
 import threading
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 POLL_S = 0.1  # the main thread's wait is cut in slices this long (signals land between)
@@ -73,15 +77,23 @@ def interruptible(work: Callable[[], T], on_interrupt: Callable[[], None] | None
         while not done.wait(POLL_S):
             pass
     except KeyboardInterrupt:
-        if on_interrupt is not None:
-            on_interrupt()
-        with lock:
-            state["cancelled"] = True
-            running = state["running"] and not state["finished"]
-            if running:
-                _raise_in(worker, Cancelled)
-        if running and _waited_for(done):
-            worker.join()
+        # From here on a signal only counts (`_counted`): a second Ctrl-C, or a SIGTERM
+        # raising KeyboardInterrupt, landing while the user is told or the worker stopped
+        # would otherwise cut this short and leave the decoding running to its end.
+        with _counted() as presses:
+            with lock:
+                state["cancelled"] = True
+                running = state["running"] and not state["finished"]
+                if running:
+                    _raise_in(worker, Cancelled)
+            if on_interrupt is not None:
+                on_interrupt()
+            # A second press changes nothing; a third stops waiting, the way out if the
+            # decoder hangs (the worker is a daemon thread: it dies with the program).
+            while running and not done.wait(POLL_S) and presses[0] < 2:
+                pass
+            if done.is_set():
+                worker.join()  # its last instruction; no signal can cut this join short now
         raise
     worker.join()
     if "error" in outcome:
@@ -97,17 +109,26 @@ def _raise_in(thread: threading.Thread, exc: type[BaseException]) -> None:
                                                    ctypes.py_object(exc))
 
 
-def _waited_for(done: threading.Event) -> bool:
-    """Wait until ``done`` (the decoder's current call ends; the caller already said what
-    is happening). A second Ctrl-C meanwhile changes nothing; a third stops waiting, the way
-    out if the decoder hangs (the worker is a daemon thread: it dies with the program).
-    Whether it was waited for to the end."""
-    presses = 0
-    while not done.is_set():
+@contextmanager
+def _counted() -> Iterator[list[int]]:
+    """While the block runs, the Python handlers of SIGINT, SIGTERM and SIGHUP still run but
+    cannot raise: a KeyboardInterrupt they raise is counted in the list yielded instead."""
+    presses = [0]
+    previous: dict[int, Callable[..., Any]] = {}
+
+    def counted(signum: int, frame: Any) -> None:
         try:
-            done.wait(POLL_S)
+            previous[signum](signum, frame)
         except KeyboardInterrupt:
-            presses += 1
-            if presses >= 2:
-                return False
-    return True
+            presses[0] += 1
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        handler = signal.getsignal(sig)
+        if callable(handler):
+            previous[sig] = handler
+            signal.signal(sig, counted)
+    try:
+        yield presses
+    finally:
+        for number, restored in previous.items():
+            signal.signal(number, restored)

@@ -50,23 +50,26 @@ def prepare_analysis(doc: SessionDocument) -> None:
 
 
 def html_report(doc: SessionDocument, with_audio: bool = True,
-                analyses: Mapping[int, AnswerAnalysis] | None = None) -> str:
-    """The self-contained HTML report of a saved session."""
+                analyses: Mapping[int, AnswerAnalysis] | None = None,
+                shared: bool = False) -> str:
+    """The self-contained HTML report of a saved session (``shared``: for someone else,
+    see `_resume`)."""
     audio = answer_audio(doc, Path(doc.dir or "")) if with_audio else {}
     return render_html(doc, analyses_of(doc) if analyses is None else analyses, audio,
-                       _resume(doc))
+                       _resume(doc, shared))
 
 
-def markdown_report(doc: SessionDocument,
-                    analyses: Mapping[int, AnswerAnalysis] | None = None) -> str:
+def markdown_report(doc: SessionDocument, analyses: Mapping[int, AnswerAnalysis] | None = None,
+                    shared: bool = False) -> str:
     return render_markdown(doc, analyses_of(doc) if analyses is None else analyses,
-                           _resume(doc))
+                           _resume(doc, shared))
 
 
-def _resume(doc: SessionDocument) -> str | None:
+def _resume(doc: SessionDocument, shared: bool) -> str | None:
     """The resume command the reports name: with --sessions-dir when the session is not in
-    the default sessions folder (the plain command would not find it)."""
-    return paths.resume_command(doc.dir) if doc.dir else None
+    the default sessions folder (the plain command would not find it); the plain one in
+    reports exported for someone else, to whom this machine's folders mean nothing."""
+    return paths.resume_command(doc.dir) if doc.dir and not shared else None
 
 
 def write_text(path: Path, text: str) -> Path:
@@ -117,8 +120,8 @@ def export(session_ids: list[str], dest: Path, sessions_dir: str | None) -> list
         doc = read_session(folder)
         target = Path(dest).expanduser() / doc.id
         analyses = analyses_of(doc)
-        write_text(target / "report.html", html_report(doc, analyses=analyses))
-        write_text(target / "report.md", markdown_report(doc, analyses))
+        write_text(target / "report.html", html_report(doc, analyses=analyses, shared=True))
+        write_text(target / "report.md", markdown_report(doc, analyses, shared=True))
         write_captions(doc, target / "captions")
         source = Path(doc.dir or "")
         try:

@@ -427,21 +427,19 @@ def test_ctrl_c_during_analyzes_second_listen_still_gives_the_analysis(home, mon
 
 
 @pytest.fixture
-def ctrl_c_when():
-    """A context manager factory: entering it sends SIGINT to this process ``after`` seconds
-    later (Python's default handler installed meanwhile), as a user's Ctrl-C."""
+def ctrl_c_after():
+    """``ctrl_c_after(seconds)`` sends SIGINT to this process that long later, as a user's
+    Ctrl-C (Python's default handler installed meanwhile); returns the timer, whose
+    ``finished`` says it was sent. Timers not yet fired are cancelled at the end."""
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timers: list[threading.Timer] = []
 
-    def make(after: float):
-        @contextmanager
-        def entered(*_args):
-            timers.append(threading.Timer(after, os.kill, (os.getpid(), signal.SIGINT)))
-            timers[-1].start()
-            yield
-        return entered
+    def send(after: float) -> threading.Timer:
+        timers.append(threading.Timer(after, os.kill, (os.getpid(), signal.SIGINT)))
+        timers[-1].start()
+        return timers[-1]
 
-    yield make
+    yield send
     for timer in timers:
         timer.cancel()
     signal.signal(signal.SIGINT, previous)
@@ -449,18 +447,35 @@ def ctrl_c_when():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("during", ["transcription", "second listen"])
-def test_ctrl_c_while_analyze_decodes_is_answered_at_once(home, ctrl_c_when, during):
-    """`analyze` with the real decoder, Ctrl-C in the middle of a decoding (a 27 s
+def test_ctrl_c_while_analyze_decodes_is_answered_at_once(home, ctrl_c_after, monkeypatch,
+                                                          during):
+    """`analyze` with the real decoder, Ctrl-C half a second into a decoding (a 27 s
     recording: several seconds each): the user is told at once (the decoding runs on a
     worker thread), the decoding is stopped, and nothing keeps decoding behind the result.
     In the transcription the command stops; in the second listen only the pass is skipped
     and the analysis of the first decoding still comes."""
+    from audio.transcriber import WhisperTranscriber
     from simulator.commands import analyze_recording
 
+    sent: list[threading.Timer] = []
+    if during == "transcription":
+        load = WhisperTranscriber.load
+
+        def loaded(*args, **kwargs):  # the signal timed from the decoding, not the load
+            transcriber = load(*args, **kwargs)
+            sent.append(ctrl_c_after(0.5))
+            return transcriber
+
+        monkeypatch.setattr(WhisperTranscriber, "load", staticmethod(loaded))
+        kwargs = {}
+    else:
+        @contextmanager
+        def listening(_seconds):
+            sent.append(ctrl_c_after(0.5))
+            yield
+
+        kwargs = {"on_listening": listening}
     notes: list[str] = []
-    signal_in = ctrl_c_when(2.0)
-    kwargs = ({"on_transcribing": signal_in} if during == "transcription"
-              else {"on_listening": signal_in})
     spontaneous = str(speech("mfa_acoustic_corpus_spontaneous.wav"))
     if during == "transcription":
         with pytest.raises(KeyboardInterrupt):
@@ -471,6 +486,7 @@ def test_ctrl_c_while_analyze_decodes_is_answered_at_once(home, ctrl_c_when, dur
             spontaneous, None, None, on_note=notes.append, **kwargs)
         assert heard is None and analysis.words > 0
         assert notes == ["Skipping the second listen: stopping the decoding under way…"]
+    assert len(sent) == 1 and sent[0].finished.is_set()
     assert not [t for t in threading.enumerate() if t.name == "interruptible-work"]
 
 

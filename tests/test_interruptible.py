@@ -81,16 +81,39 @@ def test_ctrl_c_is_answered_during_a_call_and_the_work_stops_right_after_it(ctrl
     assert time.monotonic() - started < 5  # not the forty calls (10 s): it did stop
 
 
+def test_a_second_signal_while_the_user_is_told_still_stops_the_work(ctrl_c):
+    """A second Ctrl-C (or a SIGTERM) landing while the first one is being handled, here
+    while the user is told, must not cut that handling short: the work is stopped all the
+    same, and nothing runs on behind the caller."""
+    events: list[object] = []
+
+    def work() -> None:
+        for step in range(40):
+            time.sleep(0.25)
+            events.append(step)
+        events.append("finished")
+
+    def tell() -> None:
+        events.append("told")
+        time.sleep(0.6)  # the second press lands here
+
+    ctrl_c(0.6, 0.9)
+    with pytest.raises(KeyboardInterrupt):
+        interruptible(work, on_interrupt=tell)
+    assert not _workers_alive()
+    assert "finished" not in events and len(events) - events.index("told") - 1 <= 1
+
+
 def test_more_presses_while_waiting_change_nothing_until_the_third(ctrl_c):
     """After the first Ctrl-C the caller waits for the call under way; a second press
     changes nothing; a third stops waiting (the way out of a decoder that hangs)."""
     log: list[str] = []
 
     def hung() -> None:
-        time.sleep(3)  # a call that does not return for a while
+        time.sleep(4)  # a call that does not return for a while
         log.append("returned")
 
-    ctrl_c(0.2, 0.4, 0.6)
+    ctrl_c(0.2, 0.8, 1.4)  # apart enough never to arrive as one signal
     with pytest.raises(KeyboardInterrupt):
         interruptible(hung, on_interrupt=lambda: log.append("told"))
     assert log == ["told"]  # it stopped waiting while the call was still under way

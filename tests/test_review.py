@@ -635,6 +635,9 @@ def test_the_reports_resume_hint_finds_a_session_outside_the_default_folder(tmp_
         assert hint in review.markdown_report(doc)
         page = review.html_report(doc, with_audio=False)
         assert hint.rstrip("`") + "</code>" in page
+    # Exported for a mentor: this machine's folders would mean nothing to them.
+    shared = review.markdown_report(read_session(elsewhere), shared=True)
+    assert f"mock-interview resume {elsewhere.name}`" in shared and "--sessions-dir" not in shared
 
 
 def test_a_recording_cut_short_since_the_session_is_said_in_the_report(tmp_path):
