@@ -227,7 +227,13 @@ def _script_of(doc: SessionDocument, view: RunView) -> LoadedScript:
         if path.is_file() or not info.path:
             raise ScriptError(f"session {doc.id}'s script cannot be loaded: {exc.message}",
                               exc.hint) from None
-        # Gone, or (sessions saved before paths were absolute) relative to another folder.
+        # Gone, or (sessions saved before paths were absolute) relative to another folder:
+        # the session saved the script as it was, which is what it was asking anyway.
+        saved = _saved_script(doc)
+        if saved is not None:
+            view.notice(f"the script file {info.path} is not there any more; resuming with "
+                        "the copy of it saved in the session")
+            return saved
         where = "" if path.is_absolute() else ", or resume from the folder it was run in"
         raise ScriptError(f"session {doc.id}'s script file {info.path} is not there, and no "
                           f"script has its id {info.id!r}",
@@ -236,6 +242,21 @@ def _script_of(doc: SessionDocument, view: RunView) -> LoadedScript:
         view.notice(f"the script {loaded.path} changed since this session started; "
                     "continuing with its current questions")
     return loaded
+
+
+def _saved_script(doc: SessionDocument) -> LoadedScript | None:
+    """The script (and rubric) as the session saved them when it started, as the reports
+    read it; None for a session saved before scripts were, or a copy this version cannot
+    read."""
+    from simulator.reports.analysis import script_context
+
+    if doc.script.definition is None:
+        return None
+    context = script_context(doc, paths.user_scripts_dir())
+    if context.script is None:
+        return None
+    return LoadedScript(script=context.script, path=Path(doc.script.path or ""),
+                        sha256=doc.script.sha256 or "", rubric=context.rubric)
 
 
 def list_scripts():

@@ -265,9 +265,11 @@ def test_a_report_that_cannot_be_rewritten_is_not_left_from_an_earlier_run(tmp_p
     assert not (session.dir / "report.html").exists()
 
 
-def test_a_resume_whose_script_file_is_gone_says_so(tmp_path, home):
-    """`resume` asks the script's questions from the file the session was run with: gone,
-    the error names it as the session's script and says what to do."""
+def test_a_resume_whose_script_file_is_gone_uses_the_copy_the_session_saved(tmp_path, home):
+    """`resume` asks the script's questions from the file the session was run with; when it
+    is gone (moved, deleted), the copy the session saved when it started is the script it
+    was asking, and resume goes on with it, saying so. A session with no such copy (saved
+    by an old version) gets an error naming the file and what to do."""
     from simulator.commands import _script_of
     from simulator.errors import ScriptError
 
@@ -279,8 +281,15 @@ def test_a_resume_whose_script_file_is_gone_says_so(tmp_path, home):
     doc = session.document()
     session.close()
     copy.unlink()
+    notices: list[str] = []
+    view = type("View", (), {"notice": staticmethod(notices.append)})()
+    saved = _script_of(doc, view=view)
+    assert saved.script == loaded.script and saved.sha256 == loaded.sha256
+    assert notices == [f"the script file {copy} is not there any more; resuming with the "
+                       "copy of it saved in the session"]
+    old = doc.model_copy(update={"script": doc.script.model_copy(update={"definition": None})})
     with pytest.raises(ScriptError) as info:
-        _script_of(doc, view=None)
+        _script_of(old, view=view)
     assert str(info.value) == (f"session {doc.id}'s script file {copy} is not there, and no "
                                "script has its id 'mine-x' (put the file back)")
 
