@@ -40,6 +40,10 @@ class SpeechSynthesisError(AudioError):
     """The text-to-speech engine is missing or produced no audio."""
 
 
+class UnknownVoiceError(SpeechSynthesisError):
+    """The text-to-speech engine has no voice of the name asked for."""
+
+
 class DeviceError(AudioError):
     """A sound device is missing, unusable or disappeared."""
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audio.clip import SAMPLE_RATE, Audio
-from audio.errors import SpeechSynthesisError
+from audio.errors import SpeechSynthesisError, UnknownVoiceError
 from audio.io import read_wav_native, resample
 
 
@@ -56,6 +56,13 @@ class Pyttsx3Synthesizer:
 
     def __init__(self, voice: Voice = Voice()) -> None:
         self._voice = voice
+
+    def check_voice(self) -> None:
+        """Start the engine and find this synthesizer's voice now, so that a voice the
+        system lacks (or no engine at all) is told before anything is recorded, not at the
+        first question (:class:`UnknownVoiceError`, :class:`SpeechSynthesisError`)."""
+        with _LOCK:
+            self._start(fresh=False)
 
     def synthesize(self, text: str) -> Audio:
         if not text.strip():
@@ -232,8 +239,9 @@ def _pick_voice(engine, wanted: str) -> str:
         ids.update(str(lang).lower() for lang in (v.languages or ()))
         if wanted_l in ids:
             return v.id
-    names = sorted({v.id.rsplit("/", 1)[-1] for v in voices if "en" in v.id.lower()})
-    raise SpeechSynthesisError(
+    names = sorted({name for v in voices
+                    if (name := v.id.rsplit("/", 1)[-1]).lower().startswith("en")})
+    raise UnknownVoiceError(
         f"no text-to-speech voice called {wanted!r}",
         f"English voices here: {', '.join(names[:12]) or 'none'}",
     )

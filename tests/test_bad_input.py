@@ -252,6 +252,21 @@ def test_script_text_that_would_hang_speech_or_reach_the_terminal_is_refused(tmp
     assert "\x1b" not in result.stderr + result.stdout
 
 
+def test_a_voice_the_system_lacks_is_a_script_error_before_anything_starts(tmp_path, good):
+    """The script's interviewer voice is looked up in the real text-to-speech engine before
+    the session is created: a typo names the file, the key and the voices there are (it was
+    found at the first question, leaving an empty session whose resume failed the same way)."""
+    script = tmp_path / "voice.toml"
+    script.write_text(TEST_SCRIPT.read_text().replace('voice = "en-us"', 'voice = "en-uss"'))
+    result = mock_interview("run", "--script", str(script), "--tts", "file", "--llm", "offline",
+                            "--answers", str(good[0]), str(good[1]), home=tmp_path)
+    assert result.returncode == 2
+    line = error_line(result)
+    assert f"{script}: interviewer.voice: no text-to-speech voice called 'en-uss'" in line
+    assert "en-us" in line.split("English voices here:")[1]
+    assert not list((tmp_path / "sessions").glob("*/session.json"))
+
+
 def test_doctor_advice_fits_the_error(tmp_path):
     from fake_openai_server import FakeOpenAIServer
 

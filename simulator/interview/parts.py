@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from audio.devices import Device
-from audio.errors import DeviceError
+from audio.errors import DeviceError, UnknownVoiceError
 from audio.playback import find_output_device
 from audio.speaker import Speaker, TextOnlySpeaker, TtsSpeaker
 from audio.transcriber import WhisperTranscriber, resolve_model
@@ -26,7 +26,7 @@ from audio.tts import Pyttsx3Synthesizer, Voice
 from simulator import paths
 from simulator.analysis.parts import prepare_examples
 from simulator.config.script import Interviewer, LoadedScript, Question
-from simulator.errors import SimulatorError
+from simulator.errors import ScriptError, SimulatorError
 from simulator.followups.llm import LlmEndpoint, endpoint_from
 from simulator.followups.writer import FollowUpWriter, build_writer
 from simulator.interview.answers import (
@@ -52,6 +52,7 @@ def build_speaker(
     if mode == "off":
         return TextOnlySpeaker(), None
     synth = Pyttsx3Synthesizer(Voice(interviewer.voice, interviewer.rate))
+    synth.check_voice()  # a voice the system lacks fails now, before a session is created
     if mode == "file":
         return TtsSpeaker(synth, None), None
     device = find_output_device(output_device)
@@ -279,7 +280,13 @@ def prepare(options: RunOptions, loaded: LoadedScript, view: RunView,
     endpoint = _llm_endpoint(options)  # a bad key command or URL fails before anything slow
     answers_from, source = (_answer_source(options, loaded, view) if need_answers
                             else ("nothing", None))
-    speaker, notice = build_speaker(options.tts, loaded.script.interviewer, options.output_device)
+    try:
+        speaker, notice = build_speaker(options.tts, loaded.script.interviewer,
+                                        options.output_device)
+    except UnknownVoiceError as exc:  # a typo in the script: name the file and the key
+        raise ScriptError(f"{loaded.path}: interviewer.voice: {exc.message}",
+                          f"{exc.hint}; or remove the key for the system's default voice"
+                          ) from None
     notices = [notice] if notice else []
     # The endpoint is probed while Whisper loads: neither waits for the other.
     probe = _Background(_follow_up_writer, options, loaded, endpoint)
