@@ -77,7 +77,9 @@ from audio.vad import FRAME_S
 # 7: a hesitation the default decoding wrote as the article "a," is replaced by the primed
 #    decoding's filler heard at its time (`Filler.replaces`).
 # 8: MIN_PROBABILITY 0.1 -> 0.05.
-PASS_VERSION = 8
+# 9: the short pieces' batches encoded in a window fitted to their longest piece
+#    (`audio.window.fitted_windows`), not padded to 30 s.
+PASS_VERSION = 9
 
 MIN_FILLER_S = 0.08
 MIN_VOICED_SHARE = 0.5

@@ -19,7 +19,9 @@ the 90 s answers came out worse than the whole recording; with 20 s no answer of
 nine was worse than padded (the live benchmark: docs/architecture.md). The development
 clips alone (shared/speech, 1.5-27 s) give the same words as padded, 1.5-2 times faster.
 
-Only the first window of a transcription is fitted (`fitted_first_window`). When Whisper
+Only the first window of a transcription is fitted (`fitted_first_window`), or every window
+of a batch of short pieces decoded each on its own (`fitted_windows`, the verbatim pass's
+pieces: they have no leftovers). When Whisper
 ends that window with a complete segment, faster-whisper decodes what follows it as a new
 window, usually a fraction of a second of pause; fitted, such a leftover made the base
 model write the clip's first sentence again (seen on one held-out recording while its
@@ -73,7 +75,9 @@ def fit_encoder_window(whisper: Any, min_window_s: float = MIN_WINDOW_S,
     encode: Callable[[np.ndarray], Any] = whisper.encode
 
     def fitted_encode(features: np.ndarray) -> Any:
-        if not getattr(_armed, "fit", False):
+        if getattr(_armed, "fit_all", False):
+            pass  # every window of the block (`fitted_windows`)
+        elif not getattr(_armed, "fit", False):
             return encode(features)
         _armed.fit = False
         frames = features.shape[-1]
@@ -81,6 +85,18 @@ def fit_encoder_window(whisper: Any, min_window_s: float = MIN_WINDOW_S,
         return encode(features[..., :keep] if keep < frames else features)
 
     whisper.encode = fitted_encode
+
+
+@contextmanager
+def fitted_windows() -> Iterator[None]:
+    """Within this block, every window this thread encodes is fitted to its audio (for a
+    batch, to its longest piece): for decodings of short pieces each read on its own, which
+    have no leftover windows (`audio.primed`)."""
+    _armed.fit_all = True
+    try:
+        yield
+    finally:
+        _armed.fit_all = False
 
 
 @contextmanager

@@ -8,7 +8,13 @@ import threading
 
 import numpy as np
 
-from audio.window import content_frames, fit_encoder_window, fitted_first_window, fitted_frames
+from audio.window import (
+    content_frames,
+    fit_encoder_window,
+    fitted_first_window,
+    fitted_frames,
+    fitted_windows,
+)
 
 FULL = 3000  # frames in a 30 s window
 
@@ -71,3 +77,16 @@ def test_the_flag_is_per_thread():
         other.join()
         model.encode(padded(400))
     assert model.encoded == [FULL, 2000]
+
+
+def test_every_window_of_a_batch_of_short_pieces_is_fitted_to_its_longest():
+    """The verbatim pass's short pieces (audio.primed), each read on its own in a batch:
+    every batch is fitted, to the longest piece in it, and only inside the block."""
+    model = RecordingModel()
+    fit_encoder_window(model)
+    batch = np.stack([padded(400), padded(2250), padded(60)])
+    with fitted_windows():
+        model.encode(batch)
+        model.encode(np.stack([padded(400), padded(500)]))
+    model.encode(batch)
+    assert model.encoded == [2400, 2000, FULL]
