@@ -87,7 +87,10 @@ def interruptible(work: Callable[[], T], on_interrupt: Callable[[], None] | None
                 if running:
                     _raise_in(worker, Cancelled)
             if on_interrupt is not None:
-                on_interrupt()
+                try:
+                    on_interrupt()
+                except Exception:  # telling is best effort (a terminal gone): stopping is not
+                    pass
             # A second press changes nothing; a third stops waiting, the way out if the
             # decoder hangs (the worker is a daemon thread: it dies with the program).
             while running and not done.wait(POLL_S) and presses[0] < 2:

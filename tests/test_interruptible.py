@@ -121,3 +121,22 @@ def test_more_presses_while_waiting_change_nothing_until_the_third(ctrl_c):
     for thread in _workers_alive():
         thread.join(10)
     assert log == ["told"] and not _workers_alive()  # and the stop landed after the call
+
+
+def test_a_failure_to_tell_the_user_does_not_stop_the_stop(ctrl_c):
+    """Telling the user is best effort (a terminal closed under the program): the work is
+    stopped and the KeyboardInterrupt raised all the same."""
+    events: list[object] = []
+
+    def work() -> None:
+        for step in range(40):
+            time.sleep(0.25)
+            events.append(step)
+
+    def broken_terminal() -> None:
+        raise BrokenPipeError("the terminal is gone")
+
+    ctrl_c(0.4)
+    with pytest.raises(KeyboardInterrupt):
+        interruptible(work, on_interrupt=broken_terminal)
+    assert not _workers_alive() and len(events) <= 3
