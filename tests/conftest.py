@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,22 @@ def mock_interview(*args: str, home: Path, timeout: float = 600, env: dict | Non
         [str(exe), *args], capture_output=True, text=True, env=env, timeout=timeout, **kwargs
     )
 
+
+
+@pytest.fixture
+def ctrl_c_after():
+    """``ctrl_c_after(seconds)`` sends SIGINT to this process that long later, as a user's
+    Ctrl-C (Python's default handler installed meanwhile); returns the timer, whose
+    ``finished`` says it was sent. Timers not yet fired are cancelled at the end."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timers: list[threading.Timer] = []
+
+    def send(after: float) -> threading.Timer:
+        timers.append(threading.Timer(after, os.kill, (os.getpid(), signal.SIGINT)))
+        timers[-1].start()
+        return timers[-1]
+
+    yield send
+    for timer in timers:
+        timer.cancel()
+    signal.signal(signal.SIGINT, previous)

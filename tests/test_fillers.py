@@ -426,25 +426,6 @@ def test_ctrl_c_during_analyzes_second_listen_still_gives_the_analysis(home, mon
     assert heard is None and analysis.words > 0
 
 
-@pytest.fixture
-def ctrl_c_after():
-    """``ctrl_c_after(seconds)`` sends SIGINT to this process that long later, as a user's
-    Ctrl-C (Python's default handler installed meanwhile); returns the timer, whose
-    ``finished`` says it was sent. Timers not yet fired are cancelled at the end."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    timers: list[threading.Timer] = []
-
-    def send(after: float) -> threading.Timer:
-        timers.append(threading.Timer(after, os.kill, (os.getpid(), signal.SIGINT)))
-        timers[-1].start()
-        return timers[-1]
-
-    yield send
-    for timer in timers:
-        timer.cancel()
-    signal.signal(signal.SIGINT, previous)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("during", ["transcription", "second listen"])
 def test_ctrl_c_while_analyze_decodes_is_answered_at_once(home, ctrl_c_after, monkeypatch,

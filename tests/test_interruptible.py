@@ -6,8 +6,6 @@ does not return to Python until it is done, so nothing can stop the thread insid
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 import time
 
@@ -17,21 +15,14 @@ from audio.interruptible import interruptible
 
 
 @pytest.fixture
-def ctrl_c():
-    """Sends SIGINT to this process at the given delays (seconds), with Python's default
-    handler (KeyboardInterrupt in the main thread) installed meanwhile."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    timers: list[threading.Timer] = []
-
+def ctrl_c(ctrl_c_after):
+    """Sends SIGINT to this process at the given delays (seconds) (conftest's
+    ``ctrl_c_after``, one timer each)."""
     def at(*delays: float) -> None:
         for delay in delays:
-            timers.append(threading.Timer(delay, os.kill, (os.getpid(), signal.SIGINT)))
-            timers[-1].start()
+            ctrl_c_after(delay)
 
-    yield at
-    for timer in timers:
-        timer.cancel()
-    signal.signal(signal.SIGINT, previous)
+    return at
 
 
 def _workers_alive() -> list[threading.Thread]:
