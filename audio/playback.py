@@ -34,12 +34,39 @@ def play(audio: Audio, device: Device, stop: threading.Event | None = None) -> b
         stream = sd.get_stream()
         while stream.active and time.monotonic() < deadline:
             if stop is not None and stop.is_set():
-                sd.stop()
+                _release(stream, abort=True)
                 return False
             time.sleep(0.02)
-        sd.stop()
+        _release(stream, abort=stream.active)  # past the deadline: nothing left to hear
     except DeviceError:
         raise
     except Exception as exc:
         raise DeviceError(f"playback on {device.name!r} failed: {exc}") from exc
     return True
+
+
+# How long the interview waits for PortAudio to let go of a stream it was told to stop.
+RELEASE_LIMIT_S = 2.0
+
+
+def _release(stream, abort: bool) -> None:
+    """Stop and close ``stream`` without ever hanging the interview on it.
+
+    A cut line is *aborted*: its queued audio is dropped. Stopping would first drain it, and
+    a drain through ALSA's PulseAudio plugin waits on the sound server, which can take long
+    or never end (a known ALSA failure). CI once saw a Ctrl-C during a question leave the
+    interview without an answer started for 90 s, cause not known; this closes one way it
+    could happen. The release runs on its own thread and is
+    waited for at most RELEASE_LIMIT_S: a stream PortAudio will not give back is left to it
+    rather than holding up the candidate's answer."""
+
+    def release() -> None:
+        if abort:
+            stream.abort(ignore_errors=True)
+        else:
+            stream.stop(ignore_errors=True)
+        stream.close(ignore_errors=True)
+
+    worker = threading.Thread(target=release, name="playback-release", daemon=True)
+    worker.start()
+    worker.join(RELEASE_LIMIT_S)
