@@ -46,7 +46,10 @@ class LiveRun:
         # The program's output files, written while it runs in the background.
         self.out = open(home.parent / f"{home.name}-stdout.txt", "w+")  # noqa: SIM115
         self.err = open(home.parent / f"{home.name}-stderr.txt", "w+")  # noqa: SIM115
-        env = {**os.environ, **server.env, "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "120"}
+        # PYTHONFAULTHANDLER: a crash, or the SIGABRT `wait_for` sends a hung run, prints
+        # every thread's stack on stderr for the failure message.
+        env = {**os.environ, **server.env, "MOCK_INTERVIEW_HOME": str(home), "COLUMNS": "120",
+               "PYTHONFAULTHANDLER": "1"}
         self.process = subprocess.Popen([str(EXE), *args, "--json"], stdin=subprocess.PIPE,
                                         stdout=self.out, stderr=self.err, env=env)
 
@@ -66,7 +69,23 @@ class LiveRun:
             if self.process.poll() is not None:
                 break
             time.sleep(0.05)
-        raise AssertionError(f"no {kind!r} event #{count}; stderr: {self.stderr()}")
+        raise AssertionError(f"no {kind!r} event #{count}; {self.post_mortem()}")
+
+    def post_mortem(self) -> str:
+        """What the run did, for a failure message: its exit (a hung run is made to print
+        its threads' stacks first), its events and the end of its output."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGABRT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+            state = "hung (stacks below)"
+        else:
+            state = f"exited with {self.process.returncode}"
+        kinds = [e["type"] for e in self.events()]
+        return (f"the run {state}; events: {kinds}; stdout ends: {self.stdout()[-1500:]!r}; "
+                f"stderr: {self.stderr()[-6000:]}")
 
     def press(self, key: str = "\n") -> None:
         self.process.stdin.write(key.encode())
