@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import struct
 import sys
+import threading
 import time
 
 import numpy as np
@@ -271,6 +272,55 @@ def test_ctrl_c_while_the_interviewer_speaks_cuts_the_question_not_the_session()
     assert not stop.is_set()
     signals.interrupt()  # a second press in the same turn ends the session
     assert signals.end_session and stop.reason == "interrupted"
+
+
+class StuckStream:
+    """Pretends to be a PortAudio output stream that plays until aborted and whose release
+    never returns (a drain or close stuck on the sound server)."""
+
+    def __init__(self) -> None:
+        self.active = True
+        self.calls: list[str] = []
+        self.stuck = threading.Event()  # never set: stop and abort wait on it for ever
+
+    def abort(self, ignore_errors=True):
+        self.calls.append("abort")
+        self.stuck.wait()
+
+    def stop(self, ignore_errors=True):
+        self.calls.append("stop")
+        self.stuck.wait()
+
+    def close(self, ignore_errors=True):
+        self.calls.append("close")
+
+
+class FakeSounddevice:
+    def __init__(self, stream: StuckStream) -> None:
+        self.stream = stream
+
+    def play(self, *args, **kwargs):
+        pass
+
+    def get_stream(self):
+        return self.stream
+
+
+def test_a_cut_question_is_aborted_and_a_stuck_stream_does_not_hang_the_interview(monkeypatch):
+    import audio.playback as playback
+    from audio.clip import Audio
+    from audio.devices import Device
+
+    stream = StuckStream()
+    monkeypatch.setattr(playback, "sounddevice_module", lambda: FakeSounddevice(stream))
+    monkeypatch.setattr(playback, "RELEASE_LIMIT_S", 0.2)
+    device = Device(0, "virtual_speaker", 0, 1, SAMPLE_RATE, "ALSA")
+    stop = threading.Event()
+    stop.set()  # Ctrl-C while the line plays
+    played = playback.play(Audio(np.zeros(SAMPLE_RATE * 5, np.float32)), device, stop)
+    # Cut short, its queue dropped (abort, not a drain), and play() returned although the
+    # stream never gave itself back.
+    assert played is False and stream.calls == ["abort"]
 
 
 def test_missing_sounddevice_package_is_explained(monkeypatch):
