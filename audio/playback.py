@@ -56,9 +56,9 @@ def _release(stream, abort: bool) -> None:
     a drain through ALSA's PulseAudio plugin waits on the sound server, which can take long
     or never end (a known ALSA failure). CI once saw a Ctrl-C during a question leave the
     interview without an answer started for 90 s, cause not known; this closes one way it
-    could happen. The release runs on its own thread and is
-    waited for at most RELEASE_LIMIT_S: a stream PortAudio will not give back is left to it
-    rather than holding up the candidate's answer."""
+    could happen. The release runs on its own thread and is waited for at most
+    RELEASE_LIMIT_S: a stream PortAudio will not give back is left to it rather than
+    holding up the candidate's answer."""
 
     def release() -> None:
         if abort:
