@@ -75,9 +75,8 @@ def fit_encoder_window(whisper: Any, min_window_s: float = MIN_WINDOW_S,
     encode: Callable[[np.ndarray], Any] = whisper.encode
 
     def fitted_encode(features: np.ndarray) -> Any:
-        if getattr(_armed, "fit_all", False):
-            pass  # every window of the block (`fitted_windows`)
-        elif not getattr(_armed, "fit", False):
+        # Every window inside `fitted_windows`; else only the first inside `fitted_first_window`.
+        if not (getattr(_armed, "fit_all", False) or getattr(_armed, "fit", False)):
             return encode(features)
         _armed.fit = False
         frames = features.shape[-1]
