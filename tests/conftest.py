@@ -55,7 +55,6 @@ def mock_interview(*args: str, home: Path, timeout: float = 600, env: dict | Non
     )
 
 
-
 @pytest.fixture
 def ctrl_c_after():
     """``ctrl_c_after(seconds)`` sends SIGINT to this process that long later, as a user's
