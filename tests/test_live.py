@@ -146,6 +146,12 @@ def test_answer_with_thinking_pauses_ends_by_silence(pulse, tmp_path, transcribe
     ended = next(e for e in doc["events"] if e["type"] == "answer_ended")
     ready = next(e for e in doc["events"] if e["type"] == "transcript_ready")
     assert ready["t"] >= ended["t"]
+    # The live draft stays in the log; at the session's end the whole recording was
+    # transcribed again, and that is the transcript checked above and the report reads.
+    assert ready["live"] is True and word_error_rate([known.text], [ready["text"]]) < 25
+    revised = next(e for e in doc["events"] if e["type"] == "transcript_revised")
+    assert revised["t"] > ready["t"] and answer["revised"]
+    assert answer["transcript"] == revised["text"]
     # The answer's audio on disk is exactly what was transcribed.
     saved = read_audio(next((run.home / "sessions").glob("*/answers/01-only.wav")))
     assert abs(saved.duration - answer["audio_seconds"]) < 0.05

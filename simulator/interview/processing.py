@@ -89,6 +89,7 @@ class ProcessesAnswers:
             model=transcript.model,
             transcribe_seconds=round(elapsed, 3),
             **{k: v for k, v in transcript.to_dict().items() if k != "model"},
+            live=recording.finish_transcript is not None,
         )
         self.session.checkpoint()
         answer = self._answer(turn)

@@ -130,6 +130,10 @@ def _transcript(a: AnswerRecord, resume: str,
     lines += ["*" + "; ".join(details) + "*", ""]
     if analysis is not None:
         lines += analysis_lines(analysis)
+        if a.revision_pending:
+            lines += ["_Transcript: this is the live draft, written while the candidate spoke; "
+                      "the whole answer has not been transcribed again yet, so some words and "
+                      f"the parts' timeline may be off; `{resume}` does it._", ""]
         if a.fillers_pending:
             lines += ["_Fillers may be undercounted: the verbatim pass (listening again for "
                       f"“um” and “uh”) has not run for this answer yet; `{resume}` runs it._",

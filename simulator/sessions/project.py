@@ -19,6 +19,7 @@ from simulator.sessions.records import (
     QuestionAsked,
     TimingFields,
     TranscriptReady,
+    TranscriptRevised,
 )
 
 _FOLLOW_UP_KEYS = tuple(FollowUpFields.model_fields)
@@ -60,7 +61,13 @@ def answers_from_events(events: Sequence[Event]) -> list[AnswerRecord]:
             record.update({key: getattr(ev, key) for key in _TIMING_KEYS})
         elif isinstance(ev, TranscriptReady):
             record.update(transcript=ev.text, words=ev.words, segments=ev.segments,
-                          transcribed_at=ev.t, status="complete", fillers_added=None)
+                          transcribed_at=ev.t, status="complete", fillers_added=None,
+                          live_draft=ev.live, revised=False)
+        elif isinstance(ev, TranscriptRevised):
+            # The verbatim pass reads the words it replaces: whatever it heard in the draft
+            # no longer has a place, so it runs again (it runs after the revision anyway).
+            record.update(transcript=ev.text, words=ev.words, segments=ev.segments,
+                          revised=True, fillers_added=None)
         elif isinstance(ev, FillersHeard):
             record["fillers_added"] = ev.added
         elif isinstance(ev, AnswerFailed):

@@ -197,6 +197,22 @@ class TranscriptReady(Event):
     text: str = ""
     words: list[WordRecord] = []
     segments: list[SegmentRecord] = []
+    # Decoded in chunks while the candidate spoke (`audio.incremental`): a draft the session's
+    # end transcribes again as a whole (`TranscriptRevised`). False for a whole recording.
+    live: bool = False
+
+
+class TranscriptRevised(Event):
+    """A live answer transcribed again as one recording when the session ends (see
+    `interview.verbatim`): it replaces the live draft's text, words and segments."""
+
+    TYPE = "transcript_revised"
+    turn: int
+    model: str | None = None
+    seconds: float | None = None
+    text: str = ""
+    words: list[WordRecord] = []
+    segments: list[SegmentRecord] = []
 
 
 class FillersHeard(Event):
@@ -241,8 +257,8 @@ class SessionEnded(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.TYPE: cls for cls in (
     SessionStarted, SessionResumed, Notice, InterviewerSaid, QuestionAsked, AnswerStarted,
-    AnswerEnded, AnswerRecovered, AnswerMeasured, TranscriptReady, FillersHeard, AnswerFailed,
-    RetakeRequested, QuestionSkipped, SessionEnded)}
+    AnswerEnded, AnswerRecovered, AnswerMeasured, TranscriptReady, TranscriptRevised,
+    FillersHeard, AnswerFailed, RetakeRequested, QuestionSkipped, SessionEnded)}
 
 
 def parse_event(data: Any) -> Event:
@@ -293,6 +309,10 @@ class AnswerRecord(TimingFields):
     transcript: str | None = None
     words: list[WordRecord] = []
     segments: list[SegmentRecord] = []
+    # The live draft (decoded in chunks while the candidate spoke), until the session's end
+    # transcribes the whole recording again and ``revised`` is set.
+    live_draft: bool = False
+    revised: bool = False
     # The verbatim pass: None until it ran (the report says it is pending), then the
     # fillers it added (often none). ``words`` stays Whisper's default decoding.
     fillers_added: list[FillerRecord] | None = None
@@ -325,6 +345,13 @@ class AnswerRecord(TimingFields):
     @property
     def fillers_pending(self) -> bool:
         return self.status == "complete" and bool(self.words) and self.fillers_added is None
+
+    @property
+    def revision_pending(self) -> bool:
+        """Its transcript is still the live draft. The session's end transcribes it again
+        before the verbatim pass, which then runs on the new words: so a pending revision
+        always comes with pending fillers, and `fillers_pending` says what is left to do."""
+        return self.fillers_pending and self.live_draft and not self.revised
 
 
 # ----------------------------------------------------------------------------- the document
