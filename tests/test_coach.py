@@ -408,3 +408,32 @@ def test_find_rubric_by_id_by_path_and_relative_to_the_script(tmp_path):
         find_rubric("no-such-rubric")
     assert "unknown rubric 'no-such-rubric'" in str(info.value)
     assert "ml-engineer" in str(info.value)  # the known ids are listed
+
+
+def _timed(transcript: str, unsure: frozenset[str] = frozenset()) -> list[dict]:
+    """Whisper-like timed words for ``transcript``: probability 0.2 for the ``unsure``
+    words, 0.95 for the rest."""
+    return [{"word": w, "start": k * 0.4, "end": k * 0.4 + 0.35,
+             "probability": 0.2 if w.strip(".,").lower() in unsure else 0.95}
+            for k, w in enumerate(transcript.split())]
+
+
+def test_a_word_whisper_was_unsure_of_is_never_quoted_back():
+    """Quoting a misheard word ("our immune capacity") tells the candidate nobody listened:
+    with timed words, a quote holds no word under `UNSURE_BELOW`, cut shorter where that
+    leaves it out, else the question is asked without a quote."""
+    from simulator.analysis.text import AnswerText
+
+    sure = next_follow_up(AnswerText(NO_PRODUCTION, _timed(NO_PRODUCTION)), RUBRIC)
+    assert sure.quote == next_follow_up(NO_PRODUCTION, RUBRIC).quote
+    assert "gradient boosted trees" in sure.quote and "went" in sure.quote, sure.quote
+    # The quote's edge word misheard: a shorter quote without it.
+    edge = next_follow_up(AnswerText(NO_PRODUCTION, _timed(NO_PRODUCTION, frozenset({"went"}))),
+                          RUBRIC)
+    assert edge.criterion == sure.criterion and edge.quote, edge
+    assert "gradient boosted trees" in edge.quote and "went" not in edge.quote, edge.quote
+    # Its core misheard: no quote from it at all.
+    core = next_follow_up(
+        AnswerText(NO_PRODUCTION, _timed(NO_PRODUCTION, frozenset({"boosted"}))), RUBRIC)
+    assert core.criterion == sure.criterion, core
+    assert core.quote is None or "boosted" not in core.quote, core

@@ -28,6 +28,9 @@ from typing import Any, NamedTuple, TypeVar
 from simulator.analysis.keywords import keywords_pattern
 
 MAX_QUOTE_WORDS = 12
+# Whisper's word probability under which a word is unsure: the report marks it, and the coach
+# does not quote it back (the candidate may well have said something else).
+UNSURE_BELOW = 0.5
 
 # Number words, shared with the number detector: a quote cut just after a bare number has lost
 # the number's unit, so the trimmer drops it.

@@ -6,7 +6,8 @@ transcript, never one already asked), how much of the candidate's words to quote
 question stays within 40 words, and the "one level deeper" probe when nothing is missing.
 What the answer contains is read by :mod:`simulator.analysis.content` (``assess`` and
 ``Finding`` are re-exported here); quotes are cut by :mod:`simulator.analysis.text`, always
-verbatim substrings of the transcript, so they can be checked and shown.
+verbatim substrings of the transcript, so they can be checked and shown, and never hold a
+word Whisper was unsure of when the transcript comes with its timed words.
 
 Everything here is a pure function of its arguments: no I/O, no randomness, and a
 three-minute answer takes about 2 ms.
@@ -23,7 +24,7 @@ from simulator.analysis import content, quantities
 from simulator.analysis.content import STRICTNESS, Finding
 from simulator.analysis.criteria import assess
 from simulator.analysis.keywords import find_keywords
-from simulator.analysis.text import MAX_QUOTE_WORDS, AnswerText, Span
+from simulator.analysis.text import MAX_QUOTE_WORDS, UNSURE_BELOW, AnswerText, Span
 from simulator.config.rubric import Criterion, Rubric
 
 __all__ = ["STRICTNESS", "CoachQuestion", "Finding", "assess", "mentions", "next_follow_up"]
@@ -196,15 +197,35 @@ def _specific_phrases(t: AnswerText, n: int) -> list[Span]:
 
 
 def _fill(t: AnswerText, template: str, span: Span | None) -> tuple[str, str] | None:
-    """The template with the longest quote from ``span`` that keeps it within 40 words."""
+    """The template with the longest quote from ``span`` that keeps it within 40 words and
+    holds no word Whisper was unsure of (with timed words): a misheard word quoted back
+    ("You mentioned 'our immune capacity'") tells the candidate the interviewer was not
+    listening. A shorter quote may leave such a word out; else the span is not quoted."""
     for limit in range(MAX_QUOTE_WORDS, 1, -1):
-        quote = t.quote(span, limit)
-        if quote is None:
+        chars = t.quote_range(span, limit)
+        if chars is None:
             return None
+        if _unsure(t, *chars):
+            continue
+        quote = t.text[chars[0]:chars[1]]
         text = template.format(quote=quote)
         if len(text.split()) <= MAX_QUESTION_WORDS:
             return text, quote
     return None
+
+
+def _unsure(t: AnswerText, char_start: int, char_end: int) -> bool:
+    """Whether Whisper was unsure (a probability under ``UNSURE_BELOW``) of a timed word
+    overlapping characters char_start..char_end of ``t``. False without timed words."""
+    ev = t.locate(char_start, char_end)
+    if ev.first_word is None or ev.last_word is None:
+        return False
+    for k in range(ev.first_word, ev.last_word + 1):
+        w = t.timed_words[k]
+        p = w.get("probability") if isinstance(w, Mapping) else getattr(w, "probability", None)
+        if p is not None and float(p) < UNSURE_BELOW:  # words timed by hand may have none
+            return True
+    return False
 
 
 def _rotated(items: Sequence[str], key: str) -> list[str]:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+from simulator.analysis.text import AnswerText
 from simulator.config.rubric import Rubric, judged
 from simulator.config.script import FollowUpSettings, LoadedScript
 from simulator.followups import coach
@@ -88,24 +90,28 @@ class FollowUpWriter:
     def write(self, *, answers: Sequence[tuple[str, str]], asked: Sequence[str],
               asked_criteria: Sequence[str], focus: Sequence[str], force: str | None,
               ready_at: float | None = None, judged_on: Sequence[str] = (),
-              verdicts: Mapping[str, tuple[bool, str]] | None = None) -> FollowUp:
+              verdicts: Mapping[str, tuple[bool, str]] | None = None,
+              words: Sequence[Any] = ()) -> FollowUp:
         """The next follow-up to the thread of ``answers`` ((question, transcript) pairs).
 
         ``ready_at`` (``time.monotonic()``) is when the last answer's transcript was ready:
         the time limit counts from there, so saving and showing the answer count too.
         ``judged_on`` (the main question's) limits the criteria the coach may ask about to
         those the question is judged on (and ``force``); ``verdicts`` are the coaching
-        analysis's findings on the answer (see `coach.next_follow_up`)."""
+        analysis's findings on the answer (see `coach.next_follow_up`). ``words``: the timed
+        words of ``answers``' transcripts, in order: the coach quotes no word Whisper was
+        unsure of."""
         started = ready_at if ready_at is not None else time.monotonic()
         deadline = started + self.settings.time_limit_s
         transcript = "\n".join(text for _, text in answers)
+        read: str | AnswerText = AnswerText(transcript, words) if words else transcript
         strictness = self.loaded.script.interviewer.strictness
         # Not to be repeated: what was asked, and what a later main question will ask anyway.
         taken = list(asked) + [q.prompt for q in self.loaded.script.questions]
         # A question is probed on what the report judges it on: no "how was it served?"
         # after a career walk-through the script judges on numbers and ownership alone.
         rubric = judged(self.rubric, judged_on, force) or self.rubric
-        hint = coach.next_follow_up(transcript, rubric,
+        hint = coach.next_follow_up(read, rubric,
                                     asked=taken, avoid=asked_criteria, focus=focus, force=force,
                                     strictness=strictness, verdicts=verdicts)
 

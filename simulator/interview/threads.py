@@ -48,9 +48,9 @@ class FollowUpPlanner:
             return None
         thread_turn = turn.number if turn.kind == "main" else turn.thread_turn
         answers = self.session.document().answers
-        thread = [(a.question, a.transcript) for a in answers
-                  if (a.turn == thread_turn or a.thread_turn == thread_turn)
-                  and a.status == "complete" and a.transcript]
+        told = [a for a in answers if (a.turn == thread_turn or a.thread_turn == thread_turn)
+                and a.status == "complete" and a.transcript]
+        thread = [(a.question, a.transcript or "") for a in told]
         latest = next((a for a in answers if a.turn == turn.number), None)
         if latest is None or latest.status != "complete" or not latest.transcript:
             return None  # nothing was said: nothing to follow up on
@@ -71,7 +71,8 @@ class FollowUpPlanner:
                                    asked_criteria=asked_criteria,
                                    focus=main.follow_up_focus, force=force,
                                    ready_at=ready_at, judged_on=main.judged_on,
-                                   verdicts=verdicts)
+                                   verdicts=verdicts,
+                                   words=[w for a in told for w in a.words])
         except Exception as exc:
             self.session.log.append(Notice, text=f"no follow-up after turn {turn.number}: "
                                            f"{type(exc).__name__}")

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from simulator.analysis.answer import AnswerAnalysis
 from simulator.analysis.delivery import Pause
 from simulator.analysis.sentences import paragraphs as sentence_paragraphs
+from simulator.analysis.text import UNSURE_BELOW
 from simulator.reports.describe import (
     answer_label,
     budget_range,
@@ -37,7 +38,6 @@ from simulator.reports.describe import (
 from simulator.reports.figures import figure_text
 from simulator.sessions.records import AnswerRecord, SessionDocument, WordRecord
 
-UNSURE_BELOW = 0.5  # Whisper's word probability under which a word is marked as unsure
 # A saved recording that reads this much shorter than the session recorded it was cut or
 # damaged since (a WAV's length and the saved figure agree to a few milliseconds).
 CUT_SHORT_S = 0.5
