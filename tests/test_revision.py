@@ -188,3 +188,34 @@ def test_a_whole_decoding_that_hears_nothing_keeps_the_draft(tmp_path, monkeypat
     assert not doc.events_of(TranscriptRevised)
     assert answer.transcript == "draft words" and seen == [["draft", "words"]]
     assert not answer.fillers_pending and not answer.revision_pending
+
+
+def test_ctrl_c_during_the_revision_keeps_the_draft_and_leaves_it_pending(tmp_path):
+    """Ctrl-C while the whole recording is decoded again: nothing half-done is saved, the
+    program says how to finish it, and `resume` would still revise the answer."""
+    from audio.transcriber import Word
+    from simulator.interview.verbatim import listen_again
+
+    draft = Transcript("draft words", [Word("draft", 1.0, 1.3, 0.9), Word("words", 1.4, 1.7, 0.9)],
+                       [], "base")
+    writer = _session(tmp_path / "s1", Audio(np.zeros(3 * SAMPLE_RATE, np.float32)), draft)
+
+    class Interrupted:
+        name = "base"
+
+        def transcribe(self, _audio):
+            raise KeyboardInterrupt
+
+    shown: list[str] = []
+    view = QuietView()
+    view.notice = shown.append  # type: ignore[method-assign]
+    try:
+        assert listen_again(writer, Interrupted(), view) == 0  # type: ignore[arg-type]
+        doc = writer.document()
+    finally:
+        writer.close()
+    [answer] = doc.answers
+    assert not doc.events_of(TranscriptRevised) and not doc.events_of(FillersHeard)
+    assert answer.transcript == "draft words" and answer.revision_pending
+    assert "Stopped listening again after 0 of 1 answers" in shown[-1], shown
+    assert "resume" in shown[-1]
