@@ -127,8 +127,10 @@ class ConsoleView:
     def listening_again(self, answer: int, answers: int, audio_seconds: float,
                         left_s: float | None = None) -> Iterator[None]:
         left = f"; about {format_duration(left_s)} left" if left_s is not None else ""
-        with self.console.status(f"Listening again for “um” and “uh”: answer {answer} of "
-                                 f"{answers} ({audio_seconds:.0f} s of audio{left})…"):
+        # The notice before it says what the second listen does (a live answer is first
+        # transcribed again as a whole, then every answer is listened to for fillers).
+        with self.console.status(f"Listening again: answer {answer} of {answers} "
+                                 f"({audio_seconds:.0f} s of audio{left})…"):
             yield
 
     @contextmanager
