@@ -529,6 +529,16 @@ def test_sigterm_in_the_pass_skips_it_like_ctrl_c_and_the_report_is_written(tmp_
     assert (session / "report.html").is_file()
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the child, before it starts: SIGINT as a terminal delivers it. A suite started in
+    the background by a shell (`make test &`) runs with SIGINT ignored and its children
+    inherit that; Python then installs no KeyboardInterrupt handler, and a Ctrl-C in the
+    pass (which relies on Python's own handler) does nothing. This test failed in two full
+    runs started that way (December 2026), never alone or in its module; one lone run
+    started that way passed too, so that this was the cause is likely, not proven."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 def test_ctrl_c_in_the_real_pass_is_answered_and_the_session_completes(tmp_path):
     """Ctrl-C while the real decoder runs the pass (base, on a 27 s answer): the program
@@ -541,7 +551,8 @@ def test_ctrl_c_in_the_real_pass_is_answered_and_the_session_completes(tmp_path)
          spontaneous, spontaneous, "--tts", "off", "--no-follow-ups"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         cwd=Path(__file__).resolve().parents[1],
-        env={**os.environ, "MOCK_INTERVIEW_HOME": str(tmp_path), "PYTHONUNBUFFERED": "1"})
+        env={**os.environ, "MOCK_INTERVIEW_HOME": str(tmp_path), "PYTHONUNBUFFERED": "1"},
+        preexec_fn=_ctrl_c_as_in_a_terminal)
     assert child.stdout is not None
     out = []
     sent = None  # when SIGINT was sent, and whether the program was still running then
@@ -557,8 +568,7 @@ def test_ctrl_c_in_the_real_pass_is_answered_and_the_session_completes(tmp_path)
     finally:
         child.kill()
     said = "".join(out)
-    # Failed once in a full-suite run (neither message below, a normal end) and never alone
-    # or in its module: on failure, say whether and when the signal went, and all the output.
+    # On failure, say whether and when the signal went, and all the output.
     why = (f"SIGINT {'never sent' if sent is None else 'sent'}"
            + ("" if sent is None else f"; the program {'was' if sent[1] else 'was not'} "
               f"running then and ended {time.monotonic() - sent[0]:.1f} s later")
