@@ -155,16 +155,23 @@ def test_the_second_listen_transcribes_a_live_draft_again_as_a_whole(tmp_path, t
     assert revised.model == transcriber.name and (revised.seconds or 0) > 0
 
 
+def _silent_draft_session(tmp_path: Path) -> SessionWriter:
+    """A session whose one live answer has a two-word draft (its audio is silence: the
+    transcribers of these tests never read it)."""
+    from audio.transcriber import Word
+
+    draft = Transcript("draft words", [Word("draft", 1.0, 1.3, 0.9), Word("words", 1.4, 1.7, 0.9)],
+                       [], "base")
+    return _session(tmp_path / "s1", Audio(np.zeros(3 * SAMPLE_RATE, np.float32)), draft)
+
+
 def test_a_whole_decoding_that_hears_nothing_keeps_the_draft(tmp_path, monkeypatch):
     """An empty whole decoding (the draft has words) would lose the transcript: the draft
     stays, the verbatim pass runs on it, and nothing is left pending."""
     import simulator.interview.verbatim as verbatim
     from audio.fillers import FillerPass
-    from audio.transcriber import Word
 
-    draft = Transcript("draft words", [Word("draft", 1.0, 1.3, 0.9), Word("words", 1.4, 1.7, 0.9)],
-                       [], "base")
-    writer = _session(tmp_path / "s1", Audio(np.zeros(3 * SAMPLE_RATE, np.float32)), draft)
+    writer = _silent_draft_session(tmp_path)
 
     class Deaf:
         name = "base"
@@ -193,12 +200,9 @@ def test_a_whole_decoding_that_hears_nothing_keeps_the_draft(tmp_path, monkeypat
 def test_ctrl_c_during_the_revision_keeps_the_draft_and_leaves_it_pending(tmp_path):
     """Ctrl-C while the whole recording is decoded again: nothing half-done is saved, the
     program says how to finish it, and `resume` would still revise the answer."""
-    from audio.transcriber import Word
     from simulator.interview.verbatim import listen_again
 
-    draft = Transcript("draft words", [Word("draft", 1.0, 1.3, 0.9), Word("words", 1.4, 1.7, 0.9)],
-                       [], "base")
-    writer = _session(tmp_path / "s1", Audio(np.zeros(3 * SAMPLE_RATE, np.float32)), draft)
+    writer = _silent_draft_session(tmp_path)
 
     class Interrupted:
         name = "base"
